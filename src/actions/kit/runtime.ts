@@ -1,0 +1,26 @@
+// The one place that turns a thrown error into a failed step. Entry files call
+// runAction(main, post?) and nothing else.
+import * as core from '@actions/core';
+
+type Step = () => Promise<void>;
+
+/**
+ * Runs `main`, or `post` when the runner calls the same bundle again as the
+ * action's `post:` step (the runner hands back state saved by the main step).
+ */
+export function runAction(main: Step, post?: Step): void {
+  const isPost = core.getState('isPost') === 'true';
+  if (!isPost) core.saveState('isPost', 'true');
+  const step = isPost ? post : main;
+  if (!step) return;
+  step().catch((error: unknown) => {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  });
+}
+
+/** Entry for an action whose issue has not landed yet: fails loudly rather than pretending. */
+export function notImplemented(action: string): Step {
+  return async () => {
+    throw new Error(`actions/${action} is not implemented yet`);
+  };
+}

@@ -1,0 +1,3 @@
+import { notImplemented, runAction } from './kit/runtime.js';
+
+runAction(notImplemented('setup'));

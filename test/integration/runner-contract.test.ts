@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, inputEnvName, parseFileCommands, runAction } from '../support/run-action.js';
+
+describe('runner-contract helper', () => {
+  let actionDir: string;
+
+  beforeAll(() => {
+    // Bundle the fixture exactly as `npm run build` bundles the real actions.
+    actionDir = mkdtempSync(path.join(tmpdir(), 'contract-action-'));
+    cpSync(
+      path.join(REPO_ROOT, 'test/fixtures/contract-action/action.yml'),
+      path.join(actionDir, 'action.yml'),
+    );
+    execFileSync(
+      'npx',
+      [
+        'ncc',
+        'build',
+        'test/fixtures/contract-action/index.ts',
+        '-o',
+        path.join(actionDir, 'dist'),
+        '--quiet',
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+  }, 120_000);
+
+  it('mangles input names like the runner', () => {
+    expect(inputEnvName('greeting-target name')).toBe('INPUT_GREETING-TARGET_NAME');
+  });
+
+  it('passes inputs and reads back outputs, multiline outputs and the summary', async () => {
+    const run = await runAction(actionDir, { inputs: { 'greeting-target name': 'kwok' } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({ greeting: 'hello kwok!', letters: 'k\nw\no\nk' });
+    expect(run.summary).toContain('<h1>Contract</h1>');
+    expect(run.summary).toContain('greeted kwok');
+  });
+
+  it('reports a missing required input as a failed step', async () => {
+    const run = await runAction(actionDir, { inputs: { 'greeting-target name': '' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::Input required and not supplied: greeting-target name');
+  });
+
+  it('parses name=value and heredoc file commands', () => {
+    expect(parseFileCommands('a=1\nb<<EOF\nx\ny\nEOF\n')).toEqual({ a: '1', b: 'x\ny' });
+    expect(() => parseFileCommands('b<<EOF\nx\n')).toThrow(/no closing delimiter/);
+  });
+});

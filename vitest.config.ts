@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// unit: pure logic, mocks only at the edges. integration: real helm, real
+// bundles, real HTTP on loopback. e2e: the kwok cluster (one per run).
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
