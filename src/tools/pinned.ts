@@ -1,0 +1,7 @@
+// The pinned versions in tools/versions.json, bundled into each action so its
+// defaults match what this repository tests.
+import versions from '../../tools/versions.json' with { type: 'json' };
+
+export type PinnedTool = Exclude<keyof typeof versions, '$comment'>;
+
+export const PINNED: Record<PinnedTool, string> = versions;
