@@ -1,0 +1,97 @@
+// One function through which every external CLI (helm, kubectl, kind, curl,
+// kwokctl) is run: arguments as an array (never a shell), output captured and
+// redacted, exit codes decided here, signals forwarded to the child.
+import { spawn } from 'node:child_process';
+import { redact } from '../secrets/redact.js';
+import { cancellation, track } from './signals.js';
+
+export interface CommandOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin. */
+  input?: string;
+  timeoutMs?: number;
+  /** Resolve with the result instead of throwing on a non-zero exit. */
+  allowFailure?: boolean;
+  /** Each line of output as it arrives, already redacted. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class CommandError extends Error {
+  constructor(
+    readonly command: string,
+    readonly result: CommandResult,
+  ) {
+    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
+    super(`${command} failed with exit code ${result.code}${detail ? `: ${detail}` : ''}`);
+    this.name = 'CommandError';
+  }
+}
+
+export class CancelledError extends Error {
+  constructor(command: string, signal: string) {
+    super(`${command} stopped: the run was cancelled (${signal})`);
+    this.name = 'CancelledError';
+  }
+}
+
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  options: CommandOptions = {},
+): Promise<CommandResult> {
+  const name = `${file.split('/').pop()} ${args.slice(0, 2).join(' ')}`.trim();
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  track(child);
+  const out = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let partial = '';
+    child[stream].on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      out[stream] += text;
+      if (!options.onLine) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onLine(redact(line), stream);
+    });
+  }
+  child.stdin.on('error', () => {}); // a child that exits before reading its stdin
+  child.stdin.end(options.input ?? '');
+
+  let timedOut = false;
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+        }, options.timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+    (resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (c, s) => resolve([c, s]));
+    },
+  ).finally(() => clearTimeout(timer));
+
+  const result: CommandResult = {
+    code: code ?? 128,
+    stdout: redact(out.stdout),
+    stderr: redact(out.stderr),
+  };
+  const stoppedBy = cancellation();
+  if (stoppedBy) throw new CancelledError(name, stoppedBy);
+  if (timedOut) throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+  if (signal) throw new CommandError(`${name} (killed by ${signal})`, result);
+  if (result.code !== 0 && !options.allowFailure) throw new CommandError(name, result);
+  return result;
+}
