@@ -151,6 +151,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
           secretValuesFile: secretFile?.path,
           dryRun: deployed ? 'server' : 'client',
         }),
+        { rawOutput: true },
       );
       const planned = (JSON.parse(rendered.stdout) as HelmRelease).manifest ?? '';
       const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
@@ -171,7 +172,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     try {
       const applied = await helm.run(
         upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }),
-        { onLine: (line, stream) => stream === 'stderr' && log(line) },
+        { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) },
       );
       const release = JSON.parse(applied.stdout) as HelmRelease;
       result.revision = release.version;

@@ -32556,7 +32556,7 @@ async function runCommand(file, args, options = {}) {
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
-    return result;
+    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/errors.ts
@@ -36650,8 +36650,11 @@ const {
 
 
 
+// Keyed with a key that lives only in this process: the fingerprint tells a
+// change apart without offering a hash to guess a weak password against.
+const FINGERPRINT_KEY = (0,external_node_crypto_.randomBytes)(32);
 function fingerprint(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(String(value)).digest('hex').slice(0, 8);
+    return (0,external_node_crypto_.createHmac)('sha256', FINGERPRINT_KEY).update(String(value)).digest('hex').slice(0, 8);
 }
 /** Replaces each Secret value with a fingerprint: a diff shows a change without showing the value. */
 function redactSecret(doc) {
@@ -36722,7 +36725,8 @@ function goodRevisions(history) {
         const r = sorted[i];
         if (r.status !== 'deployed' && r.status !== 'superseded')
             continue;
-        if (/fail|error|timed out/i.test(r.description))
+        // A rollback's own description may name the failure it recovered from.
+        if (!ROLLBACK.test(r.description) && /fail|error|timed out/i.test(r.description))
             continue;
         const next = sorted[i + 1];
         const rolledAway = next && ROLLBACK.exec(next.description);
@@ -36941,7 +36945,7 @@ async function deploy(s, deps) {
                 chartRef,
                 secretValuesFile: secretFile?.path,
                 dryRun: deployed ? 'server' : 'client',
-            }));
+            }), { rawOutput: true });
             const planned = JSON.parse(rendered.stdout).manifest ?? '';
             const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
             result.diff = diffManifests(current, planned, s.namespace);
@@ -36956,7 +36960,7 @@ async function deploy(s, deps) {
         log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
         let upgradeError;
         try {
-            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { onLine: (line, stream) => stream === 'stderr' && log(line) });
+            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) });
             const release = JSON.parse(applied.stdout);
             result.revision = release.version;
             result.manifestDigest = `sha256:${(0,external_node_crypto_.createHash)('sha256')
@@ -37584,7 +37588,8 @@ class Helm {
         const args = ['get', 'manifest', release, '-n', namespace];
         if (revision !== undefined)
             args.push('--revision', String(revision));
-        return (await this.run(args)).stdout;
+        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+        return (await this.run(args, { rawOutput: true })).stdout;
     }
 }
 
