@@ -217,7 +217,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
           selector(s.release),
         )
         .catch(() => []);
-      const snapshot = assessRollout(objects, policy, now());
+      const snapshot = assessRollout(objects, policy, now(), { includeHooks: true });
       result.failures = snapshot.failures;
       result.diagnostics = await collectDiagnostics(
         kubectl,
@@ -231,6 +231,15 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     if (result.revision === undefined) {
       const ours = history.at(-1);
       if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+    }
+
+    if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+      // helm stopped before writing a revision (bad values, schema, rendering):
+      // the release is as it was, there is nothing to roll back.
+      result.error = `${result.error} (no revision was created; the release is unchanged)`;
+      result.history = history;
+      log(`Deploy failed before any change: ${result.error}`);
+      return result;
     }
 
     if (result.error === undefined) {

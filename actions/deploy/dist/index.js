@@ -32805,7 +32805,12 @@ function daemonSetState(d) {
         return { waiting: `${ref(d)}: ${st.numberAvailable ?? 0} of ${desired} pods available` };
     return {};
 }
-function jobState(j) {
+function jobState(j, includeHooks) {
+    // Hook Jobs are run and judged by helm; one left failed by an earlier
+    // revision (delete policy before-hook-creation) says nothing about this one.
+    const hook = Boolean(j.metadata.annotations?.[HOOK_ANNOTATION]);
+    if (hook && !includeHooks)
+        return {};
     const failed = condition(j, 'Failed');
     if (failed?.status === 'True') {
         return {
@@ -32816,15 +32821,14 @@ function jobState(j) {
             },
         };
     }
-    // Hook Jobs are run and awaited by helm itself; only a failure matters here.
-    if (j.metadata.annotations?.[HOOK_ANNOTATION])
+    if (hook)
         return {};
     if (condition(j, 'Complete')?.status !== 'True')
         return { waiting: `${ref(j)}: not complete` };
     return {};
 }
 /** One verdict from one snapshot of the release's objects. */
-function assessRollout(objects, policy, now) {
+function assessRollout(objects, policy, now, { includeHooks = false } = {}) {
     const failures = [];
     const waitingFor = [];
     for (const o of objects) {
@@ -32840,7 +32844,7 @@ function assessRollout(objects, policy, now) {
                 verdict = daemonSetState(o);
                 break;
             case 'Job':
-                verdict = jobState(o);
+                verdict = jobState(o, includeHooks);
                 break;
             case 'Pod':
                 failures.push(...podFailures(o, policy, now));
@@ -36997,7 +37001,7 @@ async function deploy(s, deps) {
             const objects = await kubectl
                 .list('deployments.apps,statefulsets.apps,jobs.batch,pods', s.namespace, selector(s.release))
                 .catch(() => []);
-            const snapshot = assessRollout(objects, policy, now());
+            const snapshot = assessRollout(objects, policy, now(), { includeHooks: true });
             result.failures = snapshot.failures;
             result.diagnostics = await collectDiagnostics(kubectl, s.namespace, snapshot.failures, objects.filter((o) => o.kind === 'Pod'));
         }
@@ -37006,6 +37010,14 @@ async function deploy(s, deps) {
             const ours = history.at(-1);
             if (ours && ours.revision > lastRevision)
                 result.revision = ours.revision;
+        }
+        if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+            // helm stopped before writing a revision (bad values, schema, rendering):
+            // the release is as it was, there is nothing to roll back.
+            result.error = `${result.error} (no revision was created; the release is unchanged)`;
+            result.history = history;
+            log(`Deploy failed before any change: ${result.error}`);
+            return result;
         }
         if (result.error === undefined) {
             result.status = 'deployed';
