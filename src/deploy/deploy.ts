@@ -53,9 +53,14 @@ export interface DeployResult {
   durationMs: number;
 }
 
-/** helm's words for "another operation holds this release": nothing of ours was written. */
+/**
+ * helm's words for "another operation holds this release": nothing of ours was
+ * written, and the newest revision belongs to someone else (never roll it back).
+ * `release: already exists` is the race where two upgrades read the same
+ * history and the other one stored the next revision first.
+ */
 const CONCURRENT =
-  /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use/i;
+  /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 
 export class DeployError extends Error {}
 

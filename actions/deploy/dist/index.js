@@ -36867,8 +36867,13 @@ function upgradeArgs(s, o) {
 
 
 
-/** helm's words for "another operation holds this release": nothing of ours was written. */
-const CONCURRENT = /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use/i;
+/**
+ * helm's words for "another operation holds this release": nothing of ours was
+ * written, and the newest revision belongs to someone else (never roll it back).
+ * `release: already exists` is the race where two upgrades read the same
+ * history and the other one stored the next revision first.
+ */
+const CONCURRENT = /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 class DeployError extends Error {
 }
 function selector(release) {

@@ -60,7 +60,17 @@ export async function history(release: string, namespace: string): Promise<Revis
 
 /** What the cluster looks like from helm and kubectl: compared before and after a rejected run. */
 export async function clusterState(): Promise<string> {
-  const releases = await helm(['list', '-A', '-a', '-o', 'json']);
+  const releases = await helm([
+    'list',
+    '-A',
+    '--deployed',
+    '--failed',
+    '--pending',
+    '--superseded',
+    '--uninstalling',
+    '-o',
+    'json',
+  ]);
   const namespaces = await kubectl([
     'get',
     'namespaces',
