@@ -65,6 +65,14 @@ describe('built-in PostgreSQL', () => {
     const sts = r.find<Workload>('StatefulSet', PG);
     expect(sts.spec).not.toHaveProperty('volumeClaimTemplates');
     expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'data', emptyDir: {} });
+    // Nothing outlives the release, so neither does the password.
+    expect(r.find('Secret', PG).metadata.annotations).toBeUndefined();
+  });
+
+  it('keeps the password Secret on uninstall while the data volume is kept', () => {
+    expect(builtin.find('Secret', PG).metadata.annotations).toEqual({
+      'helm.sh/resource-policy': 'keep',
+    });
   });
 
   it('exposes postgres as Service <release>-postgresql on 5432', () => {

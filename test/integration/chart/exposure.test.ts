@@ -199,7 +199,8 @@ describe('NOTES.txt', () => {
 
   it('shows the ingress URLs when the Ingress is on', async () => {
     const notes = await renderNotes({ valuesFiles: ['ci/ingress-tls-values.yaml'] });
-    expect(notes).toContain('https://hotswap.example.com/');
+    expect(notes).toContain('  https://hotswap.example.com/\n');
+    expect(notes).toContain('curl -fsS https://hotswap.example.com/health');
     expect(notes).not.toContain('port-forward svc/hs-hotswap 8080');
   });
 

@@ -43,7 +43,6 @@ function restrictedViolations(pod: PodSpec): string[] {
 
 const scenarios = [
   { label: 'default values', valuesFiles: [] as string[] },
-  // The backup CronJob only exists with backup on; staging turns it on too.
   ...(await ciScenarios()).map((f) => ({ label: f, valuesFiles: [f] })),
   ...(await environmentFiles()).map((f) => ({
     label: `environments/${path.basename(f)}`,
