@@ -240,6 +240,34 @@ describe('chart workload', () => {
     expect(container.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
   });
 
+  it('leaves out the preStop sleep on clusters older than 1.30, refuses those older than 1.27', async () => {
+    const old = await renderChart({ kubeVersion: '1.29.4' });
+    expect(api(old).container).not.toHaveProperty('lifecycle');
+    await expect(renderChart({ kubeVersion: '1.26.0' })).rejects.toThrow(
+      /chart requires kubeVersion: >=1.27.0-0 which is incompatible with Kubernetes v1.26.0/,
+    );
+  });
+
+  it('keeps every name within its Kubernetes limit for the longest release name', async () => {
+    const r = await renderChart({
+      release: 'r'.repeat(53),
+      valuesFiles: ['ci/backup-values.yaml'],
+      values: {
+        vault: { authMethod: 'token', token: 't' },
+        networkPolicy: { enabled: true },
+        ingress: { enabled: true },
+      },
+    });
+    for (const o of r.objects) {
+      // StatefulSet and CronJob controllers append a suffix to their names.
+      const limit = ['StatefulSet', 'CronJob'].includes(o.kind) ? 52 : 63;
+      expect(o.metadata.name.length, `${o.kind}/${o.metadata.name}`).toBeLessThanOrEqual(limit);
+      expect(o.metadata.name, `${o.kind}/${o.metadata.name}`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    }
+    const sts = r.all<Workload>('StatefulSet')[0]!;
+    expect(r.has('Service', sts.spec.serviceName as string)).toBe(true);
+  });
+
   it('protects availability with a PodDisruptionBudget', () => {
     const pdb = defaults.find('PodDisruptionBudget', NAME);
     expect(pdb.apiVersion).toBe('policy/v1');
