@@ -225,6 +225,14 @@ describe('chart workload', () => {
     expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
   });
 
+  it('gives every pod of the chart the image pull secrets', () => {
+    const pods = custom.podSpecs();
+    expect(pods.map((p) => p.owner)).toEqual(
+      expect.arrayContaining(['Deployment/hs-hotswap', 'StatefulSet/hs-postgresql', 'Pod/hs-hotswap-test-health']),
+    );
+    for (const { owner, spec } of pods) expect(spec.imagePullSecrets, owner).toEqual([{ name: 'regcred' }]);
+  });
+
   it('passes pod annotations, pod labels and extra env through', () => {
     const { deployment, container } = api(custom);
     expect(deployment.spec.template.metadata.annotations).toMatchObject({
