@@ -224,6 +224,10 @@ Vault environment of the API. Credentials only ever come from Secrets.
   value: {{ $v.address | quote }}
 - name: VAULT_AUTH_METHOD
   value: {{ $v.authMethod | quote }}
+{{- if $v.tls.caSecret }}
+- name: VAULT_CACERT
+  value: {{ printf "/vault/tls/%s" $v.tls.caKey | quote }}
+{{- end }}
 {{- if eq $v.authMethod "kubernetes" }}
 - name: VAULT_AUTH_PATH
   value: {{ $v.authPath | default "kubernetes" | quote }}
