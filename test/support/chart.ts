@@ -23,8 +23,11 @@ export interface RenderOptions {
   set?: Record<string, string | number | boolean>;
   /** helm 4 (default) or helm 3. */
   helm?: HelmBinary;
+  /** Release name; `hs` by default, so the full name is `hs-hotswap`. */
   release?: string;
+  /** Release namespace; `hotswap` by default. */
   namespace?: string;
+  /** Another copy of the chart (e.g. an edited temp copy); chart/hotswap by default. */
   chartDir?: string;
   /** --kube-version: the cluster version templates see; the pinned test cluster's by default. */
   kubeVersion?: string;
