@@ -32422,6 +32422,11 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/secrets/redact.ts
@@ -36780,11 +36785,6 @@ function stuckVerdict(history, maxAgeMs, now) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/deploy/secret-values.ts
 // Secret values reach helm only through a 0600 file under RUNNER_TEMP that is
 // removed when the deploy ends: never argv (process lists, helm's own error
@@ -36828,8 +36828,11 @@ function writeSecretValuesFile(values, tempRoot) {
 
 function upgradeArgs(s, o) {
     const args = ['upgrade', s.release, o.chartRef, '--install', '-n', s.namespace];
-    if (s.chart.kind === 'oci')
+    if (s.chart.kind === 'oci') {
         args.push('--version', s.chart.version);
+        if (s.chart.plainHttp)
+            args.push('--plain-http');
+    }
     if (s.createNamespace)
         args.push('--create-namespace');
     for (const file of s.valuesFiles)
@@ -36865,6 +36868,8 @@ function upgradeArgs(s, o) {
 // and secrets file, diff, helm upgrade --install, rollout watch, and on any
 // failure a rollback to the last good revision. Plain arguments in, a plain
 // result out; the action layer turns it into outputs and a summary.
+
+
 
 
 
@@ -36954,7 +36959,25 @@ async function deploy(s, deps) {
     const secretFile = s.secretValues
         ? writeSecretValuesFile(s.secretValues, deps.tempDir)
         : undefined;
+    // Registry credentials live in a private config under RUNNER_TEMP for this run only.
+    const registryDir = s.chart.kind === 'oci' ? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempDir, 'hotswap-registry-')) : undefined;
+    const env = registryDir ? { HELM_REGISTRY_CONFIG: external_node_path_default().join(registryDir, 'config.json') } : {};
     try {
+        if (s.chart.kind === 'oci' && s.chart.registryUsername) {
+            const host = new URL(s.chart.ref.replace(/^oci:/, 'https:')).host;
+            log(`Logging in to ${host} as ${s.chart.registryUsername}`);
+            const login = [
+                'registry',
+                'login',
+                host,
+                '--username',
+                s.chart.registryUsername,
+                '--password-stdin',
+            ];
+            if (s.chart.plainHttp)
+                login.push(helm.major === 4 ? '--plain-http' : '--insecure');
+            await helm.run(login, { input: s.chart.registryPassword, env });
+        }
         // 2. Diff against the running release.
         if (s.diff) {
             const rendered = await helm.run(upgradeArgs(s, {
@@ -36962,7 +36985,7 @@ async function deploy(s, deps) {
                 chartRef,
                 secretValuesFile: secretFile?.path,
                 dryRun: deployed ? 'server' : 'client',
-            }), { rawOutput: true });
+            }), { rawOutput: true, env });
             const planned = JSON.parse(rendered.stdout).manifest ?? '';
             const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
             result.diff = diffManifests(current, planned, s.namespace);
@@ -36977,7 +37000,7 @@ async function deploy(s, deps) {
         log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
         let upgradeError;
         try {
-            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) });
+            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, env, onLine: (line, stream) => stream === 'stderr' && log(line) });
             const release = JSON.parse(applied.stdout);
             result.revision = release.version;
             result.manifestDigest = `sha256:${(0,external_node_crypto_.createHash)('sha256')
@@ -37063,6 +37086,8 @@ async function deploy(s, deps) {
     }
     finally {
         secretFile?.remove();
+        if (registryDir)
+            (0,external_node_fs_namespaceObject.rmSync)(registryDir, { recursive: true, force: true });
         result.durationMs = now() - start;
     }
 }
@@ -37262,7 +37287,8 @@ function parseChart(read, ctx) {
         if ((registryUsername === '') !== (registryPassword === '')) {
             throw new InputError('registry-username', registryUsername, 'registry-username and registry-password to be given together');
         }
-        return { kind: 'oci', ref: value, version, registryUsername, registryPassword };
+        const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'), false);
+        return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
     }
     if (version !== '') {
         throw new InputError('chart-version', version, 'no version for a local chart (only with oci://)');

@@ -34860,7 +34860,8 @@ function parseChart(read, ctx) {
         if ((registryUsername === '') !== (registryPassword === '')) {
             throw new InputError('registry-username', registryUsername, 'registry-username and registry-password to be given together');
         }
-        return { kind: 'oci', ref: value, version, registryUsername, registryPassword };
+        const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'), false);
+        return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
     }
     if (version !== '') {
         throw new InputError('chart-version', version, 'no version for a local chart (only with oci://)');

@@ -72,12 +72,13 @@ describe('upgradeArgs', () => {
           version: '1.0.0',
           registryUsername: '',
           registryPassword: '',
+          plainHttp: true,
         },
       },
       { major: 4, chartRef: 'oci://r/c', dryRun: 'server' },
     );
     expect(args).toContain('--dry-run=server');
     expect(args).not.toContain('--server-side=true');
-    expect(args.slice(6, 8)).toEqual(['--version', '1.0.0']);
+    expect(args.slice(6, 9)).toEqual(['--version', '1.0.0', '--plain-http']);
   });
 });
