@@ -114,7 +114,10 @@ export class Helm {
     const args = ['rollback', release, String(revision), '-n', namespace];
     args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
     if (options.wait) args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-    if (options.description) args.push('--description', options.description.slice(0, 256));
+    // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
+    if (options.description && this.major === 4) {
+      args.push('--description', options.description.slice(0, 256));
+    }
     return this.run(args);
   }
 
