@@ -137,3 +137,38 @@ describe('deploy: healthy deploy with secrets', () => {
     expect(revisions.map((r) => r.status)).toEqual(['deployed']);
   });
 });
+
+describe('deploy: diff-only', () => {
+  it('reports the change against the running release, Secret data redacted, and changes nothing', async () => {
+    const workspace = makeWorkspace();
+    const before = await history('hotswap', namespace);
+    expect(before.length).toBeGreaterThan(0);
+    const newPassword = 'pg-New-Secret-Value-42';
+    const run = await runDeployAction(
+      'deploy',
+      {
+        release: 'hotswap',
+        chart: 'chart/hotswap',
+        namespace,
+        'values-files': 'chart/environments/dev.yaml',
+        set: 'vault.enabled=true\nvault.authMethod=token\nconfig.logLevel=warn',
+        'secret-values': `postgresql:\n  auth:\n    password: ${newPassword}\nvault:\n  token: ${SECRETS.vaultToken}`,
+        'image-tag': '1.4.0',
+        'diff-only': 'true',
+      },
+      { workspace },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('diff-only');
+    expect(run.summary).toContain(`| changed | ConfigMap ${namespace}/hotswap-config |`);
+    expect(run.summary).toContain(`| changed | Secret ${namespace}/hotswap-postgresql |`);
+    expect(run.summary).toMatch(/-\s+password: \(redacted, fingerprint [0-9a-f]{8}\)/);
+    expect(run.summary).toMatch(/\+\s+LOG_LEVEL: warn|\+\s+.*warn/);
+    for (const text of [run.summary, run.stdout.replace(/^::add-mask::.*$/gm, '')]) {
+      expect(text).not.toContain(newPassword);
+      expect(text).not.toContain(Buffer.from(newPassword).toString('base64'));
+      expect(text).not.toContain(SECRETS.dbPassword);
+    }
+    expect(await history('hotswap', namespace)).toEqual(before);
+  });
+});
