@@ -88,9 +88,20 @@ function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The kwokctl configuration file: every Stage (nodes and pods). */
+/**
+ * The kwokctl configuration file: every Stage (nodes and pods), and kwok's
+ * pod network. kwok's default pod range (10.0.0.1/24) overlaps the API
+ * server's Service range and holds 254 pods; kind's 10.244.0.0/16 does neither.
+ */
 export function kwokConfig(): string {
-  return Object.values(KWOK_STAGES).join('\n---\n');
+  const network = [
+    'apiVersion: config.kwok.x-k8s.io/v1alpha1',
+    'kind: KwokConfiguration',
+    'options:',
+    '  cidr: 10.244.0.1/16',
+    '',
+  ].join('\n');
+  return [network, ...Object.values(KWOK_STAGES)].join('\n---\n');
 }
 
 /** Fake nodes as a kubectl-applicable list: capacity, zone and hostname labels. */
