@@ -88,21 +88,16 @@ function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/**
- * The kwokctl configuration file: every Stage (nodes and pods), and kwok's
- * pod network. kwok's default pod range (10.0.0.1/24) overlaps the API
- * server's Service range and holds 254 pods; kind's 10.244.0.0/16 does neither.
- */
+/** The kwokctl configuration file: every Stage (nodes and pods). */
 export function kwokConfig(): string {
-  const network = [
-    'apiVersion: config.kwok.x-k8s.io/v1alpha1',
-    'kind: KwokConfiguration',
-    'options:',
-    '  cidr: 10.244.0.1/16',
-    '',
-  ].join('\n');
-  return [network, ...Object.values(KWOK_STAGES)].join('\n---\n');
+  return Object.values(KWOK_STAGES).join('\n---\n');
 }
+
+/**
+ * kwok's pod range: its default (10.0.0.1/24) overlaps the API server's
+ * Service range and holds 254 pods; kind's 10.244.0.0/16 does neither.
+ */
+export const POD_CIDR = '10.244.0.1/16';
 
 /** Fake nodes as a kubectl-applicable list: capacity, zone and hostname labels. */
 export function nodeManifest(count: number): string {
@@ -182,6 +177,8 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
         '--kube-admission',
         '--enable-crds',
         KWOK_CRDS.join(','),
+        '--extra-args',
+        `kwok-controller=cidr=${POD_CIDR}`,
         // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
         '--kubeconfig',
         contextsFile(workdir),
