@@ -3,7 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { KWOK_STAGES } from '../../src/cluster/kwok-stages.generated.js';
-import { kwokConfig, nodeManifest } from '../../src/cluster/kwok.js';
+import { kwokConfig, nodeObjects } from '../../src/cluster/kwok.js';
 // @ts-expect-error plain ESM script without types
 import { render } from '../../scripts/embed-kwok-stages.mjs';
 
@@ -21,7 +21,7 @@ describe('kwok stages', () => {
   });
 
   it('fake nodes carry capacity, zone and hostname', () => {
-    const list = JSON.parse(nodeManifest(4));
+    const list = { items: nodeObjects(4) as any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(
       list.items.map((n: { metadata: { labels: Record<string, string> } }) => [
         n.metadata.labels['kubernetes.io/hostname'],
