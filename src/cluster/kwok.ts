@@ -5,7 +5,8 @@
 // and helm's release Secrets behave as on any cluster; only container
 // processes are simulated, by the Stages in ./kwok-stages (see
 // docs/kwok-cluster.md).
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, runCommand } from '../exec/command.js';
@@ -140,6 +141,13 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
   const nodes = opts.nodes ?? 3;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) {
     throw new Error(`Invalid node count ${nodes}: expected an integer from 1 to 100`);
+  }
+  for (const [role, file] of Object.entries(bin)) {
+    await access(file, constants.X_OK).catch(() => {
+      throw new Error(
+        `kwok cluster: the ${role} binary ${file} does not exist or is not executable`,
+      );
+    });
   }
   const workdir = path.resolve(opts.workdir ?? defaultWorkdir(name));
   const waitMs = opts.waitMs ?? 120_000;

@@ -80,3 +80,11 @@ describe('starting the control plane', () => {
     await rm(fake.dir, { recursive: true, force: true });
   });
 });
+
+describe('binaries', () => {
+  it('names a missing binary before starting anything', async () => {
+    await expect(createKwokCluster({ name: 'ok', binaries: missing })).rejects.toThrow(
+      'kwok cluster: the kwokctl binary /nonexistent/kwokctl does not exist or is not executable',
+    );
+  });
+});
