@@ -12,20 +12,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
 import { runCommand } from '../../../src/exec/command.js';
+import { kubeconfig } from '../support.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../../support/run-action.js';
 import { toolPath, TOOLS_BIN } from '../../support/tools.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kubeconfig: string;
-  }
-}
-
-export function kubeconfig(): string {
-  return process.env.HOTSWAP_E2E_KUBECONFIG ?? inject('kubeconfig');
-}
+export { kubeconfig };
 
 export async function kubectl(args: string[], input?: string): Promise<string> {
   const r = await runCommand(toolPath('kubectl'), ['--kubeconfig', kubeconfig(), ...args], {
@@ -137,13 +129,20 @@ export async function runDeployAction(
     workspace,
     rec = recordingHelm(),
     env = {},
-  }: { workspace: string; rec?: RecordingPath; env?: Record<string, string> },
+    onSpawn,
+  }: {
+    workspace: string;
+    rec?: RecordingPath;
+    env?: Record<string, string>;
+    onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  },
 ): Promise<DeployRun> {
   mkdirSync(workspace, { recursive: true });
   const run = await runAction(action, {
     inputs: { kubeconfig: kubeconfig(), ...inputs },
     workspace,
     env: { PATH: `${rec.binDir}:${TOOLS_BIN}:${process.env.PATH}`, ...env },
+    onSpawn,
   });
   return { ...run, argv: existsSync(rec.argvLog) ? readFileSync(rec.argvLog, 'utf8') : '' };
 }
