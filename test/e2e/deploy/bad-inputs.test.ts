@@ -4,7 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clusterState, makeWorkspace, runDeployAction } from './harness.js';
+import {
+  clusterState,
+  expectClusterUnchanged,
+  type ClusterState,
+  makeWorkspace,
+  runDeployAction,
+} from './harness.js';
 
 const workspace = makeWorkspace();
 writeFileSync(path.join(workspace, 'broken.yaml'), 'replicaCount: [1, 2\n');
@@ -78,7 +84,7 @@ const rollbackCases: [string, Record<string, string>][] = [
   ['helm-major', { 'helm-major': 'four' }],
 ];
 
-let baseline: string;
+let baseline: ClusterState;
 beforeAll(async () => {
   baseline = await clusterState();
 });
@@ -91,13 +97,13 @@ describe('bad inputs are rejected before the cluster changes', () => {
     expect(run.outputs.status).toBeUndefined();
     // A secret value is never repeated back, not even a malformed one.
     expect(run.stdout).not.toContain('Secret-Value');
-    expect(await clusterState()).toBe(baseline);
+    await expectClusterUnchanged(baseline);
   });
 
   it.each(rollbackCases)('rollback: %s %j', async (input, bad) => {
     const run = await runDeployAction('rollback', { ...rollbackBase, ...bad }, { workspace });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`::error::Invalid input '${input}'`));
-    expect(await clusterState()).toBe(baseline);
+    await expectClusterUnchanged(baseline);
   });
 });

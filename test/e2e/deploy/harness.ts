@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { runCommand } from '../../../src/exec/command.js';
 import { kubeconfig } from '../support.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../../support/run-action.js';
@@ -50,19 +51,29 @@ export async function history(release: string, namespace: string): Promise<Revis
   return r.code === 0 ? (JSON.parse(r.stdout) as Revision[]) : [];
 }
 
+export interface ClusterState {
+  /** One JSON line per release (name, namespace, revision, status, updated). */
+  releases: string[];
+  namespaces: string[];
+  /** helm's release Secrets, namespace/name. */
+  secrets: string[];
+}
+
 /** What the cluster looks like from helm and kubectl: compared before and after a rejected run. */
-export async function clusterState(): Promise<string> {
-  const releases = await helm([
-    'list',
-    '-A',
-    '--deployed',
-    '--failed',
-    '--pending',
-    '--superseded',
-    '--uninstalling',
-    '-o',
-    'json',
-  ]);
+export async function clusterState(): Promise<ClusterState> {
+  const releases = JSON.parse(
+    await helm([
+      'list',
+      '-A',
+      '--deployed',
+      '--failed',
+      '--pending',
+      '--superseded',
+      '--uninstalling',
+      '-o',
+      'json',
+    ]),
+  ) as Record<string, string>[];
   const namespaces = await kubectl([
     'get',
     'namespaces',
@@ -76,9 +87,31 @@ export async function clusterState(): Promise<string> {
     '-l',
     'owner=helm',
     '-o',
-    'jsonpath={.items[*].metadata.name}',
+    'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}',
   ]);
-  return JSON.stringify({ releases: JSON.parse(releases), namespaces, secrets });
+  return {
+    releases: releases.map((r) => JSON.stringify(r)),
+    namespaces: namespaces.split(' ').filter(Boolean),
+    secrets: secrets.split(' ').filter(Boolean),
+  };
+}
+
+/**
+ * Nothing was added or changed since `before`. Removals are tolerated: other
+ * test files delete their namespaces in the background while this one runs.
+ */
+export async function expectClusterUnchanged(before: ClusterState): Promise<void> {
+  const after = await clusterState();
+  const added = (key: keyof ClusterState) => after[key].filter((x) => !before[key].includes(x));
+  expect({
+    releases: added('releases'),
+    namespaces: added('namespaces'),
+    secrets: added('secrets'),
+  }).toEqual({
+    releases: [],
+    namespaces: [],
+    secrets: [],
+  });
 }
 
 /** A workspace holding the repository's chart and the test charts, as a checkout would. */

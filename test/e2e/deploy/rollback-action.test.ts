@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolPath } from '../../support/tools.js';
 import {
   clusterState,
+  expectClusterUnchanged,
   history,
   kubeconfig,
   kubectl,
@@ -131,7 +132,7 @@ describe('rollback action', () => {
     const run = await runDeployAction('rollback', { namespace, ...inputs }, { workspace });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`::error::.*${message.source}`));
-    expect(await clusterState()).toBe(before);
+    await expectClusterUnchanged(before);
   });
 
   it('refuses a release with no earlier good revision', async () => {
@@ -147,6 +148,6 @@ describe('rollback action', () => {
     expect(run.stdout).toMatch(
       /::error::.*release 'single' has no good revision before its current revision 1/,
     );
-    expect(await clusterState()).toBe(before);
+    await expectClusterUnchanged(before);
   });
 });

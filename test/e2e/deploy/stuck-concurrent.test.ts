@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolPath } from '../../support/tools.js';
 import {
   clusterState,
+  expectClusterUnchanged,
   history,
   kubeconfig,
   kubectl,
@@ -81,7 +82,7 @@ describe('deploy: stuck and concurrent releases', () => {
     expect(refused.stdout).toMatch(
       /::error::.*release 'stuck' is pending-upgrade: another deploy is in progress since \S+Z/,
     );
-    expect(await clusterState()).toBe(before);
+    await expectClusterUnchanged(before);
 
     // Old enough: recovered, then deployed.
     await new Promise((r) => setTimeout(r, 1500));
