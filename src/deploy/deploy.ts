@@ -66,6 +66,13 @@ const CONCURRENT =
 
 export class DeployError extends Error {}
 
+/** helm's `-o json` release; with an OCI chart helm first prints `Pulled: ...` lines. */
+export function releaseJson(stdout: string): HelmRelease {
+  const start = stdout.search(/^\{/m);
+  if (start < 0) throw new Error('helm printed no release JSON');
+  return JSON.parse(stdout.slice(start)) as HelmRelease;
+}
+
 function selector(release: string): string {
   return `app.kubernetes.io/instance=${release}`;
 }
@@ -178,7 +185,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
         }),
         { rawOutput: true, env },
       );
-      const planned = (JSON.parse(rendered.stdout) as HelmRelease).manifest ?? '';
+      const planned = releaseJson(rendered.stdout).manifest ?? '';
       const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
       result.diff = diffManifests(current, planned, s.namespace);
       log(`Diff: ${result.diff.length} object(s) change`);
@@ -199,7 +206,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
         upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }),
         { rawOutput: true, env, onLine: (line, stream) => stream === 'stderr' && log(line) },
       );
-      const release = JSON.parse(applied.stdout) as HelmRelease;
+      const release = releaseJson(applied.stdout);
       result.revision = release.version;
       result.manifestDigest = `sha256:${createHash('sha256')
         .update(release.manifest ?? '')

@@ -36889,6 +36889,13 @@ function upgradeArgs(s, o) {
 const CONCURRENT = /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 class DeployError extends Error {
 }
+/** helm's `-o json` release; with an OCI chart helm first prints `Pulled: ...` lines. */
+function releaseJson(stdout) {
+    const start = stdout.search(/^\{/m);
+    if (start < 0)
+        throw new Error('helm printed no release JSON');
+    return JSON.parse(stdout.slice(start));
+}
 function selector(release) {
     return `app.kubernetes.io/instance=${release}`;
 }
@@ -36986,7 +36993,7 @@ async function deploy(s, deps) {
                 secretValuesFile: secretFile?.path,
                 dryRun: deployed ? 'server' : 'client',
             }), { rawOutput: true, env });
-            const planned = JSON.parse(rendered.stdout).manifest ?? '';
+            const planned = releaseJson(rendered.stdout).manifest ?? '';
             const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
             result.diff = diffManifests(current, planned, s.namespace);
             log(`Diff: ${result.diff.length} object(s) change`);
@@ -37001,7 +37008,7 @@ async function deploy(s, deps) {
         let upgradeError;
         try {
             const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, env, onLine: (line, stream) => stream === 'stderr' && log(line) });
-            const release = JSON.parse(applied.stdout);
+            const release = releaseJson(applied.stdout);
             result.revision = release.version;
             result.manifestDigest = `sha256:${(0,external_node_crypto_.createHash)('sha256')
                 .update(release.manifest ?? '')
