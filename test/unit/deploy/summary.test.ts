@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { releaseJson, type DeployResult } from '../../../src/deploy/deploy.js';
+import { deploySummary } from '../../../src/deploy/summary.js';
+import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
+
+afterEach(() => clearSecrets());
+
+const result: DeployResult = {
+  status: 'rolled-back',
+  release: 'web',
+  namespace: 'prod',
+  revision: 5,
+  previousRevision: 4,
+  rolledBackTo: 4,
+  manifestDigest: 'sha256:' + 'a'.repeat(64),
+  error: 'revision 5 failed: Pod/web-1 CrashLoopBackOff: token=leaked-secret-xyz',
+  failures: [
+    {
+      object: 'Pod/web-1',
+      reason: 'CrashLoopBackOff',
+      message: 'container api restarted 3 times | x',
+    },
+  ],
+  diagnostics: [
+    {
+      object: 'Pod/web-1',
+      reason: 'CrashLoopBackOff',
+      message: 'restarted',
+      events: ['Warning BackOff: Back-off restarting failed container'],
+      logs: [{ container: 'api', lines: undefined }],
+    },
+  ],
+  rollback: { action: 'rollback', to: 4, ok: true, message: 'rolled back to revision 4' },
+  history: [],
+  durationMs: 12_345,
+};
+
+describe('deploySummary', () => {
+  it('names the failing object, reason, events and rollback, escaped and redacted', () => {
+    registerSecret('leaked-secret-xyz');
+    const md = deploySummary(result, 'production');
+    expect(md).toContain('## ↩️ Deploy prod/web (production): rolled-back');
+    expect(md).toContain(
+      '| Pod/web-1 | CrashLoopBackOff | container api restarted 3 times \\| x |',
+    );
+    expect(md).toContain('Back-off restarting failed container');
+    expect(md).toContain('Container `api`: no logs available from the cluster.');
+    expect(md).toContain('✅ rolled back to revision 4');
+    expect(md).not.toContain('leaked-secret-xyz');
+    expect(md).toContain('token=***');
+  });
+});
+
+describe('releaseJson', () => {
+  it("skips helm's 'Pulled:' lines before the JSON", () => {
+    expect(
+      releaseJson(
+        'Pulled: r/c:1\nDigest: sha256:x\n{"name":"web","version":3,"info":{"status":"deployed"}}',
+      ).version,
+    ).toBe(3);
+    expect(() => releaseJson('Error')).toThrow(/no release JSON/);
+  });
+});
