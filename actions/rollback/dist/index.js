@@ -35395,7 +35395,7 @@ const KINDS = 'deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,pod
 async function watchRollout(kubectl, options) {
     const now = options.now ?? Date.now;
     const start = now();
-    const poll = options.pollMs ?? 1000;
+    const poll = options.pollMs ?? 500;
     let lastKey = '';
     let consecutiveErrors = 0;
     let last = {
