@@ -68,11 +68,14 @@ export function skippedRow(set: string, check: string, note: string): CheckRow {
  */
 export function mergeFindings(findings: readonly Finding[]): (Finding & { sets: string[] })[] {
   const byKey = new Map<string, Finding & { sets: string[] }>();
-  for (const f of findings) {
+  // In check order, so a merged title reads `helm lint, helm template (...)`.
+  const ordered = [...findings].sort((a, b) => CHECKS.indexOf(a.check) - CHECKS.indexOf(b.check));
+  for (const f of ordered) {
     const key = [f.severity, f.file, f.line, f.message].join('\u0000');
     const seen = byKey.get(key);
     if (seen) {
       if (f.set && !seen.sets.includes(f.set)) seen.sets.push(f.set);
+      if (!seen.title.split(', ').includes(f.title)) seen.title += `, ${f.title}`;
     } else byKey.set(key, { ...f, sets: f.set ? [f.set] : [] });
   }
   return [...byKey.values()];

@@ -51258,14 +51258,14 @@ class errors_InputError extends Error {
 ;// CONCATENATED MODULE: ./src/lint/findings.ts
 // The model the lint run reports in: findings that point at a file and line,
 // and one row per values set and check for the job summary.
-const CHECKS = (/* unused pure expression or super */ null && ([
+const CHECKS = [
     'values',
     'helm lint',
     'helm template',
     'schema',
     'policy',
     'chart version',
-]));
+];
 function rowFrom(set, check, findings, note) {
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
@@ -51288,12 +51288,16 @@ function skippedRow(set, check, note) {
  */
 function mergeFindings(findings) {
     const byKey = new Map();
-    for (const f of findings) {
+    // In check order, so a merged title reads `helm lint, helm template (...)`.
+    const ordered = [...findings].sort((a, b) => CHECKS.indexOf(a.check) - CHECKS.indexOf(b.check));
+    for (const f of ordered) {
         const key = [f.severity, f.file, f.line, f.message].join('\u0000');
         const seen = byKey.get(key);
         if (seen) {
             if (f.set && !seen.sets.includes(f.set))
                 seen.sets.push(f.set);
+            if (!seen.title.split(', ').includes(f.title))
+                seen.title += `, ${f.title}`;
         }
         else
             byKey.set(key, { ...f, sets: f.set ? [f.set] : [] });
