@@ -200,6 +200,9 @@ export function fromCrdSchema(documents: readonly unknown[], meta: { source: str
       const name = crdDefinitionName(group, version.name, kind);
       const converted = convert(schema) as JsonSchema;
       const properties = (converted.properties ?? {}) as JsonSchema;
+      // Every object carries these, whether or not the CRD author listed them.
+      properties.apiVersion = { type: 'string' };
+      properties.kind = { type: 'string' };
       properties.metadata = { $ref: `#/definitions/${OBJECT_META}` };
       converted.properties = properties;
       definitions[name] = converted;
