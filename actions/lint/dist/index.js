@@ -55543,29 +55543,6 @@ function loadShippedCrds(schemaDir) {
     return readSchemaData(external_node_path_default().join(schemaDir, 'crds.json.gz'));
 }
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
-/**
- * Adds `additionalProperties: false` to every object schema that lists its
- * properties, except where Kubernetes keeps unknown fields.
- */
-function disallowUnknownFields(node) {
-    if (Array.isArray(node))
-        return node.map(disallowUnknownFields);
-    if (node === null || typeof node !== 'object')
-        return node;
-    const out = {};
-    for (const [key, value] of Object.entries(node)) {
-        out[key] =
-            key === 'properties' || key === 'patternProperties' || key === 'definitions'
-                ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, disallowUnknownFields(v)]))
-                : disallowUnknownFields(value);
-    }
-    if (out.properties &&
-        out.additionalProperties === undefined &&
-        out['x-kubernetes-preserve-unknown-fields'] !== true) {
-        out.additionalProperties = false;
-    }
-    return out;
-}
 /** Drops null-valued keys: the API server decodes `field: null` as an unset field. */
 function withoutNulls(value) {
     if (Array.isArray(value))
@@ -55586,6 +55563,7 @@ class KubernetesValidator {
     options;
     ajv;
     compiled = new Map();
+    definitions;
     kinds;
     builtinGroups;
     constructor(kubernetes, crds, options) {
@@ -55602,10 +55580,9 @@ class KubernetesValidator {
             allErrors: true,
             strict: false,
             // The data is generated (tools/k8s-schemas.ts) and checked against the
-            // meta-schema by a unit test; skipping that here and compiling each
-            // definition once (no inlining) makes the first compile 2-3x faster.
+            // meta-schema by a unit test; the schemas compiled here are
+            // specializations of it (see specialize), so meta-validation is skipped.
             validateSchema: false,
-            inlineRefs: false,
             // Formats the data keeps (see schema-data.ts); the rest were dropped.
             formats: {
                 int32: {
@@ -55642,8 +55619,7 @@ class KubernetesValidator {
                 return true;
             },
         });
-        const root = { $id: 'k8s', definitions };
-        this.ajv.addSchema(options.strict ? disallowUnknownFields(root) : root);
+        this.definitions = definitions;
     }
     /** The Kubernetes version the data describes, e.g. 1.36.3. */
     get version() {
@@ -55663,8 +55639,10 @@ class KubernetesValidator {
         const definition = this.kinds[kindKey(apiVersion, kind)];
         if (!definition)
             return this.unknownKind(apiVersion, kind);
-        const validate = this.validatorFor(definition);
-        if (validate(withoutNulls(object)))
+        const instance = withoutNulls(object);
+        const schema = specialize({ $ref: `#/definitions/${definition}` }, instance, this.definitions, this.options.strict);
+        const validate = this.validatorFor(schema);
+        if (validate(instance))
             return { status: 'valid', schema: definition };
         return { status: 'invalid', issues: describeErrors(validate.errors ?? []) };
     }
@@ -55689,14 +55667,99 @@ class KubernetesValidator {
             ],
         };
     }
-    validatorFor(definition) {
-        let validate = this.compiled.get(definition);
+    /** One compiled validator per specialized schema: objects of the same shape share it. */
+    validatorFor(schema) {
+        const key = JSON.stringify(schema);
+        let validate = this.compiled.get(key);
         if (!validate) {
-            validate = this.ajv.compile({ $ref: `k8s#/definitions/${definition}` });
-            this.compiled.set(definition, validate);
+            validate = this.ajv.compile(schema);
+            this.compiled.set(key, validate);
         }
         return validate;
     }
+}
+const DEFINITION_REF = '#/definitions/';
+/**
+ * The part of a schema that one instance exercises, with every $ref inlined:
+ * properties the instance does not set are left out (`required` still
+ * catches missing ones), map values and list items get the schema of their
+ * own value. Validating the instance against the result gives the same
+ * verdict and errors as against the full schema, but ajv compiles a few
+ * hundred nodes instead of the whole PodSpec tree (several thousand), which
+ * is most of the run time for a chart.
+ */
+function specialize(node, instance, definitions, strict = false) {
+    const inner = (sub, value) => specialize(sub, value, definitions, strict);
+    if (typeof node === 'boolean')
+        return node;
+    if (!node || typeof node !== 'object')
+        return true;
+    const schema = node;
+    if (typeof schema.$ref === 'string' && schema.$ref.startsWith(DEFINITION_REF)) {
+        const target = definitions[schema.$ref.slice(DEFINITION_REF.length)];
+        if (!target)
+            throw new Error(`schema data has no definition for ${schema.$ref}`);
+        return inner(target, instance);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(schema)) {
+        if (key === 'properties' ||
+            key === 'additionalProperties' ||
+            key === 'items' ||
+            key === 'patternProperties')
+            continue;
+        out[key] =
+            (key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(value)
+                ? value.map((branch) => inner(branch, instance))
+                : key === 'not'
+                    ? inner(value, instance)
+                    : value;
+    }
+    const isObject = instance !== null && typeof instance === 'object' && !Array.isArray(instance);
+    if (isObject &&
+        (schema.properties || schema.additionalProperties !== undefined || schema.patternProperties)) {
+        const declared = (schema.properties ?? {});
+        const patterns = Object.entries((schema.patternProperties ?? {})).map(([pattern, sub]) => [new RegExp(pattern, 'u'), sub]);
+        // Strict: an object that lists its properties allows no others, unless
+        // Kubernetes keeps unknown fields there (kubectl --validate=strict).
+        const closed = strict && schema.properties && schema['x-kubernetes-preserve-unknown-fields'] !== true;
+        const extra = schema.additionalProperties ?? (closed ? false : undefined);
+        const properties = {};
+        for (const [key, value] of Object.entries(instance)) {
+            const applicable = [];
+            if (Object.hasOwn(declared, key))
+                applicable.push(declared[key]);
+            for (const [pattern, sub] of patterns)
+                if (pattern.test(key))
+                    applicable.push(sub);
+            if (!applicable.length && extra && typeof extra === 'object')
+                applicable.push(extra);
+            if (applicable.length === 1)
+                properties[key] = inner(applicable[0], value);
+            else if (applicable.length > 1)
+                properties[key] = { allOf: applicable.map((sub) => inner(sub, value)) };
+        }
+        out.properties = properties;
+        // Every key the instance has is either listed now or not allowed at all.
+        if (extra === false || (extra && typeof extra === 'object'))
+            out.additionalProperties = false;
+        else if (extra !== undefined)
+            out.additionalProperties = extra;
+    }
+    if (Array.isArray(instance) &&
+        schema.items &&
+        typeof schema.items === 'object' &&
+        !Array.isArray(schema.items)) {
+        out.items = instance.map((item) => inner(schema.items, item));
+        out.additionalItems = false;
+    }
+    else if (schema.items !== undefined && !Array.isArray(instance)) {
+        // not an array: the type check reports it; the item schema is not needed
+    }
+    else if (schema.items !== undefined) {
+        out.items = schema.items;
+    }
+    return out;
 }
 /** Readable messages from ajv errors: one per field, anyOf branches folded into one line. */
 function describeErrors(errors) {
@@ -55715,7 +55778,7 @@ function describeErrors(errors) {
         seen.add(id);
         issues.push(issue);
     }
-    return issues;
+    return issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 function describe(error, all) {
     const at = error.instancePath;
