@@ -133,6 +133,16 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
   };
 
   const limit = createLimiter(settings.concurrency);
+  // The chart's values.yaml (and shared files) are in every set: parse each file once.
+  const parsedValues = new Map<string, ValuesFile>();
+  const readValues = (file: string): ValuesFile => {
+    let parsed = parsedValues.get(file);
+    if (!parsed) {
+      parsed = readValuesFile(file);
+      parsedValues.set(file, parsed);
+    }
+    return parsed;
+  };
   const chartValues = path.join(settings.chartDir, 'values.yaml');
   const findings: Finding[] = [];
 
@@ -145,7 +155,7 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
     // 1. values files parse (helm would stop at the first with a less precise message)
     const valuesFiles: ValuesFile[] = [chartValues, ...set.files]
       .filter((f, i) => i > 0 || existsSync(f))
-      .map(readValuesFile);
+      .map(readValues);
     for (const file of valuesFiles) {
       for (const error of file.errors) {
         add({

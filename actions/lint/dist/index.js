@@ -55583,6 +55583,9 @@ class KubernetesValidator {
             // meta-schema by a unit test; the schemas compiled here are
             // specializations of it (see specialize), so meta-validation is skipped.
             validateSchema: false,
+            // Specialized schemas are small and validated a few times each:
+            // skipping ajv's code optimization passes saves a third of the compile time.
+            code: { optimize: false },
             // Formats the data keeps (see schema-data.ts); the rest were dropped.
             formats: {
                 int32: {
@@ -55989,6 +55992,16 @@ async function lintChart(settings, ctx) {
         return v;
     };
     const limit = createLimiter(settings.concurrency);
+    // The chart's values.yaml (and shared files) are in every set: parse each file once.
+    const parsedValues = new Map();
+    const readValues = (file) => {
+        let parsed = parsedValues.get(file);
+        if (!parsed) {
+            parsed = readValuesFile(file);
+            parsedValues.set(file, parsed);
+        }
+        return parsed;
+    };
     const chartValues = external_node_path_default().join(settings.chartDir, 'values.yaml');
     const findings = [];
     const lintSet = async (set) => {
@@ -55999,7 +56012,7 @@ async function lintChart(settings, ctx) {
         // 1. values files parse (helm would stop at the first with a less precise message)
         const valuesFiles = [chartValues, ...set.files]
             .filter((f, i) => i > 0 || (0,external_node_fs_namespaceObject.existsSync)(f))
-            .map(readValuesFile);
+            .map(readValues);
         for (const file of valuesFiles) {
             for (const error of file.errors) {
                 add({
