@@ -273,7 +273,8 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
         const dir = path.join(ctx.outputDir, set.name.replace(/[^A-Za-z0-9._-]/g, '_'));
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, `kubernetes-${target.minor}.yaml`);
-        writeFileSync(file, result.manifest);
+        // Rendered Secrets carry their data: readable by the runner user only.
+        writeFileSync(file, result.manifest, { mode: 0o600 });
         manifests[target.minor] = file;
 
         const objects: RenderedObject[] = [];

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +118,7 @@ describe('actions/lint', () => {
       const file = manifests.production![minor]!;
       expect(file.startsWith(run.outputs['manifests-dir']!)).toBe(true);
       expect(readFileSync(file, 'utf8')).toContain('# Source: hotswap/templates/deployment.yaml');
+      expect(statSync(file).mode & 0o777).toBe(0o600); // rendered Secrets
     }
   });
 

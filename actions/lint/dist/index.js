@@ -56095,7 +56095,8 @@ async function lintChart(settings, ctx) {
             const dir = external_node_path_default().join(ctx.outputDir, set.name.replace(/[^A-Za-z0-9._-]/g, '_'));
             (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
             const file = external_node_path_default().join(dir, `kubernetes-${target.minor}.yaml`);
-            (0,external_node_fs_namespaceObject.writeFileSync)(file, result.manifest);
+            // Rendered Secrets carry their data: readable by the runner user only.
+            (0,external_node_fs_namespaceObject.writeFileSync)(file, result.manifest, { mode: 0o600 });
             manifests[target.minor] = file;
             const objects = [];
             for (const doc of splitManifest(result.manifest)) {
