@@ -56635,21 +56635,20 @@ async function main() {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const settings = await resolveLintSettings(inputs, workspace);
     const bin = await findHelm(settings.helm);
-    const version = await new Helm({ bin, major: 4 }).version();
-    const major = Number(/^v?(\d+)/.exec(version)?.[1]);
-    if (major !== 3 && major !== 4)
-        throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
-    const helm = new Helm({ bin, major: major });
-    info(`helm ${version} (${bin}); ${settings.sets.length} values set(s), ${settings.concurrency} at a time`);
     const runnerTemp = process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     (0,external_node_fs_namespaceObject.mkdirSync)(runnerTemp, { recursive: true });
     const outputDir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(runnerTemp, 'hotswap-lint-'));
-    const report = await lintChart(settings, {
-        helm,
-        schemaDir: schemaDir(),
-        outputDir,
-        log: info,
-    });
+    info(`${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`);
+    // lint and template take the same flags in helm 3 and 4; the version is
+    // asked for alongside the first calls rather than before them.
+    const helm = new Helm({ bin, major: 4 });
+    const [version, report] = await Promise.all([
+        helm.version(),
+        lintChart(settings, { helm, schemaDir: schemaDir(), outputDir, log: info }),
+    ]);
+    const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+    if (major !== 3 && major !== 4)
+        throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
     annotate(report, settings.workspace);
     for (const [name, value] of Object.entries(lintOutputs(report)))
         setOutput(name, value);
