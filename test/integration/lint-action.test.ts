@@ -315,6 +315,24 @@ describe('actions/lint', () => {
     expect(run.stdout).toMatch(/::error::Chart lint failed: bad-yaml: values/);
   });
 
+  it('validates a custom resource against a CRD passed in crds instead of skipping it', async () => {
+    const run = await runAction('lint', {
+      inputs: {
+        chart: `${FIXTURES}/web`,
+        environments: 'unknown-crd',
+        'values-files': ENV_FILES,
+        'ci-values': 'false',
+        crds: `${FIXTURES}/crds/certificates.yaml`,
+      },
+      env: withHelm,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('skipped: no schema');
+    expect(summaryRow(run, 'unknown-crd', 'schema (Kubernetes 1.36)')).toMatch(
+      /✅ pass \| 4\/4 objects valid;/,
+    );
+  });
+
   describe('chart version bump (base ref)', () => {
     let workspace: string;
     const git = (...args: string[]) =>
