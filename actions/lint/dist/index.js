@@ -54579,11 +54579,23 @@ function lintFindings(messages) {
 function severityOf(s) {
     return s === 'ERROR' ? 'error' : 'warning';
 }
+// `failed to parse /abs/values.yaml: ... yaml: line 3: ...` (a values file helm could not read)
+const VALUES_PARSE = /failed to parse ([^:\s]+):.*?\bline (\d+)/s;
 /** Findings from a failed `helm template` (or a lint `Error:` line). */
 function helmErrorFindings(error) {
     const schema = valuesSchemaFindings(error);
     if (schema.length)
         return schema;
+    const values = VALUES_PARSE.exec(error);
+    if (values) {
+        return [
+            {
+                severity: 'error',
+                message: error,
+                place: { kind: 'file', path: values[1], line: Number(values[2]) },
+            },
+        ];
+    }
     const place = templatePlace(error) ?? { kind: 'chart-file', path: 'Chart.yaml' };
     return [{ severity: 'error', message: error, place }];
 }
@@ -54864,6 +54876,12 @@ class Locator {
                 const file = this.templateFile(place.source);
                 return (0,external_node_fs_namespaceObject.existsSync)(file)
                     ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }
+                    : { file: external_node_path_default().join(this.chartDir, 'Chart.yaml'), line: 1 };
+            }
+            case 'file': {
+                const file = external_node_path_default().resolve(this.chartDir, place.path);
+                return (0,external_node_fs_namespaceObject.existsSync)(file)
+                    ? { file, line: place.line ?? 1 }
                     : { file: external_node_path_default().join(this.chartDir, 'Chart.yaml'), line: 1 };
             }
             case 'chart-file': {
