@@ -278,6 +278,16 @@ describe('smoke-test against the stand-in HotSwap API', () => {
     ]);
   });
 
+  it('gives the metrics check its own retries while the health check keeps failing', async () => {
+    const api = await standIn({ HEALTH_STATUS: '500', FAIL_FIRST: '2' });
+    const run = await smoke({ url: api.url, 'metrics-url': api.metricsUrl, timeout: '3s' });
+    expect(run.code).toBe(1);
+    expect(check(run, 'health')).toMatchObject({ passed: false, status: 500 });
+    expect(check(run, 'metrics')).toMatchObject({ passed: true, status: 200, attempts: 3 });
+    expect(run.stdout).toMatch(/::error::Smoke test failed: health \(/);
+    expect(run.stdout).not.toMatch(/::error::.*metrics \(/);
+  });
+
   it('sends extra headers and TLS options through to curl', async () => {
     const api = await standIn();
     const run = await smoke({

@@ -32963,6 +32963,15 @@ async function runCheck(spec, options) {
     let attempts = 0;
     let last;
     const attempt = async (n) => {
+        try {
+            return await attemptOnce(n);
+        }
+        finally {
+            if (n === 1)
+                options.onFirstAttempt?.();
+        }
+    };
+    const attemptOnce = async (n) => {
         // The deadline decides whether an attempt starts; a started attempt gets
         // the whole check timeout, so its failure says what the service did.
         if (n > 1 && Date.now() >= options.deadline)
@@ -33040,14 +33049,23 @@ async function runCheck(spec, options) {
     }
 }
 /**
- * Runs the checks one after the other within the one deadline: health first,
- * so the metrics scraped afterwards already count the health requests.
+ * Runs the checks side by side, each with the whole deadline, but starts each
+ * one after the first attempt of the one before: the first metrics scrape
+ * then already counts the health request, and a failing health check does
+ * not use up the metrics check's time.
  */
 async function runChecks(specs, options) {
-    const outcomes = [];
-    for (const spec of specs)
-        outcomes.push(await runCheck(spec, options));
-    return outcomes;
+    const running = [];
+    let previousAttempt = Promise.resolve();
+    for (const spec of specs) {
+        await previousAttempt;
+        let attempted = () => { };
+        previousAttempt = new Promise((resolve) => (attempted = resolve));
+        const run = runCheck(spec, { ...options, onFirstAttempt: () => attempted() });
+        void run.finally(() => attempted());
+        running.push(run);
+    }
+    return Promise.all(running);
 }
 
 ;// CONCATENATED MODULE: ./src/smoke/smoke-test.ts
