@@ -39,7 +39,14 @@ function curlWrapper(): { dir: string; log: string } {
   const script = `#!/usr/bin/env node
 const { appendFileSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
-appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');
+const { statSync } = require('node:fs');
+const argv = process.argv.slice(2);
+appendFileSync(${JSON.stringify(log)}, JSON.stringify(argv) + '\\n');
+const config = argv.indexOf('--config');
+if (config !== -1) {
+  const mode = (statSync(argv[config + 1]).mode & 0o777).toString(8);
+  appendFileSync(${JSON.stringify(log + '.modes')}, mode + '\\n');
+}
 const r = spawnSync(${JSON.stringify(REAL_CURL)}, process.argv.slice(2), { stdio: 'inherit' });
 process.exit(r.status ?? 1);
 `;
@@ -105,6 +112,7 @@ beforeAll(() => {
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   writeFileSync(argvLog, '');
+  writeFileSync(`${argvLog}.modes`, '');
 });
 
 describe('smoke-test against the stand-in HotSwap API', () => {
@@ -340,6 +348,8 @@ describe('smoke-test secret headers', () => {
     expect(api.requests.map((r) => r.status)).toEqual([200, 200]);
     const calls = curlCalls();
     expect(calls).toHaveLength(2);
+    // curl found each config file readable by its owner only.
+    expect(readFileSync(`${argvLog}.modes`, 'utf8').trim().split('\n')).toEqual(['600', '600']);
     for (const argv of calls) {
       expect(argv).toContain('--config');
       // The 0600 config file is gone once curl has read it.
