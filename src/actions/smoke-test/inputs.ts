@@ -18,7 +18,8 @@ import { DEFAULT_CURL_IMAGE } from '../../kube/curl-pod.js';
 import { parseJsonFieldCheck, type JsonFieldCheck } from '../../smoke/json-fields.js';
 import { parseMetricCondition, type MetricCondition } from '../../smoke/metric-conditions.js';
 import { isMetricName } from '../../smoke/prometheus-text.js';
-import { withPort, type SmokeSettings, type SmokeTarget } from '../../smoke/smoke-test.js';
+import type { SmokeSettings } from '../../smoke/smoke-test.js';
+import { withPort, type SmokeTarget } from '../../smoke/targets.js';
 
 export const TARGETS = ['url', 'port-forward', 'pod'] as const;
 
