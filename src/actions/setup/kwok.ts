@@ -9,6 +9,7 @@ import type { Installation } from './report.js';
 
 // The kwok cluster module (src/cluster/kwok.ts) is not part of this build yet.
 // Until it is, `cluster: kwok` installs and verifies every binary, then stops here.
+export const KWOK_CLUSTER_AVAILABLE = false;
 interface Cluster {
   name: string;
   kubeconfig: string;
