@@ -46,6 +46,8 @@ function setup(
 ): Promise<ActionRun> {
   return runAction('setup', {
     ...options,
+    // The loopback API stands in for the runner's own GitHub, whose token this is.
+    env: { GITHUB_API_URL: api.url, ...options.env },
     inputs: { token: TOKEN, 'github-api-url': api.url, ...mirrorInputs(mirror.url), ...inputs },
   });
 }
@@ -136,8 +138,16 @@ describe('install from the mirror', () => {
   });
 
   test("helm 3: '3' resolves to the newest 3.x release and the summary names the major", async () => {
-    const run = await setup({ 'helm-version': '3' });
+    const mark = api.requests.length;
+    // A runner of another GitHub (Enterprise Server): its token stays home.
+    const run = await setup(
+      { 'helm-version': '3' },
+      { env: { GITHUB_API_URL: 'https://ghes.example.com/api/v3' } },
+    );
     expect(run.code, log(run)).toBe(0);
+    const lookups = api.requests.slice(mark);
+    expect(lookups.length).toBeGreaterThan(0);
+    for (const r of lookups) expect(r.authorization).toBeUndefined();
     expect(run.outputs['helm-version']).toBe('v3.22.0');
     expect(run.outputs['helm-major']).toBe('3');
     expect(
@@ -201,10 +211,50 @@ describe('sha256 verification fails closed', () => {
     }
   });
 
-  test('a pinned sha256 that matches is accepted and recorded', async () => {
-    const run = await setup({ 'helm-version': 'v4.3.1', 'helm-sha256': sidecarDigest(HELM4) });
+  test('a pinned sha256 that matches is accepted, and a cached copy is trusted only for the digest it was installed from', async () => {
+    const runnerDir = newRunnerDir();
+    const digest = sidecarDigest(HELM4);
+    const run = await setup({ 'helm-version': 'v4.3.1', 'helm-sha256': digest }, { runnerDir });
     expect(run.code, log(run)).toBe(0);
-    expect(log(run)).toContain(`sha256 ${sidecarDigest(HELM4)} verified (pinned by 'helm-sha256')`);
+    expect(log(run)).toContain(`sha256 ${digest} verified (pinned by 'helm-sha256')`);
+
+    let mark = mirror.requests.length;
+    const again = await setup({ 'helm-version': 'v4.3.1', 'helm-sha256': digest }, { runnerDir });
+    expect(again.code, log(again)).toBe(0);
+    expect(mirror.requests.slice(mark).filter((p) => p.includes('helm-v4.3.1'))).toEqual([]);
+
+    // Another pin: the cached copy does not prove it, so it is downloaded and checked again.
+    mark = mirror.requests.length;
+    const other = await setup(
+      { 'helm-version': 'v4.3.1', 'helm-sha256': 'ef'.repeat(32) },
+      { runnerDir },
+    );
+    expect(other.code).toBe(1);
+    expect(mirror.requests.slice(mark)).toContain(`/${HELM4}`);
+    expect(log(other)).toContain(
+      `expected ${'ef'.repeat(32)} (pinned by 'helm-sha256'), got ${digest}`,
+    );
+    // The verified copy already in the cache is left as it was.
+    expect(toolEntries(runnerDir, 'helm')).toContain(path.join('4.3.1', 'x64', 'helm'));
+  });
+
+  test("kubectl '1.36' resolves through the mirror's release/stable-1.36.txt", async () => {
+    const root = copyMirror([KUBECTL, `${KUBECTL}.sha256`]);
+    writeFileSync(path.join(root, 'dl.k8s.io/release/stable-1.36.txt'), 'v1.36.3\n');
+    const k8s = await startMirror(root);
+    try {
+      const run = await setup({
+        'helm-version': 'v4.3.1',
+        'kubectl-version': '1.36',
+        'kubectl-mirror': mirrorBase(k8s.url, 'https://dl.k8s.io'),
+      });
+      expect(run.code, log(run)).toBe(0);
+      expect(run.outputs['kubectl-version']).toBe('v1.36.3');
+      expect(k8s.requests[0]).toBe('/dl.k8s.io/release/stable-1.36.txt');
+      expect(run.summary).toContain('| kubectl | 1.36 | v1.36.3 |');
+    } finally {
+      await k8s.close();
+    }
   });
 });
 

@@ -36626,6 +36626,23 @@ function parseBaseUrl(input, raw) {
         throw new InputError(input, '***', `${expected}, without credentials in it`);
     return value.replace(/\/+$/, '');
 }
+/**
+ * The token is the runner's, issued by the GitHub at GITHUB_API_URL. It is sent
+ * only there: on GitHub Enterprise Server a look-up at api.github.com goes
+ * unauthenticated rather than hand a GHES token to another host.
+ */
+function tokenFor(apiUrl, token, runnerApiUrl) {
+    if (!token)
+        return undefined;
+    if (!runnerApiUrl)
+        return token;
+    try {
+        return new URL(apiUrl).origin === new URL(runnerApiUrl).origin ? token : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 function parseSha256(input, raw) {
     const value = raw.trim().toLowerCase();
     if (value === '')
@@ -36687,8 +36704,8 @@ function parseInputs(read) {
         throw new InputError('kwok-mirror', '', "a mirror serving '<file>.sha256' sidecars, or both 'kwok-sha256' and 'kwokctl-sha256' set " +
             '(the kwok project publishes no checksum file, and an unverified download is never installed)');
     }
-    const token = read('token').trim() || undefined;
     const githubApiUrl = parseBaseUrl('github-api-url', read('github-api-url')) ?? 'https://api.github.com';
+    const token = tokenFor(githubApiUrl, read('token').trim(), process.env.GITHUB_API_URL);
     return {
         helm,
         kubectl,

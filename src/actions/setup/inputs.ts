@@ -70,6 +70,25 @@ export function parseBaseUrl(input: string, raw: string): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+/**
+ * The token is the runner's, issued by the GitHub at GITHUB_API_URL. It is sent
+ * only there: on GitHub Enterprise Server a look-up at api.github.com goes
+ * unauthenticated rather than hand a GHES token to another host.
+ */
+export function tokenFor(
+  apiUrl: string,
+  token: string,
+  runnerApiUrl: string | undefined,
+): string | undefined {
+  if (!token) return undefined;
+  if (!runnerApiUrl) return token;
+  try {
+    return new URL(apiUrl).origin === new URL(runnerApiUrl).origin ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseSha256(input: string, raw: string): string | undefined {
   const value = raw.trim().toLowerCase();
   if (value === '') return undefined;
@@ -148,9 +167,9 @@ export function parseInputs(read: Read): Inputs {
     );
   }
 
-  const token = read('token').trim() || undefined;
   const githubApiUrl =
     parseBaseUrl('github-api-url', read('github-api-url')) ?? 'https://api.github.com';
+  const token = tokenFor(githubApiUrl, read('token').trim(), process.env.GITHUB_API_URL);
 
   return {
     helm,

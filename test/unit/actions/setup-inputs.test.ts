@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseInputs } from '../../../src/actions/setup/inputs.js';
+import { parseInputs, tokenFor } from '../../../src/actions/setup/inputs.js';
 import { PINNED } from '../../../src/tools/pinned.js';
 import { loadActionYaml, REPO_ROOT } from '../../support/run-action.js';
 
@@ -97,5 +97,23 @@ describe('parsing', () => {
       parseInputs(reader({ cluster: 'kwok', 'kwok-mirror': 'http://127.0.0.1:1/kwok' })).kwok
         .mirror,
     ).toBe('http://127.0.0.1:1/kwok');
+  });
+});
+
+describe('the token goes only to the GitHub that issued it', () => {
+  test.each([
+    ['https://api.github.com', 'https://api.github.com', true],
+    ['https://api.github.com/', 'https://api.github.com', true],
+    ['http://127.0.0.1:4000', 'http://127.0.0.1:4000', true],
+    // On GitHub Enterprise Server the runner's token is not sent to github.com.
+    ['https://api.github.com', 'https://ghes.example.com/api/v3', false],
+    ['http://127.0.0.1:4000', 'http://127.0.0.1:4001', false],
+  ])('look-ups at %s, runner API %s: sent %s', (apiUrl, runnerApi, sent) => {
+    expect(tokenFor(apiUrl, 'tok', runnerApi)).toBe(sent ? 'tok' : undefined);
+  });
+
+  test('outside a runner (no GITHUB_API_URL) a given token is used; an empty one never', () => {
+    expect(tokenFor('https://api.github.com', 'tok', undefined)).toBe('tok');
+    expect(tokenFor('https://api.github.com', '', 'https://api.github.com')).toBeUndefined();
   });
 });
