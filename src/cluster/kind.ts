@@ -80,12 +80,13 @@ export async function createKindCluster(opts: KindClusterOptions): Promise<KindC
     }
     throw error;
   }
+  // Subcommand first, so a failure reads `kubectl wait failed ...`.
   await runCommand(
     opts.kubectl,
     [
+      'wait',
       '--kubeconfig',
       opts.kubeconfig,
-      'wait',
       '--for=condition=Ready',
       'nodes',
       '--all',

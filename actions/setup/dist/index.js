@@ -35178,10 +35178,11 @@ async function createKindCluster(opts) {
         }
         throw error;
     }
+    // Subcommand first, so a failure reads `kubectl wait failed ...`.
     await runCommand(opts.kubectl, [
+        'wait',
         '--kubeconfig',
         opts.kubeconfig,
-        'wait',
         '--for=condition=Ready',
         'nodes',
         '--all',
