@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { fixtureReleases, startReleasesApi, type ReleasesApi } from '../support/github-releases.js';
+import { ensureBundle } from '../support/bundle.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import {
   copyMirror,
@@ -27,7 +28,7 @@ let mirror: MirrorServer;
 let api: ReleasesApi;
 
 beforeAll(async () => {
-  execFileSync('node', ['scripts/build.mjs', 'setup'], { stdio: 'inherit' });
+  await ensureBundle('setup');
   mirror = await startMirror(MIRROR_ROOT);
   api = await startReleasesApi({
     'helm/helm': fixtureReleases('helm/helm'),

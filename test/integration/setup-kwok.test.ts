@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { KWOK_CLUSTER_AVAILABLE } from '../../src/actions/setup/kwok.js';
+import { ensureBundle } from '../support/bundle.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { filesUnder, MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
 
@@ -17,7 +18,7 @@ const KWOK = 'github.com/kubernetes-sigs/kwok/releases/download/v0.8.0/kwok-linu
 let mirror: MirrorServer;
 
 beforeAll(async () => {
-  execFileSync('node', ['scripts/build.mjs', 'setup'], { stdio: 'inherit' });
+  await ensureBundle('setup');
   mirror = await startMirror(MIRROR_ROOT);
 });
 afterAll(async () => mirror?.close());
