@@ -32537,6 +32537,15 @@ async function runCommand(file, args, options = {}) {
     }
     child.stdin.on('error', () => { }); // a child that exits before reading its stdin
     child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
     const timer = options.timeoutMs === undefined
         ? undefined
@@ -32554,7 +32563,10 @@ async function runCommand(file, args, options = {}) {
             child.stderr.destroy();
             resolve([c, s]);
         }, 2000).unref());
-    }).finally(() => clearTimeout(timer));
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
     const result = {
         code: code ?? 128,
         stdout: redact(out.stdout),
@@ -32563,6 +32575,8 @@ async function runCommand(file, args, options = {}) {
     const stoppedBy = cancellation();
     if (stoppedBy)
         throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
     if (timedOut)
         throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
     if (signal)

@@ -51209,13 +51209,20 @@ async function runCommand(file, args, options = {}) {
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
-    return result;
+    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/helm/helm.ts
 // The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
 // flags; callers say what they want and this module picks the flags.
 
+/** Helm's major version from `helm version` (v3.x / v4.x). */
+function parseHelmMajor(version) {
+    const m = /^v?(\d+)\./.exec(version.trim());
+    if (m?.[1] === '3' || m?.[1] === '4')
+        return Number(m[1]);
+    throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
+}
 class Helm {
     ctx;
     constructor(ctx) {
@@ -51253,12 +51260,43 @@ class Helm {
         }
         return JSON.parse(result.stdout || '[]').sort((a, b) => a.revision - b.revision);
     }
+    /** `helm status -o json`, undefined when the release does not exist. */
+    async status(release, namespace) {
+        const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
+            allowFailure: true,
+        });
+        if (result.code !== 0) {
+            if (/not found/i.test(result.stderr))
+                return undefined;
+            throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
+        }
+        return JSON.parse(result.stdout);
+    }
+    /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
+    async rollback(release, namespace, revision, options) {
+        const args = ['rollback', release, String(revision), '-n', namespace];
+        args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
+        if (options.description && this.major === 4) {
+            args.push('--description', options.description.slice(0, 256));
+        }
+        return this.run(args);
+    }
+    async uninstall(release, namespace, options) {
+        const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        return this.run(args);
+    }
     /** The manifest helm recorded for a revision (the latest when unset). */
     async manifest(release, namespace, revision) {
         const args = ['get', 'manifest', release, '-n', namespace];
         if (revision !== undefined)
             args.push('--revision', String(revision));
-        return (await this.run(args)).stdout;
+        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+        return (await this.run(args, { rawOutput: true })).stdout;
     }
 }
 
