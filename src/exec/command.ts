@@ -46,7 +46,8 @@ export async function runCommand(
   args: readonly string[],
   options: CommandOptions = {},
 ): Promise<CommandResult> {
-  const name = `${file.split('/').pop()} ${args.slice(0, 2).join(' ')}`.trim();
+  // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
+  const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
   const child = spawn(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -80,6 +81,15 @@ export async function runCommand(
     (resolve, reject) => {
       child.once('error', reject);
       child.once('close', (c, s) => resolve([c, s]));
+      // A grandchild that inherited the pipes can hold them open after the
+      // child exits: give the output a moment to drain, then stop waiting.
+      child.once('exit', (c, s) =>
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          resolve([c, s]);
+        }, 2000).unref(),
+      );
     },
   ).finally(() => clearTimeout(timer));
 
