@@ -135,13 +135,19 @@ export function checkWorkflowFile(file: string, options: WiringOptions): WiringP
     const pattern = new RegExp(String.raw`\bneeds\.(${NAME})\.outputs\.(${NAME})`, 'g');
     for (const [, other, output] of refs(exprs, pattern)) {
       if (!needs.includes(other!)) {
-        report(where, `reads needs.${other}.outputs.${output} but job '${jobId}' does not need '${other}'`);
+        report(
+          where,
+          `reads needs.${other}.outputs.${output} but job '${jobId}' does not need '${other}'`,
+        );
         continue;
       }
       const outputs = jobOutputs.get(other!);
       if (!jobOutputs.has(other!)) report(where, `needs unknown job '${other}'`);
       else if (outputs && !outputs.has(output!))
-        report(where, `reads needs.${other}.outputs.${output}, which job '${other}' does not declare`);
+        report(
+          where,
+          `reads needs.${other}.outputs.${output}, which job '${other}' does not declare`,
+        );
     }
     for (const other of needs) {
       if (!(other in workflow.jobs)) report(`jobs.${jobId}`, `needs unknown job '${other}'`);
@@ -181,7 +187,10 @@ export function checkWorkflowFile(file: string, options: WiringOptions): WiringP
     const allIds = new Set(steps.map((s) => s.id).filter((id): id is string => Boolean(id)));
 
     const checkStepRefs = (where: string, exprs: string[]) => {
-      const pattern = new RegExp(String.raw`\bsteps\.(${NAME})\.(outputs|outcome|conclusion)\b(?:\.(${NAME}))?`, 'g');
+      const pattern = new RegExp(
+        String.raw`\bsteps\.(${NAME})\.(outputs|outcome|conclusion)\b(?:\.(${NAME}))?`,
+        'g',
+      );
       for (const [, id, kind, output] of refs(exprs, pattern)) {
         if (!seen.has(id!)) {
           report(
@@ -207,7 +216,10 @@ export function checkWorkflowFile(file: string, options: WiringOptions): WiringP
       let action: ActionMetadata | undefined;
       const target = step.uses && localTarget(step.uses, options);
       if (target) {
-        if (!existsSync(path.join(target, 'action.yml')) && !existsSync(path.join(target, 'action.yaml'))) {
+        if (
+          !existsSync(path.join(target, 'action.yml')) &&
+          !existsSync(path.join(target, 'action.yaml'))
+        ) {
           report(where, `uses ${step.uses}, which has no action.yml`);
         } else {
           action = loadAction(target);
@@ -246,7 +258,5 @@ export function checkWorkflowFile(file: string, options: WiringOptions): WiringP
 }
 
 export function formatProblems(problems: WiringProblem[], root: string): string {
-  return problems
-    .map((p) => `${path.relative(root, p.file)}: ${p.where}: ${p.message}`)
-    .join('\n');
+  return problems.map((p) => `${path.relative(root, p.file)}: ${p.where}: ${p.message}`).join('\n');
 }
