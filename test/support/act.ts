@@ -123,3 +123,37 @@ export const actAvailable = (): boolean => {
     return false;
   }
 };
+
+export interface ActStep {
+  name: string;
+  outcome: 'success' | 'failure';
+  /** Outputs the step set (single-line values). */
+  outputs: Record<string, string>;
+}
+
+/**
+ * The main steps of the jobs whose log prefix starts with `job` (act prints
+ * `[<caller job>/<workflow>/<job name>]`), in order, with outcome and outputs.
+ * Skipped steps print no outcome line and are absent.
+ */
+export function stepOutputs(output: string, job: string): ActStep[] {
+  const steps: ActStep[] = [];
+  const outcome = /^\s+(?:✅|❌)\s+(Success|Failure) - Main (.+?) \[[^\]]*\]$/;
+  const setOutput = /^\s+⚙\s+::set-output:: ([^=]+)=(.*)$/;
+  for (const line of output.split('\n')) {
+    if (!line.startsWith(`[${job}`)) continue;
+    const rest = line.slice(line.indexOf(']') + 1);
+    const done = outcome.exec(rest);
+    if (done) {
+      steps.push({
+        name: done[2]!,
+        outcome: done[1] === 'Success' ? 'success' : 'failure',
+        outputs: {},
+      });
+      continue;
+    }
+    const out = setOutput.exec(rest);
+    if (out && steps.length > 0) steps.at(-1)!.outputs[out[1]!] = out[2]!;
+  }
+  return steps;
+}
