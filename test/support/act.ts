@@ -5,7 +5,7 @@
 // repository itself by copying the working directory (minus .gitignore'd
 // files) into that workspace, without any network.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './run-action.js';
@@ -85,7 +85,7 @@ export async function runAct(options: ActRunOptions): Promise<ActRun> {
       const timer = setTimeout(() => {
         // act and every step it started: the whole process group.
         if (child.pid) process.kill(-child.pid, 'SIGTERM');
-      }, options.timeoutMs ?? 600_000);
+      }, options.timeoutMs ?? 240_000);
       child.once('error', reject);
       child.once('close', (code) => {
         clearTimeout(timer);
@@ -115,14 +115,6 @@ export function resultLine(output: string, marker: string): Record<string, strin
       }),
   );
 }
-
-export const actAvailable = (): boolean => {
-  try {
-    return existsSync(actBinary());
-  } catch {
-    return false;
-  }
-};
 
 export interface ActStep {
   name: string;
