@@ -6,7 +6,7 @@
 #   tools/build-from-source.sh <tool> <version> <out-dir>
 #
 # tools: helm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler,
-#        kind, kwok, kwokctl, etcd, actionlint, helm-docs
+#        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act
 set -euo pipefail
 
 tool=$1 version=$2 out=$3
@@ -83,6 +83,10 @@ etcd)
 actionlint)
   mkmod github.com/rhysd/actionlint "$version"
   build github.com/rhysd/actionlint/cmd/actionlint actionlint "-X github.com/rhysd/actionlint.version=$version"
+  ;;
+act)
+  mkmod github.com/nektos/act "$version"
+  build github.com/nektos/act act "-X main.version=$version"
   ;;
 helm-docs)
   mkmod github.com/norwoodj/helm-docs "$version"

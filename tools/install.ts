@@ -65,6 +65,7 @@ export const ENTRIES: Entry[] = [
     link: 'helm-docs',
     versionArgs: ['--version'],
   },
+  { tool: 'act', version: PINNED.act, link: 'act', versionArgs: ['--version'] },
   { tool: 'kwokctl', version: PINNED.kwok, link: 'kwokctl', versionArgs: ['--version'] },
   { tool: 'kwok', version: PINNED.kwok, link: 'kwok', versionArgs: ['--version'] },
   { tool: 'etcd', version: PINNED.etcd, link: 'etcd', versionArgs: ['--version'] },

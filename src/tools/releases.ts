@@ -14,7 +14,8 @@ export type ToolName =
   | 'kube-controller-manager'
   | 'kube-scheduler'
   | 'actionlint'
-  | 'helm-docs';
+  | 'helm-docs'
+  | 'act';
 
 export interface Platform {
   os: 'linux' | 'darwin';
@@ -100,6 +101,14 @@ export function releaseAsset(
         checksumFile: `${version}/checksums.txt`,
         archive: 'tar.gz',
         binaryInArchive: 'helm-docs',
+      };
+    case 'act':
+      return {
+        base: 'https://github.com/nektos/act/releases/download',
+        file: `${version}/act_${os === 'linux' ? 'Linux' : 'Darwin'}_${arch === 'amd64' ? 'x86_64' : 'arm64'}.tar.gz`,
+        checksumFile: `${version}/checksums.txt`,
+        archive: 'tar.gz',
+        binaryInArchive: 'act',
       };
     default:
       throw new Error(`no release layout for tool '${tool}'`);

@@ -19,6 +19,12 @@ describe('release layouts', () => {
     });
     expect(releaseAsset('etcd', 'v3.6.8', linux).checksumFile).toBe('v3.6.8/SHA256SUMS');
     expect(releaseAsset('kwok', 'v0.8.0', linux).checksumFile).toBeUndefined();
+    expect(releaseAsset('act', 'v0.2.89', linux)).toMatchObject({
+      base: 'https://github.com/nektos/act/releases/download',
+      file: 'v0.2.89/act_Linux_x86_64.tar.gz',
+      checksumFile: 'v0.2.89/checksums.txt',
+      binaryInArchive: 'act',
+    });
   });
 
   it('reads bare digests, sha256sum lines and multi-file lists', () => {
