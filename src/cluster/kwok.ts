@@ -1,0 +1,217 @@
+// A real Kubernetes control plane without Docker: etcd, kube-apiserver,
+// kube-controller-manager and kube-scheduler run as local processes started by
+// `kwokctl --runtime binary`, and kwok plays the kubelet of a few fake nodes.
+// Deployments, scheduling, admission (Pod Security included), Services, Jobs
+// and helm's release Secrets behave as on any cluster; only container
+// processes are simulated, by the Stages in ./kwok-stages (see
+// docs/kwok-cluster.md).
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../exec/command.js';
+import { KWOK_STAGES } from './kwok-stages.generated.js';
+
+export interface KwokBinaries {
+  kwokctl: string;
+  kwok: string;
+  etcd: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kubectl: string;
+}
+
+export interface KwokClusterOptions {
+  /** Cluster name: a DNS label, unique per workdir. */
+  name: string;
+  binaries: KwokBinaries;
+  /** Fake nodes to add (default 3, spread over zones a, b, c). */
+  nodes?: number;
+  /** KWOK_WORKDIR: where kwokctl keeps the cluster's files and processes' state. */
+  workdir?: string;
+  /** How long to wait for the API server and the nodes (default 120 s). */
+  waitMs?: number;
+}
+
+export interface Cluster {
+  name: string;
+  /** Path of a kubeconfig whose current context is this cluster. */
+  kubeconfig: string;
+}
+
+/** Capacity of every fake node: a common 4 CPU / 16 GiB worker. */
+export const NODE_CAPACITY = {
+  cpu: '4',
+  memory: '16Gi',
+  pods: '110',
+  'ephemeral-storage': '100Gi',
+} as const;
+
+export const NODE_ZONES = ['a', 'b', 'c'] as const;
+
+/** CRDs kwok serves, so tests can point `kubectl port-forward` at a local server. */
+export const KWOK_CRDS = ['PortForward', 'ClusterPortForward'] as const;
+
+const NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+
+export function defaultWorkdir(name: string): string {
+  return path.join(os.tmpdir(), `kwok-${name}`);
+}
+
+/** The kubeconfig kwokctl writes for a cluster (kubeconfig.yaml in its workdir). */
+export function kubeconfigPath(workdir: string, name: string): string {
+  return path.join(workdir, 'clusters', name, 'kubeconfig.yaml');
+}
+
+function checkName(name: string): void {
+  if (!NAME.test(name)) {
+    throw new Error(
+      `Invalid kwok cluster name ${JSON.stringify(name)}: expected lowercase letters, digits and '-', starting with a letter, at most 40 characters`,
+    );
+  }
+}
+
+function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
+  // KWOK_WORKDIR keeps every file of the cluster (pki, logs, pids, etcd data)
+  // in one place, apart from any other cluster on the machine.
+  const env: NodeJS.ProcessEnv = { ...process.env, KWOK_WORKDIR: workdir };
+  if (kubectl) env.KWOK_KUBECTL_BINARY = kubectl;
+  return env;
+}
+
+/** The kwokctl configuration file: every Stage (nodes and pods). */
+export function kwokConfig(): string {
+  return Object.values(KWOK_STAGES).join('\n---\n');
+}
+
+/** Fake nodes as a kubectl-applicable list: capacity, zone and hostname labels. */
+export function nodeManifest(count: number): string {
+  const items = Array.from({ length: count }, (_, i) => {
+    const name = `kwok-node-${i}`;
+    const zone = NODE_ZONES[i % NODE_ZONES.length];
+    return {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kwok.x-k8s.io/node': 'fake' },
+        labels: {
+          'kubernetes.io/arch': 'amd64',
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/hostname': name,
+          'node.kubernetes.io/instance-type': 'kwok.4cpu-16gi',
+          'topology.kubernetes.io/region': 'kwok',
+          'topology.kubernetes.io/zone': zone,
+          type: 'kwok',
+        },
+      },
+      // Nodes are the one kind whose status may be set on create: kwok keeps
+      // this capacity and fills in conditions, addresses and node info.
+      status: { allocatable: NODE_CAPACITY, capacity: NODE_CAPACITY },
+    };
+  });
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+}
+
+export async function createKwokCluster(opts: KwokClusterOptions): Promise<Cluster> {
+  const { name, binaries: bin } = opts;
+  checkName(name);
+  const nodes = opts.nodes ?? 3;
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) {
+    throw new Error(`Invalid node count ${nodes}: expected an integer from 1 to 100`);
+  }
+  const workdir = path.resolve(opts.workdir ?? defaultWorkdir(name));
+  const waitMs = opts.waitMs ?? 120_000;
+  const env = kwokEnv(workdir, bin.kubectl);
+  await mkdir(workdir, { recursive: true });
+  const configFile = path.join(workdir, `${name}-kwok-config.yaml`);
+  await writeFile(configFile, kwokConfig());
+
+  const waitSeconds = `${Math.ceil(waitMs / 1000)}s`;
+  try {
+    await runCommand(
+      bin.kwokctl,
+      [
+        'create',
+        'cluster',
+        '--name',
+        name,
+        '--config',
+        configFile,
+        '--runtime',
+        'binary',
+        '--kube-apiserver-binary',
+        bin.kubeApiserver,
+        '--kube-controller-manager-binary',
+        bin.kubeControllerManager,
+        '--kube-scheduler-binary',
+        bin.kubeScheduler,
+        '--kwok-controller-binary',
+        bin.kwok,
+        '--etcd-binary',
+        bin.etcd,
+        // Real authorization (RBAC) and the default admission plugins,
+        // PodSecurity among them.
+        '--kube-authorization',
+        '--kube-admission',
+        '--enable-crds',
+        KWOK_CRDS.join(','),
+        // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
+        '--kubeconfig',
+        '',
+        '--wait',
+        waitSeconds,
+        '--timeout',
+        waitSeconds,
+      ],
+      { env, timeoutMs: waitMs + 60_000 },
+    );
+    const kubeconfig = kubeconfigPath(workdir, name);
+    const kubectl = (args: string[], input?: string) =>
+      runCommand(bin.kubectl, ['--kubeconfig', kubeconfig, ...args], {
+        env,
+        input,
+        timeoutMs: waitMs + 30_000,
+      });
+    await waitForApi(kubectl, waitMs);
+    await kubectl(['apply', '-f', '-'], nodeManifest(nodes));
+    await kubectl(['wait', '--for=condition=Ready', 'node', '--all', `--timeout=${waitSeconds}`]);
+    return { name, kubeconfig };
+  } catch (error) {
+    // A half-created cluster still has processes running: never leave them.
+    await deleteKwokCluster({ name, kwokctl: bin.kwokctl, workdir }).catch(() => {});
+    throw error;
+  }
+}
+
+async function waitForApi(
+  kubectl: (args: string[]) => Promise<unknown>,
+  waitMs: number,
+): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      // The default service account is created by the controller manager:
+      // once it exists, namespaces are usable by helm and kubectl.
+      await kubectl(['get', '--raw', '/readyz']);
+      await kubectl(['-n', 'default', 'get', 'serviceaccount', 'default']);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+export async function deleteKwokCluster(opts: {
+  name: string;
+  kwokctl: string;
+  workdir?: string;
+}): Promise<void> {
+  checkName(opts.name);
+  const workdir = path.resolve(opts.workdir ?? defaultWorkdir(opts.name));
+  await runCommand(opts.kwokctl, ['delete', 'cluster', '--name', opts.name, '--kubeconfig', ''], {
+    env: kwokEnv(workdir),
+    timeoutMs: 120_000,
+  });
+}
