@@ -1,3 +1,4 @@
-import { notImplemented, runAction } from './kit/runtime.js';
+import { runAction } from './kit/runtime.js';
+import { main } from './smoke-test/main.js';
 
-runAction(notImplemented('smoke-test'));
+runAction(main);

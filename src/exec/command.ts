@@ -15,6 +15,11 @@ export interface CommandOptions {
   allowFailure?: boolean;
   /** Each line of output as it arrives, already redacted. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Stops a long-running child (kubectl port-forward) with SIGTERM when aborted.
+   * The caller asked for the stop, so the result is returned rather than thrown.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CommandResult {
@@ -69,6 +74,14 @@ export async function runCommand(
   child.stdin.on('error', () => {}); // a child that exits before reading its stdin
   child.stdin.end(options.input ?? '');
 
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    child.kill('SIGTERM');
+  };
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener('abort', stop, { once: true });
+
   let timedOut = false;
   const timer =
     options.timeoutMs === undefined
@@ -91,7 +104,10 @@ export async function runCommand(
         }, 2000).unref(),
       );
     },
-  ).finally(() => clearTimeout(timer));
+  ).finally(() => {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
+  });
 
   const result: CommandResult = {
     code: code ?? 128,
@@ -100,6 +116,7 @@ export async function runCommand(
   };
   const stoppedBy = cancellation();
   if (stoppedBy) throw new CancelledError(name, stoppedBy);
+  if (stopped) return result;
   if (timedOut) throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
   if (signal) throw new CommandError(`${name} (killed by ${signal})`, result);
   if (result.code !== 0 && !options.allowFailure) throw new CommandError(name, result);

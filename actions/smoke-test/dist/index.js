@@ -28602,6 +28602,35 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
@@ -30001,7 +30030,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -31310,7 +31339,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31393,10 +31422,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -31463,7 +31492,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31576,7 +31605,1884 @@ function notImplemented(action) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/secrets/redact.ts
+// Every secret value the pipeline handles is registered here once; any text
+// that may leave the process (logs, summaries, error messages, helm's own
+// stderr) goes through redact() first.
+const MASK = '***';
+const secrets = new Set();
+/** Registers a secret value. Very short values are ignored: masking "1" would mangle every log. */
+function registerSecret(value) {
+    const trimmed = value.trim();
+    if (trimmed.length < 3)
+        return;
+    secrets.add(value);
+    if (trimmed !== value)
+        secrets.add(trimmed);
+    // Secrets also travel base64-encoded (Kubernetes Secret data, helm manifests).
+    secrets.add(Buffer.from(value).toString('base64'));
+}
+function redact(text) {
+    let out = text;
+    // Longest first, so a secret that contains another is masked whole.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join(MASK);
+    }
+    return out;
+}
+function registeredSecrets() {
+    return [...secrets];
+}
+/** For tests only. */
+function clearSecrets() {
+    secrets.clear();
+}
+
+;// CONCATENATED MODULE: ./src/smoke/report.ts
+// The smoke test's result as data (the `report` output) and as the job
+// summary a person reads: one row per check with status, attempts, latency.
+
+function cell(text) {
+    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+function code(text) {
+    const clean = cell(text).replace(/`/g, "'");
+    return `\`${clean}\``;
+}
+function ms(value) {
+    return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value} ms`;
+}
+function renderSummary(report) {
+    const lines = [
+        `## Smoke test ${report.passed ? 'passed' : 'failed'}`,
+        '',
+        `Target: ${cell(report.target)} · ${ms(report.durationMs)}`,
+        '',
+    ];
+    if (report.checks.length) {
+        lines.push('| check | result | HTTP | attempts | latency | URL | detail |', '| --- | --- | --- | --- | --- | --- | --- |');
+        for (const check of report.checks) {
+            lines.push(`| ${check.name} | ${check.passed ? '✅ passed' : '❌ failed'} | ${check.status || '-'} | ${check.attempts} | ${ms(check.latencyMs)} | ${code(check.url)} | ${cell(check.message)} |`);
+        }
+        lines.push('');
+    }
+    for (const error of report.errors)
+        lines.push(`- ❌ ${cell(error)}`);
+    for (const check of report.checks.filter((c) => !c.passed && c.bodyExcerpt)) {
+        lines.push('', `<details><summary>${check.name}: start of the response body</summary>`, '');
+        lines.push('```', check.bodyExcerpt.replace(/```/g, "'''"), '```', '', '</details>');
+    }
+    return redact(lines.join('\n') + '\n');
+}
+/** The one-line reason a failed run gives the step. */
+function failureMessage(report) {
+    const reasons = [
+        ...report.errors,
+        ...report.checks
+            .filter((c) => !c.passed)
+            .map((c) => `${c.name} (${c.url}) failed after ${c.attempts} attempt(s): ${c.message}`),
+    ];
+    return redact(`Smoke test failed: ${reasons.join('; ')}`);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec/signals.ts
+const children = new Set();
+let received;
+let installed = false;
+function forward(signal) {
+    received = signal;
+    for (const child of children)
+        child.kill(signal);
+    // With no child to wait for there is nothing to clean up: stop now.
+    if (children.size === 0)
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+function track(child) {
+    if (!installed) {
+        installed = true;
+        process.on('SIGINT', () => forward('SIGINT'));
+        process.on('SIGTERM', () => forward('SIGTERM'));
+    }
+    children.add(child);
+    child.once('close', () => children.delete(child));
+}
+/** The signal this process was asked to stop with, if any. */
+function cancellation() {
+    return received;
+}
+
+;// CONCATENATED MODULE: ./src/exec/command.ts
+// One function through which every external CLI (helm, kubectl, kind, curl,
+// kwokctl) is run: arguments as an array (never a shell), output captured and
+// redacted, exit codes decided here, signals forwarded to the child.
+
+
+
+class CommandError extends Error {
+    command;
+    result;
+    constructor(command, result) {
+        const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
+        super(`${command} failed with exit code ${result.code}${detail ? `: ${detail}` : ''}`);
+        this.command = command;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+class CancelledError extends Error {
+    constructor(command, signal) {
+        super(`${command} stopped: the run was cancelled (${signal})`);
+        this.name = 'CancelledError';
+    }
+}
+async function runCommand(file, args, options = {}) {
+    const name = `${file.split('/').pop()} ${args.slice(0, 2).join(' ')}`.trim();
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    track(child);
+    const out = { stdout: '', stderr: '' };
+    for (const stream of ['stdout', 'stderr']) {
+        let partial = '';
+        child[stream].on('data', (chunk) => {
+            const text = chunk.toString();
+            out[stream] += text;
+            if (!options.onLine)
+                return;
+            const lines = (partial + text).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                options.onLine(redact(line), stream);
+        });
+    }
+    child.stdin.on('error', () => { }); // a child that exits before reading its stdin
+    child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+        }, options.timeoutMs);
+    const [code, signal] = await new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (c, s) => resolve([c, s]));
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
+    const result = {
+        code: code ?? 128,
+        stdout: redact(out.stdout),
+        stderr: redact(out.stderr),
+    };
+    const stoppedBy = cancellation();
+    if (stoppedBy)
+        throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
+    if (timedOut)
+        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+    if (signal)
+        throw new CommandError(`${name} (killed by ${signal})`, result);
+    if (result.code !== 0 && !options.allowFailure)
+        throw new CommandError(name, result);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/http/curl.ts
+// HTTP through the real curl: one request per call, status and timing read
+// from --write-out, the body from stdout. Secret headers go in a curl config
+// (-K) so they never reach argv, where process listings and error messages
+// would show them. Where curl runs (this machine, or a Pod through kubectl
+// exec) is a CurlTransport.
+
+
+
+
+const MARKER = '\n@@hotswap-curl@@';
+/** Header names are tokens (RFC 9110); values must not break out of their line. */
+function validateHeader(name, value) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+        return `invalid header name ${JSON.stringify(name)}`;
+    if (/[\r\n\0]/.test(value))
+        return `the value of header ${name} contains a line break`;
+    return undefined;
+}
+/** A value in a curl config file: double-quoted, with \ and " escaped. */
+function configString(text) {
+    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+function seconds(ms) {
+    return String(Math.max(ms, 1) / 1000);
+}
+/** The argv (secret-free) and the config text (secret headers) for one request. */
+function curlArguments(request) {
+    const args = [
+        '--silent',
+        '--show-error',
+        '--globoff',
+        '--proto',
+        '=http,https',
+        '--max-time',
+        seconds(request.timeoutMs),
+        '--connect-timeout',
+        seconds(Math.min(request.timeoutMs, 10_000)),
+        '--write-out',
+        `${MARKER}%{http_code} %{time_total}`,
+    ];
+    if (request.insecure)
+        args.push('--insecure');
+    if (request.caFile)
+        args.push('--cacert', request.caFile);
+    const secret = [];
+    for (const header of request.headers ?? []) {
+        const problem = validateHeader(header.name, header.value);
+        if (problem)
+            throw new Error(problem);
+        const line = `${header.name}: ${header.value}`;
+        if (header.secret)
+            secret.push(`header = ${configString(line)}`);
+        else
+            args.push('--header', line);
+    }
+    args.push('--url', request.url);
+    return secret.length ? { args, config: secret.join('\n') + '\n' } : { args };
+}
+/** Reads curl's stdout (body + write-out) and stderr into a response. */
+function parseCurlResult(result) {
+    const at = result.stdout.lastIndexOf(MARKER);
+    const body = at === -1 ? result.stdout : result.stdout.slice(0, at);
+    const [status = '0', time = '0'] = at === -1 ? [] : result.stdout.slice(at + MARKER.length).trim().split(/\s+/);
+    const response = {
+        status: Number(status) || 0,
+        body,
+        timeMs: Math.round(Number(time) * 1000) || 0,
+        exitCode: result.code,
+    };
+    if (result.code !== 0) {
+        // curl's own line ("curl: (7) ..."), not kubectl exec's "command terminated" after it.
+        const lines = result.stderr
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
+        const message = lines.filter((l) => l.startsWith('curl:')).pop() ?? lines.pop();
+        response.error = message ?? `curl exited with code ${result.code}`;
+    }
+    return response;
+}
+async function curl(transport, request) {
+    const { args, config } = curlArguments(request);
+    // The safety net only: curl's --max-time ends the request first.
+    const result = await transport(args, config, request.timeoutMs + 15_000);
+    return parseCurlResult(result);
+}
+/** curl on this machine; a secret config goes in a 0600 file under tempDir, removed afterwards. */
+function localCurl(curlBin, tempDir) {
+    return async (args, config, timeoutMs) => {
+        if (config === undefined)
+            return runCommand(curlBin, args, { allowFailure: true, timeoutMs });
+        const file = external_node_path_default().join(tempDir, `curl-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.conf`);
+        try {
+            await (0,promises_namespaceObject.writeFile)(file, config, { mode: 0o600, flag: 'wx' });
+            return await runCommand(curlBin, [...args, '--config', file], {
+                allowFailure: true,
+                timeoutMs,
+            });
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(file, { force: true });
+        }
+    };
+}
+/** What curl's exit code means, for a person reading the report. */
+function describeCurlError(response, timeoutMs) {
+    const detail = response.error ? `: ${response.error}` : '';
+    switch (response.exitCode) {
+        case 28:
+            return `no answer within ${timeoutMs / 1000}s (curl exit 28${detail})`;
+        case 7:
+            return `connection refused or unreachable (curl exit 7${detail})`;
+        case 6:
+            return `host name not resolved (curl exit 6${detail})`;
+        case 52:
+            return `the server closed the connection without answering (curl exit 52${detail})`;
+        case 35:
+        case 60:
+            return `TLS handshake or certificate verification failed (curl exit ${response.exitCode}${detail})`;
+        default:
+            return `curl exit ${response.exitCode}${detail}`;
+    }
+}
+/** Exit codes that another attempt cannot fix: bad usage, bad URL, unreadable CA file. */
+const PERMANENT_CURL_ERRORS = new Set([1, 2, 3, 4, 43, 77]);
+
+;// CONCATENATED MODULE: ./src/kube/kube-context.ts
+// Which kubectl, and which cluster it talks to. Every kubectl call appends
+// the same connection flags.
+function kubeFlags(kube) {
+    const flags = [];
+    if (kube.kubeconfig)
+        flags.push('--kubeconfig', kube.kubeconfig);
+    if (kube.context)
+        flags.push('--context', kube.context);
+    return flags;
+}
+
+;// CONCATENATED MODULE: ./src/kube/curl-pod.ts
+// A short-lived curl Pod inside the cluster, for checking a Service from where
+// its clients are (cluster DNS, network policies) rather than through a
+// forward. Created with `kubectl run` and a Pod spec that passes the
+// `restricted` Pod Security Standard, used through `kubectl exec` (the secret
+// curl config travels on stdin), and deleted afterwards. It also ends itself
+// (sleep + activeDeadlineSeconds) if the delete never comes.
+
+
+
+/** curl's official image, pinned; runs as curl_user (uid 100, gid 101). */
+const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.11.1';
+const CURL_POD_LABELS = {
+    'app.kubernetes.io/name': 'hotswap-smoke-test',
+    'app.kubernetes.io/component': 'curl',
+    'app.kubernetes.io/managed-by': 'hotswap-smoke-test',
+};
+/** The Pod spec given to `kubectl run --overrides` (JSON merge: it replaces kubectl's container). */
+function curlPodOverrides(options) {
+    return {
+        apiVersion: 'v1',
+        metadata: { labels: CURL_POD_LABELS },
+        spec: {
+            restartPolicy: 'Never',
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            activeDeadlineSeconds: options.lifetimeSeconds,
+            terminationGracePeriodSeconds: 1,
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 100,
+                runAsGroup: 101,
+                seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+                {
+                    name: 'curl',
+                    image: options.image,
+                    imagePullPolicy: 'IfNotPresent',
+                    command: ['sleep', String(options.lifetimeSeconds)],
+                    securityContext: {
+                        allowPrivilegeEscalation: false,
+                        capabilities: { drop: ['ALL'] },
+                        readOnlyRootFilesystem: true,
+                        runAsNonRoot: true,
+                    },
+                    resources: {
+                        requests: { cpu: '10m', memory: '16Mi' },
+                        limits: { cpu: '200m', memory: '64Mi' },
+                    },
+                },
+            ],
+        },
+    };
+}
+function curlPodRunArgs(options) {
+    const labels = Object.entries(CURL_POD_LABELS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    return [
+        'run',
+        options.name,
+        '--namespace',
+        options.namespace,
+        '--image',
+        options.image,
+        '--restart',
+        'Never',
+        '--labels',
+        labels,
+        '--override-type',
+        'merge',
+        '--overrides',
+        JSON.stringify(curlPodOverrides(options)),
+        '--command',
+        '--',
+        'sleep',
+        String(options.lifetimeSeconds),
+        ...kubeFlags(options.kube),
+    ];
+}
+function curlPodExecArgs(pod, curlArgs, withConfig) {
+    return [
+        'exec',
+        '--namespace',
+        pod.namespace,
+        ...(withConfig ? ['--stdin'] : []),
+        pod.name,
+        '--container',
+        'curl',
+        ...kubeFlags(pod.kube),
+        '--',
+        'curl',
+        ...curlArgs,
+        ...(withConfig ? ['--config', '-'] : []),
+    ];
+}
+async function startCurlPod(options) {
+    const name = options.name ?? `hotswap-smoke-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    const { kube, namespace } = options;
+    const pod = { name, namespace, kube };
+    const remove = async () => {
+        await runCommand(kube.kubectl, [
+            'delete',
+            'pod',
+            name,
+            '--namespace',
+            namespace,
+            '--ignore-not-found',
+            '--wait=false',
+            ...kubeFlags(kube),
+        ], { timeoutMs: 60_000 });
+    };
+    await runCommand(kube.kubectl, curlPodRunArgs({ ...options, name }), { timeoutMs: 60_000 });
+    try {
+        await runCommand(kube.kubectl, [
+            'wait',
+            '--namespace',
+            namespace,
+            '--for=condition=Ready',
+            `pod/${name}`,
+            `--timeout=${Math.max(Math.ceil(options.readyTimeoutMs / 1000), 1)}s`,
+            ...kubeFlags(kube),
+        ], { timeoutMs: options.readyTimeoutMs + 30_000 });
+    }
+    catch (error) {
+        await remove().catch(() => undefined);
+        throw new Error(`curl Pod ${namespace}/${name} (${options.image}) did not become ready: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const transport = (args, config, timeoutMs) => runCommand(kube.kubectl, curlPodExecArgs(pod, args, config !== undefined), {
+        allowFailure: true,
+        timeoutMs,
+        input: config,
+    });
+    return { name, namespace, transport, delete: remove };
+}
+
+;// CONCATENATED MODULE: ./src/kube/port-forward.ts
+// `kubectl port-forward` to a Service, for the length of a smoke test.
+// kubectl picks the free local ports itself (`:<remote>` binds port 0), which
+// avoids the race of choosing a port here and binding it there; the forward
+// is ready when kubectl has printed a "Forwarding from" line for every port.
+
+
+const FORWARDING = /^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/;
+function portForwardArgs(options) {
+    const ports = [...new Set(options.remotePorts)].map((port) => `:${port}`);
+    return [
+        'port-forward',
+        '--namespace',
+        options.namespace,
+        options.resource,
+        ...ports,
+        '--address',
+        '127.0.0.1',
+        '--pod-running-timeout',
+        `${Math.max(Math.ceil(options.readyTimeoutMs / 1000), 1)}s`,
+        ...kubeFlags(options.kube),
+    ];
+}
+async function startPortForward(options) {
+    const wanted = new Set(options.remotePorts);
+    const localPorts = new Map();
+    const controller = new AbortController();
+    let output = '';
+    let hasExited = false;
+    let markReady = () => { };
+    const ready = new Promise((resolve) => (markReady = resolve));
+    const run = runCommand(options.kube.kubectl, portForwardArgs(options), {
+        allowFailure: true,
+        signal: controller.signal,
+        onLine: (line) => {
+            output += `${line}\n`;
+            options.onLine?.(line);
+            const match = FORWARDING.exec(line);
+            if (match)
+                localPorts.set(Number(match[2]), Number(match[1]));
+            if ([...wanted].every((port) => localPorts.has(port)))
+                markReady();
+        },
+    }).finally(() => (hasExited = true));
+    const stop = async () => {
+        controller.abort();
+        await run.catch(() => undefined);
+    };
+    let timer;
+    const outcome = await Promise.race([
+        ready.then(() => 'ready'),
+        run.then((result) => result, (error) => error),
+        new Promise((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs);
+        }),
+    ]);
+    clearTimeout(timer);
+    if (outcome !== 'ready') {
+        await stop();
+        const what = `kubectl port-forward ${options.resource} in namespace ${options.namespace}`;
+        if (outcome === 'timeout')
+            throw new Error(`${what} did not forward ports ${[...wanted].join(', ')} within ${options.readyTimeoutMs / 1000}s${output ? `: ${output.trim()}` : ''}`);
+        if (outcome instanceof Error)
+            throw new Error(`${what} could not start: ${outcome.message}`);
+        const detail = (outcome.stderr.trim() || outcome.stdout.trim()).split('\n').slice(-5).join(' ');
+        throw new Error(`${what} exited with code ${outcome.code}${detail ? `: ${detail}` : ''}`);
+    }
+    return {
+        localPorts,
+        output: () => output,
+        exited: () => hasExited,
+        stop,
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
+const objectToString = Object.prototype.toString;
+
+const isError = value => objectToString.call(value) === '[object Error]';
+
+const errorMessages = new Set([
+	'network error', // Chrome
+	'NetworkError when attempting to fetch resource.', // Firefox
+	'The Internet connection appears to be offline.', // Safari 16
+	'Network request failed', // `cross-fetch`
+	'fetch failed', // Undici (Node.js)
+	'terminated', // Undici (Node.js)
+	' A network error occurred.', // Bun (WebKit)
+	'Network connection lost', // Cloudflare Workers (fetch)
+]);
+
+function isNetworkError(error) {
+	const isValid = error
+		&& isError(error)
+		&& error.name === 'TypeError'
+		&& typeof error.message === 'string';
+
+	if (!isValid) {
+		return false;
+	}
+
+	const {message, stack} = error;
+
+	// Safari 17+ has generic message but no stack for network errors
+	if (message === 'Load failed' || (message.startsWith('Load failed (') && message.endsWith(')'))) {
+		return stack === undefined
+			// Sentry adds its own stack trace to the fetch error, so also check for that
+			|| '__sentry_captured__' in error;
+	}
+
+	// Deno network errors start with specific text
+	if (message.startsWith('error sending request for url')) {
+		return true;
+	}
+
+	// Chrome: exact "Failed to fetch" or with hostname: "Failed to fetch (example.com)"
+	if (message === 'Failed to fetch' || (message.startsWith('Failed to fetch (') && message.endsWith(')'))) {
+		return true;
+	}
+
+	// Standard network error messages
+	return errorMessages.has(message);
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-retry/index.js
+
+
+function validateRetries(retries) {
+	if (typeof retries === 'number') {
+		if (retries < 0) {
+			throw new TypeError('Expected `retries` to be a non-negative number.');
+		}
+
+		if (Number.isNaN(retries)) {
+			throw new TypeError('Expected `retries` to be a valid number or Infinity, got NaN.');
+		}
+	} else if (retries !== undefined) {
+		throw new TypeError('Expected `retries` to be a number or Infinity.');
+	}
+}
+
+function validateNumberOption(name, value, {min = 0, allowInfinity = false} = {}) {
+	if (value === undefined) {
+		return;
+	}
+
+	if (typeof value !== 'number' || Number.isNaN(value)) {
+		throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? ' or Infinity' : ''}.`);
+	}
+
+	if (!allowInfinity && !Number.isFinite(value)) {
+		throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+	}
+
+	if (value < min) {
+		throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
+	}
+}
+
+class AbortError extends Error {
+	constructor(message) {
+		super();
+
+		if (message instanceof Error) {
+			this.originalError = message;
+			({message} = message);
+		} else {
+			this.originalError = new Error(message);
+			this.originalError.stack = this.stack;
+		}
+
+		this.name = 'AbortError';
+		this.message = message;
+	}
+}
+
+function calculateDelay(retriesConsumed, options) {
+	const attempt = Math.max(1, retriesConsumed + 1);
+	const random = options.randomize ? (Math.random() + 1) : 1;
+
+	let timeout = Math.round(random * options.minTimeout * (options.factor ** (attempt - 1)));
+	timeout = Math.min(timeout, options.maxTimeout);
+
+	return timeout;
+}
+
+function calculateRemainingTime(start, max) {
+	if (!Number.isFinite(max)) {
+		return max;
+	}
+
+	return max - (performance.now() - start);
+}
+
+async function onAttemptFailure({error, attemptNumber, retriesConsumed, startTime, options}) {
+	const normalizedError = error instanceof Error
+		? error
+		: new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`);
+
+	if (normalizedError instanceof AbortError) {
+		throw normalizedError.originalError;
+	}
+
+	const retriesLeft = Number.isFinite(options.retries)
+		? Math.max(0, options.retries - retriesConsumed)
+		: options.retries;
+
+	const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+
+	const context = Object.freeze({
+		error: normalizedError,
+		attemptNumber,
+		retriesLeft,
+		retriesConsumed,
+	});
+
+	await options.onFailedAttempt(context);
+
+	if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+		throw normalizedError;
+	}
+
+	const consumeRetry = await options.shouldConsumeRetry(context);
+
+	const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+
+	if (remainingTime <= 0 || retriesLeft <= 0) {
+		throw normalizedError;
+	}
+
+	if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+		if (consumeRetry) {
+			throw normalizedError;
+		}
+
+		options.signal?.throwIfAborted();
+		return false;
+	}
+
+	if (!await options.shouldRetry(context)) {
+		throw normalizedError;
+	}
+
+	if (!consumeRetry) {
+		options.signal?.throwIfAborted();
+		return false;
+	}
+
+	const delayTime = calculateDelay(retriesConsumed, options);
+	const finalDelay = Math.min(delayTime, remainingTime);
+
+	options.signal?.throwIfAborted();
+
+	if (finalDelay > 0) {
+		await new Promise((resolve, reject) => {
+			const onAbort = () => {
+				clearTimeout(timeoutToken);
+				options.signal?.removeEventListener('abort', onAbort);
+				reject(options.signal.reason);
+			};
+
+			const timeoutToken = setTimeout(() => {
+				options.signal?.removeEventListener('abort', onAbort);
+				resolve();
+			}, finalDelay);
+
+			if (options.unref) {
+				timeoutToken.unref?.();
+			}
+
+			options.signal?.addEventListener('abort', onAbort, {once: true});
+		});
+	}
+
+	options.signal?.throwIfAborted();
+
+	return true;
+}
+
+async function pRetry(input, options = {}) {
+	options = {...options};
+
+	validateRetries(options.retries);
+
+	if (Object.hasOwn(options, 'forever')) {
+		throw new Error('The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.');
+	}
+
+	options.retries ??= 10;
+	options.factor ??= 2;
+	options.minTimeout ??= 1000;
+	options.maxTimeout ??= Number.POSITIVE_INFINITY;
+	options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+	options.randomize ??= false;
+	options.onFailedAttempt ??= () => {};
+	options.shouldRetry ??= () => true;
+	options.shouldConsumeRetry ??= () => true;
+
+	// Validate numeric options and normalize edge cases
+	validateNumberOption('factor', options.factor, {min: 0, allowInfinity: false});
+	validateNumberOption('minTimeout', options.minTimeout, {min: 0, allowInfinity: false});
+	validateNumberOption('maxTimeout', options.maxTimeout, {min: 0, allowInfinity: true});
+	validateNumberOption('maxRetryTime', options.maxRetryTime, {min: 0, allowInfinity: true});
+
+	// Treat non-positive factor as 1 to avoid zero backoff or negative behavior
+	if (!(options.factor > 0)) {
+		options.factor = 1;
+	}
+
+	options.signal?.throwIfAborted();
+
+	let attemptNumber = 0;
+	let retriesConsumed = 0;
+	const startTime = performance.now();
+
+	while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+		attemptNumber++;
+
+		try {
+			options.signal?.throwIfAborted();
+
+			const result = await input(attemptNumber);
+
+			options.signal?.throwIfAborted();
+
+			return result;
+		} catch (error) {
+			if (await onAttemptFailure({
+				error,
+				attemptNumber,
+				retriesConsumed,
+				startTime,
+				options,
+			})) {
+				retriesConsumed++;
+			}
+		}
+	}
+
+	// Should not reach here, but in case it does, throw an error
+	throw new Error('Retry attempts exhausted without throwing an error.');
+}
+
+function makeRetriable(function_, options) {
+	return function (...arguments_) {
+		return pRetry(() => function_.apply(this, arguments_), options);
+	};
+}
+
+;// CONCATENATED MODULE: ./src/smoke/json-fields.ts
+// Checks on fields of a JSON health response: `status=Healthy`,
+// `checks.database.status=Healthy`, `version!=0.0.0`, `items.0.name=api`.
+// Dotted paths; a numeric segment indexes an array.
+const SEGMENT = /^[A-Za-z0-9_$@-]+$/;
+function parseJsonFieldCheck(text) {
+    const source = text.trim();
+    const eq = source.indexOf('=');
+    if (eq < 1)
+        throw new Error(`expected path=value or path!=value, got ${JSON.stringify(source)}`);
+    const negated = source[eq - 1] === '!';
+    const pathText = source.slice(0, negated ? eq - 1 : eq).trim();
+    const path = pathText.split('.');
+    if (!path.every((segment) => SEGMENT.test(segment))) {
+        throw new Error(`expected a dotted path of field names such as checks.database.status, got ${JSON.stringify(pathText)}`);
+    }
+    return { text: source, path, op: negated ? '!=' : '=', expected: source.slice(eq + 1).trim() };
+}
+function lookup(document, path) {
+    let current = document;
+    for (const segment of path) {
+        if (Array.isArray(current) && /^\d+$/.test(segment))
+            current = current[Number(segment)];
+        else if (current !== null && typeof current === 'object' && Object.hasOwn(current, segment))
+            current = current[segment];
+        else
+            return { found: false };
+        if (current === undefined)
+            return { found: false };
+    }
+    return { found: true, value: current };
+}
+function evaluateJsonField(check, document) {
+    const { found, value } = lookup(document, check.path);
+    const name = check.path.join('.');
+    if (!found)
+        return { check: check.text, passed: false, detail: `${name} is missing` };
+    if (value !== null && typeof value === 'object') {
+        return {
+            check: check.text,
+            passed: false,
+            detail: `${name} is ${Array.isArray(value) ? 'an array' : 'an object'}, not a value`,
+        };
+    }
+    const actual = typeof value === 'string' ? value : JSON.stringify(value);
+    const equal = actual === check.expected;
+    return {
+        check: check.text,
+        passed: check.op === '=' ? equal : !equal,
+        detail: `${name} is ${JSON.stringify(value)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/smoke/prometheus-text.ts
+// A strict parser of the Prometheus text exposition format (version 0.0.4),
+// the format a /metrics endpoint serves. Strict on purpose: a smoke test must
+// fail on a page that only looks like metrics (an HTML error page, a truncated
+// body, a broken exporter), and name the line that is wrong.
+//
+// Why not a library: the one npm parser of this format,
+// parse-prometheus-text-format, has had no release since 2019 and drops the
+// labels of labelled histograms (open PR #8, issue #13), the last line of a
+// body without a final newline, and non-numeric sample values go through.
+// The format is small and fully specified; the rules below follow the
+// specification and the reference parser (prometheus/common expfmt).
+class MetricsFormatError extends Error {
+    line;
+    reason;
+    text;
+    constructor(line, reason, text) {
+        super(`line ${line}: ${reason}: ${JSON.stringify(text.length > 120 ? text.slice(0, 117) + '...' : text)}`);
+        this.line = line;
+        this.reason = reason;
+        this.text = text;
+        this.name = 'MetricsFormatError';
+    }
+}
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+// Go's strconv.ParseFloat forms that exporters emit, plus the spec's special values.
+const FLOAT = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)$/;
+const SPECIAL = {
+    '+inf': Infinity,
+    inf: Infinity,
+    '-inf': -Infinity,
+    nan: NaN,
+};
+function isMetricName(name) {
+    return METRIC_NAME.test(name);
+}
+function isLabelName(name) {
+    return LABEL_NAME.test(name);
+}
+/** A sample value or comparison operand: a float, `+Inf`, `-Inf` or `NaN`. */
+function parseFloatValue(text) {
+    const special = SPECIAL[text.toLowerCase()];
+    if (special !== undefined)
+        return special;
+    if (!FLOAT.test(text))
+        return undefined;
+    return Number(text);
+}
+/** The family a sample belongs to: `x_bucket`, `x_sum`, `x_count` belong to histogram `x`. */
+function familyOf(name, types) {
+    for (const suffix of ['_bucket', '_sum', '_count']) {
+        if (!name.endsWith(suffix))
+            continue;
+        const base = name.slice(0, -suffix.length);
+        const type = types.get(base);
+        if (type === 'histogram' || (type === 'summary' && suffix !== '_bucket'))
+            return base;
+    }
+    return name;
+}
+/**
+ * Reads a label set starting at `text[start] === '{'`. Returns the labels and
+ * the index after the closing brace.
+ */
+function readLabels(text, start, fail) {
+    const labels = {};
+    let i = start + 1;
+    const skipSpace = () => {
+        while (text[i] === ' ' || text[i] === '\t')
+            i++;
+    };
+    for (;;) {
+        skipSpace();
+        if (text[i] === '}')
+            return [labels, i + 1];
+        const nameStart = i;
+        while (i < text.length && /[a-zA-Z0-9_]/.test(text[i]))
+            i++;
+        const name = text.slice(nameStart, i);
+        if (!isLabelName(name))
+            fail('invalid label name');
+        skipSpace();
+        if (text[i] !== '=')
+            fail(`expected '=' after label ${name}`);
+        i++;
+        skipSpace();
+        if (text[i] !== '"')
+            fail(`expected '"' to open the value of label ${name}`);
+        i++;
+        let value = '';
+        for (;;) {
+            const c = text[i];
+            if (c === undefined)
+                fail(`unterminated value of label ${name}`);
+            if (c === '"')
+                break;
+            if (c === '\\') {
+                const next = text[i + 1];
+                if (next === 'n')
+                    value += '\n';
+                else if (next === '\\' || next === '"')
+                    value += next;
+                else
+                    fail(`invalid escape '\\${next ?? ''}' in label ${name}`);
+                i += 2;
+                continue;
+            }
+            value += c;
+            i++;
+        }
+        i++;
+        if (name in labels)
+            fail(`label ${name} repeated`);
+        labels[name] = value;
+        skipSpace();
+        if (text[i] === ',') {
+            i++;
+            continue;
+        }
+        if (text[i] === '}')
+            return [labels, i + 1];
+        fail(`expected ',' or '}' after label ${name}`);
+    }
+}
+function parseSample(line, lineNo) {
+    const fail = (reason) => {
+        throw new MetricsFormatError(lineNo, reason, line);
+    };
+    let i = 0;
+    while (i < line.length && /[a-zA-Z0-9_:]/.test(line[i]))
+        i++;
+    const name = line.slice(0, i);
+    if (!isMetricName(name))
+        fail('invalid metric name');
+    while (line[i] === ' ' || line[i] === '\t')
+        i++;
+    let labels = {};
+    if (line[i] === '{')
+        [labels, i] = readLabels(line, i, fail);
+    const rest = line.slice(i);
+    if (rest !== '' && !/^[ \t]/.test(rest) && line[i - 1] !== '}')
+        fail('invalid metric name');
+    const fields = rest.trim().split(/[ \t]+/);
+    if (fields.length === 0 || fields[0] === '')
+        fail('missing sample value');
+    if (fields.length > 2)
+        fail('unexpected text after the timestamp');
+    const value = parseFloatValue(fields[0]);
+    if (value === undefined)
+        fail(`invalid sample value ${JSON.stringify(fields[0])}`);
+    const sample = { name, labels, value: value, line: lineNo };
+    if (fields.length === 2) {
+        if (!/^-?\d+$/.test(fields[1]))
+            fail(`invalid timestamp ${JSON.stringify(fields[1])}`);
+        sample.timestampMs = Number(fields[1]);
+    }
+    return sample;
+}
+function parsePrometheusText(body) {
+    const families = new Map();
+    const types = new Map();
+    const samples = [];
+    const family = (name) => {
+        let f = families.get(name);
+        if (!f) {
+            f = { name, type: types.get(name) ?? 'untyped', samples: [] };
+            families.set(name, f);
+        }
+        return f;
+    };
+    const lines = body.split('\n');
+    lines.forEach((raw, index) => {
+        const lineNo = index + 1;
+        const line = raw.replace(/\r$/, '').trim();
+        if (line === '')
+            return;
+        if (line.startsWith('#')) {
+            const meta = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
+            if (!meta)
+                return; // a plain comment
+            const [, keyword, name, rest = ''] = meta;
+            if (!isMetricName(name))
+                throw new MetricsFormatError(lineNo, 'invalid metric name', line);
+            if (keyword === 'TYPE') {
+                const type = rest.trim().toLowerCase();
+                if (!TYPES.has(type))
+                    throw new MetricsFormatError(lineNo, 'unknown metric type', line);
+                if (types.has(name))
+                    throw new MetricsFormatError(lineNo, `second TYPE line for ${name}`, line);
+                if (families.get(name)?.samples.length)
+                    throw new MetricsFormatError(lineNo, `TYPE line for ${name} after its samples`, line);
+                types.set(name, type);
+                family(name).type = type;
+            }
+            else {
+                const f = family(name);
+                if (f.help !== undefined)
+                    throw new MetricsFormatError(lineNo, `second HELP line for ${name}`, line);
+                f.help = rest.replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+            }
+            return;
+        }
+        const sample = parseSample(line, lineNo);
+        samples.push(sample);
+        family(familyOf(sample.name, types)).samples.push(sample);
+    });
+    return { families, samples };
+}
+
+;// CONCATENATED MODULE: ./src/smoke/metric-conditions.ts
+// Conditions on scraped metrics, written as a small subset of PromQL that
+// engineers already read:
+//
+//   hotswap_http_requests_total{code="200"} >= 1         any matching series
+//   sum(hotswap_http_requests_total{route=~"/health.*"}) > 0
+//   count(hotswap_kernels_loaded) == 1
+//
+// Matchers: = != =~ !~ (regular expressions anchored, as in PromQL).
+// Operators: == != > >= < <=. Values: numbers, +Inf, -Inf, NaN.
+
+/** Parses one condition; throws an Error whose message says what is wrong. */
+function parseMetricCondition(text) {
+    const source = text.trim();
+    const fail = (why) => {
+        throw new Error(`${why} in ${JSON.stringify(source)}`);
+    };
+    let rest = source;
+    let aggregation = 'any';
+    const agg = /^(sum|count)\s*\(/.exec(rest);
+    if (agg) {
+        aggregation = agg[1];
+        rest = rest.slice(agg[0].length);
+    }
+    const nameMatch = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(rest);
+    if (!nameMatch || !isMetricName(nameMatch[1]))
+        fail('expected a metric name');
+    const metric = nameMatch[1];
+    rest = rest.slice(nameMatch[0].length);
+    const matchers = [];
+    if (/^\s*\{/.test(rest)) {
+        rest = rest.replace(/^\s*\{/, '');
+        for (;;) {
+            rest = rest.trimStart();
+            if (rest.startsWith('}'))
+                break;
+            const m = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(,?)/.exec(rest);
+            if (!m || !isLabelName(m[1]))
+                fail('expected label matchers like {code="200"} or {route=~"/api/.*"}');
+            const value = JSON.parse(`"${m[3]}"`);
+            const op = m[2];
+            const matcher = { label: m[1], op, value };
+            if (op === '=~' || op === '!~') {
+                try {
+                    matcher.regex = new RegExp(`^(?:${value})$`);
+                }
+                catch {
+                    fail(`invalid regular expression ${JSON.stringify(value)}`);
+                }
+            }
+            matchers.push(matcher);
+            rest = rest.slice(m[0].length);
+            if (m[4] !== ',' && !rest.trimStart().startsWith('}'))
+                fail("expected ',' or '}'");
+        }
+        rest = rest.trimStart().slice(1);
+    }
+    if (aggregation !== 'any') {
+        if (!/^\s*\)/.test(rest))
+            fail(`expected ')' to close ${aggregation}(`);
+        rest = rest.replace(/^\s*\)/, '');
+    }
+    const cmp = /^\s*(==|!=|>=|<=|>|<)\s*(\S+)\s*$/.exec(rest);
+    if (!cmp)
+        fail('expected a comparison such as >= 1 after the selector');
+    const threshold = parseFloatValue(cmp[2]);
+    if (threshold === undefined)
+        fail(`expected a number after ${cmp[1]}, not ${cmp[2]}`);
+    return {
+        text: source,
+        aggregation,
+        metric,
+        matchers,
+        comparison: cmp[1],
+        threshold: threshold,
+    };
+}
+function matches(sample, matchers) {
+    return matchers.every((m) => {
+        const actual = sample.labels[m.label] ?? '';
+        switch (m.op) {
+            case '=':
+                return actual === m.value;
+            case '!=':
+                return actual !== m.value;
+            case '=~':
+                return m.regex.test(actual);
+            case '!~':
+                return !m.regex.test(actual);
+        }
+    });
+}
+function compare(value, op, threshold) {
+    switch (op) {
+        case '==':
+            return value === threshold;
+        case '!=':
+            return value !== threshold;
+        case '>':
+            return value > threshold;
+        case '>=':
+            return value >= threshold;
+        case '<':
+            return value < threshold;
+        case '<=':
+            return value <= threshold;
+    }
+}
+function formatSeries(sample) {
+    const labels = Object.entries(sample.labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',');
+    return `${sample.name}${labels ? `{${labels}}` : ''} = ${sample.value}`;
+}
+function evaluateCondition(condition, samples) {
+    const selected = samples.filter((s) => s.name === condition.metric && matches(s, condition.matchers));
+    const result = (passed, detail) => ({
+        condition: condition.text,
+        passed,
+        detail,
+    });
+    const { comparison: op, threshold } = condition;
+    if (condition.aggregation === 'count') {
+        const n = selected.length;
+        return result(compare(n, op, threshold), `${n} series matched`);
+    }
+    if (selected.length === 0) {
+        const known = samples.some((s) => s.name === condition.metric);
+        return result(false, known
+            ? `no ${condition.metric} series has matching labels`
+            : `${condition.metric} is not exposed`);
+    }
+    if (condition.aggregation === 'sum') {
+        const total = selected.reduce((acc, s) => acc + s.value, 0);
+        return result(compare(total, op, threshold), `sum over ${selected.length} series = ${total}`);
+    }
+    const passing = selected.filter((s) => compare(s.value, op, threshold));
+    const shown = (passing.length ? passing : selected).slice(0, 3).map(formatSeries);
+    const more = selected.length > 3 ? ` (${selected.length} series)` : '';
+    return result(passing.length > 0, shown.join('; ') + more);
+}
+
+;// CONCATENATED MODULE: ./src/smoke/checks.ts
+// What a response must look like to pass: the health endpoint's status and
+// JSON fields, the metrics endpoint's status, exposition format, required
+// metric names and conditions. Pure functions of one HTTP response.
+
+
+
+function statusProblem(status, expected) {
+    if (expected.includes(status))
+        return undefined;
+    return `HTTP ${status}, expected ${expected.join(' or ')}`;
+}
+function judgeHealth(spec, status, body) {
+    const problems = [];
+    const notes = [];
+    const wrongStatus = statusProblem(status, spec.expectedStatus);
+    if (wrongStatus)
+        problems.push(wrongStatus);
+    if (spec.fields.length > 0) {
+        let document;
+        try {
+            document = JSON.parse(body);
+        }
+        catch {
+            problems.push('the body is not JSON, so its fields cannot be checked');
+            return { passed: false, problems, notes };
+        }
+        for (const field of spec.fields) {
+            const result = evaluateJsonField(field, document);
+            if (result.passed)
+                notes.push(result.detail);
+            else
+                problems.push(`${field.text}: ${result.detail}`);
+        }
+    }
+    return { passed: problems.length === 0, problems, notes };
+}
+function judgeMetrics(spec, status, body) {
+    const wrongStatus = statusProblem(status, spec.expectedStatus);
+    if (wrongStatus)
+        return { passed: false, problems: [wrongStatus], notes: [] };
+    let exposition;
+    try {
+        exposition = parsePrometheusText(body);
+    }
+    catch (error) {
+        if (!(error instanceof MetricsFormatError))
+            throw error;
+        return {
+            passed: false,
+            problems: [`not the Prometheus text format, ${error.message}`],
+            notes: [],
+        };
+    }
+    const problems = [];
+    const notes = [`${exposition.families.size} metric families`];
+    const names = new Set([
+        ...exposition.families.keys(),
+        ...exposition.samples.map((sample) => sample.name),
+    ]);
+    const missing = spec.required.filter((name) => !names.has(name));
+    if (missing.length)
+        problems.push(`missing metrics: ${missing.join(', ')}`);
+    for (const condition of spec.conditions) {
+        const result = evaluateCondition(condition, exposition.samples);
+        if (result.passed)
+            notes.push(`${condition.text} (${result.detail})`);
+        else
+            problems.push(`${condition.text} not met: ${result.detail}`);
+    }
+    return { passed: problems.length === 0, problems, notes };
+}
+function judge(spec, status, body) {
+    return spec.kind === 'health'
+        ? judgeHealth(spec, status, body)
+        : judgeMetrics(spec, status, body);
+}
+
+;// CONCATENATED MODULE: ./src/smoke/run-checks.ts
+// Runs each check until it passes or the deadline comes: one curl request per
+// attempt (bounded by the per-check timeout and by the time left), backoff
+// between attempts (p-retry), and a record of what the last attempt saw.
+
+
+
+
+/** Attempts shorter than this would only report a timeout of the deadline, not of the service. */
+const MIN_ATTEMPT_MS = 250;
+const EXCERPT_CHARS = 300;
+class AttemptFailure extends Error {
+    response;
+    verdict;
+    constructor(message, response, verdict) {
+        super(message);
+        this.response = response;
+        this.verdict = verdict;
+        this.name = 'AttemptFailure';
+    }
+}
+function bodyExcerpt(body) {
+    const flat = redact(body)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!flat)
+        return undefined;
+    return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}...` : flat;
+}
+async function runCheck(spec, options) {
+    const started = Date.now();
+    const log = options.log ?? (() => { });
+    let attempts = 0;
+    let last;
+    const attempt = async (n) => {
+        const remaining = options.deadline - Date.now();
+        if (remaining < MIN_ATTEMPT_MS && n > 1)
+            throw new AbortError(last ?? 'deadline reached');
+        const timeoutMs = Math.max(Math.min(options.checkTimeoutMs, remaining), MIN_ATTEMPT_MS);
+        attempts = n;
+        let response;
+        try {
+            response = await curl(options.transport, {
+                url: spec.url,
+                timeoutMs,
+                headers: options.headers,
+                insecure: options.insecure,
+                caFile: options.caFile,
+            });
+        }
+        catch (error) {
+            // curl could not run at all (missing binary, kubectl exec failure): not the service's fault.
+            throw new AbortError(error instanceof Error ? error : String(error));
+        }
+        if (response.exitCode !== 0) {
+            const failure = new AttemptFailure(describeCurlError(response, timeoutMs), response);
+            last = failure;
+            if (PERMANENT_CURL_ERRORS.has(response.exitCode))
+                throw new AbortError(failure);
+            throw failure;
+        }
+        const verdict = judge(spec, response.status, response.body);
+        if (!verdict.passed) {
+            last = new AttemptFailure(verdict.problems.join('; '), response, verdict);
+            throw last;
+        }
+        return { response, verdict };
+    };
+    const outcome = (passed, message, response) => ({
+        name: spec.name,
+        kind: spec.kind,
+        url: spec.url,
+        passed,
+        status: response?.status ?? 0,
+        attempts,
+        latencyMs: response?.timeMs ?? 0,
+        durationMs: Date.now() - started,
+        message: redact(message),
+        notes: [],
+    });
+    try {
+        const { response, verdict } = await pRetry(attempt, {
+            retries: Infinity,
+            factor: 2,
+            minTimeout: options.retryDelayMs,
+            maxTimeout: Math.max(options.maxRetryDelayMs, options.retryDelayMs),
+            maxRetryTime: Math.max(options.deadline - started, 0),
+            onFailedAttempt: ({ error, attemptNumber }) => {
+                log(`${spec.name}: attempt ${attemptNumber} failed: ${redact(error.message)}`);
+            },
+        });
+        log(`${spec.name}: passed on attempt ${attempts} (HTTP ${response.status}, ${response.timeMs} ms)`);
+        const result = outcome(true, verdict.notes.join('; ') || `HTTP ${response.status}`, response);
+        result.notes = verdict.notes;
+        return result;
+    }
+    catch (error) {
+        const failure = error instanceof AttemptFailure ? error : last;
+        const message = error instanceof AttemptFailure || !last
+            ? error instanceof Error
+                ? error.message
+                : String(error)
+            : `${error instanceof Error ? error.message : String(error)} (last attempt: ${last.message})`;
+        const result = outcome(false, message, failure?.response);
+        if (failure?.response && failure.response.exitCode === 0)
+            result.bodyExcerpt = bodyExcerpt(failure.response.body);
+        log(`${spec.name}: failed after ${attempts} attempt(s): ${result.message}`);
+        return result;
+    }
+}
+/** Runs the checks side by side; each has the whole deadline. */
+function runChecks(specs, options) {
+    return Promise.all(specs.map((spec) => runCheck(spec, options)));
+}
+
+;// CONCATENATED MODULE: ./src/smoke/smoke-test.ts
+// The smoke test from settings to report: open the target (a URL, a
+// port-forward, an in-cluster curl Pod), run the health and metrics checks
+// against it within one deadline, close the target whatever happened.
+
+
+
+
+
+/** Longest wait between attempts. */
+const MAX_RETRY_DELAY_MS = 10_000;
+/** Joins a base URL (which may carry a path prefix) and an endpoint path. */
+function joinUrl(base, endpoint) {
+    const url = new URL(base);
+    url.pathname = url.pathname.replace(/\/+$/, '') + endpoint;
+    return url.toString();
+}
+/** The metrics URL of a base URL: same scheme and host, the metrics port. */
+function withPort(base, port) {
+    const url = new URL(base);
+    url.port = String(port);
+    return url.toString();
+}
+function describe(target) {
+    switch (target.kind) {
+        case 'url':
+            return `url ${target.url}`;
+        case 'port-forward':
+            return `kubectl port-forward service/${target.service} in namespace ${target.namespace}`;
+        case 'pod':
+            return `curl Pod (${target.image}) in namespace ${target.namespace} → service/${target.service}`;
+    }
+}
+async function openTarget(target, env, readyTimeoutMs, lifetimeSeconds) {
+    const log = env.log ?? (() => { });
+    if (target.kind === 'url') {
+        return {
+            description: describe(target),
+            healthBase: target.url,
+            metricsBase: target.metricsUrl,
+            transport: localCurl(env.curl, env.tempDir),
+            close: async () => { },
+        };
+    }
+    if (!env.kube)
+        throw new Error(`target ${target.kind} needs kubectl`);
+    if (target.kind === 'port-forward') {
+        const forward = await startPortForward({
+            kube: env.kube,
+            namespace: target.namespace,
+            resource: `service/${target.service}`,
+            remotePorts: [target.port, target.metricsPort],
+            readyTimeoutMs,
+            onLine: (line) => log(`port-forward: ${line}`),
+        });
+        const local = (port) => `${target.scheme}://127.0.0.1:${forward.localPorts.get(port)}`;
+        log(`port-forward ready: ${target.port} -> ${local(target.port)}, ${target.metricsPort} -> ${local(target.metricsPort)}`);
+        return {
+            description: describe(target),
+            healthBase: local(target.port),
+            metricsBase: local(target.metricsPort),
+            transport: localCurl(env.curl, env.tempDir),
+            close: () => forward.stop(),
+        };
+    }
+    const pod = await startCurlPod({
+        kube: env.kube,
+        namespace: target.namespace,
+        image: target.image,
+        lifetimeSeconds,
+        readyTimeoutMs,
+    });
+    log(`curl Pod ${pod.namespace}/${pod.name} is ready`);
+    const host = `${target.service}.${target.namespace}.svc`;
+    return {
+        description: `${describe(target)} (Pod ${pod.name})`,
+        healthBase: `${target.scheme}://${host}:${target.port}`,
+        metricsBase: `${target.scheme}://${host}:${target.metricsPort}`,
+        transport: pod.transport,
+        close: () => pod.delete(),
+    };
+}
+function checkSpecs(settings, healthBase, metricsBase) {
+    const specs = [
+        {
+            kind: 'health',
+            name: 'health',
+            url: joinUrl(healthBase, settings.healthPath),
+            expectedStatus: settings.expectedStatus,
+            fields: settings.healthFields,
+        },
+    ];
+    if (settings.checkMetrics) {
+        specs.push({
+            kind: 'metrics',
+            name: 'metrics',
+            url: joinUrl(metricsBase, settings.metricsPath),
+            expectedStatus: [200],
+            required: settings.requiredMetrics,
+            conditions: settings.metricConditions,
+        });
+    }
+    return specs;
+}
+async function smokeTest(settings, env) {
+    const started = Date.now();
+    const deadline = started + settings.timeoutMs;
+    const report = {
+        passed: false,
+        target: describe(settings.target),
+        durationMs: 0,
+        checks: [],
+        errors: [],
+    };
+    let target;
+    try {
+        target = await openTarget(settings.target, env, settings.timeoutMs, Math.ceil(settings.timeoutMs / 1000) + 120);
+        report.target = target.description;
+        report.checks = await runChecks(checkSpecs(settings, target.healthBase, target.metricsBase), {
+            transport: target.transport,
+            headers: settings.headers,
+            insecure: settings.insecure,
+            caFile: settings.caFile,
+            deadline,
+            checkTimeoutMs: settings.checkTimeoutMs,
+            retryDelayMs: settings.retryDelayMs,
+            maxRetryDelayMs: MAX_RETRY_DELAY_MS,
+            log: env.log,
+        });
+    }
+    catch (error) {
+        report.errors.push(redact(error instanceof Error ? error.message : String(error)));
+    }
+    finally {
+        try {
+            await target?.close();
+        }
+        catch (error) {
+            report.errors.push(redact(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
+        }
+    }
+    report.passed = report.errors.length === 0 && report.checks.every((check) => check.passed);
+    report.durationMs = Date.now() - started;
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/errors.ts
+/** An input that failed validation. The message names the input, the value and what is expected. */
+class InputError extends Error {
+    input;
+    value;
+    expected;
+    constructor(input, value, expected) {
+        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
+        this.input = input;
+        this.value = value;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+// Parsers shared by the actions and the CLI. Each takes the input's name so a
+// failure tells the user exactly which input to fix.
+
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '' && fallback !== undefined)
+        return fallback;
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new InputError(input, raw, 'true or false');
+}
+function parseInteger(input, raw, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER, fallback, } = {}) {
+    const value = raw.trim();
+    if (value === '' && fallback !== undefined)
+        return fallback;
+    if (!/^-?\d+$/.test(value))
+        throw new InputError(input, raw, `a whole number from ${min} to ${max}`);
+    const n = Number(value);
+    if (n < min || n > max)
+        throw new InputError(input, raw, `a whole number from ${min} to ${max}`);
+    return n;
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Durations in Go's form (`90s`, `5m`, `1m30s`, `500ms`), as helm and kubectl take them. Returns milliseconds. */
+function parseDuration(input, raw, fallbackMs) {
+    const value = raw.trim();
+    if (value === '' && fallbackMs !== undefined)
+        return fallbackMs;
+    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) {
+        throw new InputError(input, raw, "a duration such as '90s', '5m' or '1m30s'");
+    }
+    return parts.reduce((total, [, n, unit]) => total + Number(n) * UNIT_MS[unit], 0);
+}
+/** Go duration text for helm/kubectl flags. */
+function formatDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+/** A list given one item per line or comma-separated; blank items and `#` comments are dropped. */
+function parseList(raw) {
+    return raw
+        .split(/\r?\n/)
+        .flatMap((line) => (line.trim().startsWith('#') ? [] : line.split(',')))
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+function parseChoice(input, raw, choices, fallback) {
+    const value = raw.trim();
+    if (value === '' && fallback !== undefined)
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw new InputError(input, raw, `one of ${choices.join(', ')}`);
+}
+/** RFC 1123 DNS label, as Kubernetes requires for namespaces (63 characters). */
+function parseDnsLabel(input, raw, maxLength = 63) {
+    const value = raw.trim();
+    if (value.length > maxLength || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+        throw new InputError(input, raw, `lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/actions/smoke-test/inputs.ts
+// Every input of actions/smoke-test, read and validated in one place before
+// anything is requested: a bad value fails the step with a message naming the
+// input, the value and what is expected.
+
+
+
+
+
+
+
+
+
+
+const TARGETS = ['url', 'port-forward', 'pod'];
+const MASKED = '***';
+function input(name) {
+    return getInput(name);
+}
+/** An http(s) URL without credentials (those belong in secret-headers). */
+function parseHttpUrl(name, raw) {
+    const value = raw.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InputError(name, raw, 'an absolute http:// or https:// URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new InputError(name, raw, 'an absolute http:// or https:// URL');
+    if (url.username || url.password)
+        throw new InputError(name, `${url.protocol}//${MASKED}@${url.host}`, 'a URL without user:password (send credentials with secret-headers)');
+    if (url.search || url.hash)
+        throw new InputError(name, raw, 'a base URL without ?query or #fragment');
+    return url.toString();
+}
+function parsePath(name, raw) {
+    const value = raw.trim();
+    if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(value))
+        throw new InputError(name, raw, "a path starting with '/', such as /health");
+    return value;
+}
+function parsePort(name, raw) {
+    return parseInteger(name, raw, { min: 1, max: 65535 });
+}
+function parseStatuses(name, raw) {
+    const items = parseList(raw);
+    if (items.length === 0)
+        throw new InputError(name, raw, 'one or more HTTP status codes (100-599)');
+    return items.map((item) => parseInteger(name, item, { min: 100, max: 599 }));
+}
+/** `Name: value` lines. Secret values are masked in the error message. */
+function parseHeaders(name, raw, secret) {
+    return raw
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+        .map((line) => {
+        const colon = line.indexOf(':');
+        const headerName = colon === -1 ? '' : line.slice(0, colon).trim();
+        const value = colon === -1 ? '' : line.slice(colon + 1).trim();
+        const shown = secret ? (colon > 0 ? `${headerName}: ${MASKED}` : MASKED) : line.trim();
+        if (colon < 1)
+            throw new InputError(name, shown, "one 'Name: value' header per line");
+        const problem = validateHeader(headerName, value);
+        if (problem)
+            throw new InputError(name, shown, `'Name: value' headers (${problem})`);
+        return { name: headerName, value, secret };
+    });
+}
+function parseEach(name, raw, parse, expected) {
+    return parseList(raw).map((item) => {
+        try {
+            return parse(item);
+        }
+        catch (error) {
+            throw new InputError(name, item, `${expected} (${error instanceof Error ? error.message : String(error)})`);
+        }
+    });
+}
+/** Metric conditions: one per line (commas belong to label matchers). */
+function conditionLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .join('\n');
+}
+function parseTarget() {
+    const kind = parseChoice('target', input('target'), TARGETS, 'url');
+    const port = parsePort('port', input('port') || '8080');
+    const metricsPort = parsePort('metrics-port', input('metrics-port') || '5000');
+    if (kind === 'url') {
+        if (!input('url').trim())
+            throw new InputError('url', '', "a URL such as http://hotswap.dev.svc:8080 (target 'url')");
+        const url = parseHttpUrl('url', input('url'));
+        const metricsUrl = input('metrics-url').trim()
+            ? parseHttpUrl('metrics-url', input('metrics-url'))
+            : withPort(url, metricsPort);
+        return { kind, url, metricsUrl };
+    }
+    const namespace = parseDnsLabel('namespace', input('namespace') || 'default');
+    if (!input('service').trim())
+        throw new InputError('service', '', `the name of the Service to test (target '${kind}')`);
+    const service = parseDnsLabel('service', input('service'));
+    const scheme = parseChoice('scheme', input('scheme'), ['http', 'https'], 'http');
+    const ref = { namespace, service, port, metricsPort, scheme };
+    if (kind === 'port-forward')
+        return { kind, ...ref };
+    const image = input('curl-image').trim() || DEFAULT_CURL_IMAGE;
+    if (!/^[a-z0-9][a-z0-9._\-/:@]*$/.test(image))
+        throw new InputError('curl-image', image, 'an image reference such as curlimages/curl:8.11.1');
+    return { kind, image, ...ref };
+}
+function getInputs() {
+    const target = parseTarget();
+    const timeoutMs = parseDuration('timeout', input('timeout'), 120_000);
+    const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'), 10_000);
+    const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);
+    if (timeoutMs <= 0)
+        throw new InputError('timeout', input('timeout'), 'a duration above zero');
+    if (checkTimeoutMs <= 0 || checkTimeoutMs > timeoutMs)
+        throw new InputError('check-timeout', input('check-timeout'), `a duration above zero and at most timeout (${timeoutMs / 1000}s)`);
+    const healthFields = parseEach('health-fields', input('health-fields'), parseJsonFieldCheck, 'path=value or path!=value checks such as status=Healthy');
+    const requiredMetrics = parseList(input('required-metrics')).map((name) => {
+        if (!isMetricName(name))
+            throw new InputError('required-metrics', name, 'Prometheus metric names ([a-zA-Z_:][a-zA-Z0-9_:]*)');
+        return name;
+    });
+    const metricConditions = conditionLines(input('metric-conditions'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+        try {
+            return parseMetricCondition(line);
+        }
+        catch (error) {
+            throw new InputError('metric-conditions', line, `one condition per line such as hotswap_http_requests_total{code="200"} >= 1 (${error instanceof Error ? error.message : String(error)})`);
+        }
+    });
+    const checkMetrics = parseBoolean('check-metrics', input('check-metrics'), true);
+    if (!checkMetrics && (requiredMetrics.length || metricConditions.length))
+        throw new InputError('check-metrics', input('check-metrics'), 'true when required-metrics or metric-conditions are given');
+    const caFile = input('ca-file').trim() || undefined;
+    if (caFile) {
+        if (target.kind === 'pod')
+            throw new InputError('ca-file', caFile, "no CA file with target 'pod' (the file is not in the Pod)");
+        if (!(0,external_node_fs_namespaceObject.existsSync)(caFile) || !(0,external_node_fs_namespaceObject.statSync)(caFile).isFile())
+            throw new InputError('ca-file', caFile, 'the path of a readable PEM file');
+    }
+    const secretHeaders = parseHeaders('secret-headers', input('secret-headers'), true);
+    const headers = [...parseHeaders('headers', input('headers'), false), ...secretHeaders];
+    const settings = {
+        target,
+        healthPath: parsePath('health-path', input('health-path') || '/health'),
+        metricsPath: parsePath('metrics-path', input('metrics-path') || '/metrics'),
+        checkMetrics,
+        expectedStatus: parseStatuses('expected-status', input('expected-status') || '200'),
+        healthFields,
+        requiredMetrics,
+        metricConditions,
+        timeoutMs,
+        checkTimeoutMs,
+        retryDelayMs,
+        insecure: parseBoolean('insecure', input('insecure'), false),
+        caFile,
+        headers,
+    };
+    return {
+        settings,
+        kubeconfig: input('kubeconfig').trim() || undefined,
+        kubeContext: input('kube-context').trim() || undefined,
+        secrets: secretHeaders.map((header) => header.value),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/actions/smoke-test/main.ts
+// actions/smoke-test: inputs -> smoke test -> job summary, outputs, verdict.
+
+
+
+
+
+
+
+
+async function main() {
+    const inputs = getInputs();
+    for (const secret of inputs.secrets) {
+        core_setSecret(secret);
+        registerSecret(secret);
+    }
+    const { settings } = inputs;
+    const curl = await which('curl', true);
+    const kube = settings.target.kind === 'url'
+        ? undefined
+        : {
+            kubectl: await which('kubectl', true),
+            kubeconfig: inputs.kubeconfig,
+            context: inputs.kubeContext,
+        };
+    const tempDir = process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    (0,external_node_fs_namespaceObject.mkdirSync)(tempDir, { recursive: true });
+    const report = await smokeTest(settings, { curl, kube, tempDir, log: (line) => info(line) });
+    await summary.addRaw(renderSummary(report)).write();
+    setOutput('passed', String(report.passed));
+    setOutput('report', JSON.stringify(report));
+    if (!report.passed)
+        throw new Error(failureMessage(report));
+    info(`Smoke test passed: ${report.checks.map((c) => `${c.name} ${c.status}`).join(', ')}`);
+}
+
 ;// CONCATENATED MODULE: ./src/actions/smoke-test.ts
 
-runAction(notImplemented('smoke-test'));
+
+runAction(main);
 

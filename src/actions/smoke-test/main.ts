@@ -1,0 +1,37 @@
+// actions/smoke-test: inputs -> smoke test -> job summary, outputs, verdict.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import * as io from '@actions/io';
+import { registerSecret } from '../../secrets/redact.js';
+import { failureMessage, renderSummary } from '../../smoke/report.js';
+import { smokeTest } from '../../smoke/smoke-test.js';
+import { getInputs } from './inputs.js';
+
+export async function main(): Promise<void> {
+  const inputs = getInputs();
+  for (const secret of inputs.secrets) {
+    core.setSecret(secret);
+    registerSecret(secret);
+  }
+  const { settings } = inputs;
+  const curl = await io.which('curl', true);
+  const kube =
+    settings.target.kind === 'url'
+      ? undefined
+      : {
+          kubectl: await io.which('kubectl', true),
+          kubeconfig: inputs.kubeconfig,
+          context: inputs.kubeContext,
+        };
+  const tempDir = process.env.RUNNER_TEMP || tmpdir();
+  mkdirSync(tempDir, { recursive: true });
+
+  const report = await smokeTest(settings, { curl, kube, tempDir, log: (line) => core.info(line) });
+
+  await core.summary.addRaw(renderSummary(report)).write();
+  core.setOutput('passed', String(report.passed));
+  core.setOutput('report', JSON.stringify(report));
+  if (!report.passed) throw new Error(failureMessage(report));
+  core.info(`Smoke test passed: ${report.checks.map((c) => `${c.name} ${c.status}`).join(', ')}`);
+}
