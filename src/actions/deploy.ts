@@ -1,3 +1,4 @@
-import { notImplemented, runAction } from './kit/runtime.js';
+import { main } from './deploy/main.js';
+import { runAction } from './kit/runtime.js';
 
-runAction(notImplemented('deploy'));
+runAction(main);

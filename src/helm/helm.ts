@@ -34,6 +34,23 @@ export interface RevisionInfo {
   description: string;
 }
 
+/** The part of helm's release JSON (`status -o json`, `upgrade -o json`) that is read here. */
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  version: number;
+  manifest?: string;
+  info: { status: ReleaseStatus; description?: string; last_deployed?: string };
+  hooks?: { name: string; kind: string; manifest: string; events?: string[] }[];
+}
+
+/** Helm's major version from `helm version` (v3.x / v4.x). */
+export function parseHelmMajor(version: string): HelmMajor {
+  const m = /^v?(\d+)\./.exec(version.trim());
+  if (m?.[1] === '3' || m?.[1] === '4') return Number(m[1]) as HelmMajor;
+  throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
+}
+
 export class Helm {
   constructor(readonly ctx: HelmContext) {}
 
@@ -73,6 +90,42 @@ export class Helm {
     return (JSON.parse(result.stdout || '[]') as RevisionInfo[]).sort(
       (a, b) => a.revision - b.revision,
     );
+  }
+
+  /** `helm status -o json`, undefined when the release does not exist. */
+  async status(release: string, namespace: string): Promise<HelmRelease | undefined> {
+    const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
+      allowFailure: true,
+    });
+    if (result.code !== 0) {
+      if (/not found/i.test(result.stderr)) return undefined;
+      throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
+    }
+    return JSON.parse(result.stdout) as HelmRelease;
+  }
+
+  /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
+  async rollback(
+    release: string,
+    namespace: string,
+    revision: number,
+    options: { historyMax: number; timeout: string; wait: boolean; description?: string },
+  ): Promise<CommandResult> {
+    const args = ['rollback', release, String(revision), '-n', namespace];
+    args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
+    if (options.wait) args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+    if (options.description) args.push('--description', options.description.slice(0, 256));
+    return this.run(args);
+  }
+
+  async uninstall(
+    release: string,
+    namespace: string,
+    options: { timeout: string; wait: boolean },
+  ): Promise<CommandResult> {
+    const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
+    if (options.wait) args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+    return this.run(args);
   }
 
   /** The manifest helm recorded for a revision (the latest when unset). */

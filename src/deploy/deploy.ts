@@ -1,0 +1,348 @@
+// One deploy, start to end: release state (recover a stuck release), values
+// and secrets file, diff, helm upgrade --install, rollout watch, and on any
+// failure a rollback to the last good revision. Plain arguments in, a plain
+// result out; the action layer turns it into outputs and a summary.
+import { createHash } from 'node:crypto';
+import { CancelledError, CommandError } from '../exec/command.js';
+import { formatDuration } from '../inputs/parse.js';
+import type { Helm, HelmRelease, RevisionInfo } from '../helm/helm.js';
+import { collectDiagnostics, type ObjectDiagnostics } from '../kube/diagnostics.js';
+import type { Kubectl } from '../kube/kubectl.js';
+import { assessRollout, watchRollout, type RolloutFailure } from '../kube/rollout.js';
+import { redact, registerSecret } from '../secrets/redact.js';
+import { diffManifests, type ObjectChange } from './diff.js';
+import { lastGoodRevision, stuckVerdict } from './release-state.js';
+import { registerSecretLeaves, writeSecretValuesFile } from './secret-values.js';
+import type { DeploySettings } from './settings.js';
+import { upgradeArgs } from './upgrade.js';
+
+export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'diff-only';
+
+export interface DeployDeps {
+  helm: Helm;
+  kubectl: Kubectl;
+  /** RUNNER_TEMP: where the secret values file lives while helm runs. */
+  tempDir: string;
+  log: (line: string) => void;
+  now?: () => number;
+  pollMs?: number;
+}
+
+export interface DeployResult {
+  status: DeployStatus;
+  release: string;
+  namespace: string;
+  revision?: number;
+  previousRevision?: number;
+  rolledBackTo?: number;
+  manifestDigest?: string;
+  /** What was done about a stuck pending release, if anything. */
+  recovery?: string;
+  diff?: ObjectChange[];
+  /** Why the deploy failed (redacted). */
+  error?: string;
+  failures: RolloutFailure[];
+  diagnostics: ObjectDiagnostics[];
+  rollback?: {
+    to?: number;
+    action: 'rollback' | 'uninstall' | 'none';
+    ok: boolean;
+    message: string;
+  };
+  history: RevisionInfo[];
+  durationMs: number;
+}
+
+/** helm's words for "another operation holds this release": nothing of ours was written. */
+const CONCURRENT =
+  /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use/i;
+
+export class DeployError extends Error {}
+
+function selector(release: string): string {
+  return `app.kubernetes.io/instance=${release}`;
+}
+
+export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<DeployResult> {
+  const now = deps.now ?? Date.now;
+  const start = now();
+  const { helm, kubectl, log } = deps;
+  registerSecretLeaves(s.secretValues);
+  if (s.chart.kind === 'oci' && s.chart.registryPassword) registerSecret(s.chart.registryPassword);
+
+  const result: DeployResult = {
+    status: 'failed',
+    release: s.release,
+    namespace: s.namespace,
+    failures: [],
+    diagnostics: [],
+    history: [],
+    durationMs: 0,
+  };
+  const timeout = formatDuration(s.timeoutMs);
+  const policy = {
+    crashLoopRestarts: s.crashLoopRestarts,
+    unschedulableGraceMs: s.unschedulableGraceMs,
+  };
+  const watch = (what: string) =>
+    watchRollout(kubectl, {
+      namespace: s.namespace,
+      selector: selector(s.release),
+      timeoutMs: s.timeoutMs,
+      pollMs: deps.pollMs,
+      ...policy,
+      onProgress: (a) => {
+        if (a.state === 'progressing') log(`${what}: waiting for ${a.waitingFor.join('; ')}`);
+      },
+    });
+
+  if (!s.createNamespace && !(await kubectl.namespaceExists(s.namespace))) {
+    throw new DeployError(
+      `namespace '${s.namespace}' does not exist; create it or set create-namespace: true`,
+    );
+  }
+
+  // 1. Release state: a stuck pending release is recovered, a live one is left alone.
+  let history = await helm.history(s.release, s.namespace);
+  const verdict = stuckVerdict(history, s.stuckMaxAgeMs, now());
+  if (verdict.kind === 'busy') {
+    throw new DeployError(
+      `release '${s.release}' is ${verdict.status}: another deploy is in progress since ${verdict.since} ` +
+        `(${Math.round(verdict.ageMs / 1000)}s ago, less than stuck-release-max-age ${formatDuration(s.stuckMaxAgeMs)}); ` +
+        'nothing was changed',
+    );
+  }
+  if (verdict.kind === 'rollback') {
+    result.recovery = `release '${s.release}' was stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since}: rolled back to revision ${verdict.to}`;
+    log(
+      `Recovering stuck release: ${verdict.status} revision ${verdict.revision} since ${verdict.since}, rolling back to good revision ${verdict.to}`,
+    );
+    await helm.rollback(s.release, s.namespace, verdict.to, {
+      historyMax: s.historyMax,
+      timeout,
+      wait: false,
+      description: `Rollback to ${verdict.to}: recovered from stuck ${verdict.status} revision ${verdict.revision}`,
+    });
+    history = await helm.history(s.release, s.namespace);
+  } else if (verdict.kind === 'uninstall') {
+    result.recovery = `release '${s.release}' was stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since} with no good revision: uninstalled`;
+    log(
+      `Recovering stuck release: ${verdict.status} revision ${verdict.revision} since ${verdict.since} never deployed, uninstalling it`,
+    );
+    await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
+    history = [];
+  }
+
+  const deployed = [...history].reverse().find((r) => r.status === 'deployed');
+  result.previousRevision = deployed?.revision;
+  const lastRevision = history.at(-1)?.revision ?? 0;
+  const chartRef = s.chart.kind === 'oci' ? s.chart.ref : s.chart.path;
+
+  const secretFile = s.secretValues
+    ? writeSecretValuesFile(s.secretValues, deps.tempDir)
+    : undefined;
+  try {
+    // 2. Diff against the running release.
+    if (s.diff) {
+      const rendered = await helm.run(
+        upgradeArgs(s, {
+          major: helm.major,
+          chartRef,
+          secretValuesFile: secretFile?.path,
+          dryRun: deployed ? 'server' : 'client',
+        }),
+      );
+      const planned = (JSON.parse(rendered.stdout) as HelmRelease).manifest ?? '';
+      const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
+      result.diff = diffManifests(current, planned, s.namespace);
+      log(`Diff: ${result.diff.length} object(s) change`);
+      if (s.diffOnly) {
+        result.status = 'diff-only';
+        result.history = history;
+        return result;
+      }
+    }
+
+    // 3. Apply.
+    log(
+      `helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`,
+    );
+    let upgradeError: string | undefined;
+    try {
+      const applied = await helm.run(
+        upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }),
+        { onLine: (line, stream) => stream === 'stderr' && log(line) },
+      );
+      const release = JSON.parse(applied.stdout) as HelmRelease;
+      result.revision = release.version;
+      result.manifestDigest = `sha256:${createHash('sha256')
+        .update(release.manifest ?? '')
+        .digest('hex')}`;
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      if (!(error instanceof CommandError)) throw error;
+      upgradeError = redact(error.message);
+    }
+
+    if (upgradeError !== undefined && CONCURRENT.test(upgradeError)) {
+      result.error = `another operation on release '${s.release}' is in progress; this deploy changed nothing (${upgradeError})`;
+      result.history = await helm.history(s.release, s.namespace);
+      return result;
+    }
+
+    // 4. Watch the rollout.
+    if (upgradeError === undefined && s.wait === 'watch') {
+      log(`Watching the rollout of revision ${result.revision} (timeout ${timeout})`);
+      const watched = await watch(`revision ${result.revision}`);
+      if (watched.state !== 'ready') {
+        result.failures = watched.failures;
+        result.error = watched.timedOut
+          ? `revision ${result.revision} did not become ready within ${timeout}: waiting for ${watched.waitingFor.join('; ')}`
+          : `revision ${result.revision} failed: ${watched.failures.map((f) => `${f.object} ${f.reason}: ${f.message}`).join('; ')}`;
+        result.diagnostics = await collectDiagnostics(
+          kubectl,
+          s.namespace,
+          watched.failures,
+          watched.pods,
+        );
+      }
+    } else if (upgradeError !== undefined) {
+      result.error = upgradeError;
+      // What the cluster shows right now: a failed hook Job, a crash-looping pod...
+      const objects = await kubectl
+        .list(
+          'deployments.apps,statefulsets.apps,jobs.batch,pods',
+          s.namespace,
+          selector(s.release),
+        )
+        .catch(() => []);
+      const snapshot = assessRollout(objects, policy, now());
+      result.failures = snapshot.failures;
+      result.diagnostics = await collectDiagnostics(
+        kubectl,
+        s.namespace,
+        snapshot.failures,
+        objects.filter((o) => o.kind === 'Pod'),
+      );
+    }
+
+    history = await helm.history(s.release, s.namespace);
+    if (result.revision === undefined) {
+      const ours = history.at(-1);
+      if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+    }
+
+    if (result.error === undefined) {
+      result.status = 'deployed';
+      result.history = history;
+      log(`Release '${s.release}' revision ${result.revision} deployed`);
+      return result;
+    }
+    log(`Deploy failed: ${result.error}`);
+
+    // 5. Roll back to the last good revision.
+    if (s.wait === 'helm' && s.rollbackOnFailure) {
+      // helm's own --rollback-on-failure / --atomic already acted.
+      const last = history.at(-1);
+      const rolled = last && /^Rollback to (\d+)/.exec(last.description);
+      if (rolled) {
+        result.status = 'rolled-back';
+        result.rolledBackTo = Number(rolled[1]);
+      }
+      result.rollback = {
+        action: history.length === 0 ? 'uninstall' : 'rollback',
+        to: result.rolledBackTo,
+        ok: true,
+        message: 'helm rolled back the release itself',
+      };
+    } else if (s.rollbackOnFailure) {
+      await rollBack(s, deps, result, history, lastRevision, watch, timeout);
+    }
+    result.history = await helm.history(s.release, s.namespace);
+    return result;
+  } finally {
+    secretFile?.remove();
+    result.durationMs = now() - start;
+  }
+}
+
+async function rollBack(
+  s: DeploySettings,
+  deps: DeployDeps,
+  result: DeployResult,
+  history: RevisionInfo[],
+  lastRevision: number,
+  watch: (what: string) => ReturnType<typeof watchRollout>,
+  timeout: string,
+): Promise<void> {
+  const { helm, log } = deps;
+  const failed = result.revision ?? lastRevision + 1;
+  const target = lastGoodRevision(history, failed);
+  if (!target) {
+    if (s.keepFailedInstall || history.length === 0) {
+      result.rollback = {
+        action: 'none',
+        ok: true,
+        message: s.keepFailedInstall
+          ? 'no earlier good revision; the failed install is kept (keep-failed-install)'
+          : 'nothing was installed',
+      };
+      return;
+    }
+    log(`No earlier good revision: uninstalling the failed release '${s.release}'`);
+    await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
+    result.rollback = {
+      action: 'uninstall',
+      ok: true,
+      message: 'the failed first install was uninstalled',
+    };
+    return;
+  }
+  log(
+    `Rolling back '${s.release}' to revision ${target.revision} (last good: ${target.description})`,
+  );
+  const reason = result.failures[0]
+    ? `${result.failures[0].object} ${result.failures[0].reason}`
+    : 'helm failed';
+  try {
+    await helm.rollback(s.release, s.namespace, target.revision, {
+      historyMax: s.historyMax,
+      timeout,
+      wait: s.wait === 'helm',
+      description: `Rollback to ${target.revision}: revision ${failed} failed (${reason})`,
+    });
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    result.rollback = {
+      action: 'rollback',
+      to: target.revision,
+      ok: false,
+      message: `helm rollback failed: ${redact((error as Error).message)}`,
+    };
+    return;
+  }
+  if (s.wait === 'watch') {
+    const watched = await watch(`rollback to revision ${target.revision}`);
+    if (watched.state !== 'ready') {
+      result.rollback = {
+        action: 'rollback',
+        to: target.revision,
+        ok: false,
+        message: `rolled back to revision ${target.revision}, but it is not healthy: ${
+          watched.failures.map((f) => `${f.object} ${f.reason}`).join('; ') ||
+          watched.waitingFor.join('; ')
+        }`,
+      };
+      return;
+    }
+  }
+  result.status = 'rolled-back';
+  result.rolledBackTo = target.revision;
+  result.rollback = {
+    action: 'rollback',
+    to: target.revision,
+    ok: true,
+    message: `rolled back to revision ${target.revision}`,
+  };
+  log(`Rolled back to revision ${target.revision}`);
+}

@@ -1,0 +1,332 @@
+// Turns the raw deploy inputs into one validated settings object. Everything
+// here runs before any command touches a cluster: a bad input fails the run
+// with a message naming the input, the value and what is expected.
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { InputError } from '../inputs/errors.js';
+import {
+  parseBoolean,
+  parseChoice,
+  parseDnsLabel,
+  parseDuration,
+  parseInteger,
+  parseList,
+} from '../inputs/parse.js';
+
+export type WaitStrategy = 'watch' | 'helm' | 'none';
+
+export interface DeploySettings {
+  release: string;
+  chart: ChartSource;
+  namespace: string;
+  createNamespace: boolean;
+  environment: string;
+  /** Absolute paths, in the order helm applies them. */
+  valuesFiles: string[];
+  /** Non-secret `key=value` overrides, passed with --set. */
+  overrides: string[];
+  /** Parsed secret values (a mapping); never logged. */
+  secretValues: Record<string, unknown> | undefined;
+  imageTag: string;
+  imageDigest: string;
+  helmBin: string;
+  /** Undefined: detected from `helm version`. */
+  helmMajor: 3 | 4 | undefined;
+  kubectlBin: string;
+  timeoutMs: number;
+  wait: WaitStrategy;
+  rollbackOnFailure: boolean;
+  keepFailedInstall: boolean;
+  historyMax: number;
+  kubeconfig: string;
+  kubeContext: string;
+  diff: boolean;
+  diffOnly: boolean;
+  stuckMaxAgeMs: number;
+  crashLoopRestarts: number;
+  unschedulableGraceMs: number;
+  githubToken: string;
+  environmentUrl: string;
+}
+
+export type ChartSource =
+  | { kind: 'local'; path: string }
+  | {
+      kind: 'oci';
+      ref: string;
+      version: string;
+      registryUsername: string;
+      registryPassword: string;
+    };
+
+/** Reads one input by its action.yml name ('' when unset). */
+export type InputReader = (name: string) => string;
+
+export interface SettingsContext {
+  /** GITHUB_WORKSPACE: every file input must resolve inside it. */
+  workspace: string;
+}
+
+/** Helm's release name rule: DNS-1123 subdomain-like, at most 53 characters. */
+export function parseReleaseName(input: string, raw: string): string {
+  const value = raw.trim();
+  if (
+    value.length === 0 ||
+    value.length > 53 ||
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)
+  ) {
+    throw new InputError(
+      input,
+      raw,
+      "a helm release name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters",
+    );
+  }
+  return value;
+}
+
+/** A file input: must exist, be a regular file and stay inside the workspace (symlinks resolved). */
+export function parseWorkspaceFile(input: string, raw: string, workspace: string): string {
+  const value = raw.trim();
+  if (value === '') throw new InputError(input, raw, 'a file path inside the workspace');
+  const root = realpathSync(workspace);
+  const absolute = path.resolve(root, value);
+  if (!existsSync(absolute)) {
+    throw new InputError(input, raw, 'an existing file inside the workspace (it does not exist)');
+  }
+  const real = realpathSync(absolute);
+  if (real !== root && !real.startsWith(root + path.sep)) {
+    throw new InputError(input, raw, `a path inside the workspace ${root}`);
+  }
+  return real;
+}
+
+function parseYamlFile(input: string, raw: string, file: string): void {
+  if (!statSync(file).isFile()) throw new InputError(input, raw, 'a YAML file, not a directory');
+  let doc: unknown;
+  try {
+    doc = yaml.load(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    throw new InputError(input, raw, `a file holding valid YAML (${reason})`);
+  }
+  if (doc !== undefined && doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
+    throw new InputError(input, raw, 'a YAML file holding a mapping of values');
+  }
+}
+
+/** Secret values: a YAML mapping. The error never repeats the value. */
+export function parseSecretValues(input: string, raw: string): Record<string, unknown> | undefined {
+  if (raw.trim() === '') return undefined;
+  let doc: unknown;
+  try {
+    doc = yaml.load(raw);
+  } catch (error) {
+    const mark = (error as { mark?: { line: number; column: number } }).mark;
+    const where = mark ? ` (syntax error at line ${mark.line + 1}, column ${mark.column + 1})` : '';
+    throw new InputError(input, '(secret, not shown)', `a YAML mapping of values${where}`);
+  }
+  if (doc === null || doc === undefined) return undefined;
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new InputError(input, '(secret, not shown)', 'a YAML mapping of values');
+  }
+  return doc as Record<string, unknown>;
+}
+
+const OVERRIDE = /^[^\s=#][^\s=]*=.*$/;
+
+/** `key=value` lines for --set. Values stay as given; keys are helm value paths. */
+export function parseOverrides(input: string, raw: string): string[] {
+  const lines = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  for (const line of lines) {
+    if (!OVERRIDE.test(line)) {
+      throw new InputError(input, line, "one 'key=value' per line, the key a helm value path");
+    }
+  }
+  return lines;
+}
+
+export function parseDigest(input: string, raw: string): string {
+  const value = raw.trim();
+  if (value === '') return '';
+  if (!/^sha256:[0-9a-f]{64}$/.test(value)) {
+    throw new InputError(
+      input,
+      raw,
+      "an image digest 'sha256:' followed by 64 lowercase hex digits",
+    );
+  }
+  return value;
+}
+
+export function parseImageTag(input: string, raw: string): string {
+  const value = raw.trim();
+  if (value === '') return '';
+  // Docker's tag grammar.
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(value)) {
+    throw new InputError(input, raw, "an image tag: letters, digits, '_', '.', '-', at most 128");
+  }
+  return value;
+}
+
+/** A local chart directory or packaged .tgz inside the workspace, or an oci:// reference. */
+function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
+  const raw = read('chart');
+  const value = raw.trim();
+  if (value === '')
+    throw new InputError('chart', raw, 'a chart directory, a .tgz or an oci:// reference');
+  const version = read('chart-version').trim();
+  if (value.startsWith('oci://')) {
+    if (!/^oci:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/.test(value)) {
+      throw new InputError(
+        'chart',
+        raw,
+        'an OCI reference such as oci://registry.example.com/charts/hotswap',
+      );
+    }
+    if (version === '') {
+      throw new InputError(
+        'chart-version',
+        version,
+        'a chart version when chart is an oci:// reference',
+      );
+    }
+    if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
+      throw new InputError('chart-version', version, 'a semantic version such as 1.2.3');
+    }
+    const registryUsername = read('registry-username').trim();
+    const registryPassword = read('registry-password');
+    if ((registryUsername === '') !== (registryPassword === '')) {
+      throw new InputError(
+        'registry-username',
+        registryUsername,
+        'registry-username and registry-password to be given together',
+      );
+    }
+    return { kind: 'oci', ref: value, version, registryUsername, registryPassword };
+  }
+  if (version !== '') {
+    throw new InputError(
+      'chart-version',
+      version,
+      'no version for a local chart (only with oci://)',
+    );
+  }
+  const file = parseWorkspaceFile('chart', raw, ctx.workspace);
+  const isDir = statSync(file).isDirectory();
+  if (isDir && !existsSync(path.join(file, 'Chart.yaml'))) {
+    throw new InputError('chart', raw, 'a chart directory containing Chart.yaml');
+  }
+  if (!isDir && !file.endsWith('.tgz')) {
+    throw new InputError('chart', raw, 'a chart directory or a packaged chart (.tgz)');
+  }
+  return { kind: 'local', path: file };
+}
+
+export function parseDeploySettings(read: InputReader, ctx: SettingsContext): DeploySettings {
+  const release = parseReleaseName('release', read('release'));
+  const namespace = parseDnsLabel('namespace', read('namespace'));
+  const chart = parseChart(read, ctx);
+
+  const environment = read('environment').trim();
+  if (environment !== '') parseDnsLabel('environment', environment);
+  const valuesFiles = parseList(read('values-files')).map((f) => {
+    const file = parseWorkspaceFile('values-files', f, ctx.workspace);
+    parseYamlFile('values-files', f, file);
+    return file;
+  });
+
+  const imageTag = parseImageTag('image-tag', read('image-tag'));
+  const imageDigest = parseDigest('image-digest', read('image-digest'));
+
+  const helmMajorRaw = read('helm-major').trim();
+  const helmMajor =
+    helmMajorRaw === ''
+      ? undefined
+      : (Number(parseChoice('helm-major', helmMajorRaw, ['3', '4'])) as 3 | 4);
+  const helmBin = read('helm').trim() || 'helm';
+  const kubectlBin = read('kubectl').trim() || 'kubectl';
+
+  const kubeconfigRaw = read('kubeconfig');
+  const kubeconfig =
+    kubeconfigRaw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', kubeconfigRaw);
+  const kubeContext = read('kube-context').trim();
+  if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+    throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
+  }
+
+  const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
+  if (timeoutMs < 1000)
+    throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+  const stuckMaxAgeMs = parseDuration(
+    'stuck-release-max-age',
+    read('stuck-release-max-age'),
+    600_000,
+  );
+  const unschedulableGraceMs = parseDuration(
+    'unschedulable-grace',
+    read('unschedulable-grace'),
+    30_000,
+  );
+  const url = read('environment-url').trim();
+  if (url !== '' && !/^https?:\/\/[^\s]+$/.test(url)) {
+    throw new InputError('environment-url', url, 'an http:// or https:// URL');
+  }
+
+  const diffOnly = parseBoolean('diff-only', read('diff-only'), false);
+  return {
+    release,
+    chart,
+    namespace,
+    createNamespace: parseBoolean('create-namespace', read('create-namespace'), false),
+    environment,
+    valuesFiles,
+    overrides: parseOverrides('set', read('set')),
+    secretValues: parseSecretValues('secret-values', read('secret-values')),
+    imageTag,
+    imageDigest,
+    helmBin,
+    helmMajor,
+    kubectlBin,
+    timeoutMs,
+    wait: parseChoice<WaitStrategy>('wait', read('wait'), ['watch', 'helm', 'none'], 'watch'),
+    rollbackOnFailure: parseBoolean('rollback-on-failure', read('rollback-on-failure'), true),
+    keepFailedInstall: parseBoolean('keep-failed-install', read('keep-failed-install'), false),
+    historyMax: parseInteger('history-max', read('history-max'), {
+      min: 0,
+      max: 1000,
+      fallback: 10,
+    }),
+    kubeconfig,
+    kubeContext,
+    diff: diffOnly || parseBoolean('diff', read('diff'), true),
+    diffOnly,
+    stuckMaxAgeMs,
+    crashLoopRestarts: parseInteger('crash-loop-restarts', read('crash-loop-restarts'), {
+      min: 0,
+      max: 100,
+      fallback: 2,
+    }),
+    unschedulableGraceMs,
+    githubToken: read('token').trim(),
+    environmentUrl: url,
+  };
+}
+
+/** The kubeconfig may live outside the workspace (e.g. ~/.kube/config) but must be a readable YAML file. */
+export function parseKubeconfigPath(input: string, raw: string): string {
+  const file = path.resolve(raw.trim());
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new InputError(input, raw, 'the path of an existing kubeconfig file');
+  }
+  try {
+    const doc = yaml.load(readFileSync(file, 'utf8')) as { kind?: string } | null;
+    if (!doc || typeof doc !== 'object') throw new Error('empty');
+  } catch {
+    throw new InputError(input, raw, 'a kubeconfig file holding valid YAML');
+  }
+  return file;
+}

@@ -1,0 +1,88 @@
+// The job summary of a deploy, as markdown: outcome, rollout failures with
+// their diagnostics, rollback, diff and release history.
+import type { RevisionInfo } from '../helm/helm.js';
+import { codeBlock, details, heading, table } from '../report/markdown.js';
+import type { DeployResult } from './deploy.js';
+
+const ICON: Record<DeployResult['status'], string> = {
+  deployed: '✅',
+  'rolled-back': '↩️',
+  failed: '❌',
+  'diff-only': '🔍',
+};
+
+export function historyTable(history: readonly RevisionInfo[], limit = 10): string {
+  return table(
+    ['revision', 'updated', 'status', 'chart', 'app version', 'description'],
+    history
+      .slice(-limit)
+      .reverse()
+      .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]),
+  );
+}
+
+export function deploySummary(r: DeployResult, environment: string): string {
+  const out: string[] = [];
+  const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
+  out.push(heading(2, `${ICON[r.status]} Deploy ${where}: ${r.status}`));
+  out.push(
+    table(
+      ['status', 'revision', 'previous revision', 'rolled back to', 'manifest digest', 'duration'],
+      [
+        [
+          r.status,
+          r.revision,
+          r.previousRevision,
+          r.rolledBackTo,
+          r.manifestDigest ? `\`${r.manifestDigest.slice(0, 19)}…\`` : undefined,
+          `${(r.durationMs / 1000).toFixed(1)}s`,
+        ],
+      ],
+    ),
+  );
+  if (r.recovery) out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
+  if (r.error) out.push(heading(3, 'Why it failed'), codeBlock(r.error));
+  if (r.failures.length > 0) {
+    out.push(
+      table(
+        ['object', 'reason', 'message'],
+        r.failures.map((f) => [f.object, f.reason, f.message]),
+      ),
+    );
+  }
+  for (const d of r.diagnostics) {
+    const parts: string[] = [];
+    parts.push(`**${d.reason}**: ${d.message}\n`);
+    parts.push(
+      d.events.length ? `Recent events:\n\n${codeBlock(d.events.join('\n'))}` : 'No events.\n',
+    );
+    for (const l of d.logs) {
+      parts.push(
+        l.lines === undefined
+          ? `Container \`${l.container}\`: no logs available from the cluster.\n`
+          : `Container \`${l.container}\`, last lines:\n\n${codeBlock(l.lines)}`,
+      );
+    }
+    out.push(details(`${d.object}: ${d.reason}`, parts.join('\n')));
+  }
+  if (r.rollback) {
+    out.push(heading(3, 'Rollback'), `${r.rollback.ok ? '✅' : '❌'} ${r.rollback.message}\n`);
+  }
+  if (r.diff) {
+    out.push(heading(3, `Changes (${r.diff.length} object${r.diff.length === 1 ? '' : 's'})`));
+    if (r.diff.length === 0) out.push('No object changes.\n');
+    else {
+      out.push(
+        table(
+          ['change', 'object'],
+          r.diff.map((c) => [c.change, c.id]),
+        ),
+      );
+      for (const c of r.diff.filter((c) => c.lines.length > 0)) {
+        out.push(details(c.id, codeBlock(c.lines.join('\n'), 'diff')));
+      }
+    }
+  }
+  if (r.history.length > 0) out.push(heading(3, 'Release history'), historyTable(r.history));
+  return out.join('\n');
+}

@@ -1,0 +1,108 @@
+// kubectl behind one small interface: every call goes through runCommand
+// (argv, redacted output) with the kubeconfig/context of this deploy.
+import { runCommand, type CommandOptions, type CommandResult } from '../exec/command.js';
+
+export interface KubectlContext {
+  bin: string;
+  kubeconfig?: string;
+  kubeContext?: string;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    generation?: number;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    ownerReferences?: { kind: string; name: string; uid: string }[];
+  };
+  // Kubernetes objects are open-ended; callers read the fields they know.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  spec?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  status?: any;
+}
+
+export class Kubectl {
+  constructor(readonly ctx: KubectlContext) {}
+
+  run(args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+    const kube: string[] = [];
+    if (this.ctx.kubeconfig) kube.push('--kubeconfig', this.ctx.kubeconfig);
+    if (this.ctx.kubeContext) kube.push('--context', this.ctx.kubeContext);
+    return runCommand(this.ctx.bin, [...kube, ...args], options);
+  }
+
+  /** `kubectl get <kinds> -o json` as a list of objects. */
+  async list(kinds: string, namespace: string, selector?: string): Promise<KubeObject[]> {
+    const args = ['get', kinds, '-n', namespace, '-o', 'json'];
+    if (selector) args.push('-l', selector);
+    const { stdout } = await this.run(args, { timeoutMs: 30_000 });
+    return (JSON.parse(stdout) as { items: KubeObject[] }).items;
+  }
+
+  async namespaceExists(namespace: string): Promise<boolean> {
+    const result = await this.run(['get', 'namespace', namespace, '-o', 'name'], {
+      allowFailure: true,
+      timeoutMs: 30_000,
+    });
+    if (result.code === 0) return true;
+    if (/NotFound/i.test(result.stderr)) return false;
+    throw new Error(`kubectl get namespace ${namespace} failed: ${result.stderr.trim()}`);
+  }
+
+  /** Events about one object, oldest first. */
+  async events(namespace: string, name: string): Promise<KubeEvent[]> {
+    const result = await this.run(
+      [
+        'get',
+        'events',
+        '-n',
+        namespace,
+        '--field-selector',
+        `involvedObject.name=${name}`,
+        '-o',
+        'json',
+      ],
+      { allowFailure: true, timeoutMs: 30_000 },
+    );
+    if (result.code !== 0) return [];
+    const items = (JSON.parse(result.stdout) as { items: KubeEvent[] }).items;
+    return items.sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+  }
+
+  /** The last lines a container logged; undefined when the cluster has none (kwok, never started). */
+  async logs(
+    namespace: string,
+    pod: string,
+    container: string,
+    lines: number,
+  ): Promise<string | undefined> {
+    const result = await this.run(
+      ['logs', pod, '-n', namespace, '-c', container, '--tail', String(lines)],
+      { allowFailure: true, timeoutMs: 20_000 },
+    );
+    return result.code === 0 ? result.stdout : undefined;
+  }
+}
+
+export interface KubeEvent {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  lastTimestamp?: string;
+  eventTime?: string;
+  firstTimestamp?: string;
+  metadata?: { creationTimestamp?: string };
+}
+
+function eventTime(e: KubeEvent): string {
+  return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '';
+}
