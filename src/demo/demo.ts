@@ -1,0 +1,225 @@
+// `npm run demo`: the deploy workflow on a local cluster, end to end.
+// cluster -> stand-in -> lint every environment -> deploy staging (values and
+// a secret) -> smoke-test through the cluster -> deploy a broken version ->
+// detected and rolled back -> smoke-test again -> table -> clean up.
+// Everything it creates is registered for cleanup before it is created, and
+// cleaned up in reverse order whatever happens, Ctrl-C included.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../exec/command.js';
+import { cancellation } from '../exec/signals.js';
+import { Helm } from '../helm/helm.js';
+import { repoRoot } from '../cli/action-inputs.js';
+import type { StepResult } from '../cli/command.js';
+import { findStep } from '../cli/commands/index.js';
+import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
+import { createProgress, renderTable, type Progress } from '../cli/progress.js';
+import { runStep } from '../cli/run-step.js';
+import { createLocalCluster, dockerAvailable, removeLocalCluster } from './cluster.js';
+import { forwardPodsToLocal } from './local-forward.js';
+import { startLocalStandIn } from './stand-in.js';
+
+export const RELEASE = 'hotswap';
+export const NAMESPACE = 'staging';
+export const GOOD_VERSION = '1.0.0';
+export const BROKEN_VERSION = '1.1.0';
+
+export interface DemoOptions {
+  /** Cluster name (default hotswap-demo-<random>). */
+  name?: string;
+  /** Where the cluster and the demo's files live (default a fresh temp dir). */
+  workdir?: string;
+  /** Force a cluster engine (default: kind with Docker, kwok without). */
+  engine?: 'kind' | 'kwok';
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/** Stops between phases when Ctrl-C arrived while no child was running. */
+function checkpoint(): void {
+  if (cancellation()) throw new Interrupted();
+}
+
+export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
+  const stdout = o.stdout ?? ((t: string) => process.stdout.write(t));
+  const stderr = o.stderr ?? ((t: string) => process.stderr.write(t));
+  const root = repoRoot();
+  const bin = path.join(root, '.tools', 'bin');
+  const name = o.name ?? `hotswap-demo-${randomBytes(3).toString('hex')}`;
+  const ownWorkdir = !o.workdir;
+  const workdir = o.workdir ?? mkdtempSync(path.join(tmpdir(), 'hotswap-demo-'));
+  mkdirSync(workdir, { recursive: true });
+  const progress = createProgress(stderr);
+  const cleanups: { what: string; run: () => Promise<void> }[] = [];
+  const tool = (t: string) => path.join(bin, t);
+  let code: ExitCode = EXIT.ok;
+
+  stderr(`HotSwap delivery demo: cluster ${name}, workdir ${workdir}\n`);
+  try {
+    const engine = o.engine ?? ((await dockerAvailable()) ? 'kind' : 'kwok');
+    checkpoint();
+    // Registered first: a cluster half-created when Ctrl-C arrives is removed too.
+    const clusterOptions = { name, workdir, bin, engine };
+    cleanups.push({ what: `${engine} cluster ${name}`, run: () => removeLocalCluster(clusterOptions) });
+    const cluster = await progress.phase(`cluster (${engine})`, async (log) => {
+      log(
+        engine === 'kind'
+          ? 'Docker engine found: kind'
+          : 'no Docker engine: kwok (real control plane, simulated containers)',
+      );
+      const created = await createLocalCluster(clusterOptions);
+      log(`kubeconfig ${created.kubeconfig}`);
+      return created;
+    });
+    checkpoint();
+
+    const common = {
+      kubeconfig: cluster.kubeconfig,
+      helm: tool('helm'),
+      kubectl: tool('kubectl'),
+    };
+
+    if (engine === 'kwok') {
+      await progress.phase('stand-in service', async (log) => {
+        const standIn = await startLocalStandIn(root, log);
+        cleanups.push({ what: 'stand-in server', run: () => standIn.stop() });
+        const unforward = await forwardPodsToLocal({
+          kubectl: tool('kubectl'),
+          kubeconfig: cluster.kubeconfig,
+          namespace: NAMESPACE,
+          ports: [
+            { podPort: 8080, localPort: standIn.port },
+            { podPort: 5000, localPort: standIn.metricsPort },
+          ],
+        });
+        cleanups.push({ what: 'port-forward rule', run: unforward });
+        log(`pods of namespace ${NAMESPACE}: 8080 -> ${standIn.port}, 5000 -> ${standIn.metricsPort}`);
+      });
+    }
+    checkpoint();
+
+    await lintEnvironments(progress, root, tool('helm'));
+    checkpoint();
+
+    const deployInputs = (version: string, extra: Record<string, string> = {}) => ({
+      release: RELEASE,
+      chart: 'chart/hotswap',
+      namespace: NAMESPACE,
+      'create-namespace': 'true',
+      environment: 'staging',
+      'values-files': 'chart/environments/staging.yaml\ndemo/local-values.yaml',
+      // A secret, as a workflow passes one from secrets.*: masked, 0600 file, never argv.
+      'secret-values': `postgresql:\n  auth:\n    password: ${randomBytes(12).toString('hex')}\n`,
+      'image-tag': version,
+      timeout: '120s',
+      ...common,
+      ...extra,
+    });
+    const smokeInputs = {
+      target: 'port-forward',
+      namespace: NAMESPACE,
+      service: `${RELEASE}-hotswap`,
+      port: '80',
+      'metrics-port': '5000',
+      'health-fields': 'status=Healthy',
+      'required-metrics': 'hotswap_http_requests_total',
+      timeout: '60s',
+      kubeconfig: cluster.kubeconfig,
+    };
+    const step = (cmd: string, label: string, inputs: Record<string, string>, expect?: (r: StepResult) => boolean) =>
+      runStep(findStep(cmd)!, inputs, { progress, cwd: root, label, expect });
+    const must = (r: StepResult, what: string) => {
+      if (!r.ok) throw new Error(`${what}: ${r.detail}`);
+      return r;
+    };
+
+    must(await step('deploy', `deploy staging ${GOOD_VERSION}`, deployInputs(GOOD_VERSION)), 'deploy');
+    checkpoint();
+    must(await step('smoke-test', 'smoke-test', smokeInputs), 'smoke-test');
+    checkpoint();
+    const broken = await step(
+      'deploy',
+      `deploy broken ${BROKEN_VERSION}`,
+      deployInputs(BROKEN_VERSION, {
+        // kwok's stand-in for a crashing container; with kind, an image that cannot be pulled.
+        set: engine === 'kwok' ? 'podAnnotations.hotswap\\.dev/simulate=crash-loop' : '',
+        ...(engine === 'kind' ? { 'image-tag': 'does-not-exist' } : {}),
+      }),
+      (r) => r.outputs.status === 'rolled-back',
+    );
+    if (broken.outputs.status !== 'rolled-back') {
+      throw new Error(`the broken version was not rolled back (status ${broken.outputs.status})`);
+    }
+    checkpoint();
+    must(await step('smoke-test', 'smoke-test after rollback', smokeInputs), 'smoke-test after rollback');
+    checkpoint();
+    await progress.phase(
+      'release history',
+      async (log) => {
+        const helm = new Helm({ bin: tool('helm'), major: 4, kubeconfig: cluster.kubeconfig });
+        const history = await helm.history(RELEASE, NAMESPACE);
+        for (const r of history) log(`revision ${r.revision}: ${r.status} ${r.chart} ${r.app_version} ${r.description}`);
+        return history;
+      },
+      (h) => ({ result: 'ok', detail: `${h.length} revisions, current ${h.at(-1)?.status} ${h.at(-1)?.revision}` }),
+    );
+  } catch (error) {
+    code = error instanceof Interrupted ? EXIT.interrupted : exitCodeFor(error);
+    if (code !== EXIT.interrupted) stderr(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  } finally {
+    if (cancellation()) code = EXIT.interrupted;
+    if (code === EXIT.interrupted) stderr('Interrupted: cleaning up\n');
+    await progress
+      .phase('cleanup', async (log) => {
+        for (const c of cleanups.reverse()) {
+          log(`removing ${c.what}`);
+          // After Ctrl-C every command reports the cancellation once it is done: that is not a failure here.
+          await c.run().catch((error: unknown) => {
+            if (!cancellation()) log(`could not remove ${c.what}: ${(error as Error).message}`);
+          });
+        }
+        if (ownWorkdir) rmSync(workdir, { recursive: true, force: true });
+        else for (const entry of readdirSync(workdir)) rmSync(path.join(workdir, entry), { recursive: true, force: true });
+      })
+      .catch(() => {});
+    stdout(`\n${renderTable(progress.records)}`);
+    stdout(
+      code === EXIT.ok
+        ? `\nDemo passed: the broken version was detected and rolled back; everything it created is removed.\n`
+        : code === EXIT.interrupted
+          ? '\nDemo interrupted; everything it created is removed.\n'
+          : '\nDemo failed; everything it created is removed.\n',
+    );
+  }
+  return code;
+}
+
+/** Every environment rendered and linted with the chart (helm lint --strict, then helm template). */
+async function lintEnvironments(progress: Progress, root: string, helmBin: string): Promise<void> {
+  const envDir = path.join(root, 'chart', 'environments');
+  const envs = readdirSync(envDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+  await progress.phase(
+    `lint ${envs.join(', ')}`,
+    async (log) => {
+      for (const env of envs) {
+        const values = path.join(envDir, `${env}.yaml`);
+        await runCommand(helmBin, ['lint', '--strict', path.join(root, 'chart', 'hotswap'), '-f', values]);
+        await runCommand(helmBin, ['template', RELEASE, path.join(root, 'chart', 'hotswap'), '-f', values, '-n', env]);
+        log(`${env}: helm lint --strict and helm template pass`);
+      }
+      return envs;
+    },
+    (e) => ({ result: 'ok', detail: `${e.length} environments` }),
+  );
+}
