@@ -5,7 +5,7 @@
 // and helm's release Secrets behave as on any cluster; only container
 // processes are simulated, by the Stages in ./kwok-stages (see
 // docs/kwok-cluster.md).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runCommand } from '../exec/command.js';
@@ -63,6 +63,15 @@ export function kubeconfigPath(workdir: string, name: string): string {
   return path.join(workdir, 'clusters', name, 'kubeconfig.yaml');
 }
 
+/** kwokctl adds and removes a context in this file instead of ~/.kube/config. */
+function contextsFile(workdir: string): string {
+  return path.join(workdir, 'kwokctl-contexts.yaml');
+}
+
+function configFile(workdir: string, name: string): string {
+  return path.join(workdir, `${name}-kwok-config.yaml`);
+}
+
 function checkName(name: string): void {
   if (!NAME.test(name)) {
     throw new Error(
@@ -79,9 +88,20 @@ function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The kwokctl configuration file: every Stage (nodes and pods). */
+/**
+ * The kwokctl configuration file: every Stage (nodes and pods), and kwok's
+ * pod network. kwok's default pod range (10.0.0.1/24) overlaps the API
+ * server's Service range and holds 254 pods; kind's 10.244.0.0/16 does neither.
+ */
 export function kwokConfig(): string {
-  return Object.values(KWOK_STAGES).join('\n---\n');
+  const network = [
+    'apiVersion: config.kwok.x-k8s.io/v1alpha1',
+    'kind: KwokConfiguration',
+    'options:',
+    '  cidr: 10.244.0.1/16',
+    '',
+  ].join('\n');
+  return [network, ...Object.values(KWOK_STAGES)].join('\n---\n');
 }
 
 /** Fake nodes as a kubectl-applicable list: capacity, zone and hostname labels. */
@@ -107,7 +127,14 @@ export function nodeManifest(count: number): string {
       },
       // Nodes are the one kind whose status may be set on create: kwok keeps
       // this capacity and fills in conditions, addresses and node info.
-      status: { allocatable: NODE_CAPACITY, capacity: NODE_CAPACITY },
+      // The InternalIP becomes the pods' hostIP; kwok adds the Hostname
+      // address (localhost) through which the API server reaches its kubelet
+      // endpoint for logs, exec and port-forward.
+      status: {
+        allocatable: NODE_CAPACITY,
+        capacity: NODE_CAPACITY,
+        addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 2}` }],
+      },
     };
   });
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
@@ -124,8 +151,7 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
   const waitMs = opts.waitMs ?? 120_000;
   const env = kwokEnv(workdir, bin.kubectl);
   await mkdir(workdir, { recursive: true });
-  const configFile = path.join(workdir, `${name}-kwok-config.yaml`);
-  await writeFile(configFile, kwokConfig());
+  await writeFile(configFile(workdir, name), kwokConfig());
 
   const waitSeconds = `${Math.ceil(waitMs / 1000)}s`;
   try {
@@ -137,7 +163,7 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
         '--name',
         name,
         '--config',
-        configFile,
+        configFile(workdir, name),
         '--runtime',
         'binary',
         '--kube-apiserver-binary',
@@ -158,7 +184,7 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
         KWOK_CRDS.join(','),
         // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
         '--kubeconfig',
-        '',
+        contextsFile(workdir),
         '--wait',
         waitSeconds,
         '--timeout',
@@ -210,8 +236,10 @@ export async function deleteKwokCluster(opts: {
 }): Promise<void> {
   checkName(opts.name);
   const workdir = path.resolve(opts.workdir ?? defaultWorkdir(opts.name));
-  await runCommand(opts.kwokctl, ['delete', 'cluster', '--name', opts.name, '--kubeconfig', ''], {
-    env: kwokEnv(workdir),
-    timeoutMs: 120_000,
-  });
+  await runCommand(
+    opts.kwokctl,
+    ['delete', 'cluster', '--name', opts.name, '--kubeconfig', contextsFile(workdir)],
+    { env: kwokEnv(workdir), timeoutMs: 120_000 },
+  );
+  await rm(configFile(workdir, opts.name), { force: true });
 }

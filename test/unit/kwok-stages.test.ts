@@ -14,8 +14,15 @@ describe('kwok stages', () => {
     expect(readFileSync(generated, 'utf8')).toBe(render());
   });
 
-  it('the kwokctl config is one Stage per file, each named after its file', () => {
-    const docs = yaml.loadAll(kwokConfig()) as { kind: string; metadata: { name: string } }[];
+  it('the kwokctl config sets the pod network and holds one uniquely named Stage per file', () => {
+    const [network, ...docs] = yaml.loadAll(kwokConfig()) as {
+      kind: string;
+      metadata: { name: string };
+    }[];
+    expect(network).toMatchObject({
+      kind: 'KwokConfiguration',
+      options: { cidr: '10.244.0.1/16' },
+    });
     expect(docs.map((d) => d.kind)).toEqual(Object.keys(KWOK_STAGES).map(() => 'Stage'));
     expect(new Set(docs.map((d) => d.metadata.name)).size).toBe(docs.length);
   });
