@@ -43,7 +43,8 @@ export function loadActionSpec(action: string, root = repoRoot()): ActionSpec {
   const file = path.join(root, 'actions', action, 'action.yml');
   const doc = yaml.load(readFileSync(file, 'utf8')) as ActionYaml;
   const inputs = Object.entries(doc.inputs ?? {}).map(([name, spec]) => {
-    const raw = spec.default === undefined || spec.default === null ? undefined : String(spec.default);
+    const raw =
+      spec.default === undefined || spec.default === null ? undefined : String(spec.default);
     return {
       name,
       description: (spec.description ?? '').trim(),

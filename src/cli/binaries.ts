@@ -39,7 +39,16 @@ export async function openHelm(o: {
   if (!bin) throw new InputError('helm', o.bin, 'a helm binary on PATH or a path to one');
   const major = parseHelmMajor(await new Helm({ bin, major: o.major ?? 4 }).version());
   if (o.major !== undefined && o.major !== major) {
-    throw new InputError('helm-major', String(o.major), `the major version of ${bin}, which is ${major}`);
+    throw new InputError(
+      'helm-major',
+      String(o.major),
+      `the major version of ${bin}, which is ${major}`,
+    );
   }
-  return new Helm({ bin, major, kubeconfig: o.kubeconfig || undefined, kubeContext: o.kubeContext || undefined });
+  return new Helm({
+    bin,
+    major,
+    kubeconfig: o.kubeconfig || undefined,
+    kubeContext: o.kubeContext || undefined,
+  });
 }

@@ -44,7 +44,11 @@ export function commandHelp(spec: ActionSpec, usage = `hotswap-ci ${spec.name}`)
 export function flagLines(spec: ActionSpec, prefix = ''): string[] {
   if (spec.inputs.length === 0) return ['  (none yet)'];
   return spec.inputs.map((i) => {
-    const extra = i.required ? ' (required)' : i.default ? ` (default: ${JSON.stringify(i.default)})` : '';
+    const extra = i.required
+      ? ' (required)'
+      : i.default
+        ? ` (default: ${JSON.stringify(i.default)})`
+        : '';
     return `  --${prefix}${i.name} <value>${extra}\n      ${firstSentence(i.description)}`;
   });
 }

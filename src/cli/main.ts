@@ -43,26 +43,39 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
       }
       const progress = createProgress(io.stderr);
       const outcome = await runPipeline(rest, progress, io.cwd);
-      for (const [step, result] of Object.entries(outcome.steps)) printOutputs(io, result.outputs, `${step}.`);
+      for (const [step, result] of Object.entries(outcome.steps))
+        printOutputs(io, result.outputs, `${step}.`);
       io.stderr(`\n${renderTable(progress.records)}`);
       return outcome.ok ? EXIT.ok : EXIT.failed;
     }
     const command = findStep(name);
-    if (!command) throw new UsageError(`unknown command '${name}' (commands: ${[...STEPS.map((c) => c.name), 'pipeline'].join(', ')})`);
+    if (!command)
+      throw new UsageError(
+        `unknown command '${name}' (commands: ${[...STEPS.map((c) => c.name), 'pipeline'].join(', ')})`,
+      );
     const spec = loadActionSpec(command.action);
-    const { values, help, positionals } = parseFlags(rest, spec.inputs.map((i) => i.name));
+    const { values, help, positionals } = parseFlags(
+      rest,
+      spec.inputs.map((i) => i.name),
+    );
     if (help) {
       io.stdout(commandHelp(spec));
       return EXIT.ok;
     }
-    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
-    const result = await runStep(command, values, { progress: createProgress(io.stderr), cwd: io.cwd });
+    if (positionals.length)
+      throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
+    const result = await runStep(command, values, {
+      progress: createProgress(io.stderr),
+      cwd: io.cwd,
+    });
     printOutputs(io, result.outputs);
     return result.ok ? EXIT.ok : EXIT.failed;
   } catch (error) {
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`hotswap-ci${name ? ` ${name}` : ''}: ${code === EXIT.interrupted ? 'interrupted' : 'error'}: ${message}\n`);
+    io.stderr(
+      `hotswap-ci${name ? ` ${name}` : ''}: ${code === EXIT.interrupted ? 'interrupted' : 'error'}: ${message}\n`,
+    );
     return code;
   }
 }

@@ -33,7 +33,10 @@ export function pipelineFlagNames(specs: ActionSpec[]): string[] {
 }
 
 /** Each step's inputs: shared flags first, scoped flags over them. */
-export function splitFlags(specs: ActionSpec[], values: Record<string, string>): Map<string, Record<string, string>> {
+export function splitFlags(
+  specs: ActionSpec[],
+  values: Record<string, string>,
+): Map<string, Record<string, string>> {
   const perStep = new Map<string, Record<string, string>>();
   for (const spec of specs) {
     const own: Record<string, string> = {};
@@ -53,10 +56,15 @@ export interface PipelineOutcome {
   steps: Record<string, StepResult>;
 }
 
-export async function runPipeline(argv: string[], progress: Progress, cwd: string): Promise<PipelineOutcome> {
+export async function runPipeline(
+  argv: string[],
+  progress: Progress,
+  cwd: string,
+): Promise<PipelineOutcome> {
   const specs = pipelineSpecs();
   const { values, positionals } = parseFlags(argv, pipelineFlagNames(specs));
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
+  if (positionals.length)
+    throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
   const inputs = splitFlags(specs, values);
   const steps: Record<string, StepResult> = {};
   const step = async (name: string) => {

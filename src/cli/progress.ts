@@ -14,7 +14,11 @@ export interface PhaseRecord {
 
 export interface Progress {
   /** Runs one phase: its start and end lines, its elapsed time, its record. */
-  phase<T>(name: string, run: (log: (line: string) => void) => Promise<T>, judge?: (value: T) => Judgement): Promise<T>;
+  phase<T>(
+    name: string,
+    run: (log: (line: string) => void) => Promise<T>,
+    judge?: (value: T) => Judgement,
+  ): Promise<T>;
   log(line: string): void;
   records: PhaseRecord[];
 }
@@ -45,8 +49,11 @@ export function createProgress(
       const end = (result: PhaseResult, detail: string) => {
         const ms = now() - began;
         records.push({ phase: name, result, detail, ms });
-        const mark = result === 'ok' || result === 'expected failure' ? '✔' : result === 'skipped' ? '–' : '✘';
-        write(`${stamp()} ${mark} ${name}: ${result}${detail ? ` (${detail})` : ''} in ${seconds(ms)}\n`);
+        const mark =
+          result === 'ok' || result === 'expected failure' ? '✔' : result === 'skipped' ? '–' : '✘';
+        write(
+          `${stamp()} ${mark} ${name}: ${result}${detail ? ` (${detail})` : ''} in ${seconds(ms)}\n`,
+        );
       };
       try {
         const value = await run(log);
@@ -54,7 +61,10 @@ export function createProgress(
         end(verdict.result, verdict.detail);
         return value;
       } catch (error) {
-        end(cancellation() ? 'interrupted' : 'failed', error instanceof Error ? firstLine(error.message) : String(error));
+        end(
+          cancellation() ? 'interrupted' : 'failed',
+          error instanceof Error ? firstLine(error.message) : String(error),
+        );
         throw error;
       }
     },

@@ -36,7 +36,14 @@ export async function removeLocalCluster(o: ClusterOptions): Promise<void> {
   const tool = (name: string) => path.join(o.bin, name);
   if (o.engine === 'kind') {
     const kubeconfig = path.join(o.workdir, 'kubeconfig');
-    await runCommand(tool('kind'), ['delete', 'cluster', '--name', o.name, '--kubeconfig', kubeconfig]);
+    await runCommand(tool('kind'), [
+      'delete',
+      'cluster',
+      '--name',
+      o.name,
+      '--kubeconfig',
+      kubeconfig,
+    ]);
   } else {
     await deleteKwokCluster({ name: o.name, kwokctl: tool('kwokctl'), workdir: o.workdir });
   }

@@ -33,6 +33,8 @@ export interface DemoOptions {
   workdir?: string;
   /** Force a cluster engine (default: kind with Docker, kwok without). */
   engine?: 'kind' | 'kwok';
+  /** Use this running kwok cluster instead of creating one (it is left running). */
+  kubeconfig?: string;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
 }
@@ -64,21 +66,59 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
 
   stderr(`HotSwap delivery demo: cluster ${name}, workdir ${workdir}\n`);
   try {
-    const engine = o.engine ?? ((await dockerAvailable()) ? 'kind' : 'kwok');
+    const engine = o.kubeconfig
+      ? 'kwok'
+      : (o.engine ?? ((await dockerAvailable()) ? 'kind' : 'kwok'));
     checkpoint();
-    // Registered first: a cluster half-created when Ctrl-C arrives is removed too.
-    const clusterOptions = { name, workdir, bin, engine };
-    cleanups.push({ what: `${engine} cluster ${name}`, run: () => removeLocalCluster(clusterOptions) });
-    const cluster = await progress.phase(`cluster (${engine})`, async (log) => {
-      log(
-        engine === 'kind'
-          ? 'Docker engine found: kind'
-          : 'no Docker engine: kwok (real control plane, simulated containers)',
-      );
-      const created = await createLocalCluster(clusterOptions);
-      log(`kubeconfig ${created.kubeconfig}`);
-      return created;
-    });
+    let cluster: { kubeconfig: string };
+    if (o.kubeconfig) {
+      cluster = { kubeconfig: o.kubeconfig };
+      // Not ours to delete: remove what the demo put into it instead.
+      const kube = ['--kubeconfig', o.kubeconfig];
+      cleanups.push({
+        what: `namespace ${NAMESPACE}`,
+        run: async () => {
+          await runCommand(tool('kubectl'), [
+            ...kube,
+            'delete',
+            'namespace',
+            NAMESPACE,
+            '--ignore-not-found',
+          ]);
+        },
+      });
+      cleanups.push({
+        what: `release ${RELEASE}`,
+        run: async () => {
+          await runCommand(tool('helm'), [
+            ...kube,
+            'uninstall',
+            RELEASE,
+            '-n',
+            NAMESPACE,
+            '--ignore-not-found',
+            '--wait',
+          ]);
+        },
+      });
+    } else {
+      // Registered first: a cluster half-created when Ctrl-C arrives is removed too.
+      const clusterOptions = { name, workdir, bin, engine };
+      cleanups.push({
+        what: `${engine} cluster ${name}`,
+        run: () => removeLocalCluster(clusterOptions),
+      });
+      cluster = await progress.phase(`cluster (${engine})`, async (log) => {
+        log(
+          engine === 'kind'
+            ? 'Docker engine found: kind'
+            : 'no Docker engine: kwok (real control plane, simulated containers)',
+        );
+        const created = await createLocalCluster(clusterOptions);
+        log(`kubeconfig ${created.kubeconfig}`);
+        return created;
+      });
+    }
     checkpoint();
 
     const common = {
@@ -101,7 +141,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
           ],
         });
         cleanups.push({ what: 'port-forward rule', run: unforward });
-        log(`pods of namespace ${NAMESPACE}: 8080 -> ${standIn.port}, 5000 -> ${standIn.metricsPort}`);
+        log(
+          `pods of namespace ${NAMESPACE}: 8080 -> ${standIn.port}, 5000 -> ${standIn.metricsPort}`,
+        );
       });
     }
     checkpoint();
@@ -126,7 +168,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
     const smokeInputs = {
       target: 'port-forward',
       namespace: NAMESPACE,
-      service: `${RELEASE}-hotswap`,
+      // The chart's fullname is the release name when that already holds the chart name.
+      service: RELEASE,
       port: '80',
       'metrics-port': '5000',
       'health-fields': 'status=Healthy',
@@ -134,14 +177,21 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       timeout: '60s',
       kubeconfig: cluster.kubeconfig,
     };
-    const step = (cmd: string, label: string, inputs: Record<string, string>, expect?: (r: StepResult) => boolean) =>
-      runStep(findStep(cmd)!, inputs, { progress, cwd: root, label, expect });
+    const step = (
+      cmd: string,
+      label: string,
+      inputs: Record<string, string>,
+      expect?: (r: StepResult) => boolean,
+    ) => runStep(findStep(cmd)!, inputs, { progress, cwd: root, label, expect });
     const must = (r: StepResult, what: string) => {
       if (!r.ok) throw new Error(`${what}: ${r.detail}`);
       return r;
     };
 
-    must(await step('deploy', `deploy staging ${GOOD_VERSION}`, deployInputs(GOOD_VERSION)), 'deploy');
+    must(
+      await step('deploy', `deploy staging ${GOOD_VERSION}`, deployInputs(GOOD_VERSION)),
+      'deploy',
+    );
     checkpoint();
     must(await step('smoke-test', 'smoke-test', smokeInputs), 'smoke-test');
     checkpoint();
@@ -159,21 +209,29 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       throw new Error(`the broken version was not rolled back (status ${broken.outputs.status})`);
     }
     checkpoint();
-    must(await step('smoke-test', 'smoke-test after rollback', smokeInputs), 'smoke-test after rollback');
+    must(
+      await step('smoke-test', 'smoke-test after rollback', smokeInputs),
+      'smoke-test after rollback',
+    );
     checkpoint();
     await progress.phase(
       'release history',
       async (log) => {
         const helm = new Helm({ bin: tool('helm'), major: 4, kubeconfig: cluster.kubeconfig });
         const history = await helm.history(RELEASE, NAMESPACE);
-        for (const r of history) log(`revision ${r.revision}: ${r.status} ${r.chart} ${r.app_version} ${r.description}`);
+        for (const r of history)
+          log(`revision ${r.revision}: ${r.status} ${r.chart} ${r.app_version} ${r.description}`);
         return history;
       },
-      (h) => ({ result: 'ok', detail: `${h.length} revisions, current ${h.at(-1)?.status} ${h.at(-1)?.revision}` }),
+      (h) => ({
+        result: 'ok',
+        detail: `${h.length} revisions, current ${h.at(-1)?.status} ${h.at(-1)?.revision}`,
+      }),
     );
   } catch (error) {
     code = error instanceof Interrupted ? EXIT.interrupted : exitCodeFor(error);
-    if (code !== EXIT.interrupted) stderr(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (code !== EXIT.interrupted)
+      stderr(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
   } finally {
     if (cancellation()) code = EXIT.interrupted;
     if (code === EXIT.interrupted) stderr('Interrupted: cleaning up\n');
@@ -187,7 +245,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
           });
         }
         if (ownWorkdir) rmSync(workdir, { recursive: true, force: true });
-        else for (const entry of readdirSync(workdir)) rmSync(path.join(workdir, entry), { recursive: true, force: true });
+        else
+          for (const entry of readdirSync(workdir))
+            rmSync(path.join(workdir, entry), { recursive: true, force: true });
       })
       .catch(() => {});
     stdout(`\n${renderTable(progress.records)}`);
@@ -214,8 +274,22 @@ async function lintEnvironments(progress: Progress, root: string, helmBin: strin
     async (log) => {
       for (const env of envs) {
         const values = path.join(envDir, `${env}.yaml`);
-        await runCommand(helmBin, ['lint', '--strict', path.join(root, 'chart', 'hotswap'), '-f', values]);
-        await runCommand(helmBin, ['template', RELEASE, path.join(root, 'chart', 'hotswap'), '-f', values, '-n', env]);
+        await runCommand(helmBin, [
+          'lint',
+          '--strict',
+          path.join(root, 'chart', 'hotswap'),
+          '-f',
+          values,
+        ]);
+        await runCommand(helmBin, [
+          'template',
+          RELEASE,
+          path.join(root, 'chart', 'hotswap'),
+          '-f',
+          values,
+          '-n',
+          env,
+        ]);
         log(`${env}: helm lint --strict and helm template pass`);
       }
       return envs;

@@ -39,6 +39,12 @@ export async function forwardPodsToLocal(o: {
     input: forwardManifest(name, o.namespace, o.ports),
   });
   return async () => {
-    await runCommand(o.kubectl, [...kube, 'delete', 'clusterportforward', name, '--ignore-not-found']);
+    await runCommand(o.kubectl, [
+      ...kube,
+      'delete',
+      'clusterportforward',
+      name,
+      '--ignore-not-found',
+    ]);
   };
 }

@@ -10,11 +10,16 @@ export interface LocalStandIn {
   stop(): Promise<void>;
 }
 
-export async function startLocalStandIn(root: string, log: (line: string) => void): Promise<LocalStandIn> {
+export async function startLocalStandIn(
+  root: string,
+  log: (line: string) => void,
+): Promise<LocalStandIn> {
   const server = path.join(root, 'stand-in', 'server.mjs');
   const abort = new AbortController();
   let resolveReady!: (ports: { port: number; metricsPort: number }) => void;
-  const ready = new Promise<{ port: number; metricsPort: number }>((resolve) => (resolveReady = resolve));
+  const ready = new Promise<{ port: number; metricsPort: number }>(
+    (resolve) => (resolveReady = resolve),
+  );
   const running = runCommand(process.execPath, [server], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -27,7 +32,8 @@ export async function startLocalStandIn(root: string, log: (line: string) => voi
     onLine: (line) => {
       try {
         const event = JSON.parse(line) as { msg?: string; port?: number; metricsPort?: number };
-        if (event.msg === 'listening') resolveReady({ port: event.port!, metricsPort: event.metricsPort! });
+        if (event.msg === 'listening')
+          resolveReady({ port: event.port!, metricsPort: event.metricsPort! });
       } catch {
         // not a JSON log line
       }
@@ -40,7 +46,9 @@ export async function startLocalStandIn(root: string, log: (line: string) => voi
   const started = await Promise.race([
     ready,
     ended.then((error) => {
-      throw new Error(`the stand-in stopped before listening${error instanceof Error ? `: ${error.message}` : ''}`);
+      throw new Error(
+        `the stand-in stopped before listening${error instanceof Error ? `: ${error.message}` : ''}`,
+      );
     }),
     new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error('the stand-in did not listen within 15s')), 15_000).unref(),
