@@ -15,6 +15,7 @@
 //   ECHO_HEADERS=true                           /health echoes the request headers (a leaky error page)
 //   INITIAL_SWAPS=3                             kernel swaps counted at start
 import http from 'node:http';
+import { setTimeout } from 'node:timers';
 import client from 'prom-client';
 
 const env = process.env;
@@ -110,7 +111,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 async function handleApi(req, res) {
   const path = (req.url ?? '/').split('?')[0];
-  if (!authorized(req)) return reply(req, res, path, 401, JSON_TYPE, json({ error: 'unauthorized' }));
+  if (!authorized(req))
+    return reply(req, res, path, 401, JSON_TYPE, json({ error: 'unauthorized' }));
   if (path === '/health' || path === '/healthz') {
     if (++seen.health <= config.failFirst)
       return reply(req, res, '/health', 503, JSON_TYPE, json({ status: 'Starting' }));
@@ -134,8 +136,10 @@ const MALFORMED = [
 
 async function handleMetrics(req, res) {
   const path = (req.url ?? '/').split('?')[0];
-  if (!authorized(req)) return reply(req, res, path, 401, JSON_TYPE, json({ error: 'unauthorized' }));
-  if (path !== '/metrics') return reply(req, res, 'other', 404, JSON_TYPE, json({ error: 'not found' }));
+  if (!authorized(req))
+    return reply(req, res, path, 401, JSON_TYPE, json({ error: 'unauthorized' }));
+  if (path !== '/metrics')
+    return reply(req, res, 'other', 404, JSON_TYPE, json({ error: 'not found' }));
   if (++seen.metrics <= config.failFirst)
     return reply(req, res, '/metrics', 503, 'text/plain', 'starting\n');
   const text = config.metricsMalformed ? MALFORMED : await registry.metrics();

@@ -47,7 +47,8 @@ const MARKER = '\n@@hotswap-curl@@';
 
 /** Header names are tokens (RFC 9110); values must not break out of their line. */
 export function validateHeader(name: string, value: string): string | undefined {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `invalid header name ${JSON.stringify(name)}`;
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    return `invalid header name ${JSON.stringify(name)}`;
   if (/[\r\n\0]/.test(value)) return `the value of header ${name} contains a line break`;
   return undefined;
 }
@@ -95,7 +96,12 @@ export function parseCurlResult(result: CommandResult): CurlResponse {
   const at = result.stdout.lastIndexOf(MARKER);
   const body = at === -1 ? result.stdout : result.stdout.slice(0, at);
   const [status = '0', time = '0'] =
-    at === -1 ? [] : result.stdout.slice(at + MARKER.length).trim().split(/\s+/);
+    at === -1
+      ? []
+      : result.stdout
+          .slice(at + MARKER.length)
+          .trim()
+          .split(/\s+/);
   const response: CurlResponse = {
     status: Number(status) || 0,
     body,

@@ -94,11 +94,12 @@ export function curlPodRunArgs(options: CurlPodOptions & { name: string }): stri
     'merge',
     '--overrides',
     JSON.stringify(curlPodOverrides(options)),
+    ...kubeFlags(options.kube),
+    // Everything after `--` is the container's command, so kube flags go before it.
     '--command',
     '--',
     'sleep',
     String(options.lifetimeSeconds),
-    ...kubeFlags(options.kube),
   ];
 }
 
@@ -163,6 +164,7 @@ export async function startCurlPod(options: CurlPodOptions): Promise<CurlPod> {
     await remove().catch(() => undefined);
     throw new Error(
       `curl Pod ${namespace}/${name} (${options.image}) did not become ready: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
 

@@ -55,21 +55,17 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
-  const run: Promise<CommandResult> = runCommand(
-    options.kube.kubectl,
-    portForwardArgs(options),
-    {
-      allowFailure: true,
-      signal: controller.signal,
-      onLine: (line) => {
-        output += `${line}\n`;
-        options.onLine?.(line);
-        const match = FORWARDING.exec(line);
-        if (match) localPorts.set(Number(match[2]), Number(match[1]));
-        if ([...wanted].every((port) => localPorts.has(port))) markReady();
-      },
+  const run: Promise<CommandResult> = runCommand(options.kube.kubectl, portForwardArgs(options), {
+    allowFailure: true,
+    signal: controller.signal,
+    onLine: (line) => {
+      output += `${line}\n`;
+      options.onLine?.(line);
+      const match = FORWARDING.exec(line);
+      if (match) localPorts.set(Number(match[2]), Number(match[1]));
+      if ([...wanted].every((port) => localPorts.has(port))) markReady();
     },
-  ).finally(() => (hasExited = true));
+  }).finally(() => (hasExited = true));
 
   const stop = async () => {
     controller.abort();

@@ -40,7 +40,9 @@ export class MetricsFormatError extends Error {
     readonly reason: string,
     readonly text: string,
   ) {
-    super(`line ${line}: ${reason}: ${JSON.stringify(text.length > 120 ? text.slice(0, 117) + '...' : text)}`);
+    super(
+      `line ${line}: ${reason}: ${JSON.stringify(text.length > 120 ? text.slice(0, 117) + '...' : text)}`,
+    );
     this.name = 'MetricsFormatError';
   }
 }
@@ -147,12 +149,13 @@ function parseSample(line: string, lineNo: number): Sample {
   let i = 0;
   while (i < line.length && /[a-zA-Z0-9_:]/.test(line[i]!)) i++;
   const name = line.slice(0, i);
-  if (!isMetricName(name)) fail('invalid metric name');
+  // The name ends at whitespace or a label set; anything else is part of a bad name.
+  if (!isMetricName(name) || (i < line.length && !/[ \t{]/.test(line[i]!)))
+    fail('invalid metric name');
   while (line[i] === ' ' || line[i] === '\t') i++;
   let labels: Record<string, string> = {};
   if (line[i] === '{') [labels, i] = readLabels(line, i, fail);
   const rest = line.slice(i);
-  if (rest !== '' && !/^[ \t]/.test(rest) && line[i - 1] !== '}') fail('invalid metric name');
   const fields = rest.trim().split(/[ \t]+/);
   if (fields.length === 0 || fields[0] === '') fail('missing sample value');
   if (fields.length > 2) fail('unexpected text after the timestamp');

@@ -193,20 +193,17 @@ export async function smokeTest(
       Math.ceil(settings.timeoutMs / 1000) + 120,
     );
     report.target = target.description;
-    report.checks = await runChecks(
-      checkSpecs(settings, target.healthBase, target.metricsBase),
-      {
-        transport: target.transport,
-        headers: settings.headers,
-        insecure: settings.insecure,
-        caFile: settings.caFile,
-        deadline,
-        checkTimeoutMs: settings.checkTimeoutMs,
-        retryDelayMs: settings.retryDelayMs,
-        maxRetryDelayMs: MAX_RETRY_DELAY_MS,
-        log: env.log,
-      },
-    );
+    report.checks = await runChecks(checkSpecs(settings, target.healthBase, target.metricsBase), {
+      transport: target.transport,
+      headers: settings.headers,
+      insecure: settings.insecure,
+      caFile: settings.caFile,
+      deadline,
+      checkTimeoutMs: settings.checkTimeoutMs,
+      retryDelayMs: settings.retryDelayMs,
+      maxRetryDelayMs: MAX_RETRY_DELAY_MS,
+      log: env.log,
+    });
   } catch (error) {
     report.errors.push(redact(error instanceof Error ? error.message : String(error)));
   } finally {

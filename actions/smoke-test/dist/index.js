@@ -31877,7 +31877,12 @@ function curlArguments(request) {
 function parseCurlResult(result) {
     const at = result.stdout.lastIndexOf(MARKER);
     const body = at === -1 ? result.stdout : result.stdout.slice(0, at);
-    const [status = '0', time = '0'] = at === -1 ? [] : result.stdout.slice(at + MARKER.length).trim().split(/\s+/);
+    const [status = '0', time = '0'] = at === -1
+        ? []
+        : result.stdout
+            .slice(at + MARKER.length)
+            .trim()
+            .split(/\s+/);
     const response = {
         status: Number(status) || 0,
         body,
@@ -32027,11 +32032,12 @@ function curlPodRunArgs(options) {
         'merge',
         '--overrides',
         JSON.stringify(curlPodOverrides(options)),
+        ...kubeFlags(options.kube),
+        // Everything after `--` is the container's command, so kube flags go before it.
         '--command',
         '--',
         'sleep',
         String(options.lifetimeSeconds),
-        ...kubeFlags(options.kube),
     ];
 }
 function curlPodExecArgs(pod, curlArgs, withConfig) {
@@ -32080,7 +32086,7 @@ async function startCurlPod(options) {
     }
     catch (error) {
         await remove().catch(() => undefined);
-        throw new Error(`curl Pod ${namespace}/${name} (${options.image}) did not become ready: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`curl Pod ${namespace}/${name} (${options.image}) did not become ready: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const transport = (args, config, timeoutMs) => runCommand(kube.kubectl, curlPodExecArgs(pod, args, config !== undefined), {
         allowFailure: true,
@@ -32626,7 +32632,8 @@ function parseSample(line, lineNo) {
     while (i < line.length && /[a-zA-Z0-9_:]/.test(line[i]))
         i++;
     const name = line.slice(0, i);
-    if (!isMetricName(name))
+    // The name ends at whitespace or a label set; anything else is part of a bad name.
+    if (!isMetricName(name) || (i < line.length && !/[ \t{]/.test(line[i])))
         fail('invalid metric name');
     while (line[i] === ' ' || line[i] === '\t')
         i++;
@@ -32634,8 +32641,6 @@ function parseSample(line, lineNo) {
     if (line[i] === '{')
         [labels, i] = readLabels(line, i, fail);
     const rest = line.slice(i);
-    if (rest !== '' && !/^[ \t]/.test(rest) && line[i - 1] !== '}')
-        fail('invalid metric name');
     const fields = rest.trim().split(/[ \t]+/);
     if (fields.length === 0 || fields[0] === '')
         fail('missing sample value');
@@ -32931,8 +32936,6 @@ function judge(spec, status, body) {
 
 
 
-/** Attempts shorter than this would only report a timeout of the deadline, not of the service. */
-const MIN_ATTEMPT_MS = 250;
 const EXCERPT_CHARS = 300;
 class AttemptFailure extends Error {
     response;
@@ -32960,10 +32963,11 @@ async function runCheck(spec, options) {
     let attempts = 0;
     let last;
     const attempt = async (n) => {
-        const remaining = options.deadline - Date.now();
-        if (remaining < MIN_ATTEMPT_MS && n > 1)
+        // The deadline decides whether an attempt starts; a started attempt gets
+        // the whole check timeout, so its failure says what the service did.
+        if (n > 1 && Date.now() >= options.deadline)
             throw new AbortError(last ?? 'deadline reached');
-        const timeoutMs = Math.max(Math.min(options.checkTimeoutMs, remaining), MIN_ATTEMPT_MS);
+        const timeoutMs = options.checkTimeoutMs;
         attempts = n;
         let response;
         try {
@@ -33035,9 +33039,15 @@ async function runCheck(spec, options) {
         return result;
     }
 }
-/** Runs the checks side by side; each has the whole deadline. */
-function runChecks(specs, options) {
-    return Promise.all(specs.map((spec) => runCheck(spec, options)));
+/**
+ * Runs the checks one after the other within the one deadline: health first,
+ * so the metrics scraped afterwards already count the health requests.
+ */
+async function runChecks(specs, options) {
+    const outcomes = [];
+    for (const spec of specs)
+        outcomes.push(await runCheck(spec, options));
+    return outcomes;
 }
 
 ;// CONCATENATED MODULE: ./src/smoke/smoke-test.ts
@@ -33339,6 +33349,11 @@ function parseHeaders(name, raw, secret) {
         return { name: headerName, value, secret };
     });
 }
+/** A header value and, for `<scheme> <credential>` values, the credential alone (servers echo it). */
+function secretParts(value) {
+    const credential = /^[A-Za-z][\w-]*\s+(\S.*)$/.exec(value)?.[1];
+    return credential ? [value, credential] : [value];
+}
 function parseEach(name, raw, parse, expected) {
     return parseList(raw).map((item) => {
         try {
@@ -33390,8 +33405,8 @@ function getInputs() {
     const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);
     if (timeoutMs <= 0)
         throw new InputError('timeout', input('timeout'), 'a duration above zero');
-    if (checkTimeoutMs <= 0 || checkTimeoutMs > timeoutMs)
-        throw new InputError('check-timeout', input('check-timeout'), `a duration above zero and at most timeout (${timeoutMs / 1000}s)`);
+    if (checkTimeoutMs < 100)
+        throw new InputError('check-timeout', input('check-timeout'), 'a duration of 100ms or more');
     const healthFields = parseEach('health-fields', input('health-fields'), parseJsonFieldCheck, 'path=value or path!=value checks such as status=Healthy');
     const requiredMetrics = parseList(input('required-metrics')).map((name) => {
         if (!isMetricName(name))
@@ -33431,7 +33446,8 @@ function getInputs() {
         requiredMetrics,
         metricConditions,
         timeoutMs,
-        checkTimeoutMs,
+        // One attempt never outlasts the whole smoke test's budget.
+        checkTimeoutMs: Math.min(checkTimeoutMs, timeoutMs),
         retryDelayMs,
         insecure: parseBoolean('insecure', input('insecure'), false),
         caFile,
@@ -33441,7 +33457,7 @@ function getInputs() {
         settings,
         kubeconfig: input('kubeconfig').trim() || undefined,
         kubeContext: input('kube-context').trim() || undefined,
-        secrets: secretHeaders.map((header) => header.value),
+        secrets: secretHeaders.flatMap((header) => secretParts(header.value)),
     };
 }
 
