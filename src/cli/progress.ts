@@ -3,7 +3,7 @@
 // stdout is left to results (outputs, the final table) so scripts can read it.
 import { cancellation } from '../exec/signals.js';
 
-export type PhaseResult = 'ok' | 'failed' | 'interrupted' | 'skipped' | 'expected failure';
+export type PhaseResult = 'ok' | 'failed' | 'interrupted' | 'skipped' | 'rolled back';
 
 export interface PhaseRecord {
   phase: string;
@@ -50,7 +50,7 @@ export function createProgress(
         const ms = now() - began;
         records.push({ phase: name, result, detail, ms });
         const mark =
-          result === 'ok' || result === 'expected failure' ? '✔' : result === 'skipped' ? '–' : '✘';
+          result === 'ok' || result === 'rolled back' ? '✔' : result === 'skipped' ? '–' : '✘';
         write(
           `${stamp()} ${mark} ${name}: ${result}${detail ? ` (${detail})` : ''} in ${seconds(ms)}\n`,
         );
@@ -73,13 +73,13 @@ export function createProgress(
 
 function firstLine(text: string): string {
   const line = text.split('\n')[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+  return line.length > 110 ? `${line.slice(0, 107)}...` : line;
 }
 
 /** A plain-text table (phase, result, detail, time) for the end of a run. */
 export function renderTable(records: readonly PhaseRecord[]): string {
   const header = ['phase', 'result', 'time', 'detail'];
-  const body = records.map((r) => [r.phase, r.result, seconds(r.ms), r.detail]);
+  const body = records.map((r) => [r.phase, r.result, seconds(r.ms), firstLine(r.detail)]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) =>
     r

@@ -12,8 +12,8 @@ export interface StepOptions {
   cwd: string;
   /** Phase name in the progress output (default: the command name). */
   label?: string;
-  /** Judges the result, e.g. a rollback the caller asked for counts as expected. */
-  expect?: (r: StepResult) => boolean;
+  /** A failed step the caller expects (a broken version rolled back) is reported as 'rolled back'. */
+  expectRollback?: boolean;
 }
 
 export async function runStep(
@@ -28,10 +28,8 @@ export async function runStep(
       o.label ?? command.name,
       (log) => command.run(inputReader(spec, given), { cwd: o.cwd, tempDir, log }),
       (r) => {
-        if (o.expect) {
-          return o.expect(r)
-            ? { result: r.ok ? 'ok' : 'expected failure', detail: r.detail }
-            : { result: 'failed', detail: r.detail };
+        if (o.expectRollback && r.outputs.status === 'rolled-back') {
+          return { result: 'rolled back', detail: r.detail };
         }
         return { result: r.ok ? 'ok' : 'failed', detail: r.detail };
       },
