@@ -32461,20 +32461,34 @@ function clearSecrets() {
 const children = new Set();
 let received;
 let installed = false;
+let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
 function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
+    install();
     children.add(child);
     child.once('close', () => children.delete(child));
 }
@@ -32508,7 +32522,8 @@ class CancelledError extends Error {
     }
 }
 async function runCommand(file, args, options = {}) {
-    const name = `${file.split('/').pop()} ${args.slice(0, 2).join(' ')}`.trim();
+    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
+    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
     const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
         cwd: options.cwd,
         env: options.env ?? process.env,
@@ -32531,6 +32546,15 @@ async function runCommand(file, args, options = {}) {
     }
     child.stdin.on('error', () => { }); // a child that exits before reading its stdin
     child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
     const timer = options.timeoutMs === undefined
         ? undefined
@@ -32541,7 +32565,17 @@ async function runCommand(file, args, options = {}) {
     const [code, signal] = await new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (c, s) => resolve([c, s]));
-    }).finally(() => clearTimeout(timer));
+        // A grandchild that inherited the pipes can hold them open after the
+        // child exits: give the output a moment to drain, then stop waiting.
+        child.once('exit', (c, s) => setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+            resolve([c, s]);
+        }, 2000).unref());
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
     const result = {
         code: code ?? 128,
         stdout: redact(out.stdout),
@@ -32550,6 +32584,8 @@ async function runCommand(file, args, options = {}) {
     const stoppedBy = cancellation();
     if (stoppedBy)
         throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
     if (timedOut)
         throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
     if (signal)

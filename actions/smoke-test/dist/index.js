@@ -31702,20 +31702,34 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 const children = new Set();
 let received;
 let installed = false;
+let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
 function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
+    install();
     children.add(child);
     child.once('close', () => children.delete(child));
 }
@@ -31749,7 +31763,8 @@ class CancelledError extends Error {
     }
 }
 async function runCommand(file, args, options = {}) {
-    const name = `${file.split('/').pop()} ${args.slice(0, 2).join(' ')}`.trim();
+    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
+    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
     const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
         cwd: options.cwd,
         env: options.env ?? process.env,
@@ -31791,6 +31806,13 @@ async function runCommand(file, args, options = {}) {
     const [code, signal] = await new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (c, s) => resolve([c, s]));
+        // A grandchild that inherited the pipes can hold them open after the
+        // child exits: give the output a moment to drain, then stop waiting.
+        child.once('exit', (c, s) => setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+            resolve([c, s]);
+        }, 2000).unref());
     }).finally(() => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', stop);
@@ -32121,6 +32143,8 @@ function portForwardArgs(options) {
 }
 async function startPortForward(options) {
     const wanted = new Set(options.remotePorts);
+    const order = [...wanted];
+    let forwarded = 0;
     const localPorts = new Map();
     const controller = new AbortController();
     let output = '';
@@ -32133,9 +32157,12 @@ async function startPortForward(options) {
         onLine: (line) => {
             output += `${line}\n`;
             options.onLine?.(line);
+            // kubectl names the container port it resolved (a Service's port 80 can
+            // be the pod's 8080), in the order the ports were asked for.
             const match = FORWARDING.exec(line);
-            if (match)
-                localPorts.set(Number(match[2]), Number(match[1]));
+            const remote = match ? order[forwarded++] : undefined;
+            if (match && remote !== undefined)
+                localPorts.set(remote, Number(match[1]));
             if ([...wanted].every((port) => localPorts.has(port)))
                 markReady();
         },
@@ -33279,11 +33306,10 @@ function parseDnsLabel(input, raw, maxLength = 63) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/actions/smoke-test/inputs.ts
-// Every input of actions/smoke-test, read and validated in one place before
-// anything is requested: a bad value fails the step with a message naming the
-// input, the value and what is expected.
-
+;// CONCATENATED MODULE: ./src/smoke/inputs.ts
+// Every input of actions/smoke-test (and of `hotswap-ci smoke-test`), read and
+// validated in one place before anything is requested: a bad value fails the
+// step with a message naming the input, the value and what is expected.
 
 
 
@@ -33295,9 +33321,6 @@ function parseDnsLabel(input, raw, maxLength = 63) {
 
 const TARGETS = ['url', 'port-forward', 'pod'];
 const MASKED = '***';
-function input(name) {
-    return getInput(name);
-}
 /** An http(s) URL without credentials (those belong in secret-headers). */
 function parseHttpUrl(name, raw) {
     const value = raw.trim();
@@ -33372,7 +33395,7 @@ function conditionLines(raw) {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .join('\n');
 }
-function parseTarget() {
+function parseTarget(input) {
     const kind = parseChoice('target', input('target'), TARGETS, 'url');
     const port = parsePort('port', input('port') || '8080');
     const metricsPort = parsePort('metrics-port', input('metrics-port') || '5000');
@@ -33398,8 +33421,8 @@ function parseTarget() {
         throw new InputError('curl-image', image, 'an image reference such as curlimages/curl:8.11.1');
     return { kind, image, ...ref };
 }
-function getInputs() {
-    const target = parseTarget();
+function parseSmokeInputs(input) {
+    const target = parseTarget(input);
     const timeoutMs = parseDuration('timeout', input('timeout'), 120_000);
     const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'), 10_000);
     const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);
@@ -33472,7 +33495,7 @@ function getInputs() {
 
 
 async function main() {
-    const inputs = getInputs();
+    const inputs = parseSmokeInputs((name) => getInput(name));
     for (const secret of inputs.secrets) {
         core_setSecret(secret);
         registerSecret(secret);
