@@ -34,7 +34,19 @@ helm)
   major=${version#v}; major=${major%%.*}
   mod=helm.sh/helm/v$major
   mkmod "$mod" "$version"
-  build "$mod/cmd/helm" helm "-X $mod/internal/version.version=$version -X $mod/internal/version.gitTreeState=clean"
+  stamp="-X $mod/internal/version.version=$version -X $mod/internal/version.gitTreeState=clean"
+  if [ "$major" = 3 ]; then
+    # Helm 3 takes its default Kubernetes version (.Capabilities.KubeVersion,
+    # and what `helm template` checks kubeVersion against) from link flags
+    # derived from its client-go version, as its Makefile does. Helm 4 reads it
+    # from the build info at run time.
+    client_go=$(cd "$work" && go list -m -f '{{.Version}}' k8s.io/client-go)
+    k8s_minor=$(echo "$client_go" | cut -d. -f2)
+    for pkg in pkg/lint/rules pkg/chartutil; do
+      stamp+=" -X $mod/$pkg.k8sVersionMajor=1 -X $mod/$pkg.k8sVersionMinor=$k8s_minor"
+    done
+  fi
+  build "$mod/cmd/helm" helm "$stamp"
   ;;
 kubectl | kube-apiserver | kube-controller-manager | kube-scheduler)
   # k8s.io/kubernetes replaces its staging modules with local paths, which a

@@ -78,6 +78,9 @@ export const ENTRIES: Entry[] = [
   { tool: 'kube-scheduler', version: K8S, link: 'kube-scheduler', versionArgs: ['--version'] },
 ];
 
+const BUILD_SCRIPT = path.join(REPO_ROOT, 'tools/build-from-source.sh');
+const BUILD_RECIPE = createHash('sha256').update(readFileSync(BUILD_SCRIPT)).digest('hex');
+
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Downloads and verifies the official release; throws when it cannot be reached or does not verify. */
@@ -113,13 +116,9 @@ async function fromOfficialRelease(entry: Entry, dest: string): Promise<void> {
 function fromSource(entry: Entry, dest: string): void {
   const out = mkdtempSync(path.join(TOOLS_CACHE, 'build-'));
   try {
-    execFileSync(
-      'bash',
-      [path.join(REPO_ROOT, 'tools/build-from-source.sh'), entry.tool, entry.version, out],
-      {
-        stdio: 'inherit',
-      },
-    );
+    execFileSync('bash', [BUILD_SCRIPT, entry.tool, entry.version, out], {
+      stdio: 'inherit',
+    });
     copyFileSync(path.join(out, entry.tool), dest);
     chmodSync(dest, 0o755);
   } finally {
@@ -131,19 +130,26 @@ function fromSource(entry: Entry, dest: string): void {
 async function ensureBinary(entry: Entry): Promise<string> {
   const dir = path.join(TOOLS_CACHE, 'binaries', `${entry.tool}-${entry.version}`);
   const binary = path.join(dir, entry.tool);
-  if (existsSync(binary)) return binary;
+  // A binary built from source is stale once the build recipe changes.
+  const recipeFile = path.join(dir, '.recipe');
+  const recipe = existsSync(recipeFile) ? readFileSync(recipeFile, 'utf8') : '';
+  if (existsSync(binary) && (recipe === 'official' || recipe === BUILD_RECIPE)) return binary;
+  rmSync(binary, { force: true });
+  rmSync(mirroredMarker(entry), { force: true });
   mkdirSync(dir, { recursive: true });
   // Written under a temporary name and renamed, so an interrupted run never leaves a half binary.
   const partial = `${binary}.partial`;
   const started = Date.now();
   try {
     await fromOfficialRelease(entry, partial);
+    writeFileSync(recipeFile, 'official');
     console.log(`  ${entry.tool} ${entry.version}: official release, sha256 verified`);
   } catch (error) {
     console.log(
       `  ${entry.tool} ${entry.version}: official release unavailable (${(error as Error).message}); building from the Go module proxy`,
     );
     fromSource(entry, partial);
+    writeFileSync(recipeFile, BUILD_RECIPE);
     console.log(
       `  ${entry.tool} ${entry.version}: built in ${Math.round((Date.now() - started) / 1000)} s`,
     );
@@ -152,12 +158,18 @@ async function ensureBinary(entry: Entry): Promise<string> {
   return binary;
 }
 
+/** The mirror's `.sha256` sidecar, written last: its presence means the entry is mirrored. */
+function mirroredMarker(entry: Entry): string {
+  const asset = releaseAsset(entry.tool, entry.version, PLATFORM);
+  return path.join(MIRROR_ROOT, asset.base.replace(/^https?:\/\//, ''), `${asset.file}.sha256`);
+}
+
 /** Lays the binary out at its official path under MIRROR_ROOT, with its checksum files. */
 function ensureMirrored(entry: Entry, binary: string): void {
   const asset = releaseAsset(entry.tool, entry.version, PLATFORM);
   const hostPath = asset.base.replace(/^https?:\/\//, '');
   const target = path.join(MIRROR_ROOT, hostPath, asset.file);
-  if (existsSync(`${target}.sha256`)) return;
+  if (existsSync(mirroredMarker(entry))) return;
   mkdirSync(path.dirname(target), { recursive: true });
   if (asset.archive === 'tar.gz') {
     const stage = mkdtempSync(path.join(TOOLS_CACHE, 'stage-'));

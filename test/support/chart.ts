@@ -5,6 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { PINNED } from '../../src/tools/pinned.js';
 import { REPO_ROOT } from './run-action.js';
 import { toolPath } from './tools.js';
 
@@ -22,10 +23,20 @@ export interface RenderOptions {
   set?: Record<string, string | number | boolean>;
   /** helm 4 (default) or helm 3. */
   helm?: HelmBinary;
+  /** Release name; `hs` by default, so the full name is `hs-hotswap`. */
   release?: string;
+  /** Release namespace; `hotswap` by default. */
   namespace?: string;
+  /** Another copy of the chart (e.g. an edited temp copy); chart/hotswap by default. */
   chartDir?: string;
+  /** --kube-version: the cluster version templates see; the pinned test cluster's by default. */
+  kubeVersion?: string;
 }
+
+// Renders target the Kubernetes version our clusters run, not helm's built-in
+// default, which differs between builds (a helm 3 built without the release
+// ldflags assumes v1.20.0 and then refuses the chart's kubeVersion).
+const KUBE_VERSION = PINNED.kubernetes;
 
 // Just the fields the suites read; everything else stays reachable as unknown.
 export interface ObjectMeta {
@@ -220,6 +231,8 @@ function templateArgs(opts: RenderOptions, values: string[]): string[] {
     opts.chartDir ?? CHART_DIR,
     '--namespace',
     opts.namespace ?? 'hotswap',
+    '--kube-version',
+    opts.kubeVersion ?? KUBE_VERSION,
     ...values,
   ];
 }

@@ -97,7 +97,7 @@ Usage: include "hotswap.imageRef" (dict "image" .Values.image "defaultTag" .Char
 {{- end }}
 
 {{- define "hotswap.configMapName" -}}
-{{- printf "%s-config" (include "hotswap.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-config" (include "hotswap.fullname" . | trunc 56 | trimSuffix "-") }}
 {{- end }}
 
 {{/*
@@ -105,6 +105,23 @@ Built-in PostgreSQL: named <release>-postgresql, like a bitnami subchart would b
 */}}
 {{- define "hotswap.postgresql.fullname" -}}
 {{- printf "%s-postgresql" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Names derived from it, short enough for their kinds: a Service name is a
+63-character DNS label, and a StatefulSet or CronJob name may have at most 52
+characters (the controllers append a hash or timestamp).
+*/}}
+{{- define "hotswap.postgresql.headlessName" -}}
+{{- printf "%s-hl" (include "hotswap.postgresql.fullname" . | trunc 60 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "hotswap.postgresql.statefulSetName" -}}
+{{- include "hotswap.postgresql.fullname" . | trunc 52 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "hotswap.postgresql.backupName" -}}
+{{- printf "%s-backup" (include "hotswap.postgresql.fullname" . | trunc 45 | trimSuffix "-") }}
 {{- end }}
 
 {{- define "hotswap.postgresql.selectorLabels" -}}
@@ -152,7 +169,7 @@ externalDatabase.
 {{- else if .Values.externalDatabase.existingSecret }}
 {{- .Values.externalDatabase.existingSecret }}
 {{- else if .Values.externalDatabase.password }}
-{{- printf "%s-external-db" (include "hotswap.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-external-db" (include "hotswap.fullname" . | trunc 51 | trimSuffix "-") }}
 {{- else }}
 {{- fail "externalDatabase.existingSecret (preferred) or externalDatabase.password must be set when postgresql.enabled=false" }}
 {{- end }}
@@ -186,7 +203,7 @@ a secretKeyRef.
 Vault: the Secret the chart creates from plain token / AppRole values.
 */}}
 {{- define "hotswap.vault.secretName" -}}
-{{- printf "%s-vault" (include "hotswap.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-vault" (include "hotswap.fullname" . | trunc 57 | trimSuffix "-") }}
 {{- end }}
 
 {{/*
@@ -207,6 +224,10 @@ Vault environment of the API. Credentials only ever come from Secrets.
   value: {{ $v.address | quote }}
 - name: VAULT_AUTH_METHOD
   value: {{ $v.authMethod | quote }}
+{{- if $v.tls.caSecret }}
+- name: VAULT_CACERT
+  value: {{ printf "/vault/tls/%s" $v.tls.caKey | quote }}
+{{- end }}
 {{- if eq $v.authMethod "kubernetes" }}
 - name: VAULT_AUTH_PATH
   value: {{ $v.authPath | default "kubernetes" | quote }}

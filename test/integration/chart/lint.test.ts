@@ -2,7 +2,14 @@
 // ci/*-values.yaml scenario and every environment file.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type HelmBinary, ciScenarios, environmentFiles, lintChart } from '../../support/chart.js';
+import {
+  type HelmBinary,
+  type K8sObject,
+  ciScenarios,
+  environmentFiles,
+  lintChart,
+  renderChart,
+} from '../../support/chart.js';
 
 const cases: { label: string; valuesFiles: string[] }[] = [
   { label: 'default values', valuesFiles: [] },
@@ -38,5 +45,21 @@ describe.each<HelmBinary>(['helm', 'helm3'])('%s lint --strict', (helm) => {
     expect(result.stderr + result.stdout).not.toMatch(/\[(ERROR|WARNING)\]/);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+});
+
+describe('helm 3 and helm 4', () => {
+  // Generated passwords differ on every render; everything else must match.
+  const stable = (objects: K8sObject[]) =>
+    objects.map((o) =>
+      o.kind === 'Secret' && o.metadata.name === 'hs-postgresql' ? { ...o, data: {} } : o,
+    );
+
+  it.concurrent.each(cases)('render the same objects: $label', async ({ valuesFiles }) => {
+    const [helm4, helm3] = await Promise.all([
+      renderChart({ valuesFiles }),
+      renderChart({ valuesFiles, helm: 'helm3' }),
+    ]);
+    expect(stable(helm3.objects)).toEqual(stable(helm4.objects));
   });
 });

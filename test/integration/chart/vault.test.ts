@@ -30,11 +30,26 @@ describe('vault', () => {
     expect(vaultEnv(container)).toEqual({
       VAULT_ADDR: 'https://vault.vault.svc:8200',
       VAULT_AUTH_METHOD: 'kubernetes',
+      VAULT_CACERT: '/vault/tls/ca.crt',
       VAULT_AUTH_PATH: 'k8s-ci',
       VAULT_ROLE: 'hotswap-ci',
       VAULT_K8S_TOKEN_PATH: '/var/run/secrets/kubernetes.io/serviceaccount/token',
     });
     expect(automount).toBe(true);
+  });
+
+  it('mounts the CA of the Vault TLS certificate from a Secret, read-only', async () => {
+    const r = await renderChart({ valuesFiles: ['ci/vault-kubernetes-values.yaml'] });
+    const pod = r.find<Workload>('Deployment', 'hs-hotswap').spec.template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: 'vault-tls',
+      secret: { secretName: 'vault-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+    });
+    expect(pod.containers[0]?.volumeMounts).toContainEqual({
+      name: 'vault-tls',
+      mountPath: '/vault/tls',
+      readOnly: true,
+    });
   });
 
   it('kubernetes is the default, against http://vault:8200', async () => {

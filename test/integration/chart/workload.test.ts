@@ -225,6 +225,14 @@ describe('chart workload', () => {
     expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
   });
 
+  it('gives every pod of the chart the image pull secrets', () => {
+    const pods = custom.podSpecs();
+    expect(pods.map((p) => p.owner)).toEqual(
+      expect.arrayContaining(['Deployment/hs-hotswap', 'StatefulSet/hs-postgresql', 'Pod/hs-hotswap-test-health']),
+    );
+    for (const { owner, spec } of pods) expect(spec.imagePullSecrets, owner).toEqual([{ name: 'regcred' }]);
+  });
+
   it('passes pod annotations, pod labels and extra env through', () => {
     const { deployment, container } = api(custom);
     expect(deployment.spec.template.metadata.annotations).toMatchObject({
@@ -238,6 +246,34 @@ describe('chart workload', () => {
     const { deployment, container } = api(defaults);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(30);
     expect(container.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+  });
+
+  it('leaves out the preStop sleep on clusters older than 1.30, refuses those older than 1.27', async () => {
+    const old = await renderChart({ kubeVersion: '1.29.4' });
+    expect(api(old).container).not.toHaveProperty('lifecycle');
+    await expect(renderChart({ kubeVersion: '1.26.0' })).rejects.toThrow(
+      /chart requires kubeVersion: >=1.27.0-0 which is incompatible with Kubernetes v1.26.0/,
+    );
+  });
+
+  it('keeps every name within its Kubernetes limit for the longest release name', async () => {
+    const r = await renderChart({
+      release: 'r'.repeat(53),
+      valuesFiles: ['ci/backup-values.yaml'],
+      values: {
+        vault: { authMethod: 'token', token: 't' },
+        networkPolicy: { enabled: true },
+        ingress: { enabled: true },
+      },
+    });
+    for (const o of r.objects) {
+      // StatefulSet and CronJob controllers append a suffix to their names.
+      const limit = ['StatefulSet', 'CronJob'].includes(o.kind) ? 52 : 63;
+      expect(o.metadata.name.length, `${o.kind}/${o.metadata.name}`).toBeLessThanOrEqual(limit);
+      expect(o.metadata.name, `${o.kind}/${o.metadata.name}`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    }
+    const sts = r.all<Workload>('StatefulSet')[0]!;
+    expect(r.has('Service', sts.spec.serviceName as string)).toBe(true);
   });
 
   it('protects availability with a PodDisruptionBudget', () => {
