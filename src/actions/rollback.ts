@@ -1,3 +1,4 @@
-import { notImplemented, runAction } from './kit/runtime.js';
+import { main } from './rollback/main.js';
+import { runAction } from './kit/runtime.js';
 
-runAction(notImplemented('rollback'));
+runAction(main);

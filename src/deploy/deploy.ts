@@ -53,9 +53,14 @@ export interface DeployResult {
   durationMs: number;
 }
 
-/** helm's words for "another operation holds this release": nothing of ours was written. */
+/**
+ * helm's words for "another operation holds this release": nothing of ours was
+ * written, and the newest revision belongs to someone else (never roll it back).
+ * `release: already exists` is the race where two upgrades read the same
+ * history and the other one stored the next revision first.
+ */
 const CONCURRENT =
-  /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use/i;
+  /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 
 export class DeployError extends Error {}
 
@@ -151,6 +156,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
           secretValuesFile: secretFile?.path,
           dryRun: deployed ? 'server' : 'client',
         }),
+        { rawOutput: true },
       );
       const planned = (JSON.parse(rendered.stdout) as HelmRelease).manifest ?? '';
       const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
@@ -171,7 +177,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     try {
       const applied = await helm.run(
         upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }),
-        { onLine: (line, stream) => stream === 'stderr' && log(line) },
+        { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) },
       );
       const release = JSON.parse(applied.stdout) as HelmRelease;
       result.revision = release.version;
@@ -216,7 +222,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
           selector(s.release),
         )
         .catch(() => []);
-      const snapshot = assessRollout(objects, policy, now());
+      const snapshot = assessRollout(objects, policy, now(), { includeHooks: true });
       result.failures = snapshot.failures;
       result.diagnostics = await collectDiagnostics(
         kubectl,
@@ -230,6 +236,15 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     if (result.revision === undefined) {
       const ours = history.at(-1);
       if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+    }
+
+    if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+      // helm stopped before writing a revision (bad values, schema, rendering):
+      // the release is as it was, there is nothing to roll back.
+      result.error = `${result.error} (no revision was created; the release is unchanged)`;
+      result.history = history;
+      log(`Deploy failed before any change: ${result.error}`);
+      return result;
     }
 
     if (result.error === undefined) {

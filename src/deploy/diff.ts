@@ -1,7 +1,7 @@
 // The change a deploy makes, object by object: the manifest helm would apply
 // against the one the running release recorded. Secret data never appears:
 // each key shows only whether its value changed.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { structuredPatch } from 'diff';
 import yaml from 'js-yaml';
 import { redact } from '../secrets/redact.js';
@@ -21,8 +21,12 @@ interface Doc {
   stringData?: Record<string, unknown>;
 }
 
+// Keyed with a key that lives only in this process: the fingerprint tells a
+// change apart without offering a hash to guess a weak password against.
+const FINGERPRINT_KEY = randomBytes(32);
+
 function fingerprint(value: unknown): string {
-  return createHash('sha256').update(String(value)).digest('hex').slice(0, 8);
+  return createHmac('sha256', FINGERPRINT_KEY).update(String(value)).digest('hex').slice(0, 8);
 }
 
 /** Replaces each Secret value with a fingerprint: a diff shows a change without showing the value. */

@@ -29,7 +29,8 @@ export function goodRevisions(history: readonly RevisionInfo[]): RevisionInfo[] 
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i]!;
     if (r.status !== 'deployed' && r.status !== 'superseded') continue;
-    if (/fail|error|timed out/i.test(r.description)) continue;
+    // A rollback's own description may name the failure it recovered from.
+    if (!ROLLBACK.test(r.description) && /fail|error|timed out/i.test(r.description)) continue;
     const next = sorted[i + 1];
     const rolledAway = next && ROLLBACK.exec(next.description);
     if (rolledAway && Number(rolledAway[1]) !== r.revision) continue;

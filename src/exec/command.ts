@@ -13,6 +13,12 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** Resolve with the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /**
+   * Return stdout/stderr unredacted, for machine-readable output (JSON, manifests)
+   * that a masked secret would corrupt. The caller must redact before showing any
+   * of it; error messages and onLine stay redacted.
+   */
+  rawOutput?: boolean;
   /** Each line of output as it arrives, already redacted. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /**
@@ -120,5 +126,5 @@ export async function runCommand(
   if (timedOut) throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
   if (signal) throw new CommandError(`${name} (killed by ${signal})`, result);
   if (result.code !== 0 && !options.allowFailure) throw new CommandError(name, result);
-  return result;
+  return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }

@@ -132,6 +132,7 @@ export class Helm {
   async manifest(release: string, namespace: string, revision?: number): Promise<string> {
     const args = ['get', 'manifest', release, '-n', namespace];
     if (revision !== undefined) args.push('--revision', String(revision));
-    return (await this.run(args)).stdout;
+    // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+    return (await this.run(args, { rawOutput: true })).stdout;
   }
 }

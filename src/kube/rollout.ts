@@ -171,7 +171,14 @@ function daemonSetState(d: KubeObject): { waiting?: string } {
   return {};
 }
 
-function jobState(j: KubeObject): { failure?: RolloutFailure; waiting?: string } {
+function jobState(
+  j: KubeObject,
+  includeHooks: boolean,
+): { failure?: RolloutFailure; waiting?: string } {
+  // Hook Jobs are run and judged by helm; one left failed by an earlier
+  // revision (delete policy before-hook-creation) says nothing about this one.
+  const hook = Boolean(j.metadata.annotations?.[HOOK_ANNOTATION]);
+  if (hook && !includeHooks) return {};
   const failed = condition(j, 'Failed');
   if (failed?.status === 'True') {
     return {
@@ -182,8 +189,7 @@ function jobState(j: KubeObject): { failure?: RolloutFailure; waiting?: string }
       },
     };
   }
-  // Hook Jobs are run and awaited by helm itself; only a failure matters here.
-  if (j.metadata.annotations?.[HOOK_ANNOTATION]) return {};
+  if (hook) return {};
   if (condition(j, 'Complete')?.status !== 'True') return { waiting: `${ref(j)}: not complete` };
   return {};
 }
@@ -193,6 +199,7 @@ export function assessRollout(
   objects: KubeObject[],
   policy: RolloutPolicy,
   now: number,
+  { includeHooks = false }: { includeHooks?: boolean } = {},
 ): RolloutAssessment {
   const failures: RolloutFailure[] = [];
   const waitingFor: string[] = [];
@@ -209,7 +216,7 @@ export function assessRollout(
         verdict = daemonSetState(o);
         break;
       case 'Job':
-        verdict = jobState(o);
+        verdict = jobState(o, includeHooks);
         break;
       case 'Pod':
         failures.push(...podFailures(o, policy, now));

@@ -32592,7 +32592,7 @@ async function runCommand(file, args, options = {}) {
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
-    return result;
+    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/errors.ts
@@ -32841,7 +32841,12 @@ function daemonSetState(d) {
         return { waiting: `${ref(d)}: ${st.numberAvailable ?? 0} of ${desired} pods available` };
     return {};
 }
-function jobState(j) {
+function jobState(j, includeHooks) {
+    // Hook Jobs are run and judged by helm; one left failed by an earlier
+    // revision (delete policy before-hook-creation) says nothing about this one.
+    const hook = Boolean(j.metadata.annotations?.[HOOK_ANNOTATION]);
+    if (hook && !includeHooks)
+        return {};
     const failed = condition(j, 'Failed');
     if (failed?.status === 'True') {
         return {
@@ -32852,15 +32857,14 @@ function jobState(j) {
             },
         };
     }
-    // Hook Jobs are run and awaited by helm itself; only a failure matters here.
-    if (j.metadata.annotations?.[HOOK_ANNOTATION])
+    if (hook)
         return {};
     if (condition(j, 'Complete')?.status !== 'True')
         return { waiting: `${ref(j)}: not complete` };
     return {};
 }
 /** One verdict from one snapshot of the release's objects. */
-function assessRollout(objects, policy, now) {
+function assessRollout(objects, policy, now, { includeHooks = false } = {}) {
     const failures = [];
     const waitingFor = [];
     for (const o of objects) {
@@ -32876,7 +32880,7 @@ function assessRollout(objects, policy, now) {
                 verdict = daemonSetState(o);
                 break;
             case 'Job':
-                verdict = jobState(o);
+                verdict = jobState(o, includeHooks);
                 break;
             case 'Pod':
                 failures.push(...podFailures(o, policy, now));
@@ -36686,8 +36690,11 @@ const {
 
 
 
+// Keyed with a key that lives only in this process: the fingerprint tells a
+// change apart without offering a hash to guess a weak password against.
+const FINGERPRINT_KEY = (0,external_node_crypto_.randomBytes)(32);
 function fingerprint(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(String(value)).digest('hex').slice(0, 8);
+    return (0,external_node_crypto_.createHmac)('sha256', FINGERPRINT_KEY).update(String(value)).digest('hex').slice(0, 8);
 }
 /** Replaces each Secret value with a fingerprint: a diff shows a change without showing the value. */
 function redactSecret(doc) {
@@ -36758,7 +36765,8 @@ function goodRevisions(history) {
         const r = sorted[i];
         if (r.status !== 'deployed' && r.status !== 'superseded')
             continue;
-        if (/fail|error|timed out/i.test(r.description))
+        // A rollback's own description may name the failure it recovered from.
+        if (!ROLLBACK.test(r.description) && /fail|error|timed out/i.test(r.description))
             continue;
         const next = sorted[i + 1];
         const rolledAway = next && ROLLBACK.exec(next.description);
@@ -36895,8 +36903,13 @@ function upgradeArgs(s, o) {
 
 
 
-/** helm's words for "another operation holds this release": nothing of ours was written. */
-const CONCURRENT = /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use/i;
+/**
+ * helm's words for "another operation holds this release": nothing of ours was
+ * written, and the newest revision belongs to someone else (never roll it back).
+ * `release: already exists` is the race where two upgrades read the same
+ * history and the other one stored the next revision first.
+ */
+const CONCURRENT = /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 class DeployError extends Error {
 }
 function selector(release) {
@@ -36977,7 +36990,7 @@ async function deploy(s, deps) {
                 chartRef,
                 secretValuesFile: secretFile?.path,
                 dryRun: deployed ? 'server' : 'client',
-            }));
+            }), { rawOutput: true });
             const planned = JSON.parse(rendered.stdout).manifest ?? '';
             const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
             result.diff = diffManifests(current, planned, s.namespace);
@@ -36992,7 +37005,7 @@ async function deploy(s, deps) {
         log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
         let upgradeError;
         try {
-            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { onLine: (line, stream) => stream === 'stderr' && log(line) });
+            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) });
             const release = JSON.parse(applied.stdout);
             result.revision = release.version;
             result.manifestDigest = `sha256:${(0,external_node_crypto_.createHash)('sha256')
@@ -37029,7 +37042,7 @@ async function deploy(s, deps) {
             const objects = await kubectl
                 .list('deployments.apps,statefulsets.apps,jobs.batch,pods', s.namespace, selector(s.release))
                 .catch(() => []);
-            const snapshot = assessRollout(objects, policy, now());
+            const snapshot = assessRollout(objects, policy, now(), { includeHooks: true });
             result.failures = snapshot.failures;
             result.diagnostics = await collectDiagnostics(kubectl, s.namespace, snapshot.failures, objects.filter((o) => o.kind === 'Pod'));
         }
@@ -37038,6 +37051,14 @@ async function deploy(s, deps) {
             const ours = history.at(-1);
             if (ours && ours.revision > lastRevision)
                 result.revision = ours.revision;
+        }
+        if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+            // helm stopped before writing a revision (bad values, schema, rendering):
+            // the release is as it was, there is nothing to roll back.
+            result.error = `${result.error} (no revision was created; the release is unchanged)`;
+            result.history = history;
+            log(`Deploy failed before any change: ${result.error}`);
+            return result;
         }
         if (result.error === undefined) {
             result.status = 'deployed';
@@ -37620,7 +37641,8 @@ class Helm {
         const args = ['get', 'manifest', release, '-n', namespace];
         if (revision !== undefined)
             args.push('--revision', String(revision));
-        return (await this.run(args)).stdout;
+        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+        return (await this.run(args, { rawOutput: true })).stdout;
     }
 }
 

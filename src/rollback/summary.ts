@@ -1,0 +1,35 @@
+// Job summary of a rollback: from/to, why it failed, and the release history.
+import { historyTable } from '../deploy/summary.js';
+import { codeBlock, details, heading, table } from '../report/markdown.js';
+import type { RollbackResult } from './rollback.js';
+
+export function rollbackSummary(r: RollbackResult): string {
+  const out: string[] = [];
+  const icon = r.status === 'rolled-back' ? '↩️' : '❌';
+  out.push(heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
+  out.push(
+    table(
+      ['from revision', 'from status', 'to revision', 'duration'],
+      [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]],
+    ),
+  );
+  if (r.error) out.push(heading(3, 'Why it failed'), codeBlock(r.error));
+  if (r.failures.length > 0) {
+    out.push(
+      table(
+        ['object', 'reason', 'message'],
+        r.failures.map((f) => [f.object, f.reason, f.message]),
+      ),
+    );
+  }
+  for (const d of r.diagnostics) {
+    out.push(
+      details(
+        `${d.object}: ${d.reason}`,
+        d.events.length ? codeBlock(d.events.join('\n')) : 'No events.',
+      ),
+    );
+  }
+  out.push(heading(3, 'Release history'), historyTable(r.history));
+  return out.join('\n');
+}

@@ -1,0 +1,149 @@
+// Runs the bundled deploy/rollback actions against the e2e cluster the way the
+// runner does, with a `helm` wrapper first on PATH that records the argv of
+// every helm process (and the mode of each values file it was given).
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { runCommand } from '../../../src/exec/command.js';
+import { REPO_ROOT, runAction, type ActionRun } from '../../support/run-action.js';
+import { toolPath, TOOLS_BIN } from '../../support/tools.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+  }
+}
+
+export function kubeconfig(): string {
+  return process.env.HOTSWAP_E2E_KUBECONFIG ?? inject('kubeconfig');
+}
+
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  const r = await runCommand(toolPath('kubectl'), ['--kubeconfig', kubeconfig(), ...args], {
+    input,
+    timeoutMs: 120_000,
+  });
+  return r.stdout;
+}
+
+export async function helm(args: string[], bin = 'helm'): Promise<string> {
+  const r = await runCommand(toolPath(bin), [...args, '--kubeconfig', kubeconfig()], {
+    timeoutMs: 300_000,
+  });
+  return r.stdout;
+}
+
+export interface Revision {
+  revision: number;
+  status: string;
+  description: string;
+  updated: string;
+}
+
+export async function history(release: string, namespace: string): Promise<Revision[]> {
+  const r = await runCommand(
+    toolPath('helm'),
+    ['history', release, '-n', namespace, '-o', 'json', '--kubeconfig', kubeconfig()],
+    { allowFailure: true },
+  );
+  return r.code === 0 ? (JSON.parse(r.stdout) as Revision[]) : [];
+}
+
+/** What the cluster looks like from helm and kubectl: compared before and after a rejected run. */
+export async function clusterState(): Promise<string> {
+  const releases = await helm([
+    'list',
+    '-A',
+    '--deployed',
+    '--failed',
+    '--pending',
+    '--superseded',
+    '--uninstalling',
+    '-o',
+    'json',
+  ]);
+  const namespaces = await kubectl([
+    'get',
+    'namespaces',
+    '-o',
+    'jsonpath={.items[*].metadata.name}',
+  ]);
+  const secrets = await kubectl([
+    'get',
+    'secrets',
+    '-A',
+    '-l',
+    'owner=helm',
+    '-o',
+    'jsonpath={.items[*].metadata.name}',
+  ]);
+  return JSON.stringify({ releases: JSON.parse(releases), namespaces, secrets });
+}
+
+/** A workspace holding the repository's chart and the test charts, as a checkout would. */
+export function makeWorkspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deploy-ws-'));
+  cpSync(path.join(REPO_ROOT, 'chart'), path.join(dir, 'chart'), { recursive: true });
+  cpSync(path.join(REPO_ROOT, 'test/fixtures/charts'), path.join(dir, 'test-charts'), {
+    recursive: true,
+  });
+  return dir;
+}
+
+export interface RecordingPath {
+  binDir: string;
+  argvLog: string;
+}
+
+/** A directory with `helm` and `helm3` wrappers that log argv, then exec the real binaries. */
+export function recordingHelm(): RecordingPath {
+  const binDir = mkdtempSync(path.join(tmpdir(), 'helm-rec-'));
+  const argvLog = path.join(binDir, 'argv.log');
+  writeFileSync(argvLog, '');
+  for (const name of ['helm', 'helm3']) {
+    const wrapper = path.join(binDir, name);
+    writeFileSync(
+      wrapper,
+      `#!/usr/bin/env bash
+{ printf 'ARGV'; for a in "$@"; do printf ' %q' "$a"; done; printf '\\n'
+  prev=''; for a in "$@"; do
+    if [ "$prev" = "-f" ] && [ -f "$a" ]; then printf 'FILE %s %s\\n' "$(stat -c %a "$a")" "$a"; fi
+    prev="$a"; done; } >> ${JSON.stringify(argvLog)}
+exec ${JSON.stringify(path.join(TOOLS_BIN, name))} "$@"
+`,
+    );
+    chmodSync(wrapper, 0o755);
+  }
+  return { binDir, argvLog };
+}
+
+export interface DeployRun extends ActionRun {
+  argv: string;
+}
+
+export async function runDeployAction(
+  action: 'deploy' | 'rollback',
+  inputs: Record<string, string>,
+  {
+    workspace,
+    rec = recordingHelm(),
+    env = {},
+  }: { workspace: string; rec?: RecordingPath; env?: Record<string, string> },
+): Promise<DeployRun> {
+  mkdirSync(workspace, { recursive: true });
+  const run = await runAction(action, {
+    inputs: { kubeconfig: kubeconfig(), ...inputs },
+    workspace,
+    env: { PATH: `${rec.binDir}:${TOOLS_BIN}:${process.env.PATH}`, ...env },
+  });
+  return { ...run, argv: existsSync(rec.argvLog) ? readFileSync(rec.argvLog, 'utf8') : '' };
+}

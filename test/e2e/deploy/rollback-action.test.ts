@@ -1,0 +1,152 @@
+// The rollback action: to the last good revision by default, to a given one on
+// request, out of a stuck pending state, and clear errors when there is
+// nothing sensible to roll back to.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolPath } from '../../support/tools.js';
+import {
+  clusterState,
+  history,
+  kubeconfig,
+  kubectl,
+  makeWorkspace,
+  runDeployAction,
+} from './harness.js';
+
+const namespace = `rollback-${process.pid}`;
+const workspace = makeWorkspace();
+const deployBase = {
+  release: 'app',
+  chart: 'chart/hotswap',
+  namespace,
+  'values-files': 'chart/environments/dev.yaml',
+  diff: 'false',
+  timeout: '2m',
+};
+
+beforeAll(async () => {
+  await kubectl(['create', 'namespace', namespace]);
+  for (const level of ['info', 'warn']) {
+    const r = await runDeployAction(
+      'deploy',
+      { ...deployBase, set: `config.logLevel=${level}` },
+      { workspace },
+    );
+    expect(r.outputs.status, r.stdout).toBe('deployed');
+  }
+  // A bad revision 3, left in place (no automatic rollback).
+  const bad = await runDeployAction(
+    'deploy',
+    {
+      ...deployBase,
+      set: 'podAnnotations.hotswap\\.dev/simulate=crash-loop',
+      'rollback-on-failure': 'false',
+    },
+    { workspace },
+  );
+  expect(bad.outputs.status).toBe('failed');
+});
+
+afterAll(async () => {
+  await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+});
+
+describe('rollback action', () => {
+  it('rolls back to the last good revision before the current one', async () => {
+    const run = await runDeployAction('rollback', { release: 'app', namespace }, { workspace });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-revision': '3',
+      'to-revision': '2',
+    });
+    expect(run.summary).toContain('### Release history');
+    expect(run.summary).toMatch(
+      /\| 4 \| \S+ \| deployed \| hotswap-[\d.]+ \| [\d.]+ \| Rollback to 2/,
+    );
+    const spec = await kubectl(['get', 'deployment', 'app-hotswap', '-n', namespace, '-o', 'json']);
+    expect(spec).not.toContain('hotswap.dev/simulate');
+  });
+
+  it('rolls back to a given revision', async () => {
+    const run = await runDeployAction(
+      'rollback',
+      { release: 'app', namespace, revision: '1' },
+      { workspace },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-revision': '4',
+      'to-revision': '1',
+    });
+    expect((await history('app', namespace)).at(-1)!.description).toMatch(/^Rollback to 1/);
+  });
+
+  it('rolls back a release stuck in pending-upgrade', async () => {
+    const helm = spawn(
+      toolPath('helm'),
+      [
+        'upgrade',
+        'app',
+        `${workspace}/chart/hotswap`,
+        '-n',
+        namespace,
+        '-f',
+        `${workspace}/chart/environments/dev.yaml`,
+        '--set',
+        'podAnnotations.hotswap\\.dev/simulate=not-ready',
+        '--wait=watcher',
+        '--timeout',
+        '5m',
+        '--kubeconfig',
+        kubeconfig(),
+      ],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 60_000;
+    while ((await history('app', namespace)).at(-1)?.status !== 'pending-upgrade') {
+      if (Date.now() > deadline) throw new Error('never pending');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    helm.kill('SIGKILL');
+    await new Promise((r) => helm.once('close', r));
+    const run = await runDeployAction('rollback', { release: 'app', namespace }, { workspace });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/stuck in pending-upgrade \(revision 6/);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-revision': '6',
+      'to-revision': '5',
+    });
+    expect((await history('app', namespace)).at(-1)!.status).toBe('deployed');
+  });
+
+  it.each([
+    [{ release: 'no-such-release' }, /release 'no-such-release' not found in namespace/],
+    [{ release: 'app', revision: '99' }, /revision 99 of release 'app' is not in its history/],
+    [{ release: 'app', revision: '7' }, /revision 7 is the current revision of release 'app'/],
+  ])('refuses %j clearly and changes nothing', async (inputs, message) => {
+    const before = await clusterState();
+    const run = await runDeployAction('rollback', { namespace, ...inputs }, { workspace });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`::error::.*${message.source}`));
+    expect(await clusterState()).toBe(before);
+  });
+
+  it('refuses a release with no earlier good revision', async () => {
+    const only = await runDeployAction(
+      'deploy',
+      { ...deployBase, release: 'single' },
+      { workspace },
+    );
+    expect(only.outputs.status).toBe('deployed');
+    const before = await clusterState();
+    const run = await runDeployAction('rollback', { release: 'single', namespace }, { workspace });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::.*release 'single' has no good revision before its current revision 1/,
+    );
+    expect(await clusterState()).toBe(before);
+  });
+});
