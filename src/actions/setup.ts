@@ -1,3 +1,4 @@
-import { notImplemented, runAction } from './kit/runtime.js';
+import { runAction } from './kit/runtime.js';
+import { main, post } from './setup/run.js';
 
-runAction(notImplemented('setup'));
+runAction(main, post);
