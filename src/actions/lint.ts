@@ -1,3 +1,4 @@
-import { notImplemented, runAction } from './kit/runtime.js';
+import { runAction } from './kit/runtime.js';
+import { main } from './lint/main.js';
 
-runAction(notImplemented('lint'));
+runAction(main);

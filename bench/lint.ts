@@ -1,0 +1,107 @@
+// Wall time of actions/lint (the built bundle, run as the runner runs it)
+// for 1 and for 8 values sets, next to the same plain `helm lint --strict` +
+// `helm template` calls run one after another. Median of 5 runs each.
+//
+//   npx tsx bench/lint.ts            (builds actions/lint/dist first)
+//   npx tsx bench/lint.ts --no-build
+//
+// The action does more than the plain calls (values parsing, schema
+// validation of every object, policy rules, the summary), and runs helm
+// calls in parallel (as many as there are CPUs).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, runAction } from '../test/support/run-action.js';
+import { TOOLS_BIN, toolPath } from '../test/support/tools.js';
+
+const RUNS = 5;
+const KUBE_VERSION = '1.36.3';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** A workspace with the real chart and `count` environments (copies of dev, staging, production). */
+function workspaceWith(count: number): { dir: string; envs: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-lint-'));
+  cpSync(path.join(REPO_ROOT, 'chart', 'hotswap'), path.join(dir, 'chart', 'hotswap'), {
+    recursive: true,
+  });
+  mkdirSync(path.join(dir, 'chart', 'environments'));
+  const sources = ['dev', 'staging', 'production'];
+  const envs = Array.from({ length: count }, (_, i) => `env${i + 1}`);
+  envs.forEach((env, i) =>
+    cpSync(
+      path.join(REPO_ROOT, 'chart', 'environments', `${sources[i % sources.length]}.yaml`),
+      path.join(dir, 'chart', 'environments', `${env}.yaml`),
+    ),
+  );
+  return { dir, envs };
+}
+
+async function timeAction(dir: string, envs: string[]): Promise<number> {
+  const start = performance.now();
+  const run = await runAction('lint', {
+    workspace: dir,
+    inputs: {
+      environments: envs.join(','),
+      'ci-values': 'false',
+      'kubernetes-versions': KUBE_VERSION,
+    },
+    env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
+  });
+  const ms = performance.now() - start;
+  if (run.code !== 0) throw new Error(`lint failed:\n${run.stdout}\n${run.stderr}`);
+  return ms;
+}
+
+function timePlainHelm(dir: string, envs: string[]): number {
+  const helm = toolPath('helm');
+  const chart = path.join(dir, 'chart', 'hotswap');
+  const start = performance.now();
+  for (const env of envs) {
+    const values = [
+      '--values',
+      path.join(dir, 'chart', 'environments', `${env}.yaml`),
+      '--kube-version',
+      KUBE_VERSION,
+    ];
+    execFileSync(helm, ['lint', chart, '--strict', ...values], { stdio: 'pipe' });
+    execFileSync(helm, ['template', 'hotswap', chart, ...values], { stdio: 'pipe' });
+  }
+  return performance.now() - start;
+}
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-build')) {
+    execFileSync('node', ['scripts/build.mjs', 'lint'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+  console.log(
+    `actions/lint vs plain helm (${toolPath('helm')}), median of ${RUNS}, ${availableParallelism()} CPUs`,
+  );
+  console.log(
+    'values sets | actions/lint (bundle) | plain helm lint + template, sequential | ratio',
+  );
+  console.log(
+    '----------- | --------------------- | -------------------------------------- | -----',
+  );
+  for (const count of [1, 8]) {
+    const { dir, envs } = workspaceWith(count);
+    await timeAction(dir, envs); // warm the file cache once
+    const action: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      action.push(await timeAction(dir, envs));
+      plain.push(timePlainHelm(dir, envs));
+    }
+    const a = median(action);
+    const p = median(plain);
+    console.log(
+      `${String(count).padStart(11)} | ${`${a.toFixed(0)} ms`.padStart(21)} | ${`${p.toFixed(0)} ms`.padStart(38)} | ${(a / p).toFixed(2)}x`,
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,81 @@
+// actions/lint: inputs -> settings (bad input fails here, before helm runs)
+// -> lintChart -> annotations, job summary, outputs.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import * as io from '@actions/io';
+import { Helm, type HelmMajor } from '../../helm/helm.js';
+import { InputError } from '../../inputs/errors.js';
+import { mergeFindings } from '../../lint/findings.js';
+import { lintChart, type LintReport } from '../../lint/run.js';
+import { resolveLintSettings } from '../../lint/settings.js';
+import { failureMessage, lintOutputs, summaryMarkdown } from '../../lint/summary.js';
+import { getInputs } from './inputs.js';
+
+/** actions/lint/schemas, next to the bundle's dist/ folder. */
+function schemaDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+}
+
+async function findHelm(given: string): Promise<string> {
+  if (given.includes('/')) return given;
+  const found = await io.which(given, false);
+  if (!found)
+    throw new InputError(
+      'helm',
+      given,
+      'helm on PATH (run actions/setup first) or a path to the helm binary',
+    );
+  return found;
+}
+
+function annotate(report: LintReport, workspace: string): void {
+  for (const f of mergeFindings(report.findings)) {
+    const sets = f.sets.length ? ` [${f.sets.join(', ')}]` : '';
+    const properties: core.AnnotationProperties = {
+      title: `${f.title}${sets}`,
+      file: path.relative(workspace, f.file),
+      startLine: f.line,
+      ...(f.column ? { startColumn: f.column } : {}),
+    };
+    if (f.severity === 'error') core.error(f.message, properties);
+    else if (f.severity === 'warning') core.warning(f.message, properties);
+    else core.notice(f.message, properties);
+  }
+}
+
+export async function main(): Promise<void> {
+  const inputs = getInputs();
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const settings = await resolveLintSettings(inputs, workspace);
+
+  const bin = await findHelm(settings.helm);
+  const version = await new Helm({ bin, major: 4 }).version();
+  const major = Number(/^v?(\d+)/.exec(version)?.[1]);
+  if (major !== 3 && major !== 4)
+    throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
+  const helm = new Helm({ bin, major: major as HelmMajor });
+  core.info(
+    `helm ${version} (${bin}); ${settings.sets.length} values set(s), ${settings.concurrency} at a time`,
+  );
+
+  const runnerTemp = process.env.RUNNER_TEMP || tmpdir();
+  mkdirSync(runnerTemp, { recursive: true });
+  const outputDir = mkdtempSync(path.join(runnerTemp, 'hotswap-lint-'));
+  const report = await lintChart(settings, {
+    helm,
+    schemaDir: schemaDir(),
+    outputDir,
+    log: core.info,
+  });
+
+  annotate(report, settings.workspace);
+  for (const [name, value] of Object.entries(lintOutputs(report))) core.setOutput(name, value);
+  const chart = path.relative(settings.workspace, settings.chartDir) || '.';
+  await core.summary
+    .addRaw(summaryMarkdown(report, { chart, workspace: settings.workspace, helmVersion: version }))
+    .write();
+  if (report.result === 'fail') core.setFailed(failureMessage(report));
+}

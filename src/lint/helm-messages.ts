@@ -1,0 +1,143 @@
+// Reads helm's lint messages and template errors into findings with a place
+// to point at: a values key (values.schema.json errors), a template line
+// (`execution error at (hotswap/templates/x.yaml:8:6)`), or a chart file.
+import type { LintMessage, LintSeverity } from '../helm/render.js';
+
+export type Place =
+  | { kind: 'values-key'; path: (string | number)[] }
+  | { kind: 'template'; source: string; line?: number; column?: number }
+  | { kind: 'chart-file'; path: string; key?: string };
+
+export interface HelmFinding {
+  severity: 'error' | 'warning';
+  message: string;
+  place: Place;
+}
+
+// `- at '/image/pullPolicy': value must be one of ...` (helm 4, helm >= 3.18)
+const SCHEMA_AT = /^- at '([^']*)': (.*)$/;
+// `- image.pullPolicy: image.pullPolicy must be one of ...` / `- (root): Additional property x is not allowed` (older helm 3)
+const SCHEMA_DOTTED = /^- ([^:\s]+): (.*)$/;
+// `template: hotswap/templates/x.yaml:12:3:`, `error at (hotswap/templates/x.yaml:8:6)`, `at (c/templates/x.yaml:17)`
+const TEMPLATE_AT =
+  /(?:\(|template: |on )([\w.@-]+\/(?:[\w.@-]+\/)*[\w.@-]+\.(?:ya?ml|tpl|txt|json))(?::(\d+))?(?::(\d+))?/;
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .replace(/^\//, '')
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function dottedToPath(dotted: string): (string | number)[] {
+  if (dotted === '(root)') return [];
+  return dotted.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** Keys a schema message names under its path: additional properties and missing properties. */
+function namedKeys(message: string): string[] {
+  const additional = /additional propert(?:y|ies) (.+?) (?:is |are )?not allowed/i.exec(message);
+  if (additional)
+    return [...additional[1]!.matchAll(/'([^']+)'|(\S+)/g)]
+      .map((m) => m[1] ?? m[2]!)
+      .filter((k) => k !== 'and');
+  return [];
+}
+
+/** values.schema.json violations listed in a lint message or template error; empty when there are none. */
+export function valuesSchemaFindings(text: string, fromValuesFile = false): HelmFinding[] {
+  // The dotted form is only trusted where helm says these are schema errors.
+  const dottedAllowed = fromValuesFile || text.includes('specifications of the schema');
+  const findings: HelmFinding[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const pointer = SCHEMA_AT.exec(line);
+    const at = pointer ?? (dottedAllowed ? SCHEMA_DOTTED.exec(line) : null);
+    if (!at) continue;
+    const base = pointer ? pointerToPath(at[1]!) : dottedToPath(at[1]!);
+    const message = at[2]!.trim();
+    const keys = namedKeys(message);
+    const label = base.length ? base.join('.') : '(top level)';
+    if (keys.length) {
+      for (const key of keys) {
+        findings.push({
+          severity: 'error',
+          message: `values.schema.json: ${[...base, key].join('.')}: ${message}`,
+          place: { kind: 'values-key', path: [...base, key] },
+        });
+      }
+    } else {
+      findings.push({
+        severity: 'error',
+        message: `values.schema.json: ${label}: ${message}`,
+        place: { kind: 'values-key', path: base },
+      });
+    }
+  }
+  return findings;
+}
+
+function templatePlace(text: string): Place | undefined {
+  const match = TEMPLATE_AT.exec(text);
+  if (!match) return undefined;
+  return {
+    kind: 'template',
+    source: match[1]!,
+    ...(match[2] ? { line: Number(match[2]) } : {}),
+    ...(match[3] ? { column: Number(match[3]) } : {}),
+  };
+}
+
+const CHART_YAML_KEYS = [
+  'apiVersion',
+  'appVersion',
+  'kubeVersion',
+  'version',
+  'name',
+  'icon',
+  'dependencies',
+  'type',
+];
+
+function chartFilePlace(path: string, message: string): Place {
+  if (path === 'Chart.yaml') {
+    const key = CHART_YAML_KEYS.find((k) => new RegExp(`\\b${k}\\b`, 'i').test(message));
+    return { kind: 'chart-file', path, ...(key ? { key } : {}) };
+  }
+  return { kind: 'chart-file', path };
+}
+
+/** Findings from `helm lint` messages (INFO messages are not findings). */
+export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
+  const findings: HelmFinding[] = [];
+  for (const m of messages) {
+    if (m.severity === 'INFO') continue;
+    const severity = severityOf(m.severity);
+    const schema = valuesSchemaFindings(m.message, m.path === 'values.yaml');
+    if (schema.length) {
+      findings.push(...schema.map((f) => ({ ...f, severity })));
+      continue;
+    }
+    const place =
+      templatePlace(m.message) ??
+      (m.path.startsWith('templates/') && m.path !== 'templates/'
+        ? { kind: 'template' as const, source: m.path }
+        : chartFilePlace(m.path || 'Chart.yaml', m.message));
+    findings.push({ severity, message: `${m.path}: ${m.message}`.replace(/^: /, ''), place });
+  }
+  return findings;
+}
+
+function severityOf(s: LintSeverity): 'error' | 'warning' {
+  return s === 'ERROR' ? 'error' : 'warning';
+}
+
+/** Findings from a failed `helm template` (or a lint `Error:` line). */
+export function helmErrorFindings(error: string): HelmFinding[] {
+  const schema = valuesSchemaFindings(error);
+  if (schema.length) return schema;
+  const place = templatePlace(error) ?? { kind: 'chart-file' as const, path: 'Chart.yaml' };
+  return [{ severity: 'error', message: error, place }];
+}

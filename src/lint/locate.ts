@@ -1,0 +1,189 @@
+// Finds the file and line a finding is about: the values key that sets the
+// offending value when one can be found, otherwise the template that
+// rendered the object, at the line of the field.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Place } from './helm-messages.js';
+import type { ValuesHint } from './policies.js';
+import { findEntry, findNearestEntry, type ValuesEntry, type ValuesFile } from './values-files.js';
+
+export interface Position {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+function listTemplates(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? listTemplates(path.join(dir, e.name), `${prefix}${e.name}/`)
+      : [`${prefix}${e.name}`],
+  );
+}
+
+export class Locator {
+  private readonly texts = new Map<string, string[]>();
+  /** Words naming templates and template folders (`postgresql`, `deployment`), lower case. */
+  private readonly templateWords: Set<string>;
+
+  /**
+   * @param valuesFiles parsed values files, lowest precedence first (the chart's values.yaml, then the set's files)
+   */
+  constructor(
+    readonly chartDir: string,
+    readonly valuesFiles: readonly ValuesFile[],
+  ) {
+    this.templateWords = new Set(
+      listTemplates(path.join(chartDir, 'templates')).flatMap((t) =>
+        t
+          .replace(/\.(ya?ml|tpl|txt)$/, '')
+          .split('/')
+          .map((w) => w.toLowerCase().replace(/^_/, '')),
+      ),
+    );
+  }
+
+  /** Values files, highest precedence first. */
+  private get byPrecedence(): ValuesFile[] {
+    return [...this.valuesFiles].reverse();
+  }
+
+  /** The file a `# Source:` path names (`<chart>/templates/x.yaml`, or `templates/x.yaml`). */
+  templateFile(source: string): string {
+    const parts = source.split('/');
+    const rel =
+      parts[0] === 'templates' || parts[0] === 'charts' ? source : parts.slice(1).join('/');
+    return path.join(this.chartDir, rel);
+  }
+
+  private lines(file: string): string[] {
+    let lines = this.texts.get(file);
+    if (!lines) {
+      lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+      this.texts.set(file, lines);
+    }
+    return lines;
+  }
+
+  /** The line of the first `key:` in a file. */
+  findKeyLine(file: string, key: string): number | undefined {
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^\\s*(?:- )?["']?${escaped}["']?\\s*:`);
+    const index = this.lines(file).findIndex((l) => pattern.test(l));
+    return index >= 0 ? index + 1 : undefined;
+  }
+
+  lineOfKey(file: string, key: string): number {
+    return this.findKeyLine(file, key) ?? 1;
+  }
+
+  /** A template's line for a field path in the rendered object: the deepest field name the template spells out. */
+  templateField(source: string, field: readonly (string | number)[]): Position {
+    const file = this.templateFile(source);
+    if (!existsSync(file)) return { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+    const names = field.filter((s): s is string => typeof s === 'string').reverse();
+    for (const name of names) {
+      const line = this.findKeyLine(file, name);
+      if (line !== undefined) return { file, line };
+    }
+    return { file, line: 1 };
+  }
+
+  /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */
+  valuesKey(keyPath: readonly (string | number)[]): Position | undefined {
+    for (const file of this.byPrecedence) {
+      const entry = findEntry(file, keyPath);
+      if (entry) return { file: file.file, line: entry.line, column: entry.column };
+    }
+    for (const file of this.byPrecedence) {
+      const entry = findNearestEntry(file, keyPath);
+      if (entry) return { file: file.file, line: entry.line, column: entry.column };
+    }
+    return undefined;
+  }
+
+  /**
+   * The values key a hint most likely means. Scored: the offending value
+   * matches, then the earlier hint key, then keys under a name tied to the
+   * object (`postgresql.*` for the PostgreSQL StatefulSet), then the file
+   * with the higher precedence, then the shorter path.
+   */
+  valuesHint(
+    hint: ValuesHint,
+    context: readonly string[],
+    options: { requireValue?: boolean } = {},
+  ): Position | undefined {
+    const words = context.map((w) => w.toLowerCase());
+    // An object tied to a top-level values key (the `postgresql` StatefulSet
+    // and `postgresql:`) is only configured under that key.
+    const topLevel = new Set(
+      this.valuesFiles.flatMap((f) =>
+        f.entries.filter((e) => e.path.length === 1).map((e) => String(e.path[0]).toLowerCase()),
+      ),
+    );
+    const owner = words.find((w) => topLevel.has(w) && this.templateWords.has(w));
+    let best: { score: number; file: string; entry: ValuesEntry } | undefined;
+    const files = this.valuesFiles;
+    files.forEach((file, precedence) => {
+      for (const entry of file.entries) {
+        const segments = entry.path.map((s) => String(s));
+        const keyRank = hint.keys.findIndex((key) => {
+          const suffix = key.split('.');
+          return (
+            suffix.length <= segments.length &&
+            suffix.every((s, i) => segments[segments.length - suffix.length + i] === s)
+          );
+        });
+        if (keyRank < 0) continue;
+        const valueMatch =
+          hint.value !== undefined &&
+          !entry.collection &&
+          String(entry.value ?? '') === String(hint.value ?? '');
+        if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
+        const lower = segments.map((s) => s.toLowerCase());
+        if (owner && lower[0] !== owner) continue;
+        const tied = lower.some((s) => words.includes(s));
+        const foreign = !tied && lower.some((s) => this.templateWords.has(s) && !words.includes(s));
+        const score =
+          (valueMatch ? 10_000 : 0) -
+          keyRank * 1_000 +
+          (tied ? 500 : 0) -
+          (foreign ? 500 : 0) +
+          precedence * 10 -
+          segments.length;
+        if (!best || score > best.score) best = { score, file: file.file, entry };
+      }
+    });
+    return best && { file: best.file, line: best.entry.line, column: best.entry.column };
+  }
+
+  /** Resolves a place named by a helm message. */
+  place(place: Place): Position {
+    switch (place.kind) {
+      case 'values-key':
+        return (
+          this.valuesKey(place.path) ?? {
+            file:
+              this.valuesFiles[this.valuesFiles.length - 1]?.file ??
+              path.join(this.chartDir, 'values.yaml'),
+            line: 1,
+          }
+        );
+      case 'template': {
+        const file = this.templateFile(place.source);
+        return existsSync(file)
+          ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }
+          : { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+      }
+      case 'chart-file': {
+        const file = path.join(this.chartDir, place.path.replace(/\/$/, ''));
+        const target =
+          existsSync(file) && !place.path.endsWith('/')
+            ? file
+            : path.join(this.chartDir, 'Chart.yaml');
+        return { file: target, line: place.key ? this.lineOfKey(target, place.key) : 1 };
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+// Validates the lint inputs into settings before any tool runs: every bad
+// value fails here with an InputError naming the input, the value and what
+// is expected.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../exec/command.js';
+import { InputError } from '../inputs/errors.js';
+import { parseBoolean, parseDnsLabel, parseInteger, parseList } from '../inputs/parse.js';
+import { ENV_PLACEHOLDER, ciSets, environmentSet, type ValuesSet } from './plan.js';
+import { parsePolicy, type PolicyConfig } from './policy-config.js';
+import { SUPPORTED_KUBERNETES_MINORS } from './schema.js';
+
+/** The action's inputs as the runner passes them (strings, defaults applied). */
+export interface LintInputs {
+  chart: string;
+  environments: string;
+  'values-files': string;
+  'ci-values': string;
+  'kubernetes-versions': string;
+  strict: string;
+  policy: string;
+  'base-ref': string;
+  helm: string;
+  'release-name': string;
+  namespace: string;
+  'api-versions': string;
+  crds: string;
+  concurrency: string;
+}
+
+export interface KubernetesTarget {
+  /** `1.36` */
+  minor: string;
+  /** As given (`1.36.3`), or undefined for a bare minor (the schema data's patch is used). */
+  version?: string;
+}
+
+export interface LintSettings {
+  workspace: string;
+  chartDir: string;
+  sets: ValuesSet[];
+  kubernetes: KubernetesTarget[];
+  strict: boolean;
+  policy: PolicyConfig;
+  baseRef?: string;
+  /** helm as given: a name looked up on PATH or a path. */
+  helm: string;
+  release?: string;
+  namespace: string;
+  apiVersions: string[];
+  crdFiles: string[];
+  concurrency: number;
+}
+
+/** Resolves a path input inside the workspace (symlinks followed), or throws naming the input. */
+export function workspacePath(input: string, raw: string, workspace: string): string {
+  const root = realpathSync(workspace);
+  const resolved = path.resolve(root, raw.trim());
+  const real = existsSync(resolved) ? realpathSync(resolved) : resolved;
+  const rel = path.relative(root, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new InputError(input, raw, `a path inside the workspace ${workspace}`);
+  }
+  return real;
+}
+
+const KUBE_VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/;
+
+export function parseKubernetesVersions(input: string, raw: string): KubernetesTarget[] {
+  const items = parseList(raw);
+  const expected = `Kubernetes versions such as 1.36 or v1.34.4, each of a supported minor (${SUPPORTED_KUBERNETES_MINORS.join(', ')})`;
+  if (!items.length) throw new InputError(input, raw, expected);
+  const targets: KubernetesTarget[] = [];
+  for (const item of items) {
+    const match = KUBE_VERSION.exec(item);
+    if (!match) throw new InputError(input, item, expected);
+    const minor = `${Number(match[1])}.${Number(match[2])}`;
+    if (!(SUPPORTED_KUBERNETES_MINORS as readonly string[]).includes(minor))
+      throw new InputError(input, item, expected);
+    if (targets.some((t) => t.minor === minor))
+      throw new InputError(input, raw, `each minor version once (${minor} is repeated)`);
+    targets.push({
+      minor,
+      ...(match[3] !== undefined ? { version: `${minor}.${Number(match[3])}` } : {}),
+    });
+  }
+  return targets;
+}
+
+const API_VERSION =
+  /^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?(?:\/[A-Z][A-Za-z0-9]*)?$/;
+
+async function verifyBaseRef(
+  input: string,
+  raw: string,
+  workspace: string,
+): Promise<string | undefined> {
+  const ref = raw.trim();
+  if (!ref) return undefined;
+  if (ref.startsWith('-') || /\s/.test(ref))
+    throw new InputError(input, raw, 'a git ref or commit');
+  const result = await runCommand('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: workspace,
+    allowFailure: true,
+  }).catch(() => ({ code: 1 }));
+  if (result.code !== 0) {
+    throw new InputError(
+      input,
+      raw,
+      'a git ref or commit present in the workspace clone (fetch it first, e.g. actions/checkout with fetch-depth: 0)',
+    );
+  }
+  return ref;
+}
+
+export async function resolveLintSettings(
+  inputs: LintInputs,
+  workspace: string,
+): Promise<LintSettings> {
+  const chartDir = workspacePath('chart', inputs.chart, workspace);
+  if (!existsSync(path.join(chartDir, 'Chart.yaml'))) {
+    throw new InputError(
+      'chart',
+      inputs.chart,
+      'a chart directory (one with a Chart.yaml) inside the workspace',
+    );
+  }
+
+  const environments = parseList(inputs.environments);
+  for (const env of environments) parseDnsLabel('environments', env);
+  const repeated = environments.find((e, i) => environments.indexOf(e) !== i);
+  if (repeated)
+    throw new InputError(
+      'environments',
+      inputs.environments,
+      `each environment once ('${repeated}' is repeated)`,
+    );
+
+  const patterns = parseList(inputs['values-files']);
+  if (environments.length && !patterns.length) {
+    throw new InputError(
+      'values-files',
+      inputs['values-files'],
+      `values files per environment, e.g. chart/environments/${ENV_PLACEHOLDER}.yaml`,
+    );
+  }
+  for (const pattern of patterns)
+    workspacePath('values-files', pattern.split(ENV_PLACEHOLDER).join('x'), workspace);
+  const root = realpathSync(workspace);
+  const sets: ValuesSet[] = environments.map((env) => environmentSet(env, patterns, root));
+  for (const set of sets) {
+    set.files.forEach((file, i) => {
+      const pattern = patterns[i]!;
+      workspacePath('values-files', path.relative(root, file), workspace);
+      if (existsSync(file) && statSync(file).isFile()) return;
+      const rel = path.relative(root, file);
+      if (pattern.includes(ENV_PLACEHOLDER)) {
+        throw new InputError(
+          'environments',
+          set.name,
+          `environments that have values files (${rel} does not exist)`,
+        );
+      }
+      throw new InputError(
+        'values-files',
+        pattern,
+        `existing values files (${rel} does not exist)`,
+      );
+    });
+  }
+
+  const includeCi = parseBoolean('ci-values', inputs['ci-values'], true);
+  if (includeCi) sets.push(...ciSets(chartDir));
+  if (!sets.length) {
+    throw new InputError(
+      'environments',
+      inputs.environments,
+      'at least one environment (or ci-values: true with ci/*-values.yaml files in the chart)',
+    );
+  }
+
+  const crdFiles = parseList(inputs.crds).map((file) => {
+    const resolved = workspacePath('crds', file, workspace);
+    if (!existsSync(resolved))
+      throw new InputError('crds', file, 'existing CustomResourceDefinition YAML files');
+    return resolved;
+  });
+
+  const apiVersions = parseList(inputs['api-versions']);
+  for (const v of apiVersions) {
+    if (!API_VERSION.test(v))
+      throw new InputError(
+        'api-versions',
+        v,
+        'API versions such as monitoring.coreos.com/v1 or apps/v1/Deployment',
+      );
+  }
+
+  const release = inputs['release-name'].trim()
+    ? parseDnsLabel('release-name', inputs['release-name'], 53)
+    : undefined;
+  const helm = inputs.helm.trim() || 'helm';
+  if (helm.includes('/') && !existsSync(path.resolve(workspace, helm))) {
+    throw new InputError(
+      'helm',
+      inputs.helm,
+      'the helm binary: a name on PATH or an existing path',
+    );
+  }
+
+  return {
+    workspace: root,
+    chartDir,
+    sets,
+    kubernetes: parseKubernetesVersions('kubernetes-versions', inputs['kubernetes-versions']),
+    strict: parseBoolean('strict', inputs.strict, true),
+    policy: parsePolicy('policy', inputs.policy),
+    baseRef: await verifyBaseRef('base-ref', inputs['base-ref'], root),
+    helm: helm.includes('/') ? path.resolve(workspace, helm) : helm,
+    ...(release ? { release } : {}),
+    namespace: parseDnsLabel('namespace', inputs.namespace.trim() || 'default'),
+    apiVersions,
+    crdFiles,
+    concurrency: parseInteger('concurrency', inputs.concurrency, {
+      min: 1,
+      max: 64,
+      fallback: availableParallelism(),
+    }),
+  };
+}

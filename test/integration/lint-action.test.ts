@@ -1,0 +1,461 @@
+// actions/lint through the runner contract, on the built bundle, with real
+// helm: the real chart passes for every environment, and each broken fixture
+// fails with its annotation (file + line) and summary row.
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runAction, type ActionRun } from '../support/run-action.js';
+import { TOOLS_BIN, toolPath } from '../support/tools.js';
+
+const FIXTURES = 'test/fixtures/lint';
+const ENV_FILES = `${FIXTURES}/environments/{env}.yaml`;
+
+interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  title: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** `::error title=...,file=...,line=N::message` workflow commands, decoded. */
+function annotations(stdout: string): Annotation[] {
+  const decode = (s: string) =>
+    s
+      .replace(/%2C/g, ',')
+      .replace(/%3A/g, ':')
+      .replace(/%0A/g, '\n')
+      .replace(/%0D/g, '\r')
+      .replace(/%25/g, '%');
+  return stdout
+    .split('\n')
+    .map((line) => /^::(error|warning|notice) (.*?)::(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => {
+      const props = Object.fromEntries(
+        m[2]!.split(',').map((p) => {
+          const eq = p.indexOf('=');
+          return [p.slice(0, eq), decode(p.slice(eq + 1))];
+        }),
+      );
+      return {
+        level: m[1] as Annotation['level'],
+        title: props.title ?? '',
+        file: props.file ?? '',
+        line: Number(props.line),
+        message: decode(m[3]!),
+      };
+    });
+}
+
+/** Check titles of an annotation (`helm lint, helm template (...) [set, ...]`). */
+function titlesOf(a: Annotation): string[] {
+  return a.title.replace(/ \[[^\]]*\]$/, '').split(', ');
+}
+
+/** 1-based line of the first line of a file containing `text`. */
+function lineOf(file: string, text: string): number {
+  const index = readFileSync(path.join(REPO_ROOT, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
+  if (index < 0) throw new Error(`${text} not in ${file}`);
+  return index + 1;
+}
+
+function summaryRow(run: ActionRun, set: string, check: string): string | undefined {
+  return run.summary.split('\n').find((l) => l.startsWith(`| ${set} | ${check}`));
+}
+
+const withHelm = { PATH: `${TOOLS_BIN}:${process.env.PATH}` };
+
+describe('actions/lint', () => {
+  beforeAll(() => {
+    toolPath('helm');
+    execFileSync('node', ['scripts/build.mjs', 'lint'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }, 300_000);
+
+  it('passes the real chart for dev, staging and production on Kubernetes 1.36 and 1.34', async () => {
+    const run = await runAction('lint', {
+      inputs: { 'kubernetes-versions': '1.36, v1.34.4' },
+      env: withHelm,
+    });
+    expect(run.stdout).not.toContain('::error');
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('pass');
+    const results = JSON.parse(run.outputs.environments!) as Record<string, string>;
+    expect(results).toMatchObject({ dev: 'pass', staging: 'pass', production: 'pass' });
+    expect(Object.keys(results).filter((k) => k.startsWith('ci/')).length).toBeGreaterThan(0);
+
+    for (const env of ['dev', 'staging', 'production']) {
+      for (const check of [
+        'values',
+        'helm lint',
+        'helm template',
+        'schema (Kubernetes 1.36)',
+        'schema (Kubernetes 1.34)',
+      ]) {
+        expect(summaryRow(run, env, check), `${env} ${check}`).toMatch(/✅ pass/);
+      }
+    }
+    // production treats every rule as an error and passes them all; dev only warns
+    expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass \| 9 rules: 9 as errors/);
+    expect(summaryRow(run, 'dev', 'policy')).toMatch(/⚠️ warn .* 9 as warnings/);
+
+    const manifests = JSON.parse(run.outputs.manifests!) as Record<string, Record<string, string>>;
+    expect(run.outputs['manifests-dir']).toContain(path.join(run.runnerDir, 'temp'));
+    for (const minor of ['1.36', '1.34']) {
+      const file = manifests.production![minor]!;
+      expect(file.startsWith(run.outputs['manifests-dir']!)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toContain('# Source: hotswap/templates/deployment.yaml');
+    }
+  });
+
+  it('fails each broken fixture with the annotation at the right file and line and a failed summary row', async () => {
+    const envFile = (env: string) => `${FIXTURES}/environments/${env}.yaml`;
+    const template = (name: string) => `${FIXTURES}/web/templates/${name}`;
+    const cases = [
+      // bad YAML in a values file: the line of the unclosed flow sequence
+      {
+        env: 'bad-yaml',
+        check: 'values',
+        title: 'values: YAML syntax',
+        file: envFile('bad-yaml'),
+        line: lineOf(envFile('bad-yaml'), '[Always'),
+        message: /Flow sequence/,
+      },
+      // values.schema.json rejects an unknown enum value, at the key that sets it
+      {
+        env: 'bad-enum',
+        check: 'helm lint',
+        title: 'helm lint',
+        file: envFile('bad-enum'),
+        line: lineOf(envFile('bad-enum'), 'pullPolicy: Sometimes'),
+        message: /image\.pullPolicy: value must be one of/,
+      },
+      // Kubernetes schema: a memory limit that is not a quantity
+      {
+        env: 'bad-quantity',
+        check: 'schema (Kubernetes 1.36)',
+        title: 'schema (Kubernetes 1.36)',
+        file: envFile('bad-quantity'),
+        line: lineOf(envFile('bad-quantity'), '512MB'),
+        message: /resources\.limits\.memory: must be a quantity/,
+      },
+      // Kubernetes schema: an API version 1.36 no longer serves, at the template line
+      {
+        env: 'removed-api',
+        check: 'schema (Kubernetes 1.36)',
+        title: 'schema (Kubernetes 1.36)',
+        file: template('pdb.yaml'),
+        line: lineOf(template('pdb.yaml'), 'apiVersion:'),
+        message: /policy\/v1beta1 PodDisruptionBudget is not served by Kubernetes 1\.36\.3/,
+      },
+      // CRD schema: ServiceMonitor with a malformed interval
+      {
+        env: 'bad-servicemonitor',
+        check: 'schema (Kubernetes 1.36)',
+        title: 'schema (Kubernetes 1.36)',
+        file: envFile('bad-servicemonitor'),
+        line: lineOf(envFile('bad-servicemonitor'), 'interval: 30x'),
+        message: /ServiceMonitor\/web-web spec\.endpoints\.0\.interval: must match pattern/,
+      },
+      // a template's fail: helm template stops at the template line
+      {
+        env: 'template-fail',
+        check: 'helm template',
+        title: 'helm template (Kubernetes 1.36)',
+        file: template('hpa.yaml'),
+        line: lineOf(template('hpa.yaml'), '{{- fail'),
+        message: /autoscaling\.enabled needs autoscaling\.targetCPUUtilizationPercentage/,
+      },
+      // each policy rule, pointed at the values key that breaks it
+      {
+        env: 'root',
+        check: 'policy',
+        title: 'policy/run-as-non-root',
+        file: envFile('root'),
+        line: lineOf(envFile('root'), 'runAsNonRoot: false'),
+        message: /does not set securityContext\.runAsNonRoot: true/,
+      },
+      {
+        env: 'writable-root',
+        check: 'policy',
+        title: 'policy/read-only-root-filesystem',
+        file: envFile('writable-root'),
+        line: lineOf(envFile('writable-root'), 'readOnlyRootFilesystem: false'),
+        message: /readOnlyRootFilesystem: true/,
+      },
+      {
+        env: 'capabilities',
+        check: 'policy',
+        title: 'policy/drop-capabilities',
+        file: envFile('capabilities'),
+        line: lineOf(envFile('capabilities'), 'drop: []'),
+        message: /does not drop ALL capabilities/,
+      },
+      {
+        env: 'no-resources',
+        check: 'policy',
+        title: 'policy/resources',
+        file: envFile('no-resources'),
+        line: lineOf(envFile('no-resources'), 'resources: null'),
+        message: /does not set resources requests\.cpu, requests\.memory, limits\.memory/,
+      },
+      {
+        env: 'no-probes',
+        check: 'policy',
+        title: 'policy/probes',
+        file: envFile('no-probes'),
+        line: lineOf(envFile('no-probes'), 'enabled: false'),
+        message: /has no livenessProbe/,
+      },
+      {
+        env: 'latest-tag',
+        check: 'policy',
+        title: 'policy/image-tag',
+        file: envFile('latest-tag'),
+        line: lineOf(envFile('latest-tag'), 'tag: latest'),
+        message: /image "example\/web:latest" uses the latest tag/,
+      },
+      {
+        env: 'one-replica',
+        check: 'policy',
+        title: 'policy/replicas',
+        file: envFile('one-replica'),
+        line: lineOf(envFile('one-replica'), 'replicaCount: 1'),
+        message: /runs 1 replica\(s\) and has no HorizontalPodAutoscaler/,
+      },
+      {
+        env: 'hpa-min',
+        check: 'policy',
+        title: 'policy/replicas',
+        file: envFile('hpa-min'),
+        line: lineOf(envFile('hpa-min'), 'minReplicas: 2'),
+        message: /scales Deployment\/web-web down to 2 replica/,
+      },
+      {
+        env: 'no-pdb',
+        check: 'policy',
+        title: 'policy/pod-disruption-budget',
+        file: envFile('no-pdb'),
+        line: lineOf(envFile('no-pdb'), 'enabled: false'),
+        message: /has no PodDisruptionBudget/,
+      },
+      {
+        env: 'no-tls',
+        check: 'policy',
+        title: 'policy/ingress-tls',
+        file: envFile('no-tls'),
+        line: lineOf(envFile('no-tls'), 'host: shop.example.com'),
+        message: /host "shop\.example\.com" is not covered by TLS/,
+      },
+    ];
+    const run = await runAction('lint', {
+      inputs: {
+        chart: `${FIXTURES}/web`,
+        environments: [...cases.map((c) => c.env), 'unknown-crd'].join(', '),
+        'values-files': ENV_FILES,
+        'ci-values': 'false',
+        policy: 'default: error',
+      },
+      env: withHelm,
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('fail');
+    const results = JSON.parse(run.outputs.environments!) as Record<string, string>;
+    const found = annotations(run.stdout);
+    for (const c of cases) {
+      expect(results[c.env], c.env).toBe('fail');
+      const match = found.find(
+        (a) =>
+          a.level === 'error' &&
+          titlesOf(a).includes(c.title) &&
+          a.title.includes(c.env) &&
+          c.message.test(a.message),
+      );
+      expect(
+        match,
+        `${c.env}: ${c.title} ${c.message} in\n${found.map((a) => `${a.title} ${a.file}:${a.line} ${a.message}`).join('\n')}`,
+      ).toBeDefined();
+      expect({ env: c.env, file: match!.file, line: match!.line }).toEqual({
+        env: c.env,
+        file: c.file,
+        line: c.line,
+      });
+      expect(summaryRow(run, c.env, c.check), `${c.env} summary row`).toMatch(
+        /❌ fail \(\d+ errors?\)/,
+      );
+    }
+    // a custom resource without a schema is reported as skipped, never passed silently
+    expect(results['unknown-crd']).toBe('pass');
+    const skipped = found.find((a) => a.title.includes('unknown-crd'));
+    expect(skipped).toMatchObject({
+      level: 'notice',
+      file: template('certificate.yaml'),
+      line: lineOf(template('certificate.yaml'), 'kind: Certificate'),
+    });
+    expect(skipped!.message).toContain('skipped: no schema for cert-manager.io/v1 Certificate');
+    expect(summaryRow(run, 'unknown-crd', 'schema (Kubernetes 1.36)')).toContain(
+      '1 skipped: no schema (cert-manager.io/v1 Certificate)',
+    );
+    // a values set whose values do not parse runs no helm at all
+    expect(summaryRow(run, 'bad-yaml', 'helm lint')).toContain('⏭️ skipped');
+    expect(run.stdout).toMatch(/::error::Chart lint failed: bad-yaml: values/);
+  });
+
+  describe('chart version bump (base ref)', () => {
+    let workspace: string;
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: workspace, encoding: 'utf8' });
+
+    beforeAll(() => {
+      workspace = mkdtempSync(path.join(tmpdir(), 'lint-bump-'));
+      cpSync(path.join(REPO_ROOT, FIXTURES, 'web'), path.join(workspace, 'charts', 'web'), {
+        recursive: true,
+      });
+      mkdirSync(path.join(workspace, 'env'));
+      cpSync(
+        path.join(REPO_ROOT, FIXTURES, 'environments', 'production.yaml'),
+        path.join(workspace, 'env', 'production.yaml'),
+      );
+      git('init', '-q', '-b', 'main');
+      git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '.');
+      git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'chart 1.0.0');
+      git('tag', 'base');
+    });
+
+    const lint = (baseRef: string) =>
+      runAction('lint', {
+        workspace,
+        inputs: {
+          chart: 'charts/web',
+          environments: 'production',
+          'values-files': 'env/{env}.yaml',
+          'ci-values': 'false',
+          'base-ref': baseRef,
+        },
+        env: withHelm,
+      });
+    const commit = (message: string) => {
+      git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', message);
+    };
+
+    it('passes when the chart did not change since the base ref', async () => {
+      const run = await lint('base');
+      expect(run.code).toBe(0);
+      expect(summaryRow(run, '(chart)', 'chart version')).toMatch(
+        /✅ pass \| no changes under web\/ since base/,
+      );
+    });
+
+    it('fails a template change without a version bump, at Chart.yaml version, then passes once bumped', async () => {
+      const deployment = path.join(workspace, 'charts/web/templates/service.yaml');
+      writeFileSync(deployment, readFileSync(deployment, 'utf8').replace('port: 80', 'port: 8080'));
+      commit('change the service port');
+      const run = await lint('base');
+      expect(run.code).toBe(1);
+      const chartYaml = readFileSync(path.join(workspace, 'charts/web/Chart.yaml'), 'utf8').split(
+        '\n',
+      );
+      const versionLine = chartYaml.findIndex((l) => l.startsWith('version:')) + 1;
+      const bump = annotations(run.stdout).find((a) => a.title === 'chart version');
+      expect(bump).toMatchObject({
+        level: 'error',
+        file: 'charts/web/Chart.yaml',
+        line: versionLine,
+      });
+      expect(bump!.message).toMatch(
+        /1 file\(s\) changed under web\/ since base .*version 1\.0\.0 is not greater than 1\.0\.0/,
+      );
+      expect(summaryRow(run, '(chart)', 'chart version')).toMatch(/❌ fail \(1 error\)/);
+      expect(JSON.parse(run.outputs.environments!)).toEqual({ production: 'pass' });
+
+      const chartFile = path.join(workspace, 'charts/web/Chart.yaml');
+      writeFileSync(
+        chartFile,
+        readFileSync(chartFile, 'utf8').replace('version: 1.0.0', 'version: 1.0.1'),
+      );
+      commit('bump to 1.0.1');
+      const bumped = await lint('base');
+      expect(bumped.code).toBe(0);
+      expect(summaryRow(bumped, '(chart)', 'chart version')).toMatch(
+        /✅ pass .*1\.0\.0 -> 1\.0\.1/,
+      );
+    });
+  });
+
+  describe('bad inputs fail before helm runs, naming the input', () => {
+    let marker: string;
+    let fakeHelm: string;
+    beforeAll(() => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'fake-helm-'));
+      marker = path.join(dir, 'ran');
+      fakeHelm = path.join(dir, 'helm');
+      writeFileSync(fakeHelm, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
+      chmodSync(fakeHelm, 0o755);
+    });
+
+    it.each([
+      [
+        'chart',
+        { chart: 'charts/nope' },
+        /Invalid input 'chart': "charts\/nope"\. Expected a chart directory/,
+      ],
+      [
+        'chart',
+        { chart: '../../etc' },
+        /Invalid input 'chart': "\.\.\/\.\.\/etc"\. Expected a path inside the workspace/,
+      ],
+      [
+        'environments',
+        { environments: 'dev, qa' },
+        /Invalid input 'environments': "qa"\. Expected environments that have values files \(chart\/environments\/qa\.yaml does not exist\)/,
+      ],
+      [
+        'kubernetes-versions',
+        { 'kubernetes-versions': '1.36, latest' },
+        /Invalid input 'kubernetes-versions': "latest"\. Expected Kubernetes versions such as 1\.36/,
+      ],
+      [
+        'kubernetes-versions',
+        { 'kubernetes-versions': '1.20' },
+        /Invalid input 'kubernetes-versions': "1\.20"\. .*supported minor \(1\.36, 1\.34\)/,
+      ],
+      [
+        'policy',
+        { policy: 'production: fatal' },
+        /Invalid input 'policy'.*one of error, warning, off/,
+      ],
+      [
+        'base-ref',
+        { 'base-ref': 'no-such-ref' },
+        /Invalid input 'base-ref': "no-such-ref"\. Expected a git ref or commit/,
+      ],
+    ])('%s: %j', async (_input, inputs, message) => {
+      const run = await runAction('lint', { inputs: { ...inputs, helm: fakeHelm }, env: withHelm });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(message);
+      expect(existsSync(marker)).toBe(false);
+    });
+  });
+
+  it('runs with helm 3 as well', async () => {
+    const run = await runAction('lint', {
+      inputs: { environments: 'production', 'ci-values': 'false', helm: toolPath('helm3') },
+      env: withHelm,
+    });
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain('helm v3.');
+    expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass/);
+  });
+});

@@ -1,0 +1,211 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseLintOutput, splitManifest } from '../../../src/helm/render.js';
+import {
+  helmErrorFindings,
+  lintFindings,
+  valuesSchemaFindings,
+} from '../../../src/lint/helm-messages.js';
+import { Locator } from '../../../src/lint/locate.js';
+import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
+import { parseValuesText } from '../../../src/lint/values-files.js';
+
+describe('helm lint output', () => {
+  // helm 4.3 output for a values file that breaks values.schema.json (abridged)
+  const stdout = `==> Linting chart/hotswap
+[INFO] Chart.yaml: icon is recommended
+[ERROR] values.yaml: - at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'
+- at '/replicaCount': got string, want integer
+
+[ERROR] templates/: values don't meet the specifications of the schema(s) in the following chart(s):
+hotswap:
+- at '': additional properties 'bogus' not allowed
+[WARNING] templates/pdb.yaml: policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+
+
+Error: 1 chart(s) linted, 1 chart(s) failed
+`;
+
+  it('groups continuation lines into their message', () => {
+    const messages = parseLintOutput(stdout);
+    expect(messages.map((m) => [m.severity, m.path])).toEqual([
+      ['INFO', 'Chart.yaml'],
+      ['ERROR', 'values.yaml'],
+      ['ERROR', 'templates/'],
+      ['WARNING', 'templates/pdb.yaml'],
+    ]);
+    expect(messages[1]!.message.split('\n')).toHaveLength(2);
+  });
+
+  it('turns values.schema.json errors into values keys and other messages into chart places', () => {
+    const findings = lintFindings(parseLintOutput(stdout));
+    expect(findings.map((f) => f.place)).toEqual([
+      { kind: 'values-key', path: ['image', 'pullPolicy'] },
+      { kind: 'values-key', path: ['replicaCount'] },
+      { kind: 'values-key', path: ['bogus'] },
+      { kind: 'template', source: 'templates/pdb.yaml' },
+    ]);
+    expect(findings[2]!.message).toBe(
+      "values.schema.json: bogus: additional properties 'bogus' not allowed",
+    );
+    expect(findings[3]!.severity).toBe('warning');
+  });
+
+  it('reads the older helm 3 (gojsonschema) format', () => {
+    const text = `values don't meet the specifications of the schema(s) in the following chart(s):
+hotswap:
+- image.pullPolicy: image.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"
+- (root): Additional property bogus is not allowed`;
+    expect(valuesSchemaFindings(text).map((f) => f.place)).toEqual([
+      { kind: 'values-key', path: ['image', 'pullPolicy'] },
+      { kind: 'values-key', path: ['bogus'] },
+    ]);
+  });
+
+  it('finds the template line of execution and parse errors', () => {
+    expect(
+      helmErrorFindings('execution error at (web/templates/hpa.yaml:3:4): needs a target')[0]!
+        .place,
+    ).toEqual({
+      kind: 'template',
+      source: 'web/templates/hpa.yaml',
+      line: 3,
+      column: 4,
+    });
+    expect(
+      helmErrorFindings(
+        'parse error at (c/templates/x.yaml:17): function "nosuchfn" not defined',
+      )[0]!.place,
+    ).toMatchObject({ line: 17 });
+    expect(
+      helmErrorFindings('YAML parse error on c/templates/x.yaml: error converting YAML to JSON')[0]!
+        .place,
+    ).toEqual({
+      kind: 'template',
+      source: 'c/templates/x.yaml',
+    });
+  });
+
+  it('splits rendered output by document and source', () => {
+    const docs = splitManifest(
+      '---\n# Source: web/templates/a.yaml\nkind: A\n---\n# Source: web/templates/b.yaml\n---\n# Source: web/templates/c.yaml\nkind: C\n',
+    );
+    expect(docs.map((d) => d.source)).toEqual(['web/templates/a.yaml', 'web/templates/c.yaml']);
+  });
+});
+
+describe('values files with positions', () => {
+  it('records the line of every key, nested and in lists', () => {
+    const file = parseValuesText(
+      'v.yaml',
+      'image:\n  tag: "1.0"\ningress:\n  hosts:\n    - host: a.example.com\n',
+    );
+    expect(file.errors).toEqual([]);
+    const at = (p: (string | number)[]) =>
+      file.entries.find((e) => e.path.join('.') === p.join('.'));
+    expect(at(['image', 'tag'])).toMatchObject({ line: 2, column: 3, value: '1.0' });
+    expect(at(['ingress', 'hosts', 0, 'host'])).toMatchObject({ line: 5, value: 'a.example.com' });
+  });
+
+  it('reports syntax errors at their line, an unclosed flow sequence where it opens', () => {
+    expect(parseValuesText('v.yaml', 'a:\n  b: [1, 2\nc: 3\n').errors[0]).toMatchObject({
+      line: 2,
+      message: expect.stringContaining('Flow sequence'),
+    });
+    expect(parseValuesText('v.yaml', 'a: 1\na: 2\n').errors[0]).toMatchObject({
+      line: 2,
+      message: 'Map keys must be unique',
+    });
+    expect(parseValuesText('v.yaml', '- 1\n- 2\n').errors[0]!.message).toBe(
+      'a values file must be a YAML mapping',
+    );
+  });
+});
+
+describe('locating findings in values files', () => {
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-'));
+  mkdirSync(path.join(chart, 'templates', 'postgresql'), { recursive: true });
+  writeFileSync(
+    path.join(chart, 'templates', 'deployment.yaml'),
+    'kind: Deployment\nspec:\n  replicas: 1\n',
+  );
+  writeFileSync(
+    path.join(chart, 'templates', 'postgresql', 'statefulset.yaml'),
+    'kind: StatefulSet\nspec:\n  replicas: 1\n',
+  );
+  const defaults = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    'replicaCount: 3\nsecurityContext:\n  readOnlyRootFilesystem: true\npostgresql:\n  securityContext:\n    readOnlyRootFilesystem: true\n',
+  );
+  const env = parseValuesText(
+    '/env/dev.yaml',
+    'replicaCount: 1\nsecurityContext:\n  readOnlyRootFilesystem: false\n',
+  );
+  const locator = new Locator(chart, [defaults, env]);
+
+  it('prefers the key with the offending value, in the file that wins', () => {
+    expect(
+      locator.valuesHint({ keys: ['readOnlyRootFilesystem'], value: false }, ['deployment', 'api']),
+    ).toEqual({ file: '/env/dev.yaml', line: 3, column: 3 });
+  });
+
+  it('keeps an object tied to a top-level key (postgresql) under that key, else falls back to the template', () => {
+    expect(
+      locator.valuesHint({ keys: ['readOnlyRootFilesystem'] }, ['postgresql', 'statefulset']),
+    ).toMatchObject({ file: defaults.file, line: 6 });
+    expect(
+      locator.valuesHint({ keys: ['replicaCount', 'replicas'], value: 1 }, [
+        'postgresql',
+        'statefulset',
+      ]),
+    ).toBeUndefined();
+    expect(
+      locator.templateField('hotswap/templates/postgresql/statefulset.yaml', ['spec', 'replicas']),
+    ).toEqual({
+      file: path.join(chart, 'templates', 'postgresql', 'statefulset.yaml'),
+      line: 3,
+    });
+  });
+
+  it('finds exact values keys, the highest precedence first', () => {
+    expect(locator.valuesKey(['replicaCount'])).toEqual({
+      file: '/env/dev.yaml',
+      line: 1,
+      column: 1,
+    });
+    expect(locator.valuesKey(['postgresql', 'securityContext', 'runAsUser'])).toMatchObject({
+      file: defaults.file,
+      line: 5,
+    });
+  });
+});
+
+describe('policy map', () => {
+  it('defaults production to errors and everything else to warnings', () => {
+    const config = parsePolicy('policy', '');
+    expect(levelsFor(config, 'production').replicas).toBe('error');
+    expect(levelsFor(config, 'dev').replicas).toBe('warning');
+  });
+
+  it('merges entries over the defaults, per rule', () => {
+    const config = parsePolicy(
+      'policy',
+      'staging:\n  default: warning\n  image-tag: error\ndev: off\n',
+    );
+    expect(levelsFor(config, 'staging')['image-tag']).toBe('error');
+    expect(levelsFor(config, 'staging').probes).toBe('warning');
+    expect(levelsFor(config, 'dev').probes).toBe('off');
+    expect(levelsFor(config, 'production').probes).toBe('error');
+  });
+
+  it('names the input and the problem', () => {
+    expect(() => parsePolicy('policy', 'production: fatal')).toThrow(
+      /Invalid input 'policy'.*'production' to be one of error, warning, off/,
+    );
+    expect(() => parsePolicy('policy', 'dev:\n  no-such-rule: error')).toThrow(
+      /rule names under 'dev'.*got 'no-such-rule'/,
+    );
+    expect(() => parsePolicy('policy', '[a')).toThrow(/Invalid input 'policy'.*Expected YAML/);
+  });
+});
