@@ -8,7 +8,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../exec/command.js';
+import { CancelledError, runCommand } from '../exec/command.js';
 import { KWOK_STAGES } from './kwok-stages.generated.js';
 
 export interface KwokBinaries {
@@ -88,25 +88,20 @@ function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/**
- * The kwokctl configuration file: every Stage (nodes and pods), and kwok's
- * pod network. kwok's default pod range (10.0.0.1/24) overlaps the API
- * server's Service range and holds 254 pods; kind's 10.244.0.0/16 does neither.
- */
+/** The kwokctl configuration file: every Stage (nodes and pods). */
 export function kwokConfig(): string {
-  const network = [
-    'apiVersion: config.kwok.x-k8s.io/v1alpha1',
-    'kind: KwokConfiguration',
-    'options:',
-    '  cidr: 10.244.0.1/16',
-    '',
-  ].join('\n');
-  return [network, ...Object.values(KWOK_STAGES)].join('\n---\n');
+  return Object.values(KWOK_STAGES).join('\n---\n');
 }
 
-/** Fake nodes as a kubectl-applicable list: capacity, zone and hostname labels. */
-export function nodeManifest(count: number): string {
-  const items = Array.from({ length: count }, (_, i) => {
+/**
+ * kwok's pod range: its default (10.0.0.1/24) overlaps the API server's
+ * Service range and holds 254 pods; kind's 10.244.0.0/16 does neither.
+ */
+export const POD_CIDR = '10.244.0.1/16';
+
+/** Fake nodes: capacity, zone and hostname labels. */
+export function nodeObjects(count: number): object[] {
+  return Array.from({ length: count }, (_, i) => {
     const name = `kwok-node-${i}`;
     const zone = NODE_ZONES[i % NODE_ZONES.length];
     return {
@@ -137,7 +132,6 @@ export function nodeManifest(count: number): string {
       },
     };
   });
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 }
 
 export async function createKwokCluster(opts: KwokClusterOptions): Promise<Cluster> {
@@ -182,6 +176,8 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
         '--kube-admission',
         '--enable-crds',
         KWOK_CRDS.join(','),
+        '--extra-args',
+        `kwok-controller=cidr=${POD_CIDR}`,
         // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
         '--kubeconfig',
         contextsFile(workdir),
@@ -193,15 +189,34 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
       { env, timeoutMs: waitMs + 60_000 },
     );
     const kubeconfig = kubeconfigPath(workdir, name);
-    const kubectl = (args: string[], input?: string) =>
+    // Raw API calls only: kubectl's discovery of a brand-new API server costs
+    // seconds on a busy machine and would leave a cache in ~/.kube.
+    const raw = (args: string[], input?: string) =>
       runCommand(bin.kubectl, ['--kubeconfig', kubeconfig, ...args], {
         env,
         input,
-        timeoutMs: waitMs + 30_000,
+        timeoutMs: 30_000,
       });
-    await waitForApi(kubectl, waitMs);
-    await kubectl(['apply', '-f', '-'], nodeManifest(nodes));
-    await kubectl(['wait', '--for=condition=Ready', 'node', '--all', `--timeout=${waitSeconds}`]);
+    const deadline = Date.now() + waitMs;
+    // The default ServiceAccount is made by the controller manager; until it
+    // exists no pod can be admitted in the namespace.
+    await poll('the API server and the default ServiceAccount', deadline, async () => {
+      await raw(['get', '--raw', '/readyz']);
+      await raw(['get', '--raw', '/api/v1/namespaces/default/serviceaccounts/default']);
+      return true;
+    });
+    for (const node of nodeObjects(nodes)) {
+      await raw(['create', '--raw', '/api/v1/nodes', '-f', '-'], JSON.stringify(node));
+    }
+    await poll(`${nodes} Ready nodes`, deadline, async () => {
+      const list = JSON.parse((await raw(['get', '--raw', '/api/v1/nodes'])).stdout) as {
+        items: { status?: { conditions?: { type: string; status: string }[] } }[];
+      };
+      const ready = list.items.filter((n) =>
+        n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
+      return ready.length >= nodes;
+    });
     return { name, kubeconfig };
   } catch (error) {
     // A half-created cluster still has processes running: never leave them.
@@ -210,22 +225,21 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
   }
 }
 
-async function waitForApi(
-  kubectl: (args: string[]) => Promise<unknown>,
-  waitMs: number,
-): Promise<void> {
-  const deadline = Date.now() + waitMs;
+/** Retries `check` every 250 ms until it returns true; past the deadline, fails with the last error. */
+async function poll(what: string, deadline: number, check: () => Promise<boolean>): Promise<void> {
+  let last: unknown;
   for (;;) {
     try {
-      // The default service account is created by the controller manager:
-      // once it exists, namespaces are usable by helm and kubectl.
-      await kubectl(['get', '--raw', '/readyz']);
-      await kubectl(['-n', 'default', 'get', 'serviceaccount', 'default']);
-      return;
+      if (await check()) return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (error instanceof CancelledError) throw error;
+      last = error;
     }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? `: ${last.message}` : '';
+      throw new Error(`kwok cluster: timed out waiting for ${what}${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

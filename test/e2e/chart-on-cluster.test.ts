@@ -195,6 +195,75 @@ describe.each([4, 3] as const)('helm %i', (major) => {
   });
 });
 
+describe('PostgreSQL persistence without a storage provisioner', () => {
+  let ns: string;
+  const pv = `hotswap-e2e-pv-${process.pid}`;
+  beforeAll(async () => {
+    ns = await createNamespace('chart-pvc');
+  });
+  afterAll(async () => {
+    if (ns) await deleteNamespace(ns);
+    await kubectl(['delete', 'pv', pv, '--ignore-not-found', '--wait=false']);
+  });
+
+  it('the claim stays Pending until a matching PV exists, then binds and PostgreSQL runs', async () => {
+    // kwok clusters have no StorageClass and no provisioner, like a bare
+    // kubeadm cluster: the real PV controller binds claims to PVs made by hand.
+    const storageClasses = await kubectlJson<{ items: unknown[] }>(['get', 'storageclass']);
+    expect(storageClasses.items).toEqual([]);
+    await helm(4).run([
+      'upgrade',
+      '--install',
+      'db',
+      CHART_DIR,
+      '-n',
+      ns,
+      '-f',
+      DEV_VALUES,
+      '--set',
+      'postgresql.primary.persistence.enabled=true',
+      '--set',
+      'postgresql.primary.persistence.size=5Gi',
+    ]);
+    const claim = `data-db-postgresql-0`;
+    const pending = await waitFor('the PostgreSQL pod to be unschedulable', async () =>
+      (await pods(ns, 'app.kubernetes.io/instance=db,app.kubernetes.io/component=postgresql')).find(
+        (p) => condition(p, 'PodScheduled')?.reason === 'Unschedulable',
+      ),
+    );
+    expect(condition(pending, 'PodScheduled')?.message).toMatch(
+      /pod has unbound immediate PersistentVolumeClaims/,
+    );
+    const pvc = await kubectlJson<{ status: { phase: string } }>(['-n', ns, 'get', 'pvc', claim]);
+    expect(pvc.status.phase).toBe('Pending');
+
+    await kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: pv },
+        spec: {
+          capacity: { storage: '5Gi' },
+          accessModes: ['ReadWriteOnce'],
+          persistentVolumeReclaimPolicy: 'Delete',
+          hostPath: { path: `/var/lib/hotswap-e2e/${pv}` },
+          claimRef: { namespace: ns, name: claim },
+        },
+      }),
+    );
+    await kubectl([
+      '-n',
+      ns,
+      'wait',
+      '--for=jsonpath={.status.phase}=Bound',
+      `pvc/${claim}`,
+      '--timeout=60s',
+    ]);
+    await kubectl(['-n', ns, 'rollout', 'status', 'statefulset/db-postgresql', '--timeout=90s']);
+  });
+});
+
 describe('every environment under the restricted Pod Security profile', () => {
   let ns: string;
   beforeAll(async () => {

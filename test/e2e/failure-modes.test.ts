@@ -91,7 +91,7 @@ describe('healthy workloads', () => {
       expect(condition(pod, 'Ready')?.status).toBe('True');
       expect(condition(pod, 'ContainersReady')?.status).toBe('True');
       expect(condition(pod, 'PodScheduled')?.status).toBe('True');
-      expect(pod.status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(pod.status.podIP).toMatch(/^10\.244\.\d+\.\d+$/); // kwok-controller --cidr
       expect(pod.status.containerStatuses?.[0]).toMatchObject({ ready: true, started: true });
       expect(pod.status.containerStatuses?.[0]?.state.running).toBeDefined();
     }

@@ -5,12 +5,20 @@
 // that was killed outright is deleted by the next run.
 // HOTSWAP_E2E_KUBECONFIG=<path> reuses an existing cluster instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createKwokCluster, deleteKwokCluster, type KwokBinaries } from '../../src/cluster/kwok.js';
-import { toolPath } from '../support/tools.js';
+import { createKwokCluster, deleteKwokCluster } from '../../src/cluster/kwok.js';
+import { kwokBinaries } from '../support/kwok.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,19 +28,8 @@ declare module 'vitest' {
 
 const PREFIX = 'hotswap-e2e-';
 
-export function kwokBinaries(): KwokBinaries {
-  return {
-    kwokctl: toolPath('kwokctl'),
-    kwok: toolPath('kwok'),
-    etcd: toolPath('etcd'),
-    kubeApiserver: toolPath('kube-apiserver'),
-    kubeControllerManager: toolPath('kube-controller-manager'),
-    kubeScheduler: toolPath('kube-scheduler'),
-    kubectl: toolPath('kubectl'),
-  };
-}
-
 function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -64,8 +61,12 @@ function reapOrphans(kwokctl: string): void {
     if (!entry.startsWith(PREFIX)) continue;
     const workdir = path.join(os.tmpdir(), entry);
     const ownerFile = path.join(workdir, 'owner.pid');
-    const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : NaN;
-    if (Number.isInteger(owner) && alive(owner)) continue;
+    if (!existsSync(ownerFile)) {
+      // A run that is just starting writes owner.pid right after creating the directory.
+      if (Date.now() - statSync(workdir).mtimeMs < 60_000) continue;
+    } else if (alive(Number(readFileSync(ownerFile, 'utf8')))) {
+      continue;
+    }
     deleteNow(kwokctl, entry.slice(PREFIX.length), workdir);
   }
 }
