@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/run-action.js';
 
 interface Interrupted {
@@ -17,6 +17,24 @@ interface Interrupted {
   workdir: string;
   name: string;
 }
+
+let running: { pid: number; workdir: string } | undefined;
+
+// A test that fails or times out must not leave a demo running: stop it the
+// way a user would (SIGINT to its group), then for good.
+afterEach(async () => {
+  if (!running) return;
+  const { pid, workdir } = running;
+  running = undefined;
+  try {
+    process.kill(-pid, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  rmSync(workdir, { recursive: true, force: true });
+});
 
 /** Processes whose command line mentions the demo's workdir (the cluster's etcd, apiserver, kwok...). */
 function processesOf(workdir: string): string[] {
@@ -50,6 +68,7 @@ async function interruptDemo(
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running = { pid: child.pid!, workdir };
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -71,6 +90,7 @@ async function interruptDemo(
     if (armed && extra(workdir)) send();
   }, 50);
   const code = await exited.finally(() => clearInterval(poll));
+  running = undefined;
   expect(sent, `the demo ended before the phase was reached:\n${stderr}`).toBe(true);
   return { code, stdout, stderr, workdir, name };
 }
