@@ -3,6 +3,8 @@
 // failure a rollback to the last good revision. Plain arguments in, a plain
 // result out; the action layer turns it into outputs and a summary.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { CancelledError, CommandError } from '../exec/command.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { Helm, HelmRelease, RevisionInfo } from '../helm/helm.js';
@@ -146,7 +148,25 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   const secretFile = s.secretValues
     ? writeSecretValuesFile(s.secretValues, deps.tempDir)
     : undefined;
+  // Registry credentials live in a private config under RUNNER_TEMP for this run only.
+  const registryDir =
+    s.chart.kind === 'oci' ? mkdtempSync(path.join(deps.tempDir, 'hotswap-registry-')) : undefined;
+  const env = registryDir ? { HELM_REGISTRY_CONFIG: path.join(registryDir, 'config.json') } : {};
   try {
+    if (s.chart.kind === 'oci' && s.chart.registryUsername) {
+      const host = new URL(s.chart.ref.replace(/^oci:/, 'https:')).host;
+      log(`Logging in to ${host} as ${s.chart.registryUsername}`);
+      const login = [
+        'registry',
+        'login',
+        host,
+        '--username',
+        s.chart.registryUsername,
+        '--password-stdin',
+      ];
+      if (s.chart.plainHttp) login.push(helm.major === 4 ? '--plain-http' : '--insecure');
+      await helm.run(login, { input: s.chart.registryPassword, env });
+    }
     // 2. Diff against the running release.
     if (s.diff) {
       const rendered = await helm.run(
@@ -156,7 +176,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
           secretValuesFile: secretFile?.path,
           dryRun: deployed ? 'server' : 'client',
         }),
-        { rawOutput: true },
+        { rawOutput: true, env },
       );
       const planned = (JSON.parse(rendered.stdout) as HelmRelease).manifest ?? '';
       const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
@@ -177,7 +197,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     try {
       const applied = await helm.run(
         upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }),
-        { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) },
+        { rawOutput: true, env, onLine: (line, stream) => stream === 'stderr' && log(line) },
       );
       const release = JSON.parse(applied.stdout) as HelmRelease;
       result.revision = release.version;
@@ -277,6 +297,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     return result;
   } finally {
     secretFile?.remove();
+    if (registryDir) rmSync(registryDir, { recursive: true, force: true });
     result.durationMs = now() - start;
   }
 }

@@ -58,6 +58,8 @@ export type ChartSource =
       version: string;
       registryUsername: string;
       registryPassword: string;
+      /** Plain HTTP to the registry (a local registry without TLS). */
+      plainHttp: boolean;
     };
 
 /** Reads one input by its action.yml name ('' when unset). */
@@ -206,7 +208,8 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
         'registry-username and registry-password to be given together',
       );
     }
-    return { kind: 'oci', ref: value, version, registryUsername, registryPassword };
+    const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'), false);
+    return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
   }
   if (version !== '') {
     throw new InputError(

@@ -32,7 +32,10 @@ type UpgradeSettings = Pick<
 
 export function upgradeArgs(s: UpgradeSettings, o: UpgradeArgsOptions): string[] {
   const args = ['upgrade', s.release, o.chartRef, '--install', '-n', s.namespace];
-  if (s.chart.kind === 'oci') args.push('--version', s.chart.version);
+  if (s.chart.kind === 'oci') {
+    args.push('--version', s.chart.version);
+    if (s.chart.plainHttp) args.push('--plain-http');
+  }
   if (s.createNamespace) args.push('--create-namespace');
   for (const file of s.valuesFiles) args.push('-f', file);
   if (o.secretValuesFile) args.push('-f', o.secretValuesFile);

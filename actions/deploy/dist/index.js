@@ -32422,6 +32422,11 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/secrets/redact.ts
@@ -32461,34 +32466,20 @@ function clearSecrets() {
 const children = new Set();
 let received;
 let installed = false;
-let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now, unless
-    // the program has cleanup of its own to do (see ownExitOnSignal).
-    if (children.size === 0 && !exitOwned)
+    // With no child to wait for there is nothing to clean up: stop now.
+    if (children.size === 0)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
-function install() {
-    if (installed)
-        return;
-    installed = true;
-    process.on('SIGINT', () => forward('SIGINT'));
-    process.on('SIGTERM', () => forward('SIGTERM'));
-}
-/**
- * For a program that owns resources outside its children (a cluster, a local
- * server): a signal is recorded and forwarded, but the process does not exit;
- * the program sees cancellation(), cleans up and sets its own exit code.
- */
-function ownExitOnSignal() {
-    exitOwned = true;
-    install();
-}
 function track(child) {
-    install();
+    if (!installed) {
+        installed = true;
+        process.on('SIGINT', () => forward('SIGINT'));
+        process.on('SIGTERM', () => forward('SIGTERM'));
+    }
     children.add(child);
     child.once('close', () => children.delete(child));
 }
@@ -32546,15 +32537,6 @@ async function runCommand(file, args, options = {}) {
     }
     child.stdin.on('error', () => { }); // a child that exits before reading its stdin
     child.stdin.end(options.input ?? '');
-    let stopped = false;
-    const stop = () => {
-        stopped = true;
-        child.kill('SIGTERM');
-    };
-    if (options.signal?.aborted)
-        stop();
-    else
-        options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
     const timer = options.timeoutMs === undefined
         ? undefined
@@ -32572,10 +32554,7 @@ async function runCommand(file, args, options = {}) {
             child.stderr.destroy();
             resolve([c, s]);
         }, 2000).unref());
-    }).finally(() => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', stop);
-    });
+    }).finally(() => clearTimeout(timer));
     const result = {
         code: code ?? 128,
         stdout: redact(out.stdout),
@@ -32584,8 +32563,6 @@ async function runCommand(file, args, options = {}) {
     const stoppedBy = cancellation();
     if (stoppedBy)
         throw new CancelledError(name, stoppedBy);
-    if (stopped)
-        return result;
     if (timedOut)
         throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
     if (signal)
@@ -36808,11 +36785,6 @@ function stuckVerdict(history, maxAgeMs, now) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/deploy/secret-values.ts
 // Secret values reach helm only through a 0600 file under RUNNER_TEMP that is
 // removed when the deploy ends: never argv (process lists, helm's own error
@@ -36856,8 +36828,11 @@ function writeSecretValuesFile(values, tempRoot) {
 
 function upgradeArgs(s, o) {
     const args = ['upgrade', s.release, o.chartRef, '--install', '-n', s.namespace];
-    if (s.chart.kind === 'oci')
+    if (s.chart.kind === 'oci') {
         args.push('--version', s.chart.version);
+        if (s.chart.plainHttp)
+            args.push('--plain-http');
+    }
     if (s.createNamespace)
         args.push('--create-namespace');
     for (const file of s.valuesFiles)
@@ -36893,6 +36868,8 @@ function upgradeArgs(s, o) {
 // and secrets file, diff, helm upgrade --install, rollout watch, and on any
 // failure a rollback to the last good revision. Plain arguments in, a plain
 // result out; the action layer turns it into outputs and a summary.
+
+
 
 
 
@@ -36982,7 +36959,25 @@ async function deploy(s, deps) {
     const secretFile = s.secretValues
         ? writeSecretValuesFile(s.secretValues, deps.tempDir)
         : undefined;
+    // Registry credentials live in a private config under RUNNER_TEMP for this run only.
+    const registryDir = s.chart.kind === 'oci' ? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(deps.tempDir, 'hotswap-registry-')) : undefined;
+    const env = registryDir ? { HELM_REGISTRY_CONFIG: external_node_path_default().join(registryDir, 'config.json') } : {};
     try {
+        if (s.chart.kind === 'oci' && s.chart.registryUsername) {
+            const host = new URL(s.chart.ref.replace(/^oci:/, 'https:')).host;
+            log(`Logging in to ${host} as ${s.chart.registryUsername}`);
+            const login = [
+                'registry',
+                'login',
+                host,
+                '--username',
+                s.chart.registryUsername,
+                '--password-stdin',
+            ];
+            if (s.chart.plainHttp)
+                login.push(helm.major === 4 ? '--plain-http' : '--insecure');
+            await helm.run(login, { input: s.chart.registryPassword, env });
+        }
         // 2. Diff against the running release.
         if (s.diff) {
             const rendered = await helm.run(upgradeArgs(s, {
@@ -36990,7 +36985,7 @@ async function deploy(s, deps) {
                 chartRef,
                 secretValuesFile: secretFile?.path,
                 dryRun: deployed ? 'server' : 'client',
-            }), { rawOutput: true });
+            }), { rawOutput: true, env });
             const planned = JSON.parse(rendered.stdout).manifest ?? '';
             const current = deployed ? await helm.manifest(s.release, s.namespace) : '';
             result.diff = diffManifests(current, planned, s.namespace);
@@ -37005,7 +37000,7 @@ async function deploy(s, deps) {
         log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
         let upgradeError;
         try {
-            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, onLine: (line, stream) => stream === 'stderr' && log(line) });
+            const applied = await helm.run(upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }), { rawOutput: true, env, onLine: (line, stream) => stream === 'stderr' && log(line) });
             const release = JSON.parse(applied.stdout);
             result.revision = release.version;
             result.manifestDigest = `sha256:${(0,external_node_crypto_.createHash)('sha256')
@@ -37091,6 +37086,8 @@ async function deploy(s, deps) {
     }
     finally {
         secretFile?.remove();
+        if (registryDir)
+            (0,external_node_fs_namespaceObject.rmSync)(registryDir, { recursive: true, force: true });
         result.durationMs = now() - start;
     }
 }
@@ -37290,7 +37287,8 @@ function parseChart(read, ctx) {
         if ((registryUsername === '') !== (registryPassword === '')) {
             throw new InputError('registry-username', registryUsername, 'registry-username and registry-password to be given together');
         }
-        return { kind: 'oci', ref: value, version, registryUsername, registryPassword };
+        const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'), false);
+        return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
     }
     if (version !== '') {
         throw new InputError('chart-version', version, 'no version for a local chart (only with oci://)');

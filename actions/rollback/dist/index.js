@@ -34860,7 +34860,8 @@ function parseChart(read, ctx) {
         if ((registryUsername === '') !== (registryPassword === '')) {
             throw new InputError('registry-username', registryUsername, 'registry-username and registry-password to be given together');
         }
-        return { kind: 'oci', ref: value, version, registryUsername, registryPassword };
+        const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'), false);
+        return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
     }
     if (version !== '') {
         throw new InputError('chart-version', version, 'no version for a local chart (only with oci://)');
@@ -35052,7 +35053,8 @@ class CancelledError extends Error {
     }
 }
 async function runCommand(file, args, options = {}) {
-    const name = `${file.split('/').pop()} ${args.slice(0, 2).join(' ')}`.trim();
+    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
+    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
     const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
         cwd: options.cwd,
         env: options.env ?? process.env,
@@ -35085,6 +35087,13 @@ async function runCommand(file, args, options = {}) {
     const [code, signal] = await new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (c, s) => resolve([c, s]));
+        // A grandchild that inherited the pipes can hold them open after the
+        // child exits: give the output a moment to drain, then stop waiting.
+        child.once('exit', (c, s) => setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+            resolve([c, s]);
+        }, 2000).unref());
     }).finally(() => clearTimeout(timer));
     const result = {
         code: code ?? 128,
