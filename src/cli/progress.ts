@@ -57,7 +57,12 @@ export function createProgress(
       };
       try {
         const value = await run(log);
-        const verdict = judge ? judge(value) : { result: 'ok' as const, detail: '' };
+        const judged = judge ? judge(value) : { result: 'ok' as const, detail: '' };
+        // A step that turned Ctrl-C into a failed result was interrupted, not failed.
+        const verdict =
+          judged.result === 'failed' && cancellation()
+            ? { result: 'interrupted' as const, detail: judged.detail }
+            : judged;
         end(verdict.result, verdict.detail);
         return value;
       } catch (error) {

@@ -75,6 +75,8 @@ export async function createLocalCluster(o: ClusterOptions): Promise<LocalCluste
     name: o.name,
     workdir: o.workdir,
     nodes: 3,
+    // A busy machine (CI, a shared laptop) can take minutes to start a control plane.
+    waitMs: 180_000,
     binaries: {
       kwokctl: tool('kwokctl'),
       kwok: tool('kwok'),

@@ -15,7 +15,7 @@ import { repoRoot } from '../cli/action-inputs.js';
 import type { StepResult } from '../cli/command.js';
 import { findStep } from '../cli/commands/index.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
-import { createProgress, renderTable, type Progress } from '../cli/progress.js';
+import { createProgress, renderTable } from '../cli/progress.js';
 import { runStep } from '../cli/run-step.js';
 import { createLocalCluster, dockerAvailable, removeLocalCluster } from './cluster.js';
 import { forwardPodsToLocal } from './local-forward.js';
@@ -148,7 +148,34 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
     }
     checkpoint();
 
-    await lintEnvironments(progress, root, tool('helm'));
+    const step = (
+      cmd: string,
+      label: string,
+      inputs: Record<string, string>,
+      expectRollback = false,
+    ) => runStep(findStep(cmd)!, inputs, { progress, cwd: root, label, expectRollback });
+    const must = (r: StepResult, what: string) => {
+      if (!r.ok) throw new Error(`${what}: ${r.detail}`);
+      return r;
+    };
+
+    // Every environment, as the workflow lints before it deploys (the chart's
+    // ci/ scenarios are the pull-request check's job).
+    const lint = must(
+      await step('lint', 'lint dev, staging, production', {
+        environments: 'dev, staging, production',
+        'ci-values': 'false',
+        helm: tool('helm'),
+      }),
+      'lint',
+    );
+    const manifests = lint.outputs['manifests-dir'];
+    if (manifests) {
+      cleanups.push({
+        what: 'rendered manifests',
+        run: async () => rmSync(manifests, { recursive: true, force: true }),
+      });
+    }
     checkpoint();
 
     const deployInputs = (version: string, extra: Record<string, string> = {}) => ({
@@ -177,17 +204,6 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       timeout: '60s',
       kubeconfig: cluster.kubeconfig,
     };
-    const step = (
-      cmd: string,
-      label: string,
-      inputs: Record<string, string>,
-      expectRollback = false,
-    ) => runStep(findStep(cmd)!, inputs, { progress, cwd: root, label, expectRollback });
-    const must = (r: StepResult, what: string) => {
-      if (!r.ok) throw new Error(`${what}: ${r.detail}`);
-      return r;
-    };
-
     must(
       await step('deploy', `deploy staging ${GOOD_VERSION}`, deployInputs(GOOD_VERSION)),
       'deploy',
@@ -260,40 +276,4 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
     );
   }
   return code;
-}
-
-/** Every environment rendered and linted with the chart (helm lint --strict, then helm template). */
-async function lintEnvironments(progress: Progress, root: string, helmBin: string): Promise<void> {
-  const envDir = path.join(root, 'chart', 'environments');
-  const envs = readdirSync(envDir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.replace(/\.yaml$/, ''))
-    .sort();
-  await progress.phase(
-    `lint ${envs.join(', ')}`,
-    async (log) => {
-      for (const env of envs) {
-        const values = path.join(envDir, `${env}.yaml`);
-        await runCommand(helmBin, [
-          'lint',
-          '--strict',
-          path.join(root, 'chart', 'hotswap'),
-          '-f',
-          values,
-        ]);
-        await runCommand(helmBin, [
-          'template',
-          RELEASE,
-          path.join(root, 'chart', 'hotswap'),
-          '-f',
-          values,
-          '-n',
-          env,
-        ]);
-        log(`${env}: helm lint --strict and helm template pass`);
-      }
-      return envs;
-    },
-    (e) => ({ result: 'ok', detail: `${e.length} environments` }),
-  );
 }

@@ -98,7 +98,7 @@ async function interruptDemo(
 function expectNothingLeft(run: Interrupted): void {
   expect(run.code, run.stderr).toBe(130);
   expect(run.stdout).toMatch(/Demo interrupted; everything it created is removed/);
-  expect(processesOf(run.workdir)).toEqual([]);
+  expect(processesOf(run.workdir), run.stderr).toEqual([]);
   // kwokctl keeps every file of the cluster (etcd data, so every release) under the workdir.
   expect(existsSync(run.workdir) ? readdirSync(run.workdir) : []).toEqual([]);
   rmSync(run.workdir, { recursive: true, force: true });
@@ -116,19 +116,19 @@ describe('Ctrl-C during the demo', () => {
       // Once the control plane processes run, so there is something to leave behind.
       (workdir) => processesOf(workdir).length > 0,
     );
-    expect(interruptedPhase(run)).toMatch(/^cluster/);
+    expect(interruptedPhase(run), run.stderr).toMatch(/^cluster/);
     expectNothingLeft(run);
   });
 
   it('while deploying: the cluster and the release with it are removed', async () => {
     const run = await interruptDemo('deploy', (line) => /▶ deploy staging/.test(line));
-    expect(interruptedPhase(run)).toMatch(/^deploy staging/);
+    expect(interruptedPhase(run), run.stderr).toMatch(/^deploy staging/);
     expectNothingLeft(run);
   });
 
   it('while smoke-testing: the port-forward, the stand-in and the cluster are removed', async () => {
     const run = await interruptDemo('smoke', (line) => /▶ smoke-test$/.test(line));
-    expect(interruptedPhase(run)).toBe('smoke-test');
+    expect(interruptedPhase(run), run.stderr).toBe('smoke-test');
     expect(run.stderr).toMatch(/removing stand-in server/);
     expectNothingLeft(run);
   });
