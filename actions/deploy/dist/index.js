@@ -32466,20 +32466,34 @@ function clearSecrets() {
 const children = new Set();
 let received;
 let installed = false;
+let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
 function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
+    install();
     children.add(child);
     child.once('close', () => children.delete(child));
 }
@@ -32537,6 +32551,15 @@ async function runCommand(file, args, options = {}) {
     }
     child.stdin.on('error', () => { }); // a child that exits before reading its stdin
     child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
     const timer = options.timeoutMs === undefined
         ? undefined
@@ -32554,7 +32577,10 @@ async function runCommand(file, args, options = {}) {
             child.stderr.destroy();
             resolve([c, s]);
         }, 2000).unref());
-    }).finally(() => clearTimeout(timer));
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
     const result = {
         code: code ?? 128,
         stdout: redact(out.stdout),
@@ -32563,6 +32589,8 @@ async function runCommand(file, args, options = {}) {
     const stoppedBy = cancellation();
     if (stoppedBy)
         throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
     if (timedOut)
         throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
     if (signal)

@@ -51092,20 +51092,34 @@ function clearSecrets() {
 const children = new Set();
 let received;
 let installed = false;
+let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
 function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
+    install();
     children.add(child);
     child.once('close', () => children.delete(child));
 }
@@ -51163,6 +51177,15 @@ async function runCommand(file, args, options = {}) {
     }
     child.stdin.on('error', () => { }); // a child that exits before reading its stdin
     child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
     const timer = options.timeoutMs === undefined
         ? undefined
@@ -51180,7 +51203,10 @@ async function runCommand(file, args, options = {}) {
             child.stderr.destroy();
             resolve([c, s]);
         }, 2000).unref());
-    }).finally(() => clearTimeout(timer));
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
     const result = {
         code: code ?? 128,
         stdout: redact(out.stdout),
@@ -51189,19 +51215,28 @@ async function runCommand(file, args, options = {}) {
     const stoppedBy = cancellation();
     if (stoppedBy)
         throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
     if (timedOut)
         throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
     if (signal)
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
-    return result;
+    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/helm/helm.ts
 // The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
 // flags; callers say what they want and this module picks the flags.
 
+/** Helm's major version from `helm version` (v3.x / v4.x). */
+function parseHelmMajor(version) {
+    const m = /^v?(\d+)\./.exec(version.trim());
+    if (m?.[1] === '3' || m?.[1] === '4')
+        return Number(m[1]);
+    throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
+}
 class Helm {
     ctx;
     constructor(ctx) {
@@ -51239,12 +51274,41 @@ class Helm {
         }
         return JSON.parse(result.stdout || '[]').sort((a, b) => a.revision - b.revision);
     }
+    /** `helm status -o json`, undefined when the release does not exist. */
+    async status(release, namespace) {
+        const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
+            allowFailure: true,
+        });
+        if (result.code !== 0) {
+            if (/not found/i.test(result.stderr))
+                return undefined;
+            throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
+        }
+        return JSON.parse(result.stdout);
+    }
+    /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
+    async rollback(release, namespace, revision, options) {
+        const args = ['rollback', release, String(revision), '-n', namespace];
+        args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        if (options.description)
+            args.push('--description', options.description.slice(0, 256));
+        return this.run(args);
+    }
+    async uninstall(release, namespace, options) {
+        const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        return this.run(args);
+    }
     /** The manifest helm recorded for a revision (the latest when unset). */
     async manifest(release, namespace, revision) {
         const args = ['get', 'manifest', release, '-n', namespace];
         if (revision !== undefined)
             args.push('--revision', String(revision));
-        return (await this.run(args)).stdout;
+        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+        return (await this.run(args, { rawOutput: true })).stdout;
     }
 }
 

@@ -31833,7 +31833,7 @@ async function runCommand(file, args, options = {}) {
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
-    return result;
+    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/http/curl.ts
