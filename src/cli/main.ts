@@ -1,5 +1,6 @@
 // hotswap-ci: argv in, exit code out. Each subcommand runs the domain module
 // of the action of the same name with the flags as its inputs.
+import { cancellation } from '../exec/signals.js';
 import { loadActionSpec } from './action-inputs.js';
 import { parseFlags } from './args.js';
 import { findStep, STEPS } from './commands/index.js';
@@ -46,7 +47,7 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
       for (const [step, result] of Object.entries(outcome.steps))
         printOutputs(io, result.outputs, `${step}.`);
       io.stderr(`\n${renderTable(progress.records)}`);
-      return outcome.ok ? EXIT.ok : EXIT.failed;
+      return outcome.ok ? EXIT.ok : failedOrInterrupted();
     }
     const command = findStep(name);
     if (!command)
@@ -69,7 +70,7 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
       cwd: io.cwd,
     });
     printOutputs(io, result.outputs);
-    return result.ok ? EXIT.ok : EXIT.failed;
+    return result.ok ? EXIT.ok : failedOrInterrupted();
   } catch (error) {
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
@@ -78,6 +79,11 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
     );
     return code;
   }
+}
+
+/** A step that ended with a failed result because of Ctrl-C was interrupted. */
+function failedOrInterrupted(): ExitCode {
+  return cancellation() ? EXIT.interrupted : EXIT.failed;
 }
 
 function pipelineHelp(): string {
