@@ -2,13 +2,18 @@
 // as the runner runs them (INPUT_*, GITHUB_OUTPUT, RUNNER_TEMP), on the run's
 // kwok cluster: deploy, smoke-test through `kubectl port-forward` (kwok sends
 // it to a local stand-in HotSwap API), a broken version detected and rolled
-// back, smoke-test again. The cluster state is checked after every step.
-import { readFileSync } from 'node:fs';
+// back, smoke-test again, then the rollback action. The cluster state is
+// checked after every step. setup runs with cluster none: the cluster is the
+// e2e run's (test/e2e/global-setup.ts).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardPodsToLocal } from '../../src/demo/local-forward.js';
+import { runCommand } from '../../src/exec/command.js';
 import { Helm, type RevisionInfo } from '../../src/helm/helm.js';
-import { REPO_ROOT, runAction, type ActionRun } from '../support/run-action.js';
+import { PINNED } from '../../src/tools/pinned.js';
+import { startMirror } from '../../tools/mirror-server.js';
+import { runAction, type ActionRun } from '../support/run-action.js';
+import { MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
 import { TOOLS_BIN, toolPath } from '../support/tools.js';
 import { createNamespace, deleteNamespace, kubeconfig, pods } from './support.js';
@@ -19,13 +24,6 @@ let ns: string;
 let standIn: StandIn;
 let unforward: (() => Promise<void>) | undefined;
 let helm: Helm;
-
-/** An action whose issue has not landed still says so in its action.yml. */
-function landed(action: string): boolean {
-  return !/Not implemented yet/.test(
-    readFileSync(path.join(REPO_ROOT, 'actions', action, 'action.yml'), 'utf8'),
-  );
-}
 
 const env = () => ({ PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH ?? ''}` });
 
@@ -100,8 +98,59 @@ afterAll(async () => {
 });
 
 describe('the deploy workflow through the bundled actions', () => {
-  it.todo('setup with cluster none: helm and kubectl installed, outputs set (actions/setup)');
-  it.todo('lint of every environment passes (actions/lint)');
+  it('setup with cluster none: helm and kubectl from the mirror', async () => {
+    const mirror = await startMirror(MIRROR_ROOT);
+    try {
+      const run = await runAction('setup', {
+        inputs: {
+          cluster: 'none',
+          'helm-version': PINNED.helm4,
+          'kubectl-version': PINNED.kubectl,
+          'install-kind': 'false',
+          ...mirrorInputs(mirror.url),
+        },
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.outputs['helm-major']).toBe('4');
+      expect(run.outputs['helm-version']).toContain(PINNED.helm4);
+      expect(run.outputs['kubectl-version']).toContain(PINNED.kubectl);
+      const helmPath = run.outputs['helm-path']!;
+      const kubectlPath = run.outputs['kubectl-path']!;
+      expect(run.addedPath).toEqual(
+        expect.arrayContaining([path.dirname(helmPath), path.dirname(kubectlPath)]),
+      );
+      // The installed helm talks to the cluster: the release list of the fresh namespace is empty.
+      const { stdout } = await runCommand(helmPath, [
+        '--kubeconfig',
+        kubeconfig(),
+        'list',
+        '-n',
+        ns,
+        '-o',
+        'json',
+      ]);
+      expect(JSON.parse(stdout)).toEqual([]);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('lint: dev, staging and production pass', async () => {
+    const run = await runAction('lint', {
+      inputs: { environments: 'dev, staging, production', 'ci-values': 'false' },
+      env: env(),
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs.result).toBe('pass');
+    expect(run.outputs.errors).toBe('0');
+    expect(JSON.parse(run.outputs.environments!)).toEqual({
+      dev: 'pass',
+      staging: 'pass',
+      production: 'pass',
+    });
+    // Nothing reached the cluster.
+    expect(await history()).toEqual([]);
+  });
 
   it('deploy: staging values and a secret, revision 1 deployed and ready', async () => {
     const run = await runAction('deploy', { inputs: deployInputs('1.0.0'), env: env() });
@@ -178,14 +227,26 @@ describe('the deploy workflow through the bundled actions', () => {
     expect(run.outputs.passed).toBe('true');
   });
 
-  it.skipIf(!landed('rollback'))('rollback action: back to revision 1 by request', async () => {
+  it('rollback action: back to revision 1 on request', async () => {
     const run = await runAction('rollback', {
-      inputs: { release: RELEASE, namespace: ns, kubeconfig: kubeconfig() },
+      inputs: { release: RELEASE, namespace: ns, revision: '1', kubeconfig: kubeconfig() },
       env: env(),
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-revision': '3',
+      'to-revision': '1',
+    });
     const h = await history();
-    expect(h.at(-1)!.status).toBe('deployed');
-    expect(h.at(-1)!.revision).toBe(4);
+    expect(h.map((r) => [r.revision, r.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'superseded'],
+      [3, 'superseded'],
+      [4, 'deployed'],
+    ]);
+    expect(h[3]!.description).toMatch(/^Rollback to 1/);
+    const api = await apiPods();
+    expect(api.filter((p) => p.status.phase === 'Running').length).toBeGreaterThan(0);
   });
 });
