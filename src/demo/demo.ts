@@ -12,6 +12,7 @@ import { runCommand } from '../exec/command.js';
 import { cancellation } from '../exec/signals.js';
 import { Helm } from '../helm/helm.js';
 import { repoRoot } from '../cli/action-inputs.js';
+import { which } from '../cli/binaries.js';
 import type { StepResult } from '../cli/command.js';
 import { findStep } from '../cli/commands/index.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
@@ -25,6 +26,9 @@ export const RELEASE = 'hotswap';
 export const NAMESPACE = 'staging';
 export const GOOD_VERSION = '1.0.0';
 export const BROKEN_VERSION = '1.1.0';
+const KIND_REPOSITORY = 'hotswap-stand-in';
+const KIND_TAG = 'demo';
+const KIND_IMAGE = `${KIND_REPOSITORY}:${KIND_TAG}`;
 
 export interface DemoOptions {
   /** Cluster name (default hotswap-demo-<random>). */
@@ -145,6 +149,14 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
           `pods of namespace ${NAMESPACE}: 8080 -> ${standIn.port}, 5000 -> ${standIn.metricsPort}`,
         );
       });
+    } else {
+      // kind runs real containers: the stand-in's image, built here and loaded into the node.
+      await progress.phase('stand-in image', async (log) => {
+        const docker = which('docker') ?? 'docker';
+        await runCommand(docker, ['build', '-t', KIND_IMAGE, path.join(root, 'stand-in')]);
+        await runCommand(tool('kind'), ['load', 'docker-image', KIND_IMAGE, '--name', name]);
+        log(`${KIND_IMAGE} loaded into the kind node`);
+      });
     }
     checkpoint();
 
@@ -187,7 +199,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       'values-files': 'chart/environments/staging.yaml\ndemo/local-values.yaml',
       // A secret, as a workflow passes one from secrets.*: masked, 0600 file, never argv.
       'secret-values': `postgresql:\n  auth:\n    password: ${randomBytes(12).toString('hex')}\n`,
-      'image-tag': version,
+      'image-tag': engine === 'kind' ? KIND_TAG : version,
+      // On kind the pods run the stand-in image loaded into the node.
+      set: engine === 'kind' ? `image.repository=${KIND_REPOSITORY}\nimage.pullPolicy=Never` : '',
       timeout: '120s',
       ...common,
       ...extra,
@@ -216,8 +230,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       `deploy broken ${BROKEN_VERSION}`,
       deployInputs(BROKEN_VERSION, {
         // kwok's stand-in for a crashing container; with kind, an image that cannot be pulled.
-        set: engine === 'kwok' ? 'podAnnotations.hotswap\\.dev/simulate=crash-loop' : '',
-        ...(engine === 'kind' ? { 'image-tag': 'does-not-exist' } : {}),
+        ...(engine === 'kwok'
+          ? { set: 'podAnnotations.hotswap\\.dev/simulate=crash-loop' }
+          : { 'image-tag': 'does-not-exist' }),
       }),
       true,
     );
