@@ -22,7 +22,11 @@ let running: { pid: number; workdir: string } | undefined;
 
 // A test that fails or times out must not leave a demo running: stop it the
 // way a user would (SIGINT to its group), then for good.
+const workdirs: string[] = [];
+
 afterEach(async () => {
+  // Whatever the test's outcome, its workdir goes (the assertions look at it first).
+  for (const dir of workdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   if (!running) return;
   const { pid, workdir } = running;
   running = undefined;
@@ -56,6 +60,7 @@ async function interruptDemo(
 ): Promise<Interrupted> {
   const workdir = mkdtempSync(path.join(tmpdir(), `hotswap-demo-intr-${label}-`));
   const name = `intr-${label}-${process.pid}`;
+  workdirs.push(workdir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
     cwd: REPO_ROOT,
     env: {
