@@ -18,26 +18,25 @@ interface Interrupted {
   name: string;
 }
 
-let running: { pid: number; workdir: string } | undefined;
-
-// A test that fails or times out must not leave a demo running: stop it the
-// way a user would (SIGINT to its group), then for good.
+let running: { pid: number } | undefined;
 const workdirs: string[] = [];
 
+// A test that fails or times out must not leave a demo running: stop it the
+// way a user would (SIGINT to its group), then for good. Its workdir goes
+// whatever the outcome (the assertions look at it first).
 afterEach(async () => {
-  // Whatever the test's outcome, its workdir goes (the assertions look at it first).
-  for (const dir of workdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  if (!running) return;
-  const { pid, workdir } = running;
-  running = undefined;
-  try {
-    process.kill(-pid, 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 20_000));
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
+  if (running) {
+    const { pid } = running;
+    running = undefined;
+    try {
+      process.kill(-pid, 'SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
-  rmSync(workdir, { recursive: true, force: true });
+  for (const dir of workdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Processes whose command line mentions the demo's workdir (the cluster's etcd, apiserver, kwok...). */
@@ -73,7 +72,7 @@ async function interruptDemo(
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running = { pid: child.pid!, workdir };
+  running = { pid: child.pid! };
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
