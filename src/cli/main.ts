@@ -2,6 +2,7 @@
 // of the action of the same name with the flags as its inputs.
 import { cancellation } from '../exec/signals.js';
 import { loadActionSpec } from './action-inputs.js';
+import type { StepResult } from './command.js';
 import { parseFlags } from './args.js';
 import { findStep, STEPS } from './commands/index.js';
 import { EXIT, exitCodeFor, UsageError, type ExitCode } from './exit-codes.js';
@@ -43,11 +44,16 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
         return EXIT.ok;
       }
       const progress = createProgress(io.stderr);
-      const outcome = await runPipeline(rest, progress, io.cwd);
-      for (const [step, result] of Object.entries(outcome.steps))
-        printOutputs(io, result.outputs, `${step}.`);
-      io.stderr(`\n${renderTable(progress.records)}`);
-      return outcome.ok ? EXIT.ok : failedOrInterrupted();
+      const steps: Record<string, StepResult> = {};
+      try {
+        const outcome = await runPipeline(rest, progress, io.cwd, steps);
+        return outcome.ok ? EXIT.ok : failedOrInterrupted();
+      } finally {
+        for (const [step, result] of Object.entries(steps)) {
+          printOutputs(io, result.outputs, `${step}.`);
+        }
+        if (progress.records.length) io.stderr(`\n${renderTable(progress.records)}`);
+      }
     }
     const command = findStep(name);
     if (!command)

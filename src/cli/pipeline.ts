@@ -56,17 +56,18 @@ export interface PipelineOutcome {
   steps: Record<string, StepResult>;
 }
 
+/** `steps` is filled as the steps end, so a caller still has them when a step throws. */
 export async function runPipeline(
   argv: string[],
   progress: Progress,
   cwd: string,
+  steps: Record<string, StepResult> = {},
 ): Promise<PipelineOutcome> {
   const specs = pipelineSpecs();
   const { values, positionals } = parseFlags(argv, pipelineFlagNames(specs));
   if (positionals.length)
     throw new UsageError(`unexpected argument '${positionals[0]}' (see --help)`);
   const inputs = splitFlags(specs, values);
-  const steps: Record<string, StepResult> = {};
   const step = async (name: string) => {
     const result = await runStep(findStep(name)!, inputs.get(name) ?? {}, { progress, cwd });
     steps[name] = result;

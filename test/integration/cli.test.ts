@@ -106,6 +106,22 @@ describe('hotswap-ci', () => {
     expect(r.stderr).toMatch(/✔ smoke-test: ok \(health 200, metrics 200\) in \d+\.\ds/);
   });
 
+  it('pipeline: the flags of every step, shared or scoped to one step', async () => {
+    const help = await cli(['pipeline', '--help']);
+    expect(help.code).toBe(0);
+    for (const step of ['lint', 'deploy', 'smoke-test', 'rollback']) {
+      expect(help.stdout).toContain(`Flags of ${step}:`);
+    }
+    const unknown = await cli(['pipeline', '--deploy.bogus', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown flag '--deploy.bogus'/);
+    // A scoped flag reaches its step: lint rejects it before anything runs.
+    const bad = await cli(['pipeline', '--lint.concurrency', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid input 'concurrency': "many"/);
+    expect(bad.stderr).toMatch(/^lint\s+failed/m);
+  });
+
   it('exits 1 when the step fails', async () => {
     const r = await cli([
       'smoke-test',
