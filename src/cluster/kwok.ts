@@ -5,7 +5,8 @@
 // and helm's release Secrets behave as on any cluster; only container
 // processes are simulated, by the Stages in ./kwok-stages (see
 // docs/kwok-cluster.md).
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, runCommand } from '../exec/command.js';
@@ -141,6 +142,13 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) {
     throw new Error(`Invalid node count ${nodes}: expected an integer from 1 to 100`);
   }
+  for (const [role, file] of Object.entries(bin)) {
+    await access(file, constants.X_OK).catch(() => {
+      throw new Error(
+        `kwok cluster: the ${role} binary ${file} does not exist or is not executable`,
+      );
+    });
+  }
   const workdir = path.resolve(opts.workdir ?? defaultWorkdir(name));
   const waitMs = opts.waitMs ?? 120_000;
   const env = kwokEnv(workdir, bin.kubectl);
@@ -148,46 +156,46 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
   await writeFile(configFile(workdir, name), kwokConfig());
 
   const waitSeconds = `${Math.ceil(waitMs / 1000)}s`;
+  const createArgs = [
+    'create',
+    'cluster',
+    '--name',
+    name,
+    '--config',
+    configFile(workdir, name),
+    '--runtime',
+    'binary',
+    '--kube-apiserver-binary',
+    bin.kubeApiserver,
+    '--kube-controller-manager-binary',
+    bin.kubeControllerManager,
+    '--kube-scheduler-binary',
+    bin.kubeScheduler,
+    '--kwok-controller-binary',
+    bin.kwok,
+    '--etcd-binary',
+    bin.etcd,
+    // Real authorization (RBAC) and the default admission plugins,
+    // PodSecurity among them.
+    '--kube-authorization',
+    '--kube-admission',
+    '--enable-crds',
+    KWOK_CRDS.join(','),
+    '--extra-args',
+    `kwok-controller=cidr=${POD_CIDR}`,
+    // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
+    '--kubeconfig',
+    contextsFile(workdir),
+    '--wait',
+    waitSeconds,
+    '--timeout',
+    waitSeconds,
+  ];
   try {
-    await runCommand(
-      bin.kwokctl,
-      [
-        'create',
-        'cluster',
-        '--name',
-        name,
-        '--config',
-        configFile(workdir, name),
-        '--runtime',
-        'binary',
-        '--kube-apiserver-binary',
-        bin.kubeApiserver,
-        '--kube-controller-manager-binary',
-        bin.kubeControllerManager,
-        '--kube-scheduler-binary',
-        bin.kubeScheduler,
-        '--kwok-controller-binary',
-        bin.kwok,
-        '--etcd-binary',
-        bin.etcd,
-        // Real authorization (RBAC) and the default admission plugins,
-        // PodSecurity among them.
-        '--kube-authorization',
-        '--kube-admission',
-        '--enable-crds',
-        KWOK_CRDS.join(','),
-        '--extra-args',
-        `kwok-controller=cidr=${POD_CIDR}`,
-        // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
-        '--kubeconfig',
-        contextsFile(workdir),
-        '--wait',
-        waitSeconds,
-        '--timeout',
-        waitSeconds,
-      ],
-      { env, timeoutMs: waitMs + 60_000 },
-    );
+    await startControlPlane(bin.kwokctl, createArgs, env, waitMs, async () => {
+      await deleteKwokCluster({ name, kwokctl: bin.kwokctl, workdir });
+      await writeFile(configFile(workdir, name), kwokConfig());
+    });
     const kubeconfig = kubeconfigPath(workdir, name);
     // Raw API calls only: kubectl's discovery of a brand-new API server costs
     // seconds on a busy machine and would leave a cache in ~/.kube.
@@ -222,6 +230,29 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
     // A half-created cluster still has processes running: never leave them.
     await deleteKwokCluster({ name, kwokctl: bin.kwokctl, workdir }).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * `kwokctl create cluster`, tried twice: on a loaded machine kwokctl can
+ * trip over its own retry while installing the CRDs ("resourceVersion: 0 must
+ * be specified for an update") and give up on an otherwise healthy cluster.
+ */
+export async function startControlPlane(
+  kwokctl: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  waitMs: number,
+  removeCluster: () => Promise<void>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(kwokctl, args, { env, timeoutMs: waitMs + 60_000 });
+      return;
+    } catch (error) {
+      if (attempt === 2 || error instanceof CancelledError) throw error;
+      await removeCluster();
+    }
   }
 }
 

@@ -6,7 +6,8 @@ import type { LintMessage, LintSeverity } from '../helm/render.js';
 export type Place =
   | { kind: 'values-key'; path: (string | number)[] }
   | { kind: 'template'; source: string; line?: number; column?: number }
-  | { kind: 'chart-file'; path: string; key?: string };
+  | { kind: 'chart-file'; path: string; key?: string }
+  | { kind: 'file'; path: string; line?: number };
 
 export interface HelmFinding {
   severity: 'error' | 'warning';
@@ -134,10 +135,23 @@ function severityOf(s: LintSeverity): 'error' | 'warning' {
   return s === 'ERROR' ? 'error' : 'warning';
 }
 
+// `failed to parse /abs/values.yaml: ... yaml: line 3: ...` (a values file helm could not read)
+const VALUES_PARSE = /failed to parse ([^:\s]+):.*?\bline (\d+)/s;
+
 /** Findings from a failed `helm template` (or a lint `Error:` line). */
 export function helmErrorFindings(error: string): HelmFinding[] {
   const schema = valuesSchemaFindings(error);
   if (schema.length) return schema;
+  const values = VALUES_PARSE.exec(error);
+  if (values) {
+    return [
+      {
+        severity: 'error',
+        message: error,
+        place: { kind: 'file', path: values[1]!, line: Number(values[2]) },
+      },
+    ];
+  }
   const place = templatePlace(error) ?? { kind: 'chart-file' as const, path: 'Chart.yaml' };
   return [{ severity: 'error', message: error, place }];
 }

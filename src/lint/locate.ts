@@ -176,6 +176,12 @@ export class Locator {
           ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }
           : { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
       }
+      case 'file': {
+        const file = path.resolve(this.chartDir, place.path);
+        return existsSync(file)
+          ? { file, line: place.line ?? 1 }
+          : { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+      }
       case 'chart-file': {
         const file = path.join(this.chartDir, place.path.replace(/\/$/, ''));
         const target =

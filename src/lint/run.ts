@@ -133,6 +133,16 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
   };
 
   const limit = createLimiter(settings.concurrency);
+  // The chart's values.yaml (and shared files) are in every set: parse each file once.
+  const parsedValues = new Map<string, ValuesFile>();
+  const readValues = (file: string): ValuesFile => {
+    let parsed = parsedValues.get(file);
+    if (!parsed) {
+      parsed = readValuesFile(file);
+      parsedValues.set(file, parsed);
+    }
+    return parsed;
+  };
   const chartValues = path.join(settings.chartDir, 'values.yaml');
   const findings: Finding[] = [];
 
@@ -145,7 +155,7 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
     // 1. values files parse (helm would stop at the first with a less precise message)
     const valuesFiles: ValuesFile[] = [chartValues, ...set.files]
       .filter((f, i) => i > 0 || existsSync(f))
-      .map(readValuesFile);
+      .map(readValues);
     for (const file of valuesFiles) {
       for (const error of file.errors) {
         add({
@@ -263,7 +273,8 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
         const dir = path.join(ctx.outputDir, set.name.replace(/[^A-Za-z0-9._-]/g, '_'));
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, `kubernetes-${target.minor}.yaml`);
-        writeFileSync(file, result.manifest);
+        // Rendered Secrets carry their data: readable by the runner user only.
+        writeFileSync(file, result.manifest, { mode: 0o600 });
         manifests[target.minor] = file;
 
         const objects: RenderedObject[] = [];

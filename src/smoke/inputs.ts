@@ -17,7 +17,8 @@ import { DEFAULT_CURL_IMAGE } from '../kube/curl-pod.js';
 import { parseJsonFieldCheck, type JsonFieldCheck } from './json-fields.js';
 import { parseMetricCondition, type MetricCondition } from './metric-conditions.js';
 import { isMetricName } from './prometheus-text.js';
-import { withPort, type SmokeSettings, type SmokeTarget } from './smoke-test.js';
+import type { SmokeSettings } from './smoke-test.js';
+import { withPort, type SmokeTarget } from './targets.js';
 
 export const TARGETS = ['url', 'port-forward', 'pod'] as const;
 

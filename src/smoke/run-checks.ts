@@ -25,6 +25,8 @@ export interface RunChecksOptions {
   retryDelayMs: number;
   maxRetryDelayMs: number;
   log?: (line: string) => void;
+  /** Called once the first attempt has finished, passed or failed. */
+  onFirstAttempt?: () => void;
 }
 
 export interface CheckOutcome {
@@ -76,6 +78,14 @@ export async function runCheck(spec: CheckSpec, options: RunChecksOptions): Prom
   let last: AttemptFailure | undefined;
 
   const attempt = async (n: number) => {
+    try {
+      return await attemptOnce(n);
+    } finally {
+      if (n === 1) options.onFirstAttempt?.();
+    }
+  };
+
+  const attemptOnce = async (n: number) => {
     // The deadline decides whether an attempt starts; a started attempt gets
     // the whole check timeout, so its failure says what the service did.
     if (n > 1 && Date.now() >= options.deadline) throw new AbortError(last ?? 'deadline reached');
@@ -155,14 +165,24 @@ export async function runCheck(spec: CheckSpec, options: RunChecksOptions): Prom
 }
 
 /**
- * Runs the checks one after the other within the one deadline: health first,
- * so the metrics scraped afterwards already count the health requests.
+ * Runs the checks side by side, each with the whole deadline, but starts each
+ * one after the first attempt of the one before: the first metrics scrape
+ * then already counts the health request, and a failing health check does
+ * not use up the metrics check's time.
  */
 export async function runChecks(
   specs: readonly CheckSpec[],
   options: RunChecksOptions,
 ): Promise<CheckOutcome[]> {
-  const outcomes: CheckOutcome[] = [];
-  for (const spec of specs) outcomes.push(await runCheck(spec, options));
-  return outcomes;
+  const running: Promise<CheckOutcome>[] = [];
+  let previousAttempt: Promise<void> = Promise.resolve();
+  for (const spec of specs) {
+    await previousAttempt;
+    let attempted: () => void = () => {};
+    previousAttempt = new Promise<void>((resolve) => (attempted = resolve));
+    const run = runCheck(spec, { ...options, onFirstAttempt: () => attempted() });
+    void run.finally(() => attempted());
+    running.push(run);
+  }
+  return Promise.all(running);
 }

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +118,7 @@ describe('actions/lint', () => {
       const file = manifests.production![minor]!;
       expect(file.startsWith(run.outputs['manifests-dir']!)).toBe(true);
       expect(readFileSync(file, 'utf8')).toContain('# Source: hotswap/templates/deployment.yaml');
+      expect(statSync(file).mode & 0o777).toBe(0o600); // rendered Secrets
     }
   });
 
@@ -311,6 +313,24 @@ describe('actions/lint', () => {
     // a values set whose values do not parse runs no helm at all
     expect(summaryRow(run, 'bad-yaml', 'helm lint')).toContain('⏭️ skipped');
     expect(run.stdout).toMatch(/::error::Chart lint failed: bad-yaml: values/);
+  });
+
+  it('validates a custom resource against a CRD passed in crds instead of skipping it', async () => {
+    const run = await runAction('lint', {
+      inputs: {
+        chart: `${FIXTURES}/web`,
+        environments: 'unknown-crd',
+        'values-files': ENV_FILES,
+        'ci-values': 'false',
+        crds: `${FIXTURES}/crds/certificates.yaml`,
+      },
+      env: withHelm,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('skipped: no schema');
+    expect(summaryRow(run, 'unknown-crd', 'schema (Kubernetes 1.36)')).toMatch(
+      /✅ pass \| 4\/4 objects valid;/,
+    );
   });
 
   describe('chart version bump (base ref)', () => {

@@ -37,9 +37,21 @@ describe('runner-contract helper', () => {
     const run = await runAction(actionDir, { inputs: { 'greeting-target name': 'kwok' } });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.outputs).toEqual({ greeting: 'hello kwok!', letters: 'k\nw\no\nk' });
+    expect(run.outputs).toEqual({
+      greeting: 'hello kwok!',
+      letters: 'k\nw\no\nk',
+      'token-length': '0',
+    });
     expect(run.summary).toContain('<h1>Contract</h1>');
     expect(run.summary).toContain('greeted kwok');
+  });
+
+  it('evaluates ${{ github.token }} in defaults to the job token', async () => {
+    const run = await runAction(actionDir, {
+      inputs: { 'greeting-target name': 'kwok' },
+      env: { GITHUB_TOKEN: 'ghs_0123456789' },
+    });
+    expect(run.outputs['token-length']).toBe('14');
   });
 
   it('reports a missing required input as a failed step', async () => {

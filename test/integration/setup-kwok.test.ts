@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
-import { KWOK_CLUSTER_AVAILABLE } from '../../src/actions/setup/kwok.js';
 import { ensureBundle } from '../support/bundle.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { filesUnder, MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
@@ -54,78 +53,73 @@ function setup(inputs: Record<string, string>, options: Parameters<typeof runAct
 }
 
 describe('cluster: kwok', () => {
-  // Runs once src/cluster/kwok.ts is part of this build.
-  test.skipIf(!KWOK_CLUSTER_AVAILABLE)(
-    'creates a cluster with Ready nodes; the post step removes it and leaves no process behind',
-    async () => {
-      const runnerDir = mkdtempSync(path.join(tmpdir(), 'runner-kwok-'));
-      const name = `setup-${path
-        .basename(runnerDir)
-        .slice(-6)
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, 'x')}`;
-      const workdir = path.join(runnerDir, 'temp', 'hotswap-setup', 'kwok');
-      let main: ActionRun | undefined;
-      try {
-        main = await setup(
-          { cluster: 'kwok', 'cluster-name': name, 'kwok-nodes': '2' },
-          { runnerDir, timeoutMs: 240_000 },
+  test('creates a cluster with Ready nodes; the post step removes it and leaves no process behind', async () => {
+    const runnerDir = mkdtempSync(path.join(tmpdir(), 'runner-kwok-'));
+    const name = `setup-${path
+      .basename(runnerDir)
+      .slice(-6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')}`;
+    const workdir = path.join(runnerDir, 'temp', 'hotswap-setup', 'kwok');
+    let main: ActionRun | undefined;
+    try {
+      main = await setup(
+        { cluster: 'kwok', 'cluster-name': name, 'kwok-nodes': '2' },
+        { runnerDir, timeoutMs: 240_000 },
+      );
+      expect(main.code, log(main)).toBe(0);
+      const kubeconfig = main.outputs.kubeconfig!;
+      expect(main.outputs['cluster-name']).toBe(name);
+      expect(main.exportedEnv.KUBECONFIG).toBe(kubeconfig);
+      expect(existsSync(kubeconfig)).toBe(true);
+      expect(main.summary).toContain(`Cluster **${name}** (kwok) is ready`);
+      // Every binary came through the verified installer.
+      for (const tool of [
+        'kwokctl',
+        'kwok',
+        'etcd',
+        'kube-apiserver',
+        'kube-controller-manager',
+        'kube-scheduler',
+      ])
+        expect(main.summary).toMatch(
+          new RegExp(`\\| ${tool} \\| v[\\d.]+ \\| v[\\d.]+ \\| downloaded from `),
         );
-        expect(main.code, log(main)).toBe(0);
-        const kubeconfig = main.outputs.kubeconfig!;
-        expect(main.outputs['cluster-name']).toBe(name);
-        expect(main.exportedEnv.KUBECONFIG).toBe(kubeconfig);
-        expect(existsSync(kubeconfig)).toBe(true);
-        expect(main.summary).toContain(`Cluster **${name}** (kwok) is ready`);
-        // Every binary came through the verified installer.
-        for (const tool of [
-          'kwokctl',
-          'kwok',
-          'etcd',
-          'kube-apiserver',
-          'kube-controller-manager',
-          'kube-scheduler',
-        ])
-          expect(main.summary).toMatch(
-            new RegExp(`\\| ${tool} \\| v[\\d.]+ \\| v[\\d.]+ \\| downloaded from `),
-          );
-        expect(main.stdout).toContain(`verified (from ${mirror.url}/${KWOK}.sha256)`);
+      expect(main.stdout).toContain(`verified (from ${mirror.url}/${KWOK}.sha256)`);
 
-        const nodes = JSON.parse(
-          execFileSync(
-            main.outputs['kubectl-path']!,
-            ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'json'],
-            {
-              encoding: 'utf8',
-            },
-          ),
-        ) as {
-          items: {
-            metadata: { name: string };
-            status: { conditions: { type: string; status: string }[] };
-          }[];
-        };
-        expect(nodes.items).toHaveLength(2);
-        for (const node of nodes.items)
-          expect(
-            node.status.conditions.find((c) => c.type === 'Ready')?.status,
-            node.metadata.name,
-          ).toBe('True');
-        expect(processesMatching(workdir).length).toBeGreaterThan(0);
+      const nodes = JSON.parse(
+        execFileSync(
+          main.outputs['kubectl-path']!,
+          ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'json'],
+          {
+            encoding: 'utf8',
+          },
+        ),
+      ) as {
+        items: {
+          metadata: { name: string };
+          status: { conditions: { type: string; status: string }[] };
+        }[];
+      };
+      expect(nodes.items).toHaveLength(2);
+      for (const node of nodes.items)
+        expect(
+          node.status.conditions.find((c) => c.type === 'Ready')?.status,
+          node.metadata.name,
+        ).toBe('True');
+      expect(processesMatching(workdir).length).toBeGreaterThan(0);
 
-        const post = await setup({}, { runnerDir, phase: 'post', state: main.state });
-        expect(post.code, log(post)).toBe(0);
-        expect(post.stdout).toContain(`Deleted kwok cluster '${name}'`);
-        expect(await until(() => processesMatching(workdir).length === 0, 10_000)).toBe(true);
-        expect(processesMatching(name)).toEqual([]);
-      } finally {
-        if (processesMatching(workdir).length && main?.state.cluster) {
-          await setup({}, { runnerDir, phase: 'post', state: main.state });
-        }
+      const post = await setup({}, { runnerDir, phase: 'post', state: main.state });
+      expect(post.code, log(post)).toBe(0);
+      expect(post.stdout).toContain(`Deleted kwok cluster '${name}'`);
+      expect(await until(() => processesMatching(workdir).length === 0, 10_000)).toBe(true);
+      expect(processesMatching(name)).toEqual([]);
+    } finally {
+      if (processesMatching(workdir).length && main?.state.cluster) {
+        await setup({}, { runnerDir, phase: 'post', state: main.state });
       }
-    },
-    300_000,
-  );
+    }
+  }, 300_000);
 
   test('a kwok digest that does not match fails closed before any cluster exists', async () => {
     const runnerDir = mkdtempSync(path.join(tmpdir(), 'runner-kwok-'));

@@ -39,7 +39,14 @@ function curlWrapper(): { dir: string; log: string } {
   const script = `#!/usr/bin/env node
 const { appendFileSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
-appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');
+const { statSync } = require('node:fs');
+const argv = process.argv.slice(2);
+appendFileSync(${JSON.stringify(log)}, JSON.stringify(argv) + '\\n');
+const config = argv.indexOf('--config');
+if (config !== -1 && argv[config + 1] !== '-') {
+  const mode = (statSync(argv[config + 1]).mode & 0o777).toString(8);
+  appendFileSync(${JSON.stringify(log + '.modes')}, mode + '\\n');
+}
 const r = spawnSync(${JSON.stringify(REAL_CURL)}, process.argv.slice(2), { stdio: 'inherit' });
 process.exit(r.status ?? 1);
 `;
@@ -105,6 +112,7 @@ beforeAll(() => {
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   writeFileSync(argvLog, '');
+  writeFileSync(`${argvLog}.modes`, '');
 });
 
 describe('smoke-test against the stand-in HotSwap API', () => {
@@ -278,6 +286,16 @@ describe('smoke-test against the stand-in HotSwap API', () => {
     ]);
   });
 
+  it('gives the metrics check its own retries while the health check keeps failing', async () => {
+    const api = await standIn({ HEALTH_STATUS: '500', FAIL_FIRST: '2' });
+    const run = await smoke({ url: api.url, 'metrics-url': api.metricsUrl, timeout: '3s' });
+    expect(run.code).toBe(1);
+    expect(check(run, 'health')).toMatchObject({ passed: false, status: 500 });
+    expect(check(run, 'metrics')).toMatchObject({ passed: true, status: 200, attempts: 3 });
+    expect(run.stdout).toMatch(/::error::Smoke test failed: health \(/);
+    expect(run.stdout).not.toMatch(/::error::.*metrics \(/);
+  });
+
   it('sends extra headers and TLS options through to curl', async () => {
     const api = await standIn();
     const run = await smoke({
@@ -330,6 +348,8 @@ describe('smoke-test secret headers', () => {
     expect(api.requests.map((r) => r.status)).toEqual([200, 200]);
     const calls = curlCalls();
     expect(calls).toHaveLength(2);
+    // curl found each config file readable by its owner only.
+    expect(readFileSync(`${argvLog}.modes`, 'utf8').trim().split('\n')).toEqual(['600', '600']);
     for (const argv of calls) {
       expect(argv).toContain('--config');
       // The 0600 config file is gone once curl has read it.
@@ -561,5 +581,72 @@ describe('smoke-test through kubectl port-forward', () => {
     expect(run.stdout).toContain('did not forward ports 8080, 5000 within 1s');
     const { pid } = JSON.parse(readFileSync(log, 'utf8').trim()) as { pid: number };
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+});
+
+describe('smoke-test from a curl Pod (kubectl stand-in)', () => {
+  const FAKE_KUBECTL = path.join(REPO_ROOT, 'test/fixtures/fake-kubectl');
+  const TOKEN = 'hs-pod-tok-5e4d3c2b1a';
+
+  it('runs a restricted curl Pod, execs curl with the secret on stdin, deletes the Pod', async () => {
+    const api = await standIn({ REQUIRE_TOKEN: TOKEN });
+    const log = path.join(mkdtempSync(path.join(tmpdir(), 'kubectl-')), 'kubectl.log');
+    const run = await smoke(
+      {
+        target: 'pod',
+        namespace: 'hotswap-prod',
+        service: 'hotswap',
+        'secret-headers': `Authorization: Bearer ${TOKEN}`,
+        'health-fields': 'status=Healthy',
+      },
+      {
+        PATH: `${FAKE_KUBECTL}:${binDir}:${process.env.PATH}`,
+        FAKE_KUBECTL_LOG: log,
+        FAKE_KUBECTL_UPSTREAM_8080: `127.0.0.1:${api.port}`,
+        FAKE_KUBECTL_UPSTREAM_5000: `127.0.0.1:${api.metricsPort}`,
+      },
+    );
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { args: string[]; stdinConfig?: boolean; stdinHasHeader?: boolean },
+      );
+    expect(calls.map((c) => c.args[0])).toEqual(['run', 'wait', 'exec', 'exec', 'delete']);
+    const [runCall, , health, metrics, deleteCall] = calls;
+    const podName = runCall!.args[1]!;
+    expect(podName).toMatch(/^hotswap-smoke-[0-9a-f]{8}$/);
+    const overrides = JSON.parse(runCall!.args[runCall!.args.indexOf('--overrides') + 1]!) as {
+      spec: { securityContext: object; containers: { image: string; securityContext: object }[] };
+    };
+    expect(overrides.spec.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(overrides.spec.containers[0]!.image).toBe('curlimages/curl:8.11.1');
+    for (const exec of [health!, metrics!]) {
+      expect(exec.args.slice(0, 7)).toEqual([
+        'exec',
+        '--namespace',
+        'hotswap-prod',
+        '--stdin',
+        podName,
+        '--container',
+        'curl',
+      ]);
+      expect(exec.stdinConfig).toBe(true);
+      expect(exec.stdinHasHeader).toBe(true);
+      expect(exec.args.slice(-2)).toEqual(['--config', '-']);
+    }
+    expect(health!.args).toContain('http://hotswap.hotswap-prod.svc:8080/health');
+    expect(metrics!.args).toContain('http://hotswap.hotswap-prod.svc:5000/metrics');
+    expect(deleteCall!.args.slice(0, 3)).toEqual(['delete', 'pod', podName]);
+    expect(api.requests.map((r) => r.status)).toEqual([200, 200]);
+    expect(report(run).target).toBe(
+      `curl Pod (curlimages/curl:8.11.1) in namespace hotswap-prod → service/hotswap (Pod ${podName})`,
+    );
+    // The token reached the server, yet no kubectl or curl argv carried it.
+    expect(readFileSync(log, 'utf8')).not.toContain(TOKEN);
+    expect(readFileSync(argvLog, 'utf8')).not.toContain(TOKEN);
+    expect(curlCalls()).toHaveLength(2);
   });
 });

@@ -120,6 +120,17 @@ function runnerEnv(runnerDir: string, workspace: string): Record<string, string>
   };
 }
 
+/**
+ * The runner evaluates expressions in input defaults. The only one our
+ * actions use is `${{ github.token }}`, which is the job's GITHUB_TOKEN.
+ */
+function evaluateDefault(value: string, env: Record<string, string>): string {
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
+    if (expression === 'github.token') return env.GITHUB_TOKEN ?? '';
+    throw new Error(`run-action: unsupported expression in an input default: ${expression}`);
+  });
+}
+
 /** Runs `actions/<name>` (or an action directory) as the runner would. */
 export async function runAction(
   nameOrDir: string,
@@ -151,7 +162,7 @@ export async function runAction(
 
   for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
     const given = options.inputs?.[name];
-    env[inputEnvName(name)] = given ?? spec.default ?? '';
+    env[inputEnvName(name)] = given ?? evaluateDefault(spec.default ?? '', options.env ?? {});
   }
   for (const name of Object.keys(options.inputs ?? {})) {
     if (!(name in (meta.inputs ?? {})))

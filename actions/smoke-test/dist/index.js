@@ -31689,515 +31689,6 @@ function failureMessage(report) {
     return redact(`Smoke test failed: ${reasons.join('; ')}`);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/exec/signals.ts
-const children = new Set();
-let received;
-let installed = false;
-let exitOwned = false;
-function forward(signal) {
-    received = signal;
-    for (const child of children)
-        child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now, unless
-    // the program has cleanup of its own to do (see ownExitOnSignal).
-    if (children.size === 0 && !exitOwned)
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-}
-function install() {
-    if (installed)
-        return;
-    installed = true;
-    process.on('SIGINT', () => forward('SIGINT'));
-    process.on('SIGTERM', () => forward('SIGTERM'));
-}
-/**
- * For a program that owns resources outside its children (a cluster, a local
- * server): a signal is recorded and forwarded, but the process does not exit;
- * the program sees cancellation(), cleans up and sets its own exit code.
- */
-function ownExitOnSignal() {
-    exitOwned = true;
-    install();
-}
-function track(child) {
-    install();
-    children.add(child);
-    child.once('close', () => children.delete(child));
-}
-/** The signal this process was asked to stop with, if any. */
-function cancellation() {
-    return received;
-}
-
-;// CONCATENATED MODULE: ./src/exec/command.ts
-// One function through which every external CLI (helm, kubectl, kind, curl,
-// kwokctl) is run: arguments as an array (never a shell), output captured and
-// redacted, exit codes decided here, signals forwarded to the child.
-
-
-
-class CommandError extends Error {
-    command;
-    result;
-    constructor(command, result) {
-        const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
-        super(`${command} failed with exit code ${result.code}${detail ? `: ${detail}` : ''}`);
-        this.command = command;
-        this.result = result;
-        this.name = 'CommandError';
-    }
-}
-class CancelledError extends Error {
-    constructor(command, signal) {
-        super(`${command} stopped: the run was cancelled (${signal})`);
-        this.name = 'CancelledError';
-    }
-}
-async function runCommand(file, args, options = {}) {
-    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
-    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-        cwd: options.cwd,
-        env: options.env ?? process.env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    track(child);
-    const out = { stdout: '', stderr: '' };
-    for (const stream of ['stdout', 'stderr']) {
-        let partial = '';
-        child[stream].on('data', (chunk) => {
-            const text = chunk.toString();
-            out[stream] += text;
-            if (!options.onLine)
-                return;
-            const lines = (partial + text).split('\n');
-            partial = lines.pop() ?? '';
-            for (const line of lines)
-                options.onLine(redact(line), stream);
-        });
-    }
-    child.stdin.on('error', () => { }); // a child that exits before reading its stdin
-    child.stdin.end(options.input ?? '');
-    let stopped = false;
-    const stop = () => {
-        stopped = true;
-        child.kill('SIGTERM');
-    };
-    if (options.signal?.aborted)
-        stop();
-    else
-        options.signal?.addEventListener('abort', stop, { once: true });
-    let timedOut = false;
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-        }, options.timeoutMs);
-    const [code, signal] = await new Promise((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', (c, s) => resolve([c, s]));
-        // A grandchild that inherited the pipes can hold them open after the
-        // child exits: give the output a moment to drain, then stop waiting.
-        child.once('exit', (c, s) => setTimeout(() => {
-            child.stdout.destroy();
-            child.stderr.destroy();
-            resolve([c, s]);
-        }, 2000).unref());
-    }).finally(() => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', stop);
-    });
-    const result = {
-        code: code ?? 128,
-        stdout: redact(out.stdout),
-        stderr: redact(out.stderr),
-    };
-    const stoppedBy = cancellation();
-    if (stoppedBy)
-        throw new CancelledError(name, stoppedBy);
-    if (stopped)
-        return result;
-    if (timedOut)
-        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
-    if (signal)
-        throw new CommandError(`${name} (killed by ${signal})`, result);
-    if (result.code !== 0 && !options.allowFailure)
-        throw new CommandError(name, result);
-    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
-}
-
-;// CONCATENATED MODULE: ./src/http/curl.ts
-// HTTP through the real curl: one request per call, status and timing read
-// from --write-out, the body from stdout. Secret headers go in a curl config
-// (-K) so they never reach argv, where process listings and error messages
-// would show them. Where curl runs (this machine, or a Pod through kubectl
-// exec) is a CurlTransport.
-
-
-
-
-const MARKER = '\n@@hotswap-curl@@';
-/** Header names are tokens (RFC 9110); values must not break out of their line. */
-function validateHeader(name, value) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-        return `invalid header name ${JSON.stringify(name)}`;
-    if (/[\r\n\0]/.test(value))
-        return `the value of header ${name} contains a line break`;
-    return undefined;
-}
-/** A value in a curl config file: double-quoted, with \ and " escaped. */
-function configString(text) {
-    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-function seconds(ms) {
-    return String(Math.max(ms, 1) / 1000);
-}
-/** The argv (secret-free) and the config text (secret headers) for one request. */
-function curlArguments(request) {
-    const args = [
-        '--silent',
-        '--show-error',
-        '--globoff',
-        '--proto',
-        '=http,https',
-        '--max-time',
-        seconds(request.timeoutMs),
-        '--connect-timeout',
-        seconds(Math.min(request.timeoutMs, 10_000)),
-        '--write-out',
-        `${MARKER}%{http_code} %{time_total}`,
-    ];
-    if (request.insecure)
-        args.push('--insecure');
-    if (request.caFile)
-        args.push('--cacert', request.caFile);
-    const secret = [];
-    for (const header of request.headers ?? []) {
-        const problem = validateHeader(header.name, header.value);
-        if (problem)
-            throw new Error(problem);
-        const line = `${header.name}: ${header.value}`;
-        if (header.secret)
-            secret.push(`header = ${configString(line)}`);
-        else
-            args.push('--header', line);
-    }
-    args.push('--url', request.url);
-    return secret.length ? { args, config: secret.join('\n') + '\n' } : { args };
-}
-/** Reads curl's stdout (body + write-out) and stderr into a response. */
-function parseCurlResult(result) {
-    const at = result.stdout.lastIndexOf(MARKER);
-    const body = at === -1 ? result.stdout : result.stdout.slice(0, at);
-    const [status = '0', time = '0'] = at === -1
-        ? []
-        : result.stdout
-            .slice(at + MARKER.length)
-            .trim()
-            .split(/\s+/);
-    const response = {
-        status: Number(status) || 0,
-        body,
-        timeMs: Math.round(Number(time) * 1000) || 0,
-        exitCode: result.code,
-    };
-    if (result.code !== 0) {
-        // curl's own line ("curl: (7) ..."), not kubectl exec's "command terminated" after it.
-        const lines = result.stderr
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean);
-        const message = lines.filter((l) => l.startsWith('curl:')).pop() ?? lines.pop();
-        response.error = message ?? `curl exited with code ${result.code}`;
-    }
-    return response;
-}
-async function curl(transport, request) {
-    const { args, config } = curlArguments(request);
-    // The safety net only: curl's --max-time ends the request first.
-    const result = await transport(args, config, request.timeoutMs + 15_000);
-    return parseCurlResult(result);
-}
-/** curl on this machine; a secret config goes in a 0600 file under tempDir, removed afterwards. */
-function localCurl(curlBin, tempDir) {
-    return async (args, config, timeoutMs) => {
-        if (config === undefined)
-            return runCommand(curlBin, args, { allowFailure: true, timeoutMs });
-        const file = external_node_path_default().join(tempDir, `curl-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.conf`);
-        try {
-            await (0,promises_namespaceObject.writeFile)(file, config, { mode: 0o600, flag: 'wx' });
-            return await runCommand(curlBin, [...args, '--config', file], {
-                allowFailure: true,
-                timeoutMs,
-            });
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(file, { force: true });
-        }
-    };
-}
-/** What curl's exit code means, for a person reading the report. */
-function describeCurlError(response, timeoutMs) {
-    const detail = response.error ? `: ${response.error}` : '';
-    switch (response.exitCode) {
-        case 28:
-            return `no answer within ${timeoutMs / 1000}s (curl exit 28${detail})`;
-        case 7:
-            return `connection refused or unreachable (curl exit 7${detail})`;
-        case 6:
-            return `host name not resolved (curl exit 6${detail})`;
-        case 52:
-            return `the server closed the connection without answering (curl exit 52${detail})`;
-        case 35:
-        case 60:
-            return `TLS handshake or certificate verification failed (curl exit ${response.exitCode}${detail})`;
-        default:
-            return `curl exit ${response.exitCode}${detail}`;
-    }
-}
-/** Exit codes that another attempt cannot fix: bad usage, bad URL, unreadable CA file. */
-const PERMANENT_CURL_ERRORS = new Set([1, 2, 3, 4, 43, 77]);
-
-;// CONCATENATED MODULE: ./src/kube/kube-context.ts
-// Which kubectl, and which cluster it talks to. Every kubectl call appends
-// the same connection flags.
-function kubeFlags(kube) {
-    const flags = [];
-    if (kube.kubeconfig)
-        flags.push('--kubeconfig', kube.kubeconfig);
-    if (kube.context)
-        flags.push('--context', kube.context);
-    return flags;
-}
-
-;// CONCATENATED MODULE: ./src/kube/curl-pod.ts
-// A short-lived curl Pod inside the cluster, for checking a Service from where
-// its clients are (cluster DNS, network policies) rather than through a
-// forward. Created with `kubectl run` and a Pod spec that passes the
-// `restricted` Pod Security Standard, used through `kubectl exec` (the secret
-// curl config travels on stdin), and deleted afterwards. It also ends itself
-// (sleep + activeDeadlineSeconds) if the delete never comes.
-
-
-
-/** curl's official image, pinned; runs as curl_user (uid 100, gid 101). */
-const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.11.1';
-const CURL_POD_LABELS = {
-    'app.kubernetes.io/name': 'hotswap-smoke-test',
-    'app.kubernetes.io/component': 'curl',
-    'app.kubernetes.io/managed-by': 'hotswap-smoke-test',
-};
-/** The Pod spec given to `kubectl run --overrides` (JSON merge: it replaces kubectl's container). */
-function curlPodOverrides(options) {
-    return {
-        apiVersion: 'v1',
-        metadata: { labels: CURL_POD_LABELS },
-        spec: {
-            restartPolicy: 'Never',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            activeDeadlineSeconds: options.lifetimeSeconds,
-            terminationGracePeriodSeconds: 1,
-            securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 100,
-                runAsGroup: 101,
-                seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [
-                {
-                    name: 'curl',
-                    image: options.image,
-                    imagePullPolicy: 'IfNotPresent',
-                    command: ['sleep', String(options.lifetimeSeconds)],
-                    securityContext: {
-                        allowPrivilegeEscalation: false,
-                        capabilities: { drop: ['ALL'] },
-                        readOnlyRootFilesystem: true,
-                        runAsNonRoot: true,
-                    },
-                    resources: {
-                        requests: { cpu: '10m', memory: '16Mi' },
-                        limits: { cpu: '200m', memory: '64Mi' },
-                    },
-                },
-            ],
-        },
-    };
-}
-function curlPodRunArgs(options) {
-    const labels = Object.entries(CURL_POD_LABELS)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-    return [
-        'run',
-        options.name,
-        '--namespace',
-        options.namespace,
-        '--image',
-        options.image,
-        '--restart',
-        'Never',
-        '--labels',
-        labels,
-        '--override-type',
-        'merge',
-        '--overrides',
-        JSON.stringify(curlPodOverrides(options)),
-        ...kubeFlags(options.kube),
-        // Everything after `--` is the container's command, so kube flags go before it.
-        '--command',
-        '--',
-        'sleep',
-        String(options.lifetimeSeconds),
-    ];
-}
-function curlPodExecArgs(pod, curlArgs, withConfig) {
-    return [
-        'exec',
-        '--namespace',
-        pod.namespace,
-        ...(withConfig ? ['--stdin'] : []),
-        pod.name,
-        '--container',
-        'curl',
-        ...kubeFlags(pod.kube),
-        '--',
-        'curl',
-        ...curlArgs,
-        ...(withConfig ? ['--config', '-'] : []),
-    ];
-}
-async function startCurlPod(options) {
-    const name = options.name ?? `hotswap-smoke-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-    const { kube, namespace } = options;
-    const pod = { name, namespace, kube };
-    const remove = async () => {
-        await runCommand(kube.kubectl, [
-            'delete',
-            'pod',
-            name,
-            '--namespace',
-            namespace,
-            '--ignore-not-found',
-            '--wait=false',
-            ...kubeFlags(kube),
-        ], { timeoutMs: 60_000 });
-    };
-    await runCommand(kube.kubectl, curlPodRunArgs({ ...options, name }), { timeoutMs: 60_000 });
-    try {
-        await runCommand(kube.kubectl, [
-            'wait',
-            '--namespace',
-            namespace,
-            '--for=condition=Ready',
-            `pod/${name}`,
-            `--timeout=${Math.max(Math.ceil(options.readyTimeoutMs / 1000), 1)}s`,
-            ...kubeFlags(kube),
-        ], { timeoutMs: options.readyTimeoutMs + 30_000 });
-    }
-    catch (error) {
-        await remove().catch(() => undefined);
-        throw new Error(`curl Pod ${namespace}/${name} (${options.image}) did not become ready: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    const transport = (args, config, timeoutMs) => runCommand(kube.kubectl, curlPodExecArgs(pod, args, config !== undefined), {
-        allowFailure: true,
-        timeoutMs,
-        input: config,
-    });
-    return { name, namespace, transport, delete: remove };
-}
-
-;// CONCATENATED MODULE: ./src/kube/port-forward.ts
-// `kubectl port-forward` to a Service, for the length of a smoke test.
-// kubectl picks the free local ports itself (`:<remote>` binds port 0), which
-// avoids the race of choosing a port here and binding it there; the forward
-// is ready when kubectl has printed a "Forwarding from" line for every port.
-
-
-const FORWARDING = /^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/;
-function portForwardArgs(options) {
-    const ports = [...new Set(options.remotePorts)].map((port) => `:${port}`);
-    return [
-        'port-forward',
-        '--namespace',
-        options.namespace,
-        options.resource,
-        ...ports,
-        '--address',
-        '127.0.0.1',
-        '--pod-running-timeout',
-        `${Math.max(Math.ceil(options.readyTimeoutMs / 1000), 1)}s`,
-        ...kubeFlags(options.kube),
-    ];
-}
-async function startPortForward(options) {
-    const wanted = new Set(options.remotePorts);
-    const order = [...wanted];
-    let forwarded = 0;
-    const localPorts = new Map();
-    const controller = new AbortController();
-    let output = '';
-    let hasExited = false;
-    let markReady = () => { };
-    const ready = new Promise((resolve) => (markReady = resolve));
-    const run = runCommand(options.kube.kubectl, portForwardArgs(options), {
-        allowFailure: true,
-        signal: controller.signal,
-        onLine: (line) => {
-            output += `${line}\n`;
-            options.onLine?.(line);
-            // kubectl names the container port it resolved (a Service's port 80 can
-            // be the pod's 8080), in the order the ports were asked for.
-            const match = FORWARDING.exec(line);
-            const remote = match ? order[forwarded++] : undefined;
-            if (match && remote !== undefined)
-                localPorts.set(remote, Number(match[1]));
-            if ([...wanted].every((port) => localPorts.has(port)))
-                markReady();
-        },
-    }).finally(() => (hasExited = true));
-    const stop = async () => {
-        controller.abort();
-        await run.catch(() => undefined);
-    };
-    let timer;
-    const outcome = await Promise.race([
-        ready.then(() => 'ready'),
-        run.then((result) => result, (error) => error),
-        new Promise((resolve) => {
-            timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs);
-        }),
-    ]);
-    clearTimeout(timer);
-    if (outcome !== 'ready') {
-        await stop();
-        const what = `kubectl port-forward ${options.resource} in namespace ${options.namespace}`;
-        if (outcome === 'timeout')
-            throw new Error(`${what} did not forward ports ${[...wanted].join(', ')} within ${options.readyTimeoutMs / 1000}s${output ? `: ${output.trim()}` : ''}`);
-        if (outcome instanceof Error)
-            throw new Error(`${what} could not start: ${outcome.message}`);
-        const detail = (outcome.stderr.trim() || outcome.stdout.trim()).split('\n').slice(-5).join(' ');
-        throw new Error(`${what} exited with code ${outcome.code}${detail ? `: ${detail}` : ''}`);
-    }
-    return {
-        localPorts,
-        output: () => output,
-        exited: () => hasExited,
-        stop,
-    };
-}
-
 ;// CONCATENATED MODULE: ./node_modules/is-network-error/index.js
 const objectToString = Object.prototype.toString;
 
@@ -32471,6 +31962,271 @@ function makeRetriable(function_, options) {
 		return pRetry(() => function_.apply(this, arguments_), options);
 	};
 }
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec/signals.ts
+const children = new Set();
+let received;
+let installed = false;
+function forward(signal) {
+    received = signal;
+    for (const child of children)
+        child.kill(signal);
+    // With no child to wait for there is nothing to clean up: stop now.
+    if (children.size === 0)
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+function track(child) {
+    if (!installed) {
+        installed = true;
+        process.on('SIGINT', () => forward('SIGINT'));
+        process.on('SIGTERM', () => forward('SIGTERM'));
+    }
+    children.add(child);
+    child.once('close', () => children.delete(child));
+}
+/** The signal this process was asked to stop with, if any. */
+function cancellation() {
+    return received;
+}
+
+;// CONCATENATED MODULE: ./src/exec/command.ts
+// One function through which every external CLI (helm, kubectl, kind, curl,
+// kwokctl) is run: arguments as an array (never a shell), output captured and
+// redacted, exit codes decided here, signals forwarded to the child.
+
+
+
+class CommandError extends Error {
+    command;
+    result;
+    constructor(command, result) {
+        const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
+        super(`${command} failed with exit code ${result.code}${detail ? `: ${detail}` : ''}`);
+        this.command = command;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+class CancelledError extends Error {
+    constructor(command, signal) {
+        super(`${command} stopped: the run was cancelled (${signal})`);
+        this.name = 'CancelledError';
+    }
+}
+async function runCommand(file, args, options = {}) {
+    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
+    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    track(child);
+    const out = { stdout: '', stderr: '' };
+    for (const stream of ['stdout', 'stderr']) {
+        let partial = '';
+        child[stream].on('data', (chunk) => {
+            const text = chunk.toString();
+            out[stream] += text;
+            if (!options.onLine)
+                return;
+            const lines = (partial + text).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                options.onLine(redact(line), stream);
+        });
+    }
+    child.stdin.on('error', () => { }); // a child that exits before reading its stdin
+    child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+        }, options.timeoutMs);
+    const [code, signal] = await new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (c, s) => resolve([c, s]));
+        // A grandchild that inherited the pipes can hold them open after the
+        // child exits: give the output a moment to drain, then stop waiting.
+        child.once('exit', (c, s) => setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+            resolve([c, s]);
+        }, 2000).unref());
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
+    const result = {
+        code: code ?? 128,
+        stdout: redact(out.stdout),
+        stderr: redact(out.stderr),
+    };
+    const stoppedBy = cancellation();
+    if (stoppedBy)
+        throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
+    if (timedOut)
+        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+    if (signal)
+        throw new CommandError(`${name} (killed by ${signal})`, result);
+    if (result.code !== 0 && !options.allowFailure)
+        throw new CommandError(name, result);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/http/curl.ts
+// HTTP through the real curl: one request per call, status and timing read
+// from --write-out, the body from stdout. Secret headers go in a curl config
+// (-K) so they never reach argv, where process listings and error messages
+// would show them. Where curl runs (this machine, or a Pod through kubectl
+// exec) is a CurlTransport.
+
+
+
+
+const MARKER = '\n@@hotswap-curl@@';
+/** Header names are tokens (RFC 9110); values must not break out of their line. */
+function validateHeader(name, value) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+        return `invalid header name ${JSON.stringify(name)}`;
+    if (/[\r\n\0]/.test(value))
+        return `the value of header ${name} contains a line break`;
+    return undefined;
+}
+/** A value in a curl config file: double-quoted, with \ and " escaped. */
+function configString(text) {
+    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+function seconds(ms) {
+    return String(Math.max(ms, 1) / 1000);
+}
+/** The argv (secret-free) and the config text (secret headers) for one request. */
+function curlArguments(request) {
+    const args = [
+        '--silent',
+        '--show-error',
+        '--globoff',
+        '--proto',
+        '=http,https',
+        '--max-time',
+        seconds(request.timeoutMs),
+        '--connect-timeout',
+        seconds(Math.min(request.timeoutMs, 10_000)),
+        '--write-out',
+        `${MARKER}%{http_code} %{time_total}`,
+    ];
+    if (request.insecure)
+        args.push('--insecure');
+    if (request.caFile)
+        args.push('--cacert', request.caFile);
+    const secret = [];
+    for (const header of request.headers ?? []) {
+        const problem = validateHeader(header.name, header.value);
+        if (problem)
+            throw new Error(problem);
+        const line = `${header.name}: ${header.value}`;
+        if (header.secret)
+            secret.push(`header = ${configString(line)}`);
+        else
+            args.push('--header', line);
+    }
+    args.push('--url', request.url);
+    return secret.length ? { args, config: secret.join('\n') + '\n' } : { args };
+}
+/** Reads curl's stdout (body + write-out) and stderr into a response. */
+function parseCurlResult(result) {
+    const at = result.stdout.lastIndexOf(MARKER);
+    const body = at === -1 ? result.stdout : result.stdout.slice(0, at);
+    const [status = '0', time = '0'] = at === -1
+        ? []
+        : result.stdout
+            .slice(at + MARKER.length)
+            .trim()
+            .split(/\s+/);
+    const response = {
+        status: Number(status) || 0,
+        body,
+        timeMs: Math.round(Number(time) * 1000) || 0,
+        exitCode: result.code,
+    };
+    if (result.code !== 0) {
+        // curl's own line ("curl: (7) ..."), not kubectl exec's "command terminated" after it.
+        const lines = result.stderr
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
+        const message = lines.filter((l) => l.startsWith('curl:')).pop() ?? lines.pop();
+        response.error = message ?? `curl exited with code ${result.code}`;
+    }
+    return response;
+}
+async function curl(transport, request) {
+    const { args, config } = curlArguments(request);
+    // The safety net only: curl's --max-time ends the request first.
+    const result = await transport(args, config, request.timeoutMs + 15_000);
+    return parseCurlResult(result);
+}
+/** curl on this machine; a secret config goes in a 0600 file under tempDir, removed afterwards. */
+function localCurl(curlBin, tempDir) {
+    return async (args, config, timeoutMs) => {
+        if (config === undefined)
+            return runCommand(curlBin, args, { allowFailure: true, timeoutMs });
+        const file = external_node_path_default().join(tempDir, `curl-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.conf`);
+        try {
+            await (0,promises_namespaceObject.writeFile)(file, config, { mode: 0o600, flag: 'wx' });
+            return await runCommand(curlBin, [...args, '--config', file], {
+                allowFailure: true,
+                timeoutMs,
+            });
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(file, { force: true });
+        }
+    };
+}
+/** What curl's exit code means, for a person reading the report. */
+function describeCurlError(response, timeoutMs) {
+    const detail = response.error ? `: ${response.error}` : '';
+    switch (response.exitCode) {
+        case 28:
+            return `no answer within ${timeoutMs / 1000}s (curl exit 28${detail})`;
+        case 7:
+            return `connection refused or unreachable (curl exit 7${detail})`;
+        case 6:
+            return `host name not resolved (curl exit 6${detail})`;
+        case 52:
+            return `the server closed the connection without answering (curl exit 52${detail})`;
+        case 35:
+        case 60:
+            return `TLS handshake or certificate verification failed (curl exit ${response.exitCode}${detail})`;
+        default:
+            return `curl exit ${response.exitCode}${detail}`;
+    }
+}
+/** Exit codes that another attempt cannot fix: bad usage, bad URL, unreadable CA file. */
+const PERMANENT_CURL_ERRORS = new Set([1, 2, 3, 4, 43, 77]);
 
 ;// CONCATENATED MODULE: ./src/smoke/json-fields.ts
 // Checks on fields of a JSON health response: `status=Healthy`,
@@ -32990,6 +32746,15 @@ async function runCheck(spec, options) {
     let attempts = 0;
     let last;
     const attempt = async (n) => {
+        try {
+            return await attemptOnce(n);
+        }
+        finally {
+            if (n === 1)
+                options.onFirstAttempt?.();
+        }
+    };
+    const attemptOnce = async (n) => {
         // The deadline decides whether an attempt starts; a started attempt gets
         // the whole check timeout, so its failure says what the service did.
         if (n > 1 && Date.now() >= options.deadline)
@@ -33067,27 +32832,257 @@ async function runCheck(spec, options) {
     }
 }
 /**
- * Runs the checks one after the other within the one deadline: health first,
- * so the metrics scraped afterwards already count the health requests.
+ * Runs the checks side by side, each with the whole deadline, but starts each
+ * one after the first attempt of the one before: the first metrics scrape
+ * then already counts the health request, and a failing health check does
+ * not use up the metrics check's time.
  */
 async function runChecks(specs, options) {
-    const outcomes = [];
-    for (const spec of specs)
-        outcomes.push(await runCheck(spec, options));
-    return outcomes;
+    const running = [];
+    let previousAttempt = Promise.resolve();
+    for (const spec of specs) {
+        await previousAttempt;
+        let attempted = () => { };
+        previousAttempt = new Promise((resolve) => (attempted = resolve));
+        const run = runCheck(spec, { ...options, onFirstAttempt: () => attempted() });
+        void run.finally(() => attempted());
+        running.push(run);
+    }
+    return Promise.all(running);
 }
 
-;// CONCATENATED MODULE: ./src/smoke/smoke-test.ts
-// The smoke test from settings to report: open the target (a URL, a
-// port-forward, an in-cluster curl Pod), run the health and metrics checks
-// against it within one deadline, close the target whatever happened.
+;// CONCATENATED MODULE: ./src/kube/kube-context.ts
+// Which kubectl, and which cluster it talks to. Every kubectl call appends
+// the same connection flags.
+function kubeFlags(kube) {
+    const flags = [];
+    if (kube.kubeconfig)
+        flags.push('--kubeconfig', kube.kubeconfig);
+    if (kube.context)
+        flags.push('--context', kube.context);
+    return flags;
+}
+
+;// CONCATENATED MODULE: ./src/kube/curl-pod.ts
+// A short-lived curl Pod inside the cluster, for checking a Service from where
+// its clients are (cluster DNS, network policies) rather than through a
+// forward. Created with `kubectl run` and a Pod spec that passes the
+// `restricted` Pod Security Standard, used through `kubectl exec` (the secret
+// curl config travels on stdin), and deleted afterwards. It also ends itself
+// (sleep + activeDeadlineSeconds) if the delete never comes.
 
 
 
+/** curl's official image, pinned; runs as curl_user (uid 100, gid 101). */
+const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.11.1';
+const CURL_POD_LABELS = {
+    'app.kubernetes.io/name': 'hotswap-smoke-test',
+    'app.kubernetes.io/component': 'curl',
+    'app.kubernetes.io/managed-by': 'hotswap-smoke-test',
+};
+/** The Pod spec given to `kubectl run --overrides` (JSON merge: it replaces kubectl's container). */
+function curlPodOverrides(options) {
+    return {
+        apiVersion: 'v1',
+        metadata: { labels: CURL_POD_LABELS },
+        spec: {
+            restartPolicy: 'Never',
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            activeDeadlineSeconds: options.lifetimeSeconds,
+            terminationGracePeriodSeconds: 1,
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 100,
+                runAsGroup: 101,
+                seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+                {
+                    name: 'curl',
+                    image: options.image,
+                    imagePullPolicy: 'IfNotPresent',
+                    command: ['sleep', String(options.lifetimeSeconds)],
+                    securityContext: {
+                        allowPrivilegeEscalation: false,
+                        capabilities: { drop: ['ALL'] },
+                        readOnlyRootFilesystem: true,
+                        runAsNonRoot: true,
+                    },
+                    resources: {
+                        requests: { cpu: '10m', memory: '16Mi' },
+                        limits: { cpu: '200m', memory: '64Mi' },
+                    },
+                },
+            ],
+        },
+    };
+}
+function curlPodRunArgs(options) {
+    const labels = Object.entries(CURL_POD_LABELS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    return [
+        'run',
+        options.name,
+        '--namespace',
+        options.namespace,
+        '--image',
+        options.image,
+        '--restart',
+        'Never',
+        '--labels',
+        labels,
+        '--override-type',
+        'merge',
+        '--overrides',
+        JSON.stringify(curlPodOverrides(options)),
+        ...kubeFlags(options.kube),
+        // Everything after `--` is the container's command, so kube flags go before it.
+        '--command',
+        '--',
+        'sleep',
+        String(options.lifetimeSeconds),
+    ];
+}
+function curlPodExecArgs(pod, curlArgs, withConfig) {
+    return [
+        'exec',
+        '--namespace',
+        pod.namespace,
+        ...(withConfig ? ['--stdin'] : []),
+        pod.name,
+        '--container',
+        'curl',
+        ...kubeFlags(pod.kube),
+        '--',
+        'curl',
+        ...curlArgs,
+        ...(withConfig ? ['--config', '-'] : []),
+    ];
+}
+async function startCurlPod(options) {
+    const name = options.name ?? `hotswap-smoke-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+    const { kube, namespace } = options;
+    const pod = { name, namespace, kube };
+    const remove = async () => {
+        await runCommand(kube.kubectl, [
+            'delete',
+            'pod',
+            name,
+            '--namespace',
+            namespace,
+            '--ignore-not-found',
+            '--wait=false',
+            ...kubeFlags(kube),
+        ], { timeoutMs: 60_000 });
+    };
+    await runCommand(kube.kubectl, curlPodRunArgs({ ...options, name }), { timeoutMs: 60_000 });
+    try {
+        await runCommand(kube.kubectl, [
+            'wait',
+            '--namespace',
+            namespace,
+            '--for=condition=Ready',
+            `pod/${name}`,
+            `--timeout=${Math.max(Math.ceil(options.readyTimeoutMs / 1000), 1)}s`,
+            ...kubeFlags(kube),
+        ], { timeoutMs: options.readyTimeoutMs + 30_000 });
+    }
+    catch (error) {
+        await remove().catch(() => undefined);
+        throw new Error(`curl Pod ${namespace}/${name} (${options.image}) did not become ready: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const transport = (args, config, timeoutMs) => runCommand(kube.kubectl, curlPodExecArgs(pod, args, config !== undefined), {
+        allowFailure: true,
+        timeoutMs,
+        input: config,
+    });
+    return { name, namespace, transport, delete: remove };
+}
+
+;// CONCATENATED MODULE: ./src/kube/port-forward.ts
+// `kubectl port-forward` to a Service, for the length of a smoke test.
+// kubectl picks the free local ports itself (`:<remote>` binds port 0), which
+// avoids the race of choosing a port here and binding it there; the forward
+// is ready when kubectl has printed a "Forwarding from" line for every port.
 
 
-/** Longest wait between attempts. */
-const MAX_RETRY_DELAY_MS = 10_000;
+const FORWARDING = /^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/;
+function portForwardArgs(options) {
+    const ports = [...new Set(options.remotePorts)].map((port) => `:${port}`);
+    return [
+        'port-forward',
+        '--namespace',
+        options.namespace,
+        options.resource,
+        ...ports,
+        '--address',
+        '127.0.0.1',
+        '--pod-running-timeout',
+        `${Math.max(Math.ceil(options.readyTimeoutMs / 1000), 1)}s`,
+        ...kubeFlags(options.kube),
+    ];
+}
+async function startPortForward(options) {
+    const wanted = new Set(options.remotePorts);
+    const localPorts = new Map();
+    const controller = new AbortController();
+    let output = '';
+    let hasExited = false;
+    let markReady = () => { };
+    const ready = new Promise((resolve) => (markReady = resolve));
+    const run = runCommand(options.kube.kubectl, portForwardArgs(options), {
+        allowFailure: true,
+        signal: controller.signal,
+        onLine: (line) => {
+            output += `${line}\n`;
+            options.onLine?.(line);
+            const match = FORWARDING.exec(line);
+            if (match)
+                localPorts.set(Number(match[2]), Number(match[1]));
+            if ([...wanted].every((port) => localPorts.has(port)))
+                markReady();
+        },
+    }).finally(() => (hasExited = true));
+    const stop = async () => {
+        controller.abort();
+        await run.catch(() => undefined);
+    };
+    let timer;
+    const outcome = await Promise.race([
+        ready.then(() => 'ready'),
+        run.then((result) => result, (error) => error),
+        new Promise((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs);
+        }),
+    ]);
+    clearTimeout(timer);
+    if (outcome !== 'ready') {
+        await stop();
+        const what = `kubectl port-forward ${options.resource} in namespace ${options.namespace}`;
+        if (outcome === 'timeout')
+            throw new Error(`${what} did not forward ports ${[...wanted].join(', ')} within ${options.readyTimeoutMs / 1000}s${output ? `: ${output.trim()}` : ''}`);
+        if (outcome instanceof Error)
+            throw new Error(`${what} could not start: ${outcome.message}`);
+        const detail = (outcome.stderr.trim() || outcome.stdout.trim()).split('\n').slice(-5).join(' ');
+        throw new Error(`${what} exited with code ${outcome.code}${detail ? `: ${detail}` : ''}`);
+    }
+    return {
+        localPorts,
+        output: () => output,
+        exited: () => hasExited,
+        stop,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/smoke/targets.ts
+// Where the checks run from: the runner (url), a kubectl port-forward to the
+// Service, or a curl Pod inside the cluster. Opening a target gives the base
+// URLs and the curl transport; closing it stops what it started.
+
+
+
 /** Joins a base URL (which may carry a path prefix) and an endpoint path. */
 function joinUrl(base, endpoint) {
     const url = new URL(base);
@@ -33100,7 +33095,7 @@ function withPort(base, port) {
     url.port = String(port);
     return url.toString();
 }
-function describe(target) {
+function describeTarget(target) {
     switch (target.kind) {
         case 'url':
             return `url ${target.url}`;
@@ -33114,7 +33109,7 @@ async function openTarget(target, env, readyTimeoutMs, lifetimeSeconds) {
     const log = env.log ?? (() => { });
     if (target.kind === 'url') {
         return {
-            description: describe(target),
+            description: describeTarget(target),
             healthBase: target.url,
             metricsBase: target.metricsUrl,
             transport: localCurl(env.curl, env.tempDir),
@@ -33135,7 +33130,7 @@ async function openTarget(target, env, readyTimeoutMs, lifetimeSeconds) {
         const local = (port) => `${target.scheme}://127.0.0.1:${forward.localPorts.get(port)}`;
         log(`port-forward ready: ${target.port} -> ${local(target.port)}, ${target.metricsPort} -> ${local(target.metricsPort)}`);
         return {
-            description: describe(target),
+            description: describeTarget(target),
             healthBase: local(target.port),
             metricsBase: local(target.metricsPort),
             transport: localCurl(env.curl, env.tempDir),
@@ -33152,13 +33147,20 @@ async function openTarget(target, env, readyTimeoutMs, lifetimeSeconds) {
     log(`curl Pod ${pod.namespace}/${pod.name} is ready`);
     const host = `${target.service}.${target.namespace}.svc`;
     return {
-        description: `${describe(target)} (Pod ${pod.name})`,
+        description: `${describeTarget(target)} (Pod ${pod.name})`,
         healthBase: `${target.scheme}://${host}:${target.port}`,
         metricsBase: `${target.scheme}://${host}:${target.metricsPort}`,
         transport: pod.transport,
         close: () => pod.delete(),
     };
 }
+
+;// CONCATENATED MODULE: ./src/smoke/smoke-test.ts
+
+
+
+/** Longest wait between attempts. */
+const MAX_RETRY_DELAY_MS = 10_000;
 function checkSpecs(settings, healthBase, metricsBase) {
     const specs = [
         {
@@ -33186,7 +33188,7 @@ async function smokeTest(settings, env) {
     const deadline = started + settings.timeoutMs;
     const report = {
         passed: false,
-        target: describe(settings.target),
+        target: describeTarget(settings.target),
         durationMs: 0,
         checks: [],
         errors: [],
@@ -33306,10 +33308,11 @@ function parseDnsLabel(input, raw, maxLength = 63) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/smoke/inputs.ts
-// Every input of actions/smoke-test (and of `hotswap-ci smoke-test`), read and
-// validated in one place before anything is requested: a bad value fails the
-// step with a message naming the input, the value and what is expected.
+;// CONCATENATED MODULE: ./src/actions/smoke-test/inputs.ts
+// Every input of actions/smoke-test, read and validated in one place before
+// anything is requested: a bad value fails the step with a message naming the
+// input, the value and what is expected.
+
 
 
 
@@ -33321,6 +33324,9 @@ function parseDnsLabel(input, raw, maxLength = 63) {
 
 const TARGETS = ['url', 'port-forward', 'pod'];
 const MASKED = '***';
+function input(name) {
+    return getInput(name);
+}
 /** An http(s) URL without credentials (those belong in secret-headers). */
 function parseHttpUrl(name, raw) {
     const value = raw.trim();
@@ -33395,7 +33401,7 @@ function conditionLines(raw) {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .join('\n');
 }
-function parseTarget(input) {
+function parseTarget() {
     const kind = parseChoice('target', input('target'), TARGETS, 'url');
     const port = parsePort('port', input('port') || '8080');
     const metricsPort = parsePort('metrics-port', input('metrics-port') || '5000');
@@ -33421,8 +33427,8 @@ function parseTarget(input) {
         throw new InputError('curl-image', image, 'an image reference such as curlimages/curl:8.11.1');
     return { kind, image, ...ref };
 }
-function parseSmokeInputs(input) {
-    const target = parseTarget(input);
+function getInputs() {
+    const target = parseTarget();
     const timeoutMs = parseDuration('timeout', input('timeout'), 120_000);
     const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'), 10_000);
     const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);
@@ -33495,7 +33501,7 @@ function parseSmokeInputs(input) {
 
 
 async function main() {
-    const inputs = parseSmokeInputs((name) => getInput(name));
+    const inputs = getInputs();
     for (const secret of inputs.secrets) {
         core_setSecret(secret);
         registerSecret(secret);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
-import { Helm, type HelmMajor } from '../../helm/helm.js';
+import { Helm } from '../../helm/helm.js';
 import { InputError } from '../../inputs/errors.js';
 import { mergeFindings } from '../../lint/findings.js';
 import { lintChart, type LintReport } from '../../lint/run.js';
@@ -52,24 +52,23 @@ export async function main(): Promise<void> {
   const settings = await resolveLintSettings(inputs, workspace);
 
   const bin = await findHelm(settings.helm);
-  const version = await new Helm({ bin, major: 4 }).version();
-  const major = Number(/^v?(\d+)/.exec(version)?.[1]);
-  if (major !== 3 && major !== 4)
-    throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
-  const helm = new Helm({ bin, major: major as HelmMajor });
-  core.info(
-    `helm ${version} (${bin}); ${settings.sets.length} values set(s), ${settings.concurrency} at a time`,
-  );
-
   const runnerTemp = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(runnerTemp, { recursive: true });
   const outputDir = mkdtempSync(path.join(runnerTemp, 'hotswap-lint-'));
-  const report = await lintChart(settings, {
-    helm,
-    schemaDir: schemaDir(),
-    outputDir,
-    log: core.info,
-  });
+  core.info(
+    `${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`,
+  );
+
+  // lint and template take the same flags in helm 3 and 4; the version is
+  // asked for alongside the first calls rather than before them.
+  const helm = new Helm({ bin, major: 4 });
+  const [version, report] = await Promise.all([
+    helm.version(),
+    lintChart(settings, { helm, schemaDir: schemaDir(), outputDir, log: core.info }),
+  ]);
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  if (major !== 3 && major !== 4)
+    throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
 
   annotate(report, settings.workspace);
   for (const [name, value] of Object.entries(lintOutputs(report))) core.setOutput(name, value);

@@ -2,28 +2,11 @@
 // plane binaries through the same verified installer, then hands them to the
 // kwok cluster module. Needs no container runtime.
 import * as core from '@actions/core';
+import { createKwokCluster, deleteKwokCluster, type Cluster } from '../../cluster/kwok.js';
 import { installTool, type InstallRequest } from '../../tools/install.js';
 import type { ToolName } from '../../tools/releases.js';
 import type { Inputs } from './inputs.js';
 import type { Installation } from './report.js';
-
-// The kwok cluster module (src/cluster/kwok.ts) is not part of this build yet.
-// Until it is, `cluster: kwok` installs and verifies every binary, then stops here.
-export const KWOK_CLUSTER_AVAILABLE = false;
-interface Cluster {
-  name: string;
-  kubeconfig: string;
-}
-async function createKwokCluster(_opts: unknown): Promise<Cluster> {
-  throw new Error(
-    'cluster: kwok is not available in this build: the kwok cluster module has not landed',
-  );
-}
-async function deleteKwokCluster(_opts: unknown): Promise<void> {
-  throw new Error(
-    'cluster: kwok is not available in this build: the kwok cluster module has not landed',
-  );
-}
 
 export type KwokTool = Extract<
   ToolName,

@@ -87,6 +87,16 @@ hotswap:
     });
   });
 
+  it('points a values file helm could not parse at the line it names', () => {
+    const error =
+      'failed to parse /w/env/dev.yaml: error converting YAML to JSON: yaml: line 2: did not find expected key';
+    expect(helmErrorFindings(error)[0]!.place).toEqual({
+      kind: 'file',
+      path: '/w/env/dev.yaml',
+      line: 2,
+    });
+  });
+
   it('splits rendered output by document and source', () => {
     const docs = splitManifest(
       '---\n# Source: web/templates/a.yaml\nkind: A\n---\n# Source: web/templates/b.yaml\n---\n# Source: web/templates/c.yaml\nkind: C\n',
