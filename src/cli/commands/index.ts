@@ -7,7 +7,11 @@ import { smokeTestCommand } from './smoke-test.js';
 
 /** The steps, in pipeline order. */
 export const STEPS: Command[] = [
-  pendingCommand('setup'),
+  // The setup action's installer is written against the runner's tool cache (src/actions/setup).
+  pendingCommand(
+    'setup',
+    "locally, 'npm run tools' installs the pinned helm, kubectl, kind and kwok into .tools/bin",
+  ),
   lintCommand,
   deployCommand,
   smokeTestCommand,

@@ -1,13 +1,13 @@
-// Subcommands whose domain module has not landed yet: they fail loudly, as
-// their actions do, rather than pretend.
+// Subcommands whose domain module cannot run outside the runner yet: they fail
+// loudly, saying what to use instead, rather than pretend.
 import type { Command } from '../command.js';
 
-export function pendingCommand(name: string): Command {
+export function pendingCommand(name: string, instead: string): Command {
   return {
     name,
     action: name,
     async run() {
-      throw new Error(`hotswap-ci ${name} is not implemented yet (actions/${name} is not either)`);
+      throw new Error(`hotswap-ci ${name} is not available from the command line yet: ${instead}`);
     },
   };
 }
