@@ -16,7 +16,7 @@ import { runAction, type ActionRun } from '../support/run-action.js';
 import { MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
 import { TOOLS_BIN, toolPath } from '../support/tools.js';
-import { createNamespace, deleteNamespace, kubeconfig, pods } from './support.js';
+import { createNamespace, kubeconfig, kubectl, pods } from './support.js';
 
 const RELEASE = 'hotswap';
 const SECRET = `pw-${Date.now().toString(36)}-not-to-be-logged`;
@@ -94,7 +94,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await unforward?.();
   await standIn?.stop();
-  if (ns) await deleteNamespace(ns);
+  // Waited for, so the next test file starts from a cluster without this release.
+  if (ns) await kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
 });
 
 describe('the deploy workflow through the bundled actions', () => {
