@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createKwokCluster, deleteKwokCluster } from '../src/cluster/kwok.js';
 import { runCommand } from '../src/exec/command.js';
 import { kwokBinaries } from '../test/support/kwok.js';
+import { recordRows, row } from './lib/rows.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
 
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       rmSync(workdir, { recursive: true, force: true });
     }
   }
+  recordRows(row('kwok cluster start (peer: plain kwokctl)', median(ours), median(plain), RUNS));
   console.log('');
   console.log(`cluster start, median of ${RUNS}   plain kwokctl   createKwokCluster`);
   console.log(

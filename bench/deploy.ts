@@ -13,6 +13,7 @@ import path from 'node:path';
 import { runCommand } from '../src/exec/command.js';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
 import { toolPath, TOOLS_BIN } from '../test/support/tools.js';
+import { recordRows, row } from './lib/rows.js';
 
 const kubeconfig = process.env.HOTSWAP_E2E_KUBECONFIG ?? process.env.KUBECONFIG ?? '';
 if (kubeconfig === '' || !existsSync(kubeconfig)) {
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     for (const [name, a, b, peer] of rows) {
       const ma = median([...a]);
       const mb = median([...b]);
+      recordRows(row(`deploy: ${name} (peer: ${peer})`, ma, mb, a.length));
       console.log(
         `| ${name} | ${secs(ma)} (n=${a.length}) | ${secs(mb)} (n=${b.length}) | ${(mb / ma).toFixed(2)}x | \`${peer}\` |`,
       );

@@ -11,6 +11,7 @@ import { startMirror } from '../tools/mirror-server.js';
 import { runAction } from '../test/support/run-action.js';
 import { MIRROR_ROOT, mirrorInputs } from '../test/support/setup-mirror.js';
 import { PINNED } from '../src/tools/pinned.js';
+import { recordRows, row } from './lib/rows.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
 
@@ -70,6 +71,14 @@ async function main(): Promise<void> {
     console.log(`${'median'.padEnd(8)}${fmt(median(cold))}${fmt(median(warm))}`);
     console.log(`${'min'.padEnd(8)}${fmt(Math.min(...cold))}${fmt(Math.min(...warm))}`);
     console.log(`${'max'.padEnd(8)}${fmt(Math.max(...cold))}${fmt(Math.max(...warm))}`);
+    recordRows(
+      row(
+        'setup: helm + kubectl + kind, cached run (peer: cold download)',
+        median(warm),
+        median(cold),
+        RUNS,
+      ),
+    );
     console.log(
       `cached is ${(median(cold) / median(warm)).toFixed(1)}x faster (each run includes starting node and the bundle)`,
     );

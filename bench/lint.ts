@@ -14,8 +14,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
 import { TOOLS_BIN, toolPath } from '../test/support/tools.js';
+import { recordRows, row } from './lib/rows.js';
 
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const KUBE_VERSION = '1.36.3';
 
 function median(values: number[]): number {
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     }
     const a = median(action);
     const p = median(plain);
+    recordRows(row(`lint: ${count} values set(s) (peer: helm lint + template)`, a, p, RUNS));
     console.log(
       `${String(count).padStart(11)} | ${`${a.toFixed(0)} ms`.padStart(21)} | ${`${p.toFixed(0)} ms`.padStart(38)} | ${(a / p).toFixed(2)}x`,
     );

@@ -6,20 +6,35 @@ import type { ChildProcess } from 'node:child_process';
 const children = new Set<ChildProcess>();
 let received: NodeJS.Signals | undefined;
 let installed = false;
+let exitOwned = false;
 
 function forward(signal: NodeJS.Signals): void {
   received = signal;
   for (const child of children) child.kill(signal);
-  // With no child to wait for there is nothing to clean up: stop now.
-  if (children.size === 0) process.exit(signal === 'SIGINT' ? 130 : 143);
+  // With no child to wait for there is nothing to clean up: stop now, unless
+  // the program has cleanup of its own to do (see ownExitOnSignal).
+  if (children.size === 0 && !exitOwned) process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('SIGINT', () => forward('SIGINT'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+}
+
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+export function ownExitOnSignal(): void {
+  exitOwned = true;
+  install();
 }
 
 export function track(child: ChildProcess): void {
-  if (!installed) {
-    installed = true;
-    process.on('SIGINT', () => forward('SIGINT'));
-    process.on('SIGTERM', () => forward('SIGTERM'));
-  }
+  install();
   children.add(child);
   child.once('close', () => children.delete(child));
 }

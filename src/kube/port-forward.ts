@@ -48,6 +48,8 @@ export function portForwardArgs(options: PortForwardOptions): string[] {
 
 export async function startPortForward(options: PortForwardOptions): Promise<PortForward> {
   const wanted = new Set(options.remotePorts);
+  const order = [...wanted];
+  let forwarded = 0;
   const localPorts = new Map<number, number>();
   const controller = new AbortController();
   let output = '';
@@ -61,8 +63,11 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
     onLine: (line) => {
       output += `${line}\n`;
       options.onLine?.(line);
+      // kubectl names the container port it resolved (a Service's port 80 can
+      // be the pod's 8080), in the order the ports were asked for.
       const match = FORWARDING.exec(line);
-      if (match) localPorts.set(Number(match[2]), Number(match[1]));
+      const remote = match ? order[forwarded++] : undefined;
+      if (match && remote !== undefined) localPorts.set(remote, Number(match[1]));
       if ([...wanted].every((port) => localPorts.has(port))) markReady();
     },
   }).finally(() => (hasExited = true));

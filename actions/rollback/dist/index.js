@@ -31579,6 +31579,242 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/secrets/redact.ts
+// Every secret value the pipeline handles is registered here once; any text
+// that may leave the process (logs, summaries, error messages, helm's own
+// stderr) goes through redact() first.
+const MASK = '***';
+const secrets = new Set();
+/** Registers a secret value. Very short values are ignored: masking "1" would mangle every log. */
+function registerSecret(value) {
+    const trimmed = value.trim();
+    if (trimmed.length < 3)
+        return;
+    secrets.add(value);
+    if (trimmed !== value)
+        secrets.add(trimmed);
+    // Secrets also travel base64-encoded (Kubernetes Secret data, helm manifests).
+    secrets.add(Buffer.from(value).toString('base64'));
+}
+function redact(text) {
+    let out = text;
+    // Longest first, so a secret that contains another is masked whole.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join(MASK);
+    }
+    return out;
+}
+function registeredSecrets() {
+    return [...secrets];
+}
+/** For tests only. */
+function clearSecrets() {
+    secrets.clear();
+}
+
+;// CONCATENATED MODULE: ./src/exec/signals.ts
+const children = new Set();
+let received;
+let installed = false;
+let exitOwned = false;
+function forward(signal) {
+    received = signal;
+    for (const child of children)
+        child.kill(signal);
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
+function track(child) {
+    install();
+    children.add(child);
+    child.once('close', () => children.delete(child));
+}
+/** The signal this process was asked to stop with, if any. */
+function cancellation() {
+    return received;
+}
+
+;// CONCATENATED MODULE: ./src/exec/command.ts
+// One function through which every external CLI (helm, kubectl, kind, curl,
+// kwokctl) is run: arguments as an array (never a shell), output captured and
+// redacted, exit codes decided here, signals forwarded to the child.
+
+
+
+class CommandError extends Error {
+    command;
+    result;
+    constructor(command, result) {
+        const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
+        super(`${command} failed with exit code ${result.code}${detail ? `: ${detail}` : ''}`);
+        this.command = command;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+class CancelledError extends Error {
+    constructor(command, signal) {
+        super(`${command} stopped: the run was cancelled (${signal})`);
+        this.name = 'CancelledError';
+    }
+}
+async function runCommand(file, args, options = {}) {
+    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
+    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    track(child);
+    const out = { stdout: '', stderr: '' };
+    for (const stream of ['stdout', 'stderr']) {
+        let partial = '';
+        child[stream].on('data', (chunk) => {
+            const text = chunk.toString();
+            out[stream] += text;
+            if (!options.onLine)
+                return;
+            const lines = (partial + text).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                options.onLine(redact(line), stream);
+        });
+    }
+    child.stdin.on('error', () => { }); // a child that exits before reading its stdin
+    child.stdin.end(options.input ?? '');
+    let stopped = false;
+    const stop = () => {
+        stopped = true;
+        child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted)
+        stop();
+    else
+        options.signal?.addEventListener('abort', stop, { once: true });
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+        }, options.timeoutMs);
+    const [code, signal] = await new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (c, s) => resolve([c, s]));
+        // A grandchild that inherited the pipes can hold them open after the
+        // child exits: give the output a moment to drain, then stop waiting.
+        child.once('exit', (c, s) => setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+            resolve([c, s]);
+        }, 2000).unref());
+    }).finally(() => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+    });
+    const result = {
+        code: code ?? 128,
+        stdout: redact(out.stdout),
+        stderr: redact(out.stderr),
+    };
+    const stoppedBy = cancellation();
+    if (stoppedBy)
+        throw new CancelledError(name, stoppedBy);
+    if (stopped)
+        return result;
+    if (timedOut)
+        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+    if (signal)
+        throw new CommandError(`${name} (killed by ${signal})`, result);
+    if (result.code !== 0 && !options.allowFailure)
+        throw new CommandError(name, result);
+    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
+}
+
+;// CONCATENATED MODULE: ./src/kube/kubectl.ts
+// kubectl behind one small interface: every call goes through runCommand
+// (argv, redacted output) with the kubeconfig/context of this deploy.
+
+class Kubectl {
+    ctx;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    run(args, options = {}) {
+        const kube = [];
+        if (this.ctx.kubeconfig)
+            kube.push('--kubeconfig', this.ctx.kubeconfig);
+        if (this.ctx.kubeContext)
+            kube.push('--context', this.ctx.kubeContext);
+        return runCommand(this.ctx.bin, [...kube, ...args], options);
+    }
+    /** `kubectl get <kinds> -o json` as a list of objects. */
+    async list(kinds, namespace, selector) {
+        const args = ['get', kinds, '-n', namespace, '-o', 'json'];
+        if (selector)
+            args.push('-l', selector);
+        const { stdout } = await this.run(args, { timeoutMs: 30_000 });
+        return JSON.parse(stdout).items;
+    }
+    async namespaceExists(namespace) {
+        const result = await this.run(['get', 'namespace', namespace, '-o', 'name'], {
+            allowFailure: true,
+            timeoutMs: 30_000,
+        });
+        if (result.code === 0)
+            return true;
+        if (/NotFound/i.test(result.stderr))
+            return false;
+        throw new Error(`kubectl get namespace ${namespace} failed: ${result.stderr.trim()}`);
+    }
+    /** Events about one object, oldest first. */
+    async events(namespace, name) {
+        const result = await this.run([
+            'get',
+            'events',
+            '-n',
+            namespace,
+            '--field-selector',
+            `involvedObject.name=${name}`,
+            '-o',
+            'json',
+        ], { allowFailure: true, timeoutMs: 30_000 });
+        if (result.code !== 0)
+            return [];
+        const items = JSON.parse(result.stdout).items;
+        return items.sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+    }
+    /** The last lines a container logged; undefined when the cluster has none (kwok, never started). */
+    async logs(namespace, pod, container, lines) {
+        const result = await this.run(['logs', pod, '-n', namespace, '-c', container, '--tail', String(lines)], { allowFailure: true, timeoutMs: 20_000 });
+        return result.code === 0 ? result.stdout : undefined;
+    }
+}
+function eventTime(e) {
+    return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/errors.ts
 /** An input that failed validation. The message names the input, the value and what is expected. */
 class errors_InputError extends Error {
@@ -34967,226 +35203,49 @@ function parseKubeconfigPath(input, raw) {
     return file;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/secrets/redact.ts
-// Every secret value the pipeline handles is registered here once; any text
-// that may leave the process (logs, summaries, error messages, helm's own
-// stderr) goes through redact() first.
-const MASK = '***';
-const secrets = new Set();
-/** Registers a secret value. Very short values are ignored: masking "1" would mangle every log. */
-function registerSecret(value) {
-    const trimmed = value.trim();
-    if (trimmed.length < 3)
-        return;
-    secrets.add(value);
-    if (trimmed !== value)
-        secrets.add(trimmed);
-    // Secrets also travel base64-encoded (Kubernetes Secret data, helm manifests).
-    secrets.add(Buffer.from(value).toString('base64'));
-}
-function redact(text) {
-    let out = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join(MASK);
-    }
-    return out;
-}
-function registeredSecrets() {
-    return [...secrets];
-}
-/** For tests only. */
-function clearSecrets() {
-    secrets.clear();
-}
-
-;// CONCATENATED MODULE: ./src/exec/signals.ts
-const children = new Set();
-let received;
-let installed = false;
-function forward(signal) {
-    received = signal;
-    for (const child of children)
-        child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-}
-function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
-    children.add(child);
-    child.once('close', () => children.delete(child));
-}
-/** The signal this process was asked to stop with, if any. */
-function cancellation() {
-    return received;
-}
-
-;// CONCATENATED MODULE: ./src/exec/command.ts
-// One function through which every external CLI (helm, kubectl, kind, curl,
-// kwokctl) is run: arguments as an array (never a shell), output captured and
-// redacted, exit codes decided here, signals forwarded to the child.
+;// CONCATENATED MODULE: ./src/rollback/inputs.ts
+// Every input of actions/rollback (and `hotswap-ci rollback`), read and
+// validated in one place before helm runs.
 
 
 
-class CommandError extends Error {
-    command;
-    result;
-    constructor(command, result) {
-        const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
-        super(`${command} failed with exit code ${result.code}${detail ? `: ${detail}` : ''}`);
-        this.command = command;
-        this.result = result;
-        this.name = 'CommandError';
+function readRollbackInputs(read) {
+    const revisionRaw = read('revision').trim();
+    const helmMajorRaw = read('helm-major').trim();
+    const kubeContext = read('kube-context').trim();
+    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+        throw new errors_InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
     }
-}
-class CancelledError extends Error {
-    constructor(command, signal) {
-        super(`${command} stopped: the run was cancelled (${signal})`);
-        this.name = 'CancelledError';
-    }
-}
-async function runCommand(file, args, options = {}) {
-    // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
-    const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
-        cwd: options.cwd,
-        env: options.env ?? process.env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    track(child);
-    const out = { stdout: '', stderr: '' };
-    for (const stream of ['stdout', 'stderr']) {
-        let partial = '';
-        child[stream].on('data', (chunk) => {
-            const text = chunk.toString();
-            out[stream] += text;
-            if (!options.onLine)
-                return;
-            const lines = (partial + text).split('\n');
-            partial = lines.pop() ?? '';
-            for (const line of lines)
-                options.onLine(redact(line), stream);
-        });
-    }
-    child.stdin.on('error', () => { }); // a child that exits before reading its stdin
-    child.stdin.end(options.input ?? '');
-    let stopped = false;
-    const stop = () => {
-        stopped = true;
-        child.kill('SIGTERM');
+    const timeoutMs = parse_parseDuration('timeout', read('timeout'), 300_000);
+    if (timeoutMs < 1000)
+        throw new errors_InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    return {
+        release: parseReleaseName('release', read('release')),
+        namespace: parse_parseDnsLabel('namespace', read('namespace')),
+        revision: revisionRaw === ''
+            ? undefined
+            : parse_parseInteger('revision', revisionRaw, { min: 1, max: 1_000_000 }),
+        timeoutMs,
+        wait: parse_parseChoice('wait', read('wait'), ['watch', 'helm', 'none'], 'watch'),
+        historyMax: parse_parseInteger('history-max', read('history-max'), {
+            min: 0,
+            max: 1000,
+            fallback: 10,
+        }),
+        crashLoopRestarts: parse_parseInteger('crash-loop-restarts', read('crash-loop-restarts'), {
+            min: 0,
+            max: 100,
+            fallback: 2,
+        }),
+        unschedulableGraceMs: parse_parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
+        helmBin: read('helm').trim() || 'helm',
+        helmMajor: helmMajorRaw === ''
+            ? undefined
+            : Number(parse_parseChoice('helm-major', helmMajorRaw, ['3', '4'])),
+        kubectlBin: read('kubectl').trim() || 'kubectl',
+        kubeconfig: read('kubeconfig').trim() === '' ? '' : parseKubeconfigPath('kubeconfig', read('kubeconfig')),
+        kubeContext,
     };
-    if (options.signal?.aborted)
-        stop();
-    else
-        options.signal?.addEventListener('abort', stop, { once: true });
-    let timedOut = false;
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-        }, options.timeoutMs);
-    const [code, signal] = await new Promise((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', (c, s) => resolve([c, s]));
-        // A grandchild that inherited the pipes can hold them open after the
-        // child exits: give the output a moment to drain, then stop waiting.
-        child.once('exit', (c, s) => setTimeout(() => {
-            child.stdout.destroy();
-            child.stderr.destroy();
-            resolve([c, s]);
-        }, 2000).unref());
-    }).finally(() => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', stop);
-    });
-    const result = {
-        code: code ?? 128,
-        stdout: redact(out.stdout),
-        stderr: redact(out.stderr),
-    };
-    const stoppedBy = cancellation();
-    if (stoppedBy)
-        throw new CancelledError(name, stoppedBy);
-    if (stopped)
-        return result;
-    if (timedOut)
-        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
-    if (signal)
-        throw new CommandError(`${name} (killed by ${signal})`, result);
-    if (result.code !== 0 && !options.allowFailure)
-        throw new CommandError(name, result);
-    return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
-}
-
-;// CONCATENATED MODULE: ./src/kube/kubectl.ts
-// kubectl behind one small interface: every call goes through runCommand
-// (argv, redacted output) with the kubeconfig/context of this deploy.
-
-class Kubectl {
-    ctx;
-    constructor(ctx) {
-        this.ctx = ctx;
-    }
-    run(args, options = {}) {
-        const kube = [];
-        if (this.ctx.kubeconfig)
-            kube.push('--kubeconfig', this.ctx.kubeconfig);
-        if (this.ctx.kubeContext)
-            kube.push('--context', this.ctx.kubeContext);
-        return runCommand(this.ctx.bin, [...kube, ...args], options);
-    }
-    /** `kubectl get <kinds> -o json` as a list of objects. */
-    async list(kinds, namespace, selector) {
-        const args = ['get', kinds, '-n', namespace, '-o', 'json'];
-        if (selector)
-            args.push('-l', selector);
-        const { stdout } = await this.run(args, { timeoutMs: 30_000 });
-        return JSON.parse(stdout).items;
-    }
-    async namespaceExists(namespace) {
-        const result = await this.run(['get', 'namespace', namespace, '-o', 'name'], {
-            allowFailure: true,
-            timeoutMs: 30_000,
-        });
-        if (result.code === 0)
-            return true;
-        if (/NotFound/i.test(result.stderr))
-            return false;
-        throw new Error(`kubectl get namespace ${namespace} failed: ${result.stderr.trim()}`);
-    }
-    /** Events about one object, oldest first. */
-    async events(namespace, name) {
-        const result = await this.run([
-            'get',
-            'events',
-            '-n',
-            namespace,
-            '--field-selector',
-            `involvedObject.name=${name}`,
-            '-o',
-            'json',
-        ], { allowFailure: true, timeoutMs: 30_000 });
-        if (result.code !== 0)
-            return [];
-        const items = JSON.parse(result.stdout).items;
-        return items.sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
-    }
-    /** The last lines a container logged; undefined when the cluster has none (kwok, never started). */
-    async logs(namespace, pod, container, lines) {
-        const result = await this.run(['logs', pod, '-n', namespace, '-c', container, '--tail', String(lines)], { allowFailure: true, timeoutMs: 20_000 });
-        return result.code === 0 ? result.stdout : undefined;
-    }
-}
-function eventTime(e) {
-    return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '';
 }
 
 ;// CONCATENATED MODULE: ./src/kube/diagnostics.ts
@@ -35409,7 +35468,7 @@ const KINDS = 'deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,pod
 async function watchRollout(kubectl, options) {
     const now = options.now ?? Date.now;
     const start = now();
-    const poll = options.pollMs ?? 500;
+    const poll = options.pollMs ?? 1000;
     let lastKey = '';
     let consecutiveErrors = 0;
     let last = {
@@ -35793,10 +35852,8 @@ class Helm {
         args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
         if (options.wait)
             args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
-        if (options.description && this.major === 4) {
+        if (options.description)
             args.push('--description', options.description.slice(0, 256));
-        }
         return this.run(args);
     }
     async uninstall(release, namespace, options) {
@@ -35859,46 +35916,6 @@ async function findBinary(input, name) {
 
 
 
-
-
-function readRollbackInputs(read) {
-    const revisionRaw = read('revision').trim();
-    const helmMajorRaw = read('helm-major').trim();
-    const kubeContext = read('kube-context').trim();
-    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-        throw new errors_InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-    }
-    const timeoutMs = parse_parseDuration('timeout', read('timeout'), 300_000);
-    if (timeoutMs < 1000)
-        throw new errors_InputError('timeout', read('timeout'), 'a duration of at least 1s');
-    return {
-        release: parseReleaseName('release', read('release')),
-        namespace: parse_parseDnsLabel('namespace', read('namespace')),
-        revision: revisionRaw === ''
-            ? undefined
-            : parse_parseInteger('revision', revisionRaw, { min: 1, max: 1_000_000 }),
-        timeoutMs,
-        wait: parse_parseChoice('wait', read('wait'), ['watch', 'helm', 'none'], 'watch'),
-        historyMax: parse_parseInteger('history-max', read('history-max'), {
-            min: 0,
-            max: 1000,
-            fallback: 10,
-        }),
-        crashLoopRestarts: parse_parseInteger('crash-loop-restarts', read('crash-loop-restarts'), {
-            min: 0,
-            max: 100,
-            fallback: 2,
-        }),
-        unschedulableGraceMs: parse_parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
-        helmBin: read('helm').trim() || 'helm',
-        helmMajor: helmMajorRaw === ''
-            ? undefined
-            : Number(parse_parseChoice('helm-major', helmMajorRaw, ['3', '4'])),
-        kubectlBin: read('kubectl').trim() || 'kubectl',
-        kubeconfig: read('kubeconfig').trim() === '' ? '' : parseKubeconfigPath('kubeconfig', read('kubeconfig')),
-        kubeContext,
-    };
-}
 async function main() {
     const s = readRollbackInputs((name) => getInput(name));
     const helm = await openHelm({

@@ -34932,20 +34932,34 @@ function clearSecrets() {
 const children = new Set();
 let received;
 let installed = false;
+let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
 function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
+    install();
     children.add(child);
     child.once('close', () => children.delete(child));
 }

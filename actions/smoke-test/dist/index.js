@@ -31976,20 +31976,34 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 const children = new Set();
 let received;
 let installed = false;
+let exitOwned = false;
 function forward(signal) {
     received = signal;
     for (const child of children)
         child.kill(signal);
-    // With no child to wait for there is nothing to clean up: stop now.
-    if (children.size === 0)
+    // With no child to wait for there is nothing to clean up: stop now, unless
+    // the program has cleanup of its own to do (see ownExitOnSignal).
+    if (children.size === 0 && !exitOwned)
         process.exit(signal === 'SIGINT' ? 130 : 143);
 }
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', () => forward('SIGINT'));
+    process.on('SIGTERM', () => forward('SIGTERM'));
+}
+/**
+ * For a program that owns resources outside its children (a cluster, a local
+ * server): a signal is recorded and forwarded, but the process does not exit;
+ * the program sees cancellation(), cleans up and sets its own exit code.
+ */
+function ownExitOnSignal() {
+    exitOwned = true;
+    install();
+}
 function track(child) {
-    if (!installed) {
-        installed = true;
-        process.on('SIGINT', () => forward('SIGINT'));
-        process.on('SIGTERM', () => forward('SIGTERM'));
-    }
+    install();
     children.add(child);
     child.once('close', () => children.delete(child));
 }
@@ -33026,6 +33040,8 @@ function portForwardArgs(options) {
 }
 async function startPortForward(options) {
     const wanted = new Set(options.remotePorts);
+    const order = [...wanted];
+    let forwarded = 0;
     const localPorts = new Map();
     const controller = new AbortController();
     let output = '';
@@ -33038,9 +33054,12 @@ async function startPortForward(options) {
         onLine: (line) => {
             output += `${line}\n`;
             options.onLine?.(line);
+            // kubectl names the container port it resolved (a Service's port 80 can
+            // be the pod's 8080), in the order the ports were asked for.
             const match = FORWARDING.exec(line);
-            if (match)
-                localPorts.set(Number(match[2]), Number(match[1]));
+            const remote = match ? order[forwarded++] : undefined;
+            if (match && remote !== undefined)
+                localPorts.set(remote, Number(match[1]));
             if ([...wanted].every((port) => localPorts.has(port)))
                 markReady();
         },
@@ -33308,11 +33327,10 @@ function parseDnsLabel(input, raw, maxLength = 63) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/actions/smoke-test/inputs.ts
-// Every input of actions/smoke-test, read and validated in one place before
-// anything is requested: a bad value fails the step with a message naming the
-// input, the value and what is expected.
-
+;// CONCATENATED MODULE: ./src/smoke/inputs.ts
+// Every input of actions/smoke-test (and of `hotswap-ci smoke-test`), read and
+// validated in one place before anything is requested: a bad value fails the
+// step with a message naming the input, the value and what is expected.
 
 
 
@@ -33324,9 +33342,6 @@ function parseDnsLabel(input, raw, maxLength = 63) {
 
 const TARGETS = ['url', 'port-forward', 'pod'];
 const MASKED = '***';
-function input(name) {
-    return getInput(name);
-}
 /** An http(s) URL without credentials (those belong in secret-headers). */
 function parseHttpUrl(name, raw) {
     const value = raw.trim();
@@ -33401,7 +33416,7 @@ function conditionLines(raw) {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .join('\n');
 }
-function parseTarget() {
+function parseTarget(input) {
     const kind = parseChoice('target', input('target'), TARGETS, 'url');
     const port = parsePort('port', input('port') || '8080');
     const metricsPort = parsePort('metrics-port', input('metrics-port') || '5000');
@@ -33427,8 +33442,8 @@ function parseTarget() {
         throw new InputError('curl-image', image, 'an image reference such as curlimages/curl:8.11.1');
     return { kind, image, ...ref };
 }
-function getInputs() {
-    const target = parseTarget();
+function parseSmokeInputs(input) {
+    const target = parseTarget(input);
     const timeoutMs = parseDuration('timeout', input('timeout'), 120_000);
     const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'), 10_000);
     const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);
@@ -33501,7 +33516,7 @@ function getInputs() {
 
 
 async function main() {
-    const inputs = getInputs();
+    const inputs = parseSmokeInputs((name) => getInput(name));
     for (const secret of inputs.secrets) {
         core_setSecret(secret);
         registerSecret(secret);

@@ -6,10 +6,10 @@ import * as io from '@actions/io';
 import { registerSecret } from '../../secrets/redact.js';
 import { failureMessage, renderSummary } from '../../smoke/report.js';
 import { smokeTest } from '../../smoke/smoke-test.js';
-import { getInputs } from './inputs.js';
+import { parseSmokeInputs } from '../../smoke/inputs.js';
 
 export async function main(): Promise<void> {
-  const inputs = getInputs();
+  const inputs = parseSmokeInputs((name) => core.getInput(name));
   for (const secret of inputs.secrets) {
     core.setSecret(secret);
     registerSecret(secret);

@@ -1,11 +1,10 @@
-// Every input of actions/smoke-test, read and validated in one place before
-// anything is requested: a bad value fails the step with a message naming the
-// input, the value and what is expected.
+// Every input of actions/smoke-test (and of `hotswap-ci smoke-test`), read and
+// validated in one place before anything is requested: a bad value fails the
+// step with a message naming the input, the value and what is expected.
 import { existsSync, statSync } from 'node:fs';
-import * as core from '@actions/core';
-import type { HttpHeader } from '../../http/curl.js';
-import { validateHeader } from '../../http/curl.js';
-import { InputError } from '../../inputs/errors.js';
+import type { HttpHeader } from '../http/curl.js';
+import { validateHeader } from '../http/curl.js';
+import { InputError } from '../inputs/errors.js';
 import {
   parseBoolean,
   parseChoice,
@@ -13,13 +12,13 @@ import {
   parseDuration,
   parseInteger,
   parseList,
-} from '../../inputs/parse.js';
-import { DEFAULT_CURL_IMAGE } from '../../kube/curl-pod.js';
-import { parseJsonFieldCheck, type JsonFieldCheck } from '../../smoke/json-fields.js';
-import { parseMetricCondition, type MetricCondition } from '../../smoke/metric-conditions.js';
-import { isMetricName } from '../../smoke/prometheus-text.js';
-import type { SmokeSettings } from '../../smoke/smoke-test.js';
-import { withPort, type SmokeTarget } from '../../smoke/targets.js';
+} from '../inputs/parse.js';
+import { DEFAULT_CURL_IMAGE } from '../kube/curl-pod.js';
+import { parseJsonFieldCheck, type JsonFieldCheck } from './json-fields.js';
+import { parseMetricCondition, type MetricCondition } from './metric-conditions.js';
+import { isMetricName } from './prometheus-text.js';
+import type { SmokeSettings } from './smoke-test.js';
+import { withPort, type SmokeTarget } from './targets.js';
 
 export const TARGETS = ['url', 'port-forward', 'pod'] as const;
 
@@ -33,9 +32,8 @@ export interface Inputs {
 
 const MASKED = '***';
 
-function input(name: string): string {
-  return core.getInput(name);
-}
+/** Reads one input by its action.yml name ('' when unset). */
+export type InputReader = (name: string) => string;
 
 /** An http(s) URL without credentials (those belong in secret-headers). */
 function parseHttpUrl(name: string, raw: string): string {
@@ -128,7 +126,7 @@ function conditionLines(raw: string): string {
     .join('\n');
 }
 
-function parseTarget(): SmokeTarget {
+function parseTarget(input: InputReader): SmokeTarget {
   const kind = parseChoice('target', input('target'), TARGETS, 'url');
   const port = parsePort('port', input('port') || '8080');
   const metricsPort = parsePort('metrics-port', input('metrics-port') || '5000');
@@ -154,8 +152,8 @@ function parseTarget(): SmokeTarget {
   return { kind, image, ...ref };
 }
 
-export function getInputs(): Inputs {
-  const target = parseTarget();
+export function parseSmokeInputs(input: InputReader): Inputs {
+  const target = parseTarget(input);
   const timeoutMs = parseDuration('timeout', input('timeout'), 120_000);
   const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'), 10_000);
   const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);

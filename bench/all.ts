@@ -1,0 +1,177 @@
+// npm run bench: every benchmark in one go, then the table in README.md
+// between <!-- bench:start --> and <!-- bench:end -->. Each benchmark prints
+// its own side-by-side numbers and appends JSON rows to BENCH_OUT (see
+// bench/lib/rows.ts); this script adds the actions' start-up time (each
+// bundle run with no inputs as the runner runs it, median of 5) and their
+// bundle sizes. Each benchmark also runs alone: `npx tsx bench/<name>.ts`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createKwokCluster, deleteKwokCluster } from '../src/cluster/kwok.js';
+import { kwokBinaries } from '../test/support/kwok.js';
+import { REPO_ROOT, runAction } from '../test/support/run-action.js';
+import { row, type BenchRow } from './lib/rows.js';
+
+const ACTIONS = ['setup', 'lint', 'deploy', 'smoke-test', 'rollback'];
+const STARTUP_RUNS = 5;
+const README = path.join(REPO_ROOT, 'README.md');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function cpuModel(): string {
+  const info = readFileSync('/proc/cpuinfo', 'utf8');
+  return /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? 'unknown CPU';
+}
+
+interface BenchRun {
+  script: string;
+  ok: boolean;
+  seconds: number;
+}
+
+/** One benchmark as its own process; its rows land in BENCH_OUT. */
+function bench(script: string, args: string[], env: Record<string, string>): BenchRun {
+  const started = Date.now();
+  console.log(`\n=== bench/${script} ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${script}`, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(
+    `=== bench/${script}: ${r.status === 0 ? 'done' : `FAILED (exit ${r.status})`} in ${seconds.toFixed(0)} s`,
+  );
+  return { script, ok: r.status === 0, seconds };
+}
+
+async function startupRows(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const action of ACTIONS) {
+    const times: number[] = [];
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      const started = performance.now();
+      // No inputs: every action validates and exits (with an input error or a
+      // usage message); this is the cost of starting node and loading the bundle.
+      await runAction(action, { inputs: {}, timeoutMs: 60_000 });
+      times.push(performance.now() - started);
+    }
+    rows.push(
+      row(`start-up: actions/${action} with no inputs, to exit`, median(times), null, STARTUP_RUNS),
+    );
+  }
+  return rows;
+}
+
+function sizes(): string[] {
+  return ACTIONS.map((a) => {
+    const bytes = statSync(path.join(REPO_ROOT, 'actions', a, 'dist', 'index.js')).size;
+    return `${a} ${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+  });
+}
+
+function fmt(ms: number | null): string {
+  if (ms === null) return '-';
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function table(rows: BenchRow[], runs: BenchRun[], totalSeconds: number): string {
+  const lines = [
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${availableParallelism()} CPUs (${cpuModel()}), Node ${process.version}, shared with other work, so compare the columns rather than the absolute numbers. Ratio = ours / peer (below 1: ours is faster).`,
+    '',
+    '| benchmark | ours (median) | peer (median) | ratio | runs |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.ours_ms)} | ${fmt(r.peer_ms)} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.runs} |`,
+    ),
+    '',
+    `Bundle sizes (actions/<name>/dist/index.js): ${sizes().join(', ')}.`,
+  ];
+  const failed = runs.filter((r) => !r.ok);
+  if (failed.length)
+    lines.push(
+      '',
+      `Did not complete in this run: ${failed.map((r) => `bench/${r.script}`).join(', ')}.`,
+    );
+  lines.push('', `Whole run: ${Math.round(totalSeconds / 60)} min.`);
+  return lines.join('\n');
+}
+
+export function writeReadme(body: string, file = README): void {
+  const text = readFileSync(file, 'utf8');
+  const block = `${START}\n${body}\n${END}`;
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const next =
+    start !== -1 && end > start
+      ? text.slice(0, start) + block + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n## Benchmarks\n\n${block}\n`;
+  writeFileSync(file, next);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dir = mkdtempSync(path.join(tmpdir(), 'hotswap-bench-'));
+  const out = path.join(dir, 'rows.jsonl');
+  const env = { BENCH_OUT: out };
+  const runs: BenchRun[] = [];
+  try {
+    // The bundles are what is measured: built first unless they were just built.
+    if (!process.argv.includes('--no-build')) {
+      console.log('=== building the action bundles');
+      const build = spawnSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('npm run build failed');
+    }
+    runs.push(bench('install.ts', ['5'], env));
+    runs.push(bench('lint.ts', ['--no-build'], { ...env, BENCH_RUNS: '3' }));
+    runs.push(bench('cluster-start.ts', ['3'], env));
+
+    // The deploy benchmark needs a cluster: one kwok cluster, removed afterwards.
+    const binaries = kwokBinaries();
+    const workdir = path.join(dir, 'kwok');
+    const name = `bench-${process.pid}`;
+    try {
+      const cluster = await createKwokCluster({ name, binaries, workdir, waitMs: 180_000 });
+      runs.push(
+        bench('deploy.ts', [], {
+          ...env,
+          KUBECONFIG: cluster.kubeconfig,
+          BENCH_REPS: '2',
+          BENCH_HELM_RECOVERY_REPS: '1',
+        }),
+      );
+    } finally {
+      await deleteKwokCluster({ name, kwokctl: binaries.kwokctl, workdir }).catch(() => {});
+    }
+
+    console.log('\n=== action start-up, median of 5 each');
+    const rows = readRows(out);
+    rows.push(...(await startupRows()));
+    const body = table(rows, runs, (Date.now() - started) / 1000);
+    writeReadme(body);
+    console.log(`\n${body}\n\nREADME.md updated between ${START} and ${END}.`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readRows(file: string): BenchRow[] {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as BenchRow);
+  } catch {
+    return [];
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

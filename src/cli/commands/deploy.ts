@@ -1,0 +1,47 @@
+// hotswap-ci deploy: the deploy action's domain module from a terminal.
+import { deploy } from '../../deploy/deploy.js';
+import { registerSecretLeaves } from '../../deploy/secret-values.js';
+import { parseDeploySettings } from '../../deploy/settings.js';
+import { Kubectl } from '../../kube/kubectl.js';
+import { findBinary, openHelm } from '../binaries.js';
+import type { Command } from '../command.js';
+
+export const deployCommand: Command = {
+  name: 'deploy',
+  action: 'deploy',
+  async run(read, ctx) {
+    const s = parseDeploySettings(read, { workspace: ctx.cwd });
+    registerSecretLeaves(s.secretValues);
+    const helm = await openHelm({
+      bin: s.helmBin,
+      major: s.helmMajor,
+      kubeconfig: s.kubeconfig,
+      kubeContext: s.kubeContext,
+    });
+    const kubectl = new Kubectl({
+      bin: findBinary('kubectl', s.kubectlBin),
+      kubeconfig: s.kubeconfig,
+      kubeContext: s.kubeContext,
+    });
+    ctx.log(`helm ${helm.major}, release ${s.release} in namespace ${s.namespace}`);
+    const r = await deploy(s, { helm, kubectl, tempDir: ctx.tempDir, log: ctx.log });
+    const ok = r.status === 'deployed' || r.status === 'diff-only';
+    const detail =
+      r.status === 'rolled-back'
+        ? `revision ${r.revision ?? '?'} failed, rolled back to ${r.rolledBackTo}: ${r.error ?? ''}`
+        : r.status === 'deployed'
+          ? `revision ${r.revision} deployed`
+          : `${r.status}${r.error ? `: ${r.error}` : ''}`;
+    return {
+      ok,
+      detail,
+      outputs: {
+        status: r.status,
+        revision: String(r.revision ?? ''),
+        'previous-revision': String(r.previousRevision ?? ''),
+        'rolled-back-to': String(r.rolledBackTo ?? ''),
+        'manifest-digest': r.manifestDigest ?? '',
+      },
+    };
+  },
+};

@@ -1,0 +1,68 @@
+// --help text, made from the same action.yml files the flags come from.
+import { loadActionSpec, type ActionSpec } from './action-inputs.js';
+import { STEPS } from './commands/index.js';
+import { PIPELINE_DESCRIPTION } from './pipeline.js';
+
+const EXITS = 'Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted.';
+
+export function mainHelp(): string {
+  const rows = [
+    ...STEPS.map((c) => [c.name, firstSentence(safeSpec(c.action)?.description ?? '')]),
+    ['pipeline', firstSentence(PIPELINE_DESCRIPTION)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  return [
+    'Usage: hotswap-ci <command> [--flag value ...]',
+    '',
+    'The delivery actions from a terminal: the same modules, flags named as the action inputs.',
+    '',
+    'Commands:',
+    ...rows.map(([name, text]) => `  ${name!.padEnd(width)}  ${text}`),
+    '',
+    "Run 'hotswap-ci <command> --help' for a command's flags.",
+    'Progress goes to stderr; the outputs, as name=value lines, to stdout.',
+    EXITS,
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(spec: ActionSpec, usage = `hotswap-ci ${spec.name}`): string {
+  return [
+    `Usage: ${usage} [--flag value ...]`,
+    '',
+    spec.description,
+    '',
+    'Flags (a flag given twice is joined by a newline, for multi-line inputs):',
+    ...flagLines(spec),
+    '',
+    spec.outputs.length ? `Outputs (stdout, name=value): ${spec.outputs.join(', ')}` : '',
+    EXITS,
+    '',
+  ].join('\n');
+}
+
+export function flagLines(spec: ActionSpec, prefix = ''): string[] {
+  if (spec.inputs.length === 0) return ['  (none yet)'];
+  return spec.inputs.map((i) => {
+    const extra = i.required
+      ? ' (required)'
+      : i.default
+        ? ` (default: ${JSON.stringify(i.default)})`
+        : '';
+    return `  --${prefix}${i.name} <value>${extra}\n      ${firstSentence(i.description)}`;
+  });
+}
+
+function safeSpec(action: string): ActionSpec | undefined {
+  try {
+    return loadActionSpec(action);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const end = flat.search(/\.(\s|$)/);
+  return end === -1 ? flat : flat.slice(0, end + 1);
+}

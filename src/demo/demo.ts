@@ -1,0 +1,294 @@
+// `npm run demo`: the deploy workflow on a local cluster, end to end.
+// cluster -> stand-in -> lint every environment -> deploy staging (values and
+// a secret) -> smoke-test through the cluster -> deploy a broken version ->
+// detected and rolled back -> smoke-test again -> table -> clean up.
+// Everything it creates is registered for cleanup before it is created, and
+// cleaned up in reverse order whatever happens, Ctrl-C included.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../exec/command.js';
+import { cancellation } from '../exec/signals.js';
+import { Helm } from '../helm/helm.js';
+import { repoRoot } from '../cli/action-inputs.js';
+import { which } from '../cli/binaries.js';
+import type { StepResult } from '../cli/command.js';
+import { findStep } from '../cli/commands/index.js';
+import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
+import { createProgress, renderTable } from '../cli/progress.js';
+import { runStep } from '../cli/run-step.js';
+import { createLocalCluster, dockerAvailable, removeLocalCluster } from './cluster.js';
+import { forwardPodsToLocal } from './local-forward.js';
+import { startLocalStandIn } from './stand-in.js';
+
+export const RELEASE = 'hotswap';
+export const NAMESPACE = 'staging';
+export const GOOD_VERSION = '1.0.0';
+export const BROKEN_VERSION = '1.1.0';
+const KIND_REPOSITORY = 'hotswap-stand-in';
+const KIND_TAG = 'demo';
+const KIND_IMAGE = `${KIND_REPOSITORY}:${KIND_TAG}`;
+
+export interface DemoOptions {
+  /** Cluster name (default hotswap-demo-<random>). */
+  name?: string;
+  /** Where the cluster and the demo's files live (default a fresh temp dir). */
+  workdir?: string;
+  /** Force a cluster engine (default: kind with Docker, kwok without). */
+  engine?: 'kind' | 'kwok';
+  /** Use this running kwok cluster instead of creating one (it is left running). */
+  kubeconfig?: string;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/** Stops between phases when Ctrl-C arrived while no child was running. */
+function checkpoint(): void {
+  if (cancellation()) throw new Interrupted();
+}
+
+export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
+  const stdout = o.stdout ?? ((t: string) => process.stdout.write(t));
+  const stderr = o.stderr ?? ((t: string) => process.stderr.write(t));
+  const root = repoRoot();
+  const bin = path.join(root, '.tools', 'bin');
+  const name = o.name ?? `hotswap-demo-${randomBytes(3).toString('hex')}`;
+  const ownWorkdir = !o.workdir;
+  const workdir = o.workdir ?? mkdtempSync(path.join(tmpdir(), 'hotswap-demo-'));
+  mkdirSync(workdir, { recursive: true });
+  const progress = createProgress(stderr);
+  const cleanups: { what: string; run: () => Promise<void> }[] = [];
+  const tool = (t: string) => path.join(bin, t);
+  let code: ExitCode = EXIT.ok;
+
+  stderr(`HotSwap delivery demo: cluster ${name}, workdir ${workdir}\n`);
+  try {
+    const engine = o.kubeconfig
+      ? 'kwok'
+      : (o.engine ?? ((await dockerAvailable()) ? 'kind' : 'kwok'));
+    checkpoint();
+    let cluster: { kubeconfig: string };
+    if (o.kubeconfig) {
+      cluster = { kubeconfig: o.kubeconfig };
+      // Not ours to delete: remove what the demo put into it instead.
+      const kube = ['--kubeconfig', o.kubeconfig];
+      cleanups.push({
+        what: `namespace ${NAMESPACE}`,
+        run: async () => {
+          await runCommand(tool('kubectl'), [
+            ...kube,
+            'delete',
+            'namespace',
+            NAMESPACE,
+            '--ignore-not-found',
+          ]);
+        },
+      });
+      cleanups.push({
+        what: `release ${RELEASE}`,
+        run: async () => {
+          await runCommand(tool('helm'), [
+            ...kube,
+            'uninstall',
+            RELEASE,
+            '-n',
+            NAMESPACE,
+            '--ignore-not-found',
+            '--wait',
+          ]);
+        },
+      });
+    } else {
+      // Registered first: a cluster half-created when Ctrl-C arrives is removed too.
+      const clusterOptions = { name, workdir, bin, engine };
+      cleanups.push({
+        what: `${engine} cluster ${name}`,
+        run: () => removeLocalCluster(clusterOptions),
+      });
+      cluster = await progress.phase(`cluster (${engine})`, async (log) => {
+        log(
+          engine === 'kind'
+            ? 'Docker engine found: kind'
+            : 'no Docker engine: kwok (real control plane, simulated containers)',
+        );
+        const created = await createLocalCluster(clusterOptions);
+        log(`kubeconfig ${created.kubeconfig}`);
+        return created;
+      });
+    }
+    checkpoint();
+
+    const common = {
+      kubeconfig: cluster.kubeconfig,
+      helm: tool('helm'),
+      kubectl: tool('kubectl'),
+    };
+
+    if (engine === 'kwok') {
+      await progress.phase('stand-in service', async (log) => {
+        const standIn = await startLocalStandIn(root, log);
+        cleanups.push({ what: 'stand-in server', run: () => standIn.stop() });
+        const unforward = await forwardPodsToLocal({
+          kubectl: tool('kubectl'),
+          kubeconfig: cluster.kubeconfig,
+          namespace: NAMESPACE,
+          ports: [
+            { podPort: 8080, localPort: standIn.port },
+            { podPort: 5000, localPort: standIn.metricsPort },
+          ],
+        });
+        cleanups.push({ what: 'port-forward rule', run: unforward });
+        log(
+          `pods of namespace ${NAMESPACE}: 8080 -> ${standIn.port}, 5000 -> ${standIn.metricsPort}`,
+        );
+      });
+    } else {
+      // kind runs real containers: the stand-in's image, built here and loaded into the node.
+      await progress.phase('stand-in image', async (log) => {
+        const docker = which('docker') ?? 'docker';
+        await runCommand(docker, ['build', '-t', KIND_IMAGE, path.join(root, 'stand-in')]);
+        await runCommand(tool('kind'), ['load', 'docker-image', KIND_IMAGE, '--name', name]);
+        log(`${KIND_IMAGE} loaded into the kind node`);
+      });
+    }
+    checkpoint();
+
+    const step = (
+      cmd: string,
+      label: string,
+      inputs: Record<string, string>,
+      expectRollback = false,
+    ) => runStep(findStep(cmd)!, inputs, { progress, cwd: root, label, expectRollback });
+    const must = (r: StepResult, what: string) => {
+      if (!r.ok) throw new Error(`${what}: ${r.detail}`);
+      return r;
+    };
+
+    // Every environment, as the workflow lints before it deploys (the chart's
+    // ci/ scenarios are the pull-request check's job).
+    const lint = must(
+      await step('lint', 'lint dev, staging, production', {
+        environments: 'dev, staging, production',
+        'ci-values': 'false',
+        helm: tool('helm'),
+      }),
+      'lint',
+    );
+    const manifests = lint.outputs['manifests-dir'];
+    if (manifests) {
+      cleanups.push({
+        what: 'rendered manifests',
+        run: async () => rmSync(manifests, { recursive: true, force: true }),
+      });
+    }
+    checkpoint();
+
+    const deployInputs = (version: string, extra: Record<string, string> = {}) => ({
+      release: RELEASE,
+      chart: 'chart/hotswap',
+      namespace: NAMESPACE,
+      'create-namespace': 'true',
+      environment: 'staging',
+      'values-files': 'chart/environments/staging.yaml\ndemo/local-values.yaml',
+      // A secret, as a workflow passes one from secrets.*: masked, 0600 file, never argv.
+      'secret-values': `postgresql:\n  auth:\n    password: ${randomBytes(12).toString('hex')}\n`,
+      'image-tag': engine === 'kind' ? KIND_TAG : version,
+      // On kind the pods run the stand-in image loaded into the node.
+      set: engine === 'kind' ? `image.repository=${KIND_REPOSITORY}\nimage.pullPolicy=Never` : '',
+      timeout: '120s',
+      ...common,
+      ...extra,
+    });
+    const smokeInputs = {
+      target: 'port-forward',
+      namespace: NAMESPACE,
+      // The chart's fullname is the release name when that already holds the chart name.
+      service: RELEASE,
+      port: '80',
+      'metrics-port': '5000',
+      'health-fields': 'status=Healthy',
+      'required-metrics': 'hotswap_http_requests_total',
+      timeout: '60s',
+      kubeconfig: cluster.kubeconfig,
+    };
+    must(
+      await step('deploy', `deploy staging ${GOOD_VERSION}`, deployInputs(GOOD_VERSION)),
+      'deploy',
+    );
+    checkpoint();
+    must(await step('smoke-test', 'smoke-test', smokeInputs), 'smoke-test');
+    checkpoint();
+    const broken = await step(
+      'deploy',
+      `deploy broken ${BROKEN_VERSION}`,
+      deployInputs(BROKEN_VERSION, {
+        // kwok's stand-in for a crashing container; with kind, an image that cannot be pulled.
+        ...(engine === 'kwok'
+          ? { set: 'podAnnotations.hotswap\\.dev/simulate=crash-loop' }
+          : { 'image-tag': 'does-not-exist' }),
+      }),
+      true,
+    );
+    if (broken.outputs.status !== 'rolled-back') {
+      throw new Error(`the broken version was not rolled back (status ${broken.outputs.status})`);
+    }
+    checkpoint();
+    must(
+      await step('smoke-test', 'smoke-test after rollback', smokeInputs),
+      'smoke-test after rollback',
+    );
+    checkpoint();
+    await progress.phase(
+      'release history',
+      async (log) => {
+        const helm = new Helm({ bin: tool('helm'), major: 4, kubeconfig: cluster.kubeconfig });
+        const history = await helm.history(RELEASE, NAMESPACE);
+        for (const r of history)
+          log(`revision ${r.revision}: ${r.status} ${r.chart} ${r.app_version} ${r.description}`);
+        return history;
+      },
+      (h) => ({
+        result: 'ok',
+        detail: `${h.length} revisions, current ${h.at(-1)?.status} ${h.at(-1)?.revision}`,
+      }),
+    );
+  } catch (error) {
+    code = error instanceof Interrupted ? EXIT.interrupted : exitCodeFor(error);
+    if (code !== EXIT.interrupted)
+      stderr(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  } finally {
+    if (cancellation()) code = EXIT.interrupted;
+    if (code === EXIT.interrupted) stderr('Interrupted: cleaning up\n');
+    await progress
+      .phase('cleanup', async (log) => {
+        for (const c of cleanups.reverse()) {
+          log(`removing ${c.what}`);
+          // After Ctrl-C every command reports the cancellation once it is done: that is not a failure here.
+          await c.run().catch((error: unknown) => {
+            if (!cancellation()) log(`could not remove ${c.what}: ${(error as Error).message}`);
+          });
+        }
+        if (ownWorkdir) rmSync(workdir, { recursive: true, force: true });
+        else
+          for (const entry of readdirSync(workdir))
+            rmSync(path.join(workdir, entry), { recursive: true, force: true });
+      })
+      .catch(() => {});
+    stdout(`\n${renderTable(progress.records)}`);
+    stdout(
+      code === EXIT.ok
+        ? `\nDemo passed: the broken version was detected and rolled back; everything it created is removed.\n`
+        : code === EXIT.interrupted
+          ? '\nDemo interrupted; everything it created is removed.\n'
+          : '\nDemo failed; everything it created is removed.\n',
+    );
+  }
+  return code;
+}

@@ -1,0 +1,56 @@
+// Every input of actions/rollback (and `hotswap-ci rollback`), read and
+// validated in one place before helm runs.
+import { parseDnsLabel, parseChoice, parseDuration, parseInteger } from '../inputs/parse.js';
+import { InputError } from '../inputs/errors.js';
+import { parseKubeconfigPath, parseReleaseName } from '../deploy/settings.js';
+import type { RollbackSettings } from './rollback.js';
+
+export interface RollbackInputs extends RollbackSettings {
+  helmBin: string;
+  helmMajor: 3 | 4 | undefined;
+  kubectlBin: string;
+  kubeconfig: string;
+  kubeContext: string;
+}
+
+export function readRollbackInputs(read: (name: string) => string): RollbackInputs {
+  const revisionRaw = read('revision').trim();
+  const helmMajorRaw = read('helm-major').trim();
+  const kubeContext = read('kube-context').trim();
+  if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+    throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
+  }
+  const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
+  if (timeoutMs < 1000)
+    throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+  return {
+    release: parseReleaseName('release', read('release')),
+    namespace: parseDnsLabel('namespace', read('namespace')),
+    revision:
+      revisionRaw === ''
+        ? undefined
+        : parseInteger('revision', revisionRaw, { min: 1, max: 1_000_000 }),
+    timeoutMs,
+    wait: parseChoice('wait', read('wait'), ['watch', 'helm', 'none'] as const, 'watch'),
+    historyMax: parseInteger('history-max', read('history-max'), {
+      min: 0,
+      max: 1000,
+      fallback: 10,
+    }),
+    crashLoopRestarts: parseInteger('crash-loop-restarts', read('crash-loop-restarts'), {
+      min: 0,
+      max: 100,
+      fallback: 2,
+    }),
+    unschedulableGraceMs: parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
+    helmBin: read('helm').trim() || 'helm',
+    helmMajor:
+      helmMajorRaw === ''
+        ? undefined
+        : (Number(parseChoice('helm-major', helmMajorRaw, ['3', '4'])) as 3 | 4),
+    kubectlBin: read('kubectl').trim() || 'kubectl',
+    kubeconfig:
+      read('kubeconfig').trim() === '' ? '' : parseKubeconfigPath('kubeconfig', read('kubeconfig')),
+    kubeContext,
+  };
+}
