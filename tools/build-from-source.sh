@@ -6,7 +6,7 @@
 #   tools/build-from-source.sh <tool> <version> <out-dir>
 #
 # tools: helm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler,
-#        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act
+#        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act, registry
 set -euo pipefail
 
 tool=$1 version=$2 out=$3
@@ -83,6 +83,11 @@ etcd)
 actionlint)
   mkmod github.com/rhysd/actionlint "$version"
   build github.com/rhysd/actionlint/cmd/actionlint actionlint "-X github.com/rhysd/actionlint.version=$version"
+  ;;
+registry)
+  # The CNCF distribution registry, a local OCI registry for the deploy tests.
+  mkmod github.com/distribution/distribution/v3 "$version"
+  build github.com/distribution/distribution/v3/cmd/registry registry "-X github.com/distribution/distribution/v3/version.version=$version"
   ;;
 act)
   mkmod github.com/nektos/act "$version"

@@ -39,13 +39,17 @@ const BIN_DIR = path.join(REPO_ROOT, '.tools', 'bin');
 const PLATFORM = currentPlatform();
 
 interface Entry {
-  tool: ToolName;
+  /** A released tool (see src/tools/releases.ts), or a test-only server built from source and never mirrored. */
+  tool: ToolName | 'registry';
   version: string;
   /** Name in .tools/bin. */
   link: string;
   /** Arguments that print the version. */
   versionArgs: string[];
 }
+
+type ReleasedEntry = Entry & { tool: ToolName };
+const isReleased = (entry: Entry): entry is ReleasedEntry => entry.tool !== 'registry';
 
 const K8S = PINNED.kubernetes;
 export const ENTRIES: Entry[] = [
@@ -66,6 +70,8 @@ export const ENTRIES: Entry[] = [
     versionArgs: ['--version'],
   },
   { tool: 'act', version: PINNED.act, link: 'act', versionArgs: ['--version'] },
+  // The OCI registry the deploy tests push charts to; no action installs it.
+  { tool: 'registry', version: PINNED.registry, link: 'registry', versionArgs: ['--version'] },
   { tool: 'kwokctl', version: PINNED.kwok, link: 'kwokctl', versionArgs: ['--version'] },
   { tool: 'kwok', version: PINNED.kwok, link: 'kwok', versionArgs: ['--version'] },
   { tool: 'etcd', version: PINNED.etcd, link: 'etcd', versionArgs: ['--version'] },
@@ -85,7 +91,7 @@ const BUILD_RECIPE = createHash('sha256').update(readFileSync(BUILD_SCRIPT)).dig
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Downloads and verifies the official release; throws when it cannot be reached or does not verify. */
-async function fromOfficialRelease(entry: Entry, dest: string): Promise<void> {
+async function fromOfficialRelease(entry: ReleasedEntry, dest: string): Promise<void> {
   const asset = releaseAsset(entry.tool, entry.version, PLATFORM);
   if (!asset.checksumFile) throw new Error('the project publishes no checksum to verify against');
   const get = async (file: string) => {
@@ -136,12 +142,13 @@ async function ensureBinary(entry: Entry): Promise<string> {
   const recipe = existsSync(recipeFile) ? readFileSync(recipeFile, 'utf8') : '';
   if (existsSync(binary) && (recipe === 'official' || recipe === BUILD_RECIPE)) return binary;
   rmSync(binary, { force: true });
-  rmSync(mirroredMarker(entry), { force: true });
+  if (isReleased(entry)) rmSync(mirroredMarker(entry), { force: true });
   mkdirSync(dir, { recursive: true });
   // Written under a temporary name and renamed, so an interrupted run never leaves a half binary.
   const partial = `${binary}.partial`;
   const started = Date.now();
   try {
+    if (!isReleased(entry)) throw new Error('built from source only (test server)');
     await fromOfficialRelease(entry, partial);
     writeFileSync(recipeFile, 'official');
     console.log(`  ${entry.tool} ${entry.version}: official release, sha256 verified`);
@@ -160,13 +167,13 @@ async function ensureBinary(entry: Entry): Promise<string> {
 }
 
 /** The mirror's `.sha256` sidecar, written last: its presence means the entry is mirrored. */
-function mirroredMarker(entry: Entry): string {
+function mirroredMarker(entry: ReleasedEntry): string {
   const asset = releaseAsset(entry.tool, entry.version, PLATFORM);
   return path.join(MIRROR_ROOT, asset.base.replace(/^https?:\/\//, ''), `${asset.file}.sha256`);
 }
 
 /** Lays the binary out at its official path under MIRROR_ROOT, with its checksum files. */
-function ensureMirrored(entry: Entry, binary: string): void {
+function ensureMirrored(entry: ReleasedEntry, binary: string): void {
   const asset = releaseAsset(entry.tool, entry.version, PLATFORM);
   const hostPath = asset.base.replace(/^https?:\/\//, '');
   const target = path.join(MIRROR_ROOT, hostPath, asset.file);
@@ -229,7 +236,7 @@ async function main(): Promise<void> {
   let failed = false;
   for (const entry of ENTRIES) {
     const binary = await ensureBinary(entry);
-    ensureMirrored(entry, binary);
+    if (isReleased(entry)) ensureMirrored(entry, binary);
     link(entry, binary);
     const line = versionLine(entry);
     if (line.startsWith('FAILED')) failed = true;

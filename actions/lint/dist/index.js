@@ -51292,8 +51292,10 @@ class Helm {
         args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
         if (options.wait)
             args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        if (options.description)
+        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
+        if (options.description && this.major === 4) {
             args.push('--description', options.description.slice(0, 256));
+        }
         return this.run(args);
     }
     async uninstall(release, namespace, options) {

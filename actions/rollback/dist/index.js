@@ -35468,7 +35468,7 @@ const KINDS = 'deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,pod
 async function watchRollout(kubectl, options) {
     const now = options.now ?? Date.now;
     const start = now();
-    const poll = options.pollMs ?? 1000;
+    const poll = options.pollMs ?? 500;
     let lastKey = '';
     let consecutiveErrors = 0;
     let last = {
@@ -35852,8 +35852,10 @@ class Helm {
         args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
         if (options.wait)
             args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        if (options.description)
+        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
+        if (options.description && this.major === 4) {
             args.push('--description', options.description.slice(0, 256));
+        }
         return this.run(args);
     }
     async uninstall(release, namespace, options) {

@@ -36217,6 +36217,14 @@ function releaseAsset(tool, version, { os, arch }) {
                 archive: 'tar.gz',
                 binaryInArchive: 'helm-docs',
             };
+        case 'act':
+            return {
+                base: 'https://github.com/nektos/act/releases/download',
+                file: `${version}/act_${os === 'linux' ? 'Linux' : 'Darwin'}_${arch === 'amd64' ? 'x86_64' : 'arm64'}.tar.gz`,
+                checksumFile: `${version}/checksums.txt`,
+                archive: 'tar.gz',
+                binaryInArchive: 'act',
+            };
         default:
             throw new Error(`no release layout for tool '${tool}'`);
     }
@@ -36616,7 +36624,7 @@ async function resolveToolVersion(tool, spec, sources) {
 }
 
 ;// CONCATENATED MODULE: ./tools/versions.json
-const tools_versions_namespaceObject = /*#__PURE__*/JSON.parse('{"$comment":"Pinned versions of every external tool. actions/setup defaults come from here; tools/ builds the same versions offline.","helm4":"v4.3.1","helm3":"v3.22.0","kubectl":"v1.36.3","kind":"v0.33.0","actionlint":"v1.7.12","kwok":"v0.8.0","kubernetes":"v1.36.3","etcd":"v3.6.8","helm-docs":"v1.14.2"}');
+const tools_versions_namespaceObject = /*#__PURE__*/JSON.parse('{"$comment":"Pinned versions of every external tool. actions/setup defaults come from here; tools/ builds the same versions offline.","helm4":"v4.3.1","helm3":"v3.22.0","kubectl":"v1.36.3","kind":"v0.33.0","actionlint":"v1.7.12","kwok":"v0.8.0","kubernetes":"v1.36.3","etcd":"v3.6.8","helm-docs":"v1.14.2","act":"v0.2.89","registry":"v3.0.0"}');
 ;// CONCATENATED MODULE: ./src/tools/pinned.ts
 // The pinned versions in tools/versions.json, bundled into each action so its
 // defaults match what this repository tests.
