@@ -1,5 +1,5 @@
 // What every subcommand is: an action's inputs in, the action's outputs out.
-import type { InputReader } from './action-inputs.js';
+import type { ActionSpec, InputReader } from './action-inputs.js';
 
 export interface CommandContext {
   /** The workspace: file inputs resolve against it (GITHUB_WORKSPACE for the actions). */
@@ -22,5 +22,9 @@ export interface Command {
   name: string;
   /** actions/<action>/action.yml holds the flags. */
   action: string;
+  /** Flags of a command that is no action (teardown), instead of action.yml's. */
+  spec?: ActionSpec;
+  /** Paragraph for --help on what the command does outside a runner. */
+  notes?: string;
   run(read: InputReader, ctx: CommandContext): Promise<StepResult>;
 }

@@ -1,13 +1,16 @@
 // --help text, made from the same action.yml files the flags come from.
 import { loadActionSpec, type ActionSpec } from './action-inputs.js';
-import { STEPS } from './commands/index.js';
+import { COMMANDS } from './commands/index.js';
 import { PIPELINE_DESCRIPTION } from './pipeline.js';
 
 const EXITS = 'Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted.';
 
 export function mainHelp(): string {
   const rows = [
-    ...STEPS.map((c) => [c.name, firstSentence(safeSpec(c.action)?.description ?? '')]),
+    ...COMMANDS.map((c) => [
+      c.name,
+      firstSentence((c.spec ?? safeSpec(c.action))?.description ?? ''),
+    ]),
     ['pipeline', firstSentence(PIPELINE_DESCRIPTION)],
   ];
   const width = Math.max(...rows.map((r) => r[0]!.length));
@@ -26,12 +29,17 @@ export function mainHelp(): string {
   ].join('\n');
 }
 
-export function commandHelp(spec: ActionSpec, usage = `hotswap-ci ${spec.name}`): string {
+export function commandHelp(
+  spec: ActionSpec,
+  usage = `hotswap-ci ${spec.name}`,
+  notes?: string,
+): string {
   return [
     `Usage: ${usage} [--flag value ...]`,
     '',
     spec.description,
     '',
+    ...(notes ? [notes, ''] : []),
     'Flags (a flag given twice is joined by a newline, for multi-line inputs):',
     ...flagLines(spec),
     '',

@@ -4,7 +4,7 @@ import { cancellation } from '../exec/signals.js';
 import { loadActionSpec } from './action-inputs.js';
 import type { StepResult } from './command.js';
 import { parseFlags } from './args.js';
-import { findStep, STEPS } from './commands/index.js';
+import { COMMANDS, findCommand } from './commands/index.js';
 import { EXIT, exitCodeFor, UsageError, type ExitCode } from './exit-codes.js';
 import { commandHelp, flagLines, mainHelp } from './help.js';
 import { PIPELINE_DESCRIPTION, pipelineSpecs, runPipeline } from './pipeline.js';
@@ -55,18 +55,18 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
         if (progress.records.length) io.stderr(`\n${renderTable(progress.records)}`);
       }
     }
-    const command = findStep(name);
+    const command = findCommand(name);
     if (!command)
       throw new UsageError(
-        `unknown command '${name}' (commands: ${[...STEPS.map((c) => c.name), 'pipeline'].join(', ')})`,
+        `unknown command '${name}' (commands: ${[...COMMANDS.map((c) => c.name), 'pipeline'].join(', ')})`,
       );
-    const spec = loadActionSpec(command.action);
+    const spec = command.spec ?? loadActionSpec(command.action);
     const { values, help, positionals } = parseFlags(
       rest,
       spec.inputs.map((i) => i.name),
     );
     if (help) {
-      io.stdout(commandHelp(spec));
+      io.stdout(commandHelp(spec, undefined, command.notes));
       return EXIT.ok;
     }
     if (positionals.length)

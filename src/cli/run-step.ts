@@ -21,7 +21,7 @@ export async function runStep(
   given: Record<string, string>,
   o: StepOptions,
 ): Promise<StepResult> {
-  const spec = loadActionSpec(command.action);
+  const spec = command.spec ?? loadActionSpec(command.action);
   const tempDir = mkdtempSync(path.join(tmpdir(), `hotswap-ci-${command.name}-`));
   try {
     return await o.progress.phase(

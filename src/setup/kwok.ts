@@ -1,10 +1,9 @@
 // `cluster: kwok`: installs kwokctl, kwok, etcd and the Kubernetes control
 // plane binaries through the same verified installer, then hands them to the
 // kwok cluster module. Needs no container runtime.
-import * as core from '@actions/core';
-import { createKwokCluster, deleteKwokCluster, type Cluster } from '../../cluster/kwok.js';
-import { installTool, type InstallRequest } from '../../tools/install.js';
-import type { ToolName } from '../../tools/releases.js';
+import { createKwokCluster, deleteKwokCluster, type Cluster } from '../cluster/kwok.js';
+import { installTool, type InstallRequest } from '../tools/install.js';
+import type { ToolName } from '../tools/releases.js';
 import type { Inputs } from './inputs.js';
 import type { Installation } from './report.js';
 
@@ -46,10 +45,11 @@ export function kwokRequests(k: Inputs['kwok']): Record<KwokTool, Request> {
 export async function installKwokTools(
   inputs: Inputs,
   tempDir: string,
+  log: (line: string) => void,
 ): Promise<Map<KwokTool, Installation>> {
   const requests = Object.values(kwokRequests(inputs.kwok));
   const results = await Promise.allSettled(
-    requests.map((r) => installTool({ ...r, tempDir, log: (line) => core.info(line) })),
+    requests.map((r) => installTool({ ...r, tempDir, log })),
   );
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -67,7 +67,7 @@ export async function installKwokTools(
 
 export async function createKwok(
   inputs: Inputs,
-  tools: Map<KwokTool, Installation>,
+  tools: ReadonlyMap<string, Installation>,
   kubectl: string,
   workdir: string,
 ): Promise<Cluster> {

@@ -1,8 +1,7 @@
-// Outputs and the job summary of actions/setup.
-import * as core from '@actions/core';
-import type { InstalledTool } from '../../tools/install.js';
-import { majorOf } from '../../tools/versions.js';
-import type { ResolvedVersion } from '../../tools/resolve.js';
+// What setup installed and created, as the action's outputs and job summary.
+import type { InstalledTool } from '../tools/install.js';
+import type { ResolvedVersion } from '../tools/resolve.js';
+import { majorOf } from '../tools/versions.js';
 
 export interface Installation {
   tool: InstalledTool;
@@ -15,21 +14,23 @@ export interface ClusterReport {
   kubeconfig: string;
 }
 
-export function setToolOutputs(installed: Map<string, Installation>): void {
+/** helm/kubectl/kind paths and versions, helm-major and cache-hit, by their action.yml names. */
+export function toolOutputs(installed: Map<string, Installation>): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const name of ['helm', 'kubectl', 'kind']) {
     const entry = installed.get(name);
     if (!entry) continue;
-    core.setOutput(`${name}-path`, entry.tool.path);
-    core.setOutput(`${name}-version`, entry.tool.version);
+    out[`${name}-path`] = entry.tool.path;
+    out[`${name}-version`] = entry.tool.version;
   }
   const helm = installed.get('helm');
-  if (helm) core.setOutput('helm-major', String(majorOf(helm.tool.version)));
-  core.setOutput('cache-hit', String([...installed.values()].every((e) => e.tool.fromCache)));
+  if (helm) out['helm-major'] = String(majorOf(helm.tool.version));
+  out['cache-hit'] = String([...installed.values()].every((e) => e.tool.fromCache));
+  return out;
 }
 
-export function setClusterOutputs(cluster: ClusterReport): void {
-  core.setOutput('cluster-name', cluster.name);
-  core.setOutput('kubeconfig', cluster.kubeconfig);
+export function clusterOutputs(cluster: ClusterReport): Record<string, string> {
+  return { 'cluster-name': cluster.name, kubeconfig: cluster.kubeconfig };
 }
 
 function source(entry: Installation): string {
