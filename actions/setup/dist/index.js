@@ -34893,6 +34893,149 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+;// CONCATENATED MODULE: ./src/inputs/errors.ts
+/** An input that failed validation. The message names the input, the value and what is expected. */
+class InputError extends Error {
+    input;
+    value;
+    expected;
+    constructor(input, value, expected) {
+        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
+        this.input = input;
+        this.value = value;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tools/versions.ts
+// What a user may ask for as a tool version, and how a request is matched
+// against a list of published releases. Pure: the look-ups live in lookup.ts.
+
+
+const EXACT = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
+const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
+/** Parses a version input; throws an InputError naming the input for anything else. */
+function parseVersionSpec(input, raw, rules = {}) {
+    const { allowRanges = true, minMajor = 0 } = rules;
+    const value = raw.trim();
+    const expected = allowRanges
+        ? `'latest', a major version ('${Math.max(minMajor, 1)}'), a minor version ('${Math.max(minMajor, 1)}.2') or an exact version ('v${Math.max(minMajor, 1)}.2.3')`
+        : `an exact version such as 'v${Math.max(minMajor, 1)}.2.3'`;
+    const exact = EXACT.exec(value);
+    if (exact) {
+        if (Number(exact[1]) < minMajor)
+            throw new InputError(input, raw, expected);
+        return { kind: 'exact', version: value.startsWith('v') ? value : `v${value}` };
+    }
+    if (allowRanges && value.toLowerCase() === 'latest')
+        return { kind: 'latest' };
+    const partial = PARTIAL.exec(value);
+    if (allowRanges && partial) {
+        const major = Number(partial[1]);
+        if (major < minMajor)
+            throw new InputError(input, raw, expected);
+        const minor = partial[2] === undefined ? undefined : Number(partial[2]);
+        return { kind: 'range', major, minor, text: value.replace(/^v/, '') };
+    }
+    throw new InputError(input, raw, expected);
+}
+/** The semver range a spec stands for (`4.x`, `4.3.x`, `*`). */
+function specRange(spec) {
+    switch (spec.kind) {
+        case 'exact':
+            return spec.version.replace(/^v/, '');
+        case 'latest':
+            return '*';
+        case 'range':
+            return spec.minor === undefined ? `${spec.major}.x` : `${spec.major}.${spec.minor}.x`;
+    }
+}
+/**
+ * The newest stable tag satisfying `spec`, returned as published (`v4.3.1`).
+ * Pre-releases are never picked by a range; tags that are not semver are ignored.
+ */
+function pickVersion(spec, tags) {
+    if (spec.kind === 'exact')
+        return spec.version;
+    const range = specRange(spec);
+    let best;
+    for (const tag of tags) {
+        const version = semver_default().valid(tag.trim().replace(/^v/, ''));
+        if (!version || semver_default().prerelease(version))
+            continue;
+        if (!semver_default().satisfies(version, range))
+            continue;
+        if (!best || semver_default().gt(version, best.version))
+            best = { tag: tag.trim(), version };
+    }
+    return best && (best.tag.startsWith('v') ? best.tag : `v${best.tag}`);
+}
+/** Describes a spec the way a user wrote it, for messages. */
+function describeSpec(spec) {
+    switch (spec.kind) {
+        case 'exact':
+            return spec.version;
+        case 'latest':
+            return 'latest';
+        case 'range':
+            return spec.text;
+    }
+}
+/** The major version of an exact version string (`v4.3.1` -> 4). */
+function majorOf(version) {
+    const m = /^v?(\d+)\./.exec(version);
+    if (!m)
+        throw new Error(`not a version: ${version}`);
+    return Number(m[1]);
+}
+
+;// CONCATENATED MODULE: ./src/setup/report.ts
+
+/** helm/kubectl/kind paths and versions, helm-major and cache-hit, by their action.yml names. */
+function toolOutputs(installed) {
+    const out = {};
+    for (const name of ['helm', 'kubectl', 'kind']) {
+        const entry = installed.get(name);
+        if (!entry)
+            continue;
+        out[`${name}-path`] = entry.tool.path;
+        out[`${name}-version`] = entry.tool.version;
+    }
+    const helm = installed.get('helm');
+    if (helm)
+        out['helm-major'] = String(majorOf(helm.tool.version));
+    out['cache-hit'] = String([...installed.values()].every((e) => e.tool.fromCache));
+    return out;
+}
+function clusterOutputs(cluster) {
+    return { 'cluster-name': cluster.name, kubeconfig: cluster.kubeconfig };
+}
+function source(entry) {
+    if (entry.tool.fromCache)
+        return 'tool cache';
+    return `downloaded from ${entry.tool.url}`;
+}
+function summaryMarkdown(installed, cluster) {
+    const lines = ['## Setup', ''];
+    const helm = installed.get('helm');
+    if (helm) {
+        lines.push(`Helm **${majorOf(helm.tool.version)}** (${helm.tool.version}), resolved from '${helm.resolved.requested}'.`, '');
+    }
+    lines.push('| tool | requested | version | source | sha256 |', '| --- | --- | --- | --- | --- |');
+    for (const [name, entry] of installed) {
+        const digest = entry.tool.sha256 ? `\`${entry.tool.sha256.slice(0, 12)}…\`` : '';
+        lines.push(`| ${name} | ${entry.resolved.requested} | ${entry.tool.version} | ${source(entry)} | ${digest} |`);
+    }
+    if (cluster) {
+        lines.push('', `Cluster **${cluster.name}** (${cluster.kind}) is ready; kubeconfig: \`${cluster.kubeconfig}\`.`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/secrets/redact.ts
@@ -35066,21 +35209,6 @@ async function runCommand(file, args, options = {}) {
     return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/errors.ts
-/** An input that failed validation. The message names the input, the value and what is expected. */
-class InputError extends Error {
-    input;
-    value;
-    expected;
-    constructor(input, value, expected) {
-        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
-        this.input = input;
-        this.value = value;
-        this.expected = expected;
-        this.name = 'InputError';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 // Parsers shared by the actions and the CLI. Each takes the input's name so a
 // failure tells the user exactly which input to fix.
@@ -35227,9 +35355,6 @@ async function deleteKindCluster(opts) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
 var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -36503,88 +36628,6 @@ async function kubernetesStable(base, line, timeoutMs = 30_000) {
     return { version, url };
 }
 
-;// CONCATENATED MODULE: ./src/tools/versions.ts
-// What a user may ask for as a tool version, and how a request is matched
-// against a list of published releases. Pure: the look-ups live in lookup.ts.
-
-
-const EXACT = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
-const PARTIAL = /^v?(\d+)(?:\.(\d+))?$/;
-/** Parses a version input; throws an InputError naming the input for anything else. */
-function parseVersionSpec(input, raw, rules = {}) {
-    const { allowRanges = true, minMajor = 0 } = rules;
-    const value = raw.trim();
-    const expected = allowRanges
-        ? `'latest', a major version ('${Math.max(minMajor, 1)}'), a minor version ('${Math.max(minMajor, 1)}.2') or an exact version ('v${Math.max(minMajor, 1)}.2.3')`
-        : `an exact version such as 'v${Math.max(minMajor, 1)}.2.3'`;
-    const exact = EXACT.exec(value);
-    if (exact) {
-        if (Number(exact[1]) < minMajor)
-            throw new InputError(input, raw, expected);
-        return { kind: 'exact', version: value.startsWith('v') ? value : `v${value}` };
-    }
-    if (allowRanges && value.toLowerCase() === 'latest')
-        return { kind: 'latest' };
-    const partial = PARTIAL.exec(value);
-    if (allowRanges && partial) {
-        const major = Number(partial[1]);
-        if (major < minMajor)
-            throw new InputError(input, raw, expected);
-        const minor = partial[2] === undefined ? undefined : Number(partial[2]);
-        return { kind: 'range', major, minor, text: value.replace(/^v/, '') };
-    }
-    throw new InputError(input, raw, expected);
-}
-/** The semver range a spec stands for (`4.x`, `4.3.x`, `*`). */
-function specRange(spec) {
-    switch (spec.kind) {
-        case 'exact':
-            return spec.version.replace(/^v/, '');
-        case 'latest':
-            return '*';
-        case 'range':
-            return spec.minor === undefined ? `${spec.major}.x` : `${spec.major}.${spec.minor}.x`;
-    }
-}
-/**
- * The newest stable tag satisfying `spec`, returned as published (`v4.3.1`).
- * Pre-releases are never picked by a range; tags that are not semver are ignored.
- */
-function pickVersion(spec, tags) {
-    if (spec.kind === 'exact')
-        return spec.version;
-    const range = specRange(spec);
-    let best;
-    for (const tag of tags) {
-        const version = semver_default().valid(tag.trim().replace(/^v/, ''));
-        if (!version || semver_default().prerelease(version))
-            continue;
-        if (!semver_default().satisfies(version, range))
-            continue;
-        if (!best || semver_default().gt(version, best.version))
-            best = { tag: tag.trim(), version };
-    }
-    return best && (best.tag.startsWith('v') ? best.tag : `v${best.tag}`);
-}
-/** Describes a spec the way a user wrote it, for messages. */
-function describeSpec(spec) {
-    switch (spec.kind) {
-        case 'exact':
-            return spec.version;
-        case 'latest':
-            return 'latest';
-        case 'range':
-            return spec.text;
-    }
-}
-/** The major version of an exact version string (`v4.3.1` -> 4). */
-function majorOf(version) {
-    const m = /^v?(\d+)\./.exec(version);
-    if (!m)
-        throw new Error(`not a version: ${version}`);
-    return Number(m[1]);
-}
-
 ;// CONCATENATED MODULE: ./src/tools/resolve.ts
 // Turns a version request into an exact version from the tool's official
 // source: helm and kind from their GitHub releases, kubectl from dl.k8s.io's
@@ -36621,150 +36664,6 @@ async function resolveToolVersion(tool, spec, sources) {
     if (!version)
         throw new NoMatchingVersionError(`no stable ${tool} release matches '${requested}' among the ${tags.length} stable releases listed at ${where}`);
     return { version, requested, source: where };
-}
-
-;// CONCATENATED MODULE: ./tools/versions.json
-const tools_versions_namespaceObject = /*#__PURE__*/JSON.parse('{"$comment":"Pinned versions of every external tool. actions/setup defaults come from here; tools/ builds the same versions offline.","helm4":"v4.3.1","helm3":"v3.22.0","kubectl":"v1.36.3","kind":"v0.33.0","actionlint":"v1.7.12","kwok":"v0.8.0","kubernetes":"v1.36.3","etcd":"v3.6.8","helm-docs":"v1.14.2","act":"v0.2.89","registry":"v3.0.0"}');
-;// CONCATENATED MODULE: ./src/tools/pinned.ts
-// The pinned versions in tools/versions.json, bundled into each action so its
-// defaults match what this repository tests.
-
-const PINNED = tools_versions_namespaceObject;
-
-;// CONCATENATED MODULE: ./src/actions/setup/inputs.ts
-// Every input of actions/setup, read and validated in one place before anything
-// is downloaded. Each failure names the input, the value and what is expected.
-
-
-
-
-
-
-
-
-
-const CLUSTER_KINDS = ['none', 'kind', 'kwok'];
-/** A base URL for downloads: http(s) with a host, no query or fragment. */
-function parseBaseUrl(input, raw) {
-    const value = raw.trim();
-    if (value === '')
-        return undefined;
-    const expected = "an http(s) base URL such as 'https://mirror.example.com/get.helm.sh'";
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(input, raw, expected);
-    }
-    if (!['http:', 'https:'].includes(url.protocol) || !url.hostname || url.search || url.hash)
-        throw new InputError(input, raw, expected);
-    if (url.username || url.password)
-        throw new InputError(input, '***', `${expected}, without credentials in it`);
-    return value.replace(/\/+$/, '');
-}
-/**
- * The token is the runner's, issued by the GitHub at GITHUB_API_URL. It is sent
- * only there: on GitHub Enterprise Server a look-up at api.github.com goes
- * unauthenticated rather than hand a GHES token to another host.
- */
-function tokenFor(apiUrl, token, runnerApiUrl) {
-    if (!token)
-        return undefined;
-    if (!runnerApiUrl)
-        return token;
-    try {
-        return new URL(apiUrl).origin === new URL(runnerApiUrl).origin ? token : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function parseSha256(input, raw) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    if (!SHA256_PATTERN.test(value))
-        throw new InputError(input, raw, 'a sha256 digest: 64 hexadecimal characters');
-    return value;
-}
-/** Cluster names end up in kind container names and kwokctl workdirs. */
-function parseClusterName(input, raw) {
-    const value = parseDnsLabel(input, raw, 40);
-    if (!/^[a-z]/.test(value))
-        throw new InputError(input, raw, 'a name starting with a lowercase letter');
-    return value;
-}
-function exact(input, raw, fallback) {
-    const spec = parseVersionSpec(input, raw.trim() || fallback, { allowRanges: false });
-    return spec.version;
-}
-/** Parses inputs from any reader (core.getInput in the action, a map in tests). */
-function parseInputs(read) {
-    const tool = (name, fallback, rules = {}) => ({
-        spec: parseVersionSpec(`${name}-version`, read(`${name}-version`).trim() || fallback, rules),
-        mirror: parseBaseUrl(`${name}-mirror`, read(`${name}-mirror`)),
-        sha256: parseSha256(`${name}-sha256`, read(`${name}-sha256`)),
-    });
-    const helm = tool('helm', '4', { minMajor: 3 });
-    const kubectl = tool('kubectl', PINNED.kubectl, { minMajor: 1 });
-    const kind = {
-        ...tool('kind', PINNED.kind),
-        install: parseBoolean('install-kind', read('install-kind'), false),
-    };
-    const cluster = parseChoice('cluster', read('cluster'), CLUSTER_KINDS, 'none');
-    const clusterName = parseClusterName('cluster-name', read('cluster-name').trim() || 'hotswap');
-    const waitMs = parseDuration('wait', read('wait'), 120_000);
-    const kindConfigRaw = read('kind-config').trim();
-    let kindConfig;
-    if (kindConfigRaw) {
-        kindConfig = external_node_path_default().resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), kindConfigRaw);
-        if (!(0,external_node_fs_namespaceObject.existsSync)(kindConfig) || !(0,external_node_fs_namespaceObject.statSync)(kindConfig).isFile())
-            throw new InputError('kind-config', kindConfigRaw, 'the path of an existing kind config file');
-    }
-    const kindNodeImage = read('kind-node-image').trim() || undefined;
-    if (kindNodeImage && !/^[a-z0-9][a-z0-9._/:-]*(@sha256:[a-f0-9]{64})?$/.test(kindNodeImage))
-        throw new InputError('kind-node-image', kindNodeImage, "an image reference such as 'kindest/node:v1.36.3@sha256:<digest>'");
-    const kwok = {
-        version: exact('kwok-version', read('kwok-version'), PINNED.kwok),
-        mirror: parseBaseUrl('kwok-mirror', read('kwok-mirror')),
-        kwokSha256: parseSha256('kwok-sha256', read('kwok-sha256')),
-        kwokctlSha256: parseSha256('kwokctl-sha256', read('kwokctl-sha256')),
-        kubernetesVersion: exact('kubernetes-version', read('kubernetes-version'), PINNED.kubernetes),
-        kubernetesMirror: parseBaseUrl('kubernetes-mirror', read('kubernetes-mirror')),
-        etcdVersion: exact('etcd-version', read('etcd-version'), PINNED.etcd),
-        etcdMirror: parseBaseUrl('etcd-mirror', read('etcd-mirror')),
-        nodes: parseInteger('kwok-nodes', read('kwok-nodes'), { min: 1, max: 100, fallback: 1 }),
-    };
-    if (cluster === 'kwok' && !kwok.mirror && !(kwok.kwokSha256 && kwok.kwokctlSha256)) {
-        // The kwok project publishes no checksum file: refuse before downloading anything.
-        throw new InputError('kwok-mirror', '', "a mirror serving '<file>.sha256' sidecars, or both 'kwok-sha256' and 'kwokctl-sha256' set " +
-            '(the kwok project publishes no checksum file, and an unverified download is never installed)');
-    }
-    const githubApiUrl = parseBaseUrl('github-api-url', read('github-api-url')) ?? 'https://api.github.com';
-    const token = tokenFor(githubApiUrl, read('token').trim(), process.env.GITHUB_API_URL);
-    return {
-        helm,
-        kubectl,
-        kind,
-        cluster,
-        clusterName,
-        kindConfig,
-        kindNodeImage,
-        waitMs,
-        kwok,
-        token,
-        githubApiUrl,
-    };
-}
-/** Reads the action's inputs; the token is masked before anything else can print it. */
-function getInputs() {
-    const token = getInput('token');
-    if (token) {
-        core_setSecret(token);
-        registerSecret(token);
-    }
-    return parseInputs((name) => getInput(name));
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -37017,11 +36916,10 @@ async function deleteKwokCluster(opts) {
     await (0,promises_namespaceObject.rm)(configFile(workdir, opts.name), { force: true });
 }
 
-;// CONCATENATED MODULE: ./src/actions/setup/kwok.ts
+;// CONCATENATED MODULE: ./src/setup/kwok.ts
 // `cluster: kwok`: installs kwokctl, kwok, etcd and the Kubernetes control
 // plane binaries through the same verified installer, then hands them to the
 // kwok cluster module. Needs no container runtime.
-
 
 
 function kwokRequests(k) {
@@ -37051,9 +36949,9 @@ function kwokRequests(k) {
         'kube-scheduler': kube('kube-scheduler'),
     };
 }
-async function installKwokTools(inputs, tempDir) {
+async function installKwokTools(inputs, tempDir, log) {
     const requests = Object.values(kwokRequests(inputs.kwok));
-    const results = await Promise.allSettled(requests.map((r) => installTool({ ...r, tempDir, log: (line) => info(line) })));
+    const results = await Promise.allSettled(requests.map((r) => installTool({ ...r, tempDir, log })));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed)
         throw failed.reason;
@@ -37090,66 +36988,16 @@ async function deleteKwok(state) {
     await deleteKwokCluster({ name: state.name, kwokctl: state.kwokctl, workdir: state.workdir });
 }
 
-;// CONCATENATED MODULE: ./src/actions/setup/report.ts
-// Outputs and the job summary of actions/setup.
-
-
-function setToolOutputs(installed) {
-    for (const name of ['helm', 'kubectl', 'kind']) {
-        const entry = installed.get(name);
-        if (!entry)
-            continue;
-        setOutput(`${name}-path`, entry.tool.path);
-        setOutput(`${name}-version`, entry.tool.version);
-    }
-    const helm = installed.get('helm');
-    if (helm)
-        setOutput('helm-major', String(majorOf(helm.tool.version)));
-    setOutput('cache-hit', String([...installed.values()].every((e) => e.tool.fromCache)));
-}
-function setClusterOutputs(cluster) {
-    setOutput('cluster-name', cluster.name);
-    setOutput('kubeconfig', cluster.kubeconfig);
-}
-function source(entry) {
-    if (entry.tool.fromCache)
-        return 'tool cache';
-    return `downloaded from ${entry.tool.url}`;
-}
-function summaryMarkdown(installed, cluster) {
-    const lines = ['## Setup', ''];
-    const helm = installed.get('helm');
-    if (helm) {
-        lines.push(`Helm **${majorOf(helm.tool.version)}** (${helm.tool.version}), resolved from '${helm.resolved.requested}'.`, '');
-    }
-    lines.push('| tool | requested | version | source | sha256 |', '| --- | --- | --- | --- | --- |');
-    for (const [name, entry] of installed) {
-        const digest = entry.tool.sha256 ? `\`${entry.tool.sha256.slice(0, 12)}…\`` : '';
-        lines.push(`| ${name} | ${entry.resolved.requested} | ${entry.tool.version} | ${source(entry)} | ${digest} |`);
-    }
-    if (cluster) {
-        lines.push('', `Cluster **${cluster.name}** (${cluster.kind}) is ready; kubeconfig: \`${cluster.kubeconfig}\`.`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/actions/setup/run.ts
-// actions/setup: resolve versions, install helm, kubectl (and kind), create the
-// requested cluster; the post step deletes that cluster.
-
-
-
-
+;// CONCATENATED MODULE: ./src/setup/setup.ts
+// Setup as plain functions: resolve versions, install helm, kubectl (and kind,
+// and the kwok cluster's binaries), create the requested cluster, and delete
+// it again. The action (src/actions/setup) and `hotswap-ci setup` both run these.
 
 
 
 
 
 const OFFICIAL_K8S = 'https://dl.k8s.io';
-const STATE_CLUSTER = 'cluster';
-function workDir() {
-    return external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'hotswap-setup');
-}
 /** Settles every promise before reporting the first failure, so no install is left running. */
 async function settled(work) {
     const results = await Promise.allSettled(work);
@@ -37158,7 +37006,7 @@ async function settled(work) {
         throw failed.reason;
     return results.map((r) => r.value);
 }
-async function installResolvable(inputs, tools) {
+async function installResolvable(inputs, tools, tempDir, log) {
     const sources = {
         github: { apiUrl: inputs.githubApiUrl, token: inputs.token },
         kubernetesBase: inputs.kubectl.mirror ?? OFFICIAL_K8S,
@@ -37171,73 +37019,85 @@ async function installResolvable(inputs, tools) {
         mirror: inputs[tool].mirror,
         sha256: inputs[tool].sha256,
         pinInput: `${tool}-sha256`,
-        tempDir: workDir(),
-        log: (line) => info(line),
+        tempDir,
+        log,
     })));
     return new Map(tools.map((t, i) => [t, { tool: installed[i], resolved: resolved[i] }]));
 }
-async function main() {
-    const inputs = getInputs();
+/**
+ * Installs every tool the inputs ask for into the tool cache
+ * (RUNNER_TOOL_CACHE), staging downloads under `tempDir`.
+ */
+async function installTools(inputs, o) {
     const tools = ['helm', 'kubectl'];
     if (inputs.kind.install || inputs.cluster === 'kind')
         tools.push('kind');
-    const installed = await installResolvable(inputs, tools);
-    const kwokTools = inputs.cluster === 'kwok' ? await installKwokTools(inputs, workDir()) : undefined;
-    const all = new Map([...installed, ...(kwokTools ?? [])]);
-    for (const entry of all.values())
-        addPath(entry.tool.dir);
-    setToolOutputs(all);
-    let cluster;
+    const installed = await installResolvable(inputs, tools, o.tempDir, o.log);
+    const kwokTools = inputs.cluster === 'kwok' ? await installKwokTools(inputs, o.tempDir, o.log) : undefined;
+    return {
+        all: new Map([...installed, ...(kwokTools ?? [])]),
+        helm: installed.get('helm'),
+        kubectl: installed.get('kubectl'),
+        kind: installed.get('kind'),
+    };
+}
+/**
+ * Creates the cluster the inputs ask for (none: undefined). Its files go under
+ * `workDir`. `onState` receives what deleting it takes before it is created,
+ * so a half-created cluster can still be deleted, and undefined when nothing
+ * was created after all (no container runtime for kind).
+ */
+async function createCluster(inputs, installed, o) {
+    const onState = o.onState ?? (() => { });
+    const kubectl = installed.kubectl.tool.path;
     if (inputs.cluster === 'kind') {
-        const kind = installed.get('kind').tool.path;
-        const kubeconfig = external_node_path_default().join(workDir(), `kubeconfig-${inputs.clusterName}`);
-        saveClusterState({ kind: 'kind', name: inputs.clusterName, kind_bin: kind, kubeconfig });
+        const kind = installed.kind.tool.path;
+        const kubeconfig = external_node_path_default().join(o.workDir, `kubeconfig-${inputs.clusterName}`);
+        const state = {
+            kind: 'kind',
+            name: inputs.clusterName,
+            kind_bin: kind,
+            kubeconfig,
+        };
+        onState(state);
         try {
             await createKindCluster({
                 kind,
-                kubectl: installed.get('kubectl').tool.path,
+                kubectl,
                 name: inputs.clusterName,
                 config: inputs.kindConfig,
                 image: inputs.kindNodeImage,
                 waitMs: inputs.waitMs,
                 kubeconfig,
-                onLine: (line) => info(line),
+                onLine: o.log,
             });
         }
         catch (error) {
             // Without a container runtime nothing was created, and nothing could be deleted.
             if (error instanceof ContainerRuntimeError)
-                saveState(STATE_CLUSTER, '');
+                onState(undefined);
             throw error;
         }
-        cluster = { kind: 'kind', name: inputs.clusterName, kubeconfig };
+        return { kind: 'kind', name: inputs.clusterName, kubeconfig, state };
     }
-    else if (inputs.cluster === 'kwok' && kwokTools) {
-        const workdir = external_node_path_default().join(workDir(), 'kwok');
-        saveClusterState({
+    if (inputs.cluster === 'kwok') {
+        const workdir = external_node_path_default().join(o.workDir, 'kwok');
+        const bin = (name) => installed.all.get(name).tool.path;
+        const state = {
             kind: 'kwok',
             name: inputs.clusterName,
-            kwokctl: kwokTools.get('kwokctl').tool.path,
+            kwokctl: bin('kwokctl'),
             workdir,
-        });
-        const created = await createKwok(inputs, kwokTools, installed.get('kubectl').tool.path, workdir);
-        cluster = { kind: 'kwok', name: created.name, kubeconfig: created.kubeconfig };
+        };
+        onState(state);
+        const created = await createKwok(inputs, installed.all, kubectl, workdir);
+        return { kind: 'kwok', name: created.name, kubeconfig: created.kubeconfig, state };
     }
-    if (cluster) {
-        exportVariable('KUBECONFIG', cluster.kubeconfig);
-        setClusterOutputs(cluster);
-    }
-    await summary.addRaw(summaryMarkdown(all, cluster)).write();
+    return undefined;
 }
-function saveClusterState(state) {
-    saveState(STATE_CLUSTER, JSON.stringify(state));
-}
-async function post() {
-    const raw = getState(STATE_CLUSTER);
-    if (!raw)
-        return;
-    const state = JSON.parse(raw);
-    info(`Deleting ${state.kind} cluster '${state.name}'`);
+/** Deletes a cluster created by createCluster, from the state it handed out. */
+async function deleteCluster(state, log) {
+    log(`Deleting ${state.kind} cluster '${state.name}'`);
     if (state.kind === 'kind') {
         await deleteKindCluster({
             kind: state.kind_bin,
@@ -37248,7 +37108,200 @@ async function post() {
     else {
         await deleteKwok(state);
     }
-    info(`Deleted ${state.kind} cluster '${state.name}'`);
+    log(`Deleted ${state.kind} cluster '${state.name}'`);
+}
+
+;// CONCATENATED MODULE: ./tools/versions.json
+const tools_versions_namespaceObject = /*#__PURE__*/JSON.parse('{"$comment":"Pinned versions of every external tool. actions/setup defaults come from here; tools/ builds the same versions offline.","helm4":"v4.3.1","helm3":"v3.22.0","kubectl":"v1.36.3","kind":"v0.33.0","actionlint":"v1.7.12","kwok":"v0.8.0","kubernetes":"v1.36.3","etcd":"v3.6.8","helm-docs":"v1.14.2","act":"v0.2.89","registry":"v3.0.0"}');
+;// CONCATENATED MODULE: ./src/tools/pinned.ts
+// The pinned versions in tools/versions.json, bundled into each action so its
+// defaults match what this repository tests.
+
+const PINNED = tools_versions_namespaceObject;
+
+;// CONCATENATED MODULE: ./src/setup/inputs.ts
+// Every input of actions/setup (and of `hotswap-ci setup`), read and validated in one place before anything
+// is downloaded. Each failure names the input, the value and what is expected.
+
+
+
+
+
+
+
+const CLUSTER_KINDS = ['none', 'kind', 'kwok'];
+/** A base URL for downloads: http(s) with a host, no query or fragment. */
+function parseBaseUrl(input, raw) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    const expected = "an http(s) base URL such as 'https://mirror.example.com/get.helm.sh'";
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InputError(input, raw, expected);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || !url.hostname || url.search || url.hash)
+        throw new InputError(input, raw, expected);
+    if (url.username || url.password)
+        throw new InputError(input, '***', `${expected}, without credentials in it`);
+    return value.replace(/\/+$/, '');
+}
+/**
+ * The token is the runner's, issued by the GitHub at GITHUB_API_URL. It is sent
+ * only there: on GitHub Enterprise Server a look-up at api.github.com goes
+ * unauthenticated rather than hand a GHES token to another host.
+ */
+function tokenFor(apiUrl, token, runnerApiUrl) {
+    if (!token)
+        return undefined;
+    if (!runnerApiUrl)
+        return token;
+    try {
+        return new URL(apiUrl).origin === new URL(runnerApiUrl).origin ? token : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function parseSha256(input, raw) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    if (!SHA256_PATTERN.test(value))
+        throw new InputError(input, raw, 'a sha256 digest: 64 hexadecimal characters');
+    return value;
+}
+/** Cluster names end up in kind container names and kwokctl workdirs. */
+function parseClusterName(input, raw) {
+    const value = parseDnsLabel(input, raw, 40);
+    if (!/^[a-z]/.test(value))
+        throw new InputError(input, raw, 'a name starting with a lowercase letter');
+    return value;
+}
+function exact(input, raw, fallback) {
+    const spec = parseVersionSpec(input, raw.trim() || fallback, { allowRanges: false });
+    return spec.version;
+}
+/** Parses inputs from any reader (core.getInput in the action, the flags in the CLI). */
+function parseInputs(read, opts = {}) {
+    const tool = (name, fallback, rules = {}) => ({
+        spec: parseVersionSpec(`${name}-version`, read(`${name}-version`).trim() || fallback, rules),
+        mirror: parseBaseUrl(`${name}-mirror`, read(`${name}-mirror`)),
+        sha256: parseSha256(`${name}-sha256`, read(`${name}-sha256`)),
+    });
+    const helm = tool('helm', '4', { minMajor: 3 });
+    const kubectl = tool('kubectl', PINNED.kubectl, { minMajor: 1 });
+    const kind = {
+        ...tool('kind', PINNED.kind),
+        install: parseBoolean('install-kind', read('install-kind'), false),
+    };
+    const cluster = parseChoice('cluster', read('cluster'), CLUSTER_KINDS, 'none');
+    const clusterName = parseClusterName('cluster-name', read('cluster-name').trim() || 'hotswap');
+    const waitMs = parseDuration('wait', read('wait'), 120_000);
+    const kindConfigRaw = read('kind-config').trim();
+    let kindConfig;
+    if (kindConfigRaw) {
+        kindConfig = external_node_path_default().resolve(opts.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd(), kindConfigRaw);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(kindConfig) || !(0,external_node_fs_namespaceObject.statSync)(kindConfig).isFile())
+            throw new InputError('kind-config', kindConfigRaw, 'the path of an existing kind config file');
+    }
+    const kindNodeImage = read('kind-node-image').trim() || undefined;
+    if (kindNodeImage && !/^[a-z0-9][a-z0-9._/:-]*(@sha256:[a-f0-9]{64})?$/.test(kindNodeImage))
+        throw new InputError('kind-node-image', kindNodeImage, "an image reference such as 'kindest/node:v1.36.3@sha256:<digest>'");
+    const kwok = {
+        version: exact('kwok-version', read('kwok-version'), PINNED.kwok),
+        mirror: parseBaseUrl('kwok-mirror', read('kwok-mirror')),
+        kwokSha256: parseSha256('kwok-sha256', read('kwok-sha256')),
+        kwokctlSha256: parseSha256('kwokctl-sha256', read('kwokctl-sha256')),
+        kubernetesVersion: exact('kubernetes-version', read('kubernetes-version'), PINNED.kubernetes),
+        kubernetesMirror: parseBaseUrl('kubernetes-mirror', read('kubernetes-mirror')),
+        etcdVersion: exact('etcd-version', read('etcd-version'), PINNED.etcd),
+        etcdMirror: parseBaseUrl('etcd-mirror', read('etcd-mirror')),
+        nodes: parseInteger('kwok-nodes', read('kwok-nodes'), { min: 1, max: 100, fallback: 1 }),
+    };
+    if (cluster === 'kwok' && !kwok.mirror && !(kwok.kwokSha256 && kwok.kwokctlSha256)) {
+        // The kwok project publishes no checksum file: refuse before downloading anything.
+        throw new InputError('kwok-mirror', '', "a mirror serving '<file>.sha256' sidecars, or both 'kwok-sha256' and 'kwokctl-sha256' set " +
+            '(the kwok project publishes no checksum file, and an unverified download is never installed)');
+    }
+    const githubApiUrl = parseBaseUrl('github-api-url', read('github-api-url')) ?? 'https://api.github.com';
+    const token = tokenFor(githubApiUrl, read('token').trim(), process.env.GITHUB_API_URL);
+    return {
+        helm,
+        kubectl,
+        kind,
+        cluster,
+        clusterName,
+        kindConfig,
+        kindNodeImage,
+        waitMs,
+        kwok,
+        token,
+        githubApiUrl,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/actions/setup/inputs.ts
+// actions/setup's inputs: read through core.getInput, validated by src/setup/inputs.ts.
+
+
+
+
+/** Reads the action's inputs; the token is masked before anything else can print it. */
+function getInputs() {
+    const token = getInput('token');
+    if (token) {
+        core_setSecret(token);
+        registerSecret(token);
+    }
+    return parseInputs((name) => getInput(name));
+}
+
+;// CONCATENATED MODULE: ./src/actions/setup/run.ts
+// actions/setup: installs the tools and creates the requested cluster through
+// src/setup, then puts them on PATH, sets the outputs and the job summary; the
+// post step deletes that cluster.
+
+
+
+
+
+
+const STATE_CLUSTER = 'cluster';
+function workDir() {
+    return external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'hotswap-setup');
+}
+const run_info = (line) => info(line);
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        setOutput(name, value);
+}
+async function main() {
+    const inputs = getInputs();
+    const installed = await installTools(inputs, { tempDir: workDir(), log: run_info });
+    for (const entry of installed.all.values())
+        addPath(entry.tool.dir);
+    setOutputs(toolOutputs(installed.all));
+    const cluster = await createCluster(inputs, installed, {
+        workDir: workDir(),
+        log: run_info,
+        // Saved before the cluster is created: the post step deletes even a half-created one.
+        onState: (state) => saveState(STATE_CLUSTER, state ? JSON.stringify(state) : ''),
+    });
+    if (cluster) {
+        exportVariable('KUBECONFIG', cluster.kubeconfig);
+        setOutputs(clusterOutputs(cluster));
+    }
+    await summary.addRaw(summaryMarkdown(installed.all, cluster)).write();
+}
+async function post() {
+    const raw = getState(STATE_CLUSTER);
+    if (!raw)
+        return;
+    await deleteCluster(JSON.parse(raw), run_info);
 }
 
 ;// CONCATENATED MODULE: ./src/actions/setup.ts
