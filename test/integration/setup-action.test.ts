@@ -395,9 +395,16 @@ describe('cancellation', () => {
           { runnerDir, onSpawn: (c) => (child = c) },
         );
         const partial = () => {
-          const work = filesUnder(path.join(runnerDir, 'temp', 'hotswap-setup'));
-          const file = work.find((f) => f.endsWith('helm-v4.3.1-linux-amd64.tar.gz'));
-          return file && statSync(path.join(runnerDir, 'temp', 'hotswap-setup', file)).size > 0;
+          // The action removes each tool's temporary folder as it finishes, so a
+          // scan can race with a removal: that only means "not yet".
+          try {
+            const work = filesUnder(path.join(runnerDir, 'temp', 'hotswap-setup'));
+            const file = work.find((f) => f.endsWith('helm-v4.3.1-linux-amd64.tar.gz'));
+            return file && statSync(path.join(runnerDir, 'temp', 'hotswap-setup', file)).size > 0;
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+            throw error;
+          }
         };
         const deadline = Date.now() + 30_000;
         while (
