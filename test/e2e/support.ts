@@ -90,3 +90,30 @@ export async function pods(namespace: string, selector?: string): Promise<Pod[]>
 export function condition(pod: Pod, type: string) {
   return pod.status.conditions?.find((c) => c.type === type);
 }
+
+/**
+ * kwok runs the real PersistentVolume controller but no storage provisioner:
+ * volumes made up front let claims bind as they would on a cluster with a
+ * default provisioner (the same as the chart-validation workflow does on kwok).
+ */
+export async function preProvisionVolumes(
+  kubeconfigPath: string,
+  prefix: string,
+  count: number,
+): Promise<void> {
+  const volumes = Array.from({ length: count }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `${prefix}-${i}` },
+    spec: {
+      capacity: { storage: '100Gi' },
+      accessModes: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany'],
+      persistentVolumeReclaimPolicy: 'Delete',
+      hostPath: { path: `/var/lib/hotswap-e2e/${prefix}-${i}` },
+    },
+  }));
+  await runCommand(toolPath('kubectl'), ['--kubeconfig', kubeconfigPath, 'apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: volumes }),
+    timeoutMs: 120_000,
+  });
+}

@@ -6,7 +6,7 @@
 // HotSwap API on loopback. act's whole output (--verbose) is scanned for every
 // secret handed to the workflows.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import { kwokBinaries } from '../support/kwok.js';
 import { REPO_ROOT } from '../support/run-action.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
 import { toolPath } from '../support/tools.js';
-import { kubeconfig } from './support.js';
+import { kubeconfig, preProvisionVolumes } from './support.js';
 
 const helmJson = async <T>(config: string, args: string[]): Promise<T> =>
   JSON.parse(
@@ -67,8 +67,15 @@ const secretLines = (text: string) =>
     .map((l) => l.trim())
     .filter((l) => l.length >= 24);
 
-const log = (name: string, run: ActRun) =>
+const log = (name: string, run: ActRun) => {
   console.log(`act ${name}: exit ${run.code} in ${(run.durationMs / 1000).toFixed(1)} s`);
+  // The whole log, for a failure whose cause is further up than an assertion shows.
+  if (process.env.HOTSWAP_ACT_LOG_DIR)
+    writeFileSync(
+      path.join(process.env.HOTSWAP_ACT_LOG_DIR, `${name.replace(/\W+/g, '-')}.log`),
+      run.output,
+    );
+};
 
 describe('reusable workflows run by act', () => {
   let mirror: MirrorServer;
@@ -225,6 +232,9 @@ describe('reusable workflows run by act', () => {
         env: { ...process.env, KUBECONFIG: `${config}:${second.kubeconfig}` },
       });
       productionKubeconfig = merged.stdout;
+      // staging keeps the built-in PostgreSQL with persistence and backups: two claims.
+      await preProvisionVolumes(config, prefix, 4);
+      await preProvisionVolumes(second.kubeconfig, prefix, 4);
     });
 
     afterAll(async () => {
