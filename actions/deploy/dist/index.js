@@ -37681,10 +37681,45 @@ class Helm {
     }
 }
 
-;// CONCATENATED MODULE: ./src/actions/kit/helm.ts
-// Opens the helm binary an action was given: found on PATH (or an absolute
-// path), its major version checked against the helm-major input or detected.
+;// CONCATENATED MODULE: ./src/helm/open.ts
+// Opens the helm and kubectl a deploy or rollback was given. Callers differ only
+// in how a name becomes a binary path (the actions use io.which, the CLI its own
+// PATH lookup), so they pass that lookup in; the version check lives here once.
 
+
+
+/** A Helm for an already resolved binary, its major version checked against helm-major or detected. */
+async function openHelm(o) {
+    const major = parseHelmMajor(await new Helm({ bin: o.bin, major: o.major ?? 4 }).version());
+    if (o.major !== undefined && o.major !== major) {
+        throw new InputError('helm-major', String(o.major), `the major version of ${o.bin}, which is ${major}`);
+    }
+    return new Helm({
+        bin: o.bin,
+        major,
+        kubeconfig: o.kubeconfig || undefined,
+        kubeContext: o.kubeContext || undefined,
+    });
+}
+/** Helm then kubectl, both pointed at the same kubeconfig and context. */
+async function openClusterClients(s, find) {
+    const helm = await openHelm({
+        bin: await find('helm', s.helmBin),
+        major: s.helmMajor,
+        kubeconfig: s.kubeconfig,
+        kubeContext: s.kubeContext,
+    });
+    const kubectl = new Kubectl({
+        bin: await find('kubectl', s.kubectlBin),
+        kubeconfig: s.kubeconfig || undefined,
+        kubeContext: s.kubeContext || undefined,
+    });
+    return { helm, kubectl };
+}
+
+;// CONCATENATED MODULE: ./src/actions/kit/helm.ts
+// Where an action finds the CLIs it was given (io.which: on PATH or an absolute
+// path) and its private temporary directory.
 
 
 function runnerTemp() {
@@ -37692,22 +37727,6 @@ function runnerTemp() {
     if (!dir)
         throw new Error('RUNNER_TEMP is not set: secret values need a private temporary directory');
     return dir;
-}
-async function openHelm(o) {
-    const bin = await which(o.bin, false);
-    if (!bin)
-        throw new InputError('helm', o.bin, 'a helm binary on PATH or an absolute path to one');
-    const probe = new Helm({ bin, major: o.major ?? 4 });
-    const major = parseHelmMajor(await probe.version());
-    if (o.major !== undefined && o.major !== major) {
-        throw new InputError('helm-major', String(o.major), `the major version of ${bin}, which is ${major}`);
-    }
-    return new Helm({
-        bin,
-        major,
-        kubeconfig: o.kubeconfig || undefined,
-        kubeContext: o.kubeContext || undefined,
-    });
 }
 /** A CLI named by an input: on PATH or an absolute path. */
 async function findBinary(input, name) {
@@ -42788,17 +42807,7 @@ function setOutputs(r) {
 }
 async function main() {
     const s = readSettings();
-    const helm = await openHelm({
-        bin: s.helmBin,
-        major: s.helmMajor,
-        kubeconfig: s.kubeconfig,
-        kubeContext: s.kubeContext,
-    });
-    const kubectl = new Kubectl({
-        bin: await findBinary('kubectl', s.kubectlBin),
-        kubeconfig: s.kubeconfig,
-        kubeContext: s.kubeContext,
-    });
+    const { helm, kubectl } = await openClusterClients(s, findBinary);
     info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
     const target = s.githubToken && s.environment
         ? {

@@ -31579,6 +31579,21 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/inputs/errors.ts
+/** An input that failed validation. The message names the input, the value and what is expected. */
+class errors_InputError extends Error {
+    input;
+    value;
+    expected;
+    constructor(input, value, expected) {
+        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
+        this.input = input;
+        this.value = value;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/secrets/redact.ts
@@ -31815,19 +31830,128 @@ function eventTime(e) {
     return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '';
 }
 
-;// CONCATENATED MODULE: ./src/inputs/errors.ts
-/** An input that failed validation. The message names the input, the value and what is expected. */
-class errors_InputError extends Error {
-    input;
-    value;
-    expected;
-    constructor(input, value, expected) {
-        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
-        this.input = input;
-        this.value = value;
-        this.expected = expected;
-        this.name = 'InputError';
+;// CONCATENATED MODULE: ./src/helm/helm.ts
+// The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
+// flags; callers say what they want and this module picks the flags.
+
+/** Helm's major version from `helm version` (v3.x / v4.x). */
+function parseHelmMajor(version) {
+    const m = /^v?(\d+)\./.exec(version.trim());
+    if (m?.[1] === '3' || m?.[1] === '4')
+        return Number(m[1]);
+    throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
+}
+class Helm {
+    ctx;
+    constructor(ctx) {
+        this.ctx = ctx;
     }
+    get major() {
+        return this.ctx.major;
+    }
+    /** Runs helm with the kube flags of this context. */
+    run(args, options = {}) {
+        const kube = [];
+        if (this.ctx.kubeconfig)
+            kube.push('--kubeconfig', this.ctx.kubeconfig);
+        if (this.ctx.kubeContext)
+            kube.push('--kube-context', this.ctx.kubeContext);
+        return runCommand(this.ctx.bin, [...args, ...kube], {
+            ...options,
+            env: { ...process.env, ...this.ctx.env, ...options.env },
+        });
+    }
+    /** `helm version` short form, e.g. v4.3.1. */
+    async version() {
+        const { stdout } = await this.run(['version', '--template', '{{.Version}}']);
+        return stdout.trim();
+    }
+    /** Release history, oldest first; empty when the release does not exist. */
+    async history(release, namespace, max = 256) {
+        const result = await this.run(['history', release, '-n', namespace, '--max', String(max), '-o', 'json'], {
+            allowFailure: true,
+        });
+        if (result.code !== 0) {
+            if (/release: not found/i.test(result.stderr))
+                return [];
+            throw new Error(`helm history ${release} failed: ${result.stderr.trim()}`);
+        }
+        return JSON.parse(result.stdout || '[]').sort((a, b) => a.revision - b.revision);
+    }
+    /** `helm status -o json`, undefined when the release does not exist. */
+    async status(release, namespace) {
+        const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
+            allowFailure: true,
+        });
+        if (result.code !== 0) {
+            if (/not found/i.test(result.stderr))
+                return undefined;
+            throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
+        }
+        return JSON.parse(result.stdout);
+    }
+    /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
+    async rollback(release, namespace, revision, options) {
+        const args = ['rollback', release, String(revision), '-n', namespace];
+        args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
+        if (options.description && this.major === 4) {
+            args.push('--description', options.description.slice(0, 256));
+        }
+        return this.run(args);
+    }
+    async uninstall(release, namespace, options) {
+        const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        return this.run(args);
+    }
+    /** The manifest helm recorded for a revision (the latest when unset). */
+    async manifest(release, namespace, revision) {
+        const args = ['get', 'manifest', release, '-n', namespace];
+        if (revision !== undefined)
+            args.push('--revision', String(revision));
+        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+        return (await this.run(args, { rawOutput: true })).stdout;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/helm/open.ts
+// Opens the helm and kubectl a deploy or rollback was given. Callers differ only
+// in how a name becomes a binary path (the actions use io.which, the CLI its own
+// PATH lookup), so they pass that lookup in; the version check lives here once.
+
+
+
+/** A Helm for an already resolved binary, its major version checked against helm-major or detected. */
+async function openHelm(o) {
+    const major = parseHelmMajor(await new Helm({ bin: o.bin, major: o.major ?? 4 }).version());
+    if (o.major !== undefined && o.major !== major) {
+        throw new errors_InputError('helm-major', String(o.major), `the major version of ${o.bin}, which is ${major}`);
+    }
+    return new Helm({
+        bin: o.bin,
+        major,
+        kubeconfig: o.kubeconfig || undefined,
+        kubeContext: o.kubeContext || undefined,
+    });
+}
+/** Helm then kubectl, both pointed at the same kubeconfig and context. */
+async function openClusterClients(s, find) {
+    const helm = await openHelm({
+        bin: await find('helm', s.helmBin),
+        major: s.helmMajor,
+        kubeconfig: s.kubeconfig,
+        kubeContext: s.kubeContext,
+    });
+    const kubectl = new Kubectl({
+        bin: await find('kubectl', s.kubectlBin),
+        kubeconfig: s.kubeconfig || undefined,
+        kubeContext: s.kubeContext || undefined,
+    });
+    return { helm, kubectl };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
@@ -35786,98 +35910,9 @@ function rollbackSummary(r) {
     return out.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/helm/helm.ts
-// The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
-// flags; callers say what they want and this module picks the flags.
-
-/** Helm's major version from `helm version` (v3.x / v4.x). */
-function parseHelmMajor(version) {
-    const m = /^v?(\d+)\./.exec(version.trim());
-    if (m?.[1] === '3' || m?.[1] === '4')
-        return Number(m[1]);
-    throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
-}
-class Helm {
-    ctx;
-    constructor(ctx) {
-        this.ctx = ctx;
-    }
-    get major() {
-        return this.ctx.major;
-    }
-    /** Runs helm with the kube flags of this context. */
-    run(args, options = {}) {
-        const kube = [];
-        if (this.ctx.kubeconfig)
-            kube.push('--kubeconfig', this.ctx.kubeconfig);
-        if (this.ctx.kubeContext)
-            kube.push('--kube-context', this.ctx.kubeContext);
-        return runCommand(this.ctx.bin, [...args, ...kube], {
-            ...options,
-            env: { ...process.env, ...this.ctx.env, ...options.env },
-        });
-    }
-    /** `helm version` short form, e.g. v4.3.1. */
-    async version() {
-        const { stdout } = await this.run(['version', '--template', '{{.Version}}']);
-        return stdout.trim();
-    }
-    /** Release history, oldest first; empty when the release does not exist. */
-    async history(release, namespace, max = 256) {
-        const result = await this.run(['history', release, '-n', namespace, '--max', String(max), '-o', 'json'], {
-            allowFailure: true,
-        });
-        if (result.code !== 0) {
-            if (/release: not found/i.test(result.stderr))
-                return [];
-            throw new Error(`helm history ${release} failed: ${result.stderr.trim()}`);
-        }
-        return JSON.parse(result.stdout || '[]').sort((a, b) => a.revision - b.revision);
-    }
-    /** `helm status -o json`, undefined when the release does not exist. */
-    async status(release, namespace) {
-        const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
-            allowFailure: true,
-        });
-        if (result.code !== 0) {
-            if (/not found/i.test(result.stderr))
-                return undefined;
-            throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
-        }
-        return JSON.parse(result.stdout);
-    }
-    /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
-    async rollback(release, namespace, revision, options) {
-        const args = ['rollback', release, String(revision), '-n', namespace];
-        args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
-        if (options.wait)
-            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
-        if (options.description && this.major === 4) {
-            args.push('--description', options.description.slice(0, 256));
-        }
-        return this.run(args);
-    }
-    async uninstall(release, namespace, options) {
-        const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
-        if (options.wait)
-            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        return this.run(args);
-    }
-    /** The manifest helm recorded for a revision (the latest when unset). */
-    async manifest(release, namespace, revision) {
-        const args = ['get', 'manifest', release, '-n', namespace];
-        if (revision !== undefined)
-            args.push('--revision', String(revision));
-        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
-        return (await this.run(args, { rawOutput: true })).stdout;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/actions/kit/helm.ts
-// Opens the helm binary an action was given: found on PATH (or an absolute
-// path), its major version checked against the helm-major input or detected.
-
+// Where an action finds the CLIs it was given (io.which: on PATH or an absolute
+// path) and its private temporary directory.
 
 
 function runnerTemp() {
@@ -35885,22 +35920,6 @@ function runnerTemp() {
     if (!dir)
         throw new Error('RUNNER_TEMP is not set: secret values need a private temporary directory');
     return dir;
-}
-async function openHelm(o) {
-    const bin = await which(o.bin, false);
-    if (!bin)
-        throw new errors_InputError('helm', o.bin, 'a helm binary on PATH or an absolute path to one');
-    const probe = new Helm({ bin, major: o.major ?? 4 });
-    const major = parseHelmMajor(await probe.version());
-    if (o.major !== undefined && o.major !== major) {
-        throw new errors_InputError('helm-major', String(o.major), `the major version of ${bin}, which is ${major}`);
-    }
-    return new Helm({
-        bin,
-        major,
-        kubeconfig: o.kubeconfig || undefined,
-        kubeContext: o.kubeContext || undefined,
-    });
 }
 /** A CLI named by an input: on PATH or an absolute path. */
 async function findBinary(input, name) {
@@ -35920,17 +35939,7 @@ async function findBinary(input, name) {
 
 async function main() {
     const s = readRollbackInputs((name) => getInput(name));
-    const helm = await openHelm({
-        bin: s.helmBin,
-        major: s.helmMajor,
-        kubeconfig: s.kubeconfig,
-        kubeContext: s.kubeContext,
-    });
-    const kubectl = new Kubectl({
-        bin: await findBinary('kubectl', s.kubectlBin),
-        kubeconfig: s.kubeconfig || undefined,
-        kubeContext: s.kubeContext || undefined,
-    });
+    const { helm, kubectl } = await openClusterClients(s, findBinary);
     const result = await rollback(s, { helm, kubectl, log: (line) => info(line) });
     setOutput('status', result.status);
     setOutput('from-revision', result.from);
