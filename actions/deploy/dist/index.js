@@ -37465,7 +37465,29 @@ function heading(level, text) {
     return `${'#'.repeat(level)} ${redact(text)}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/report/release.ts
+
+function historyTable(history, limit = 10) {
+    return table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
+        .slice(-limit)
+        .reverse()
+        .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]));
+}
+/** The error, then one row per object that did not roll out; nothing when both are empty. */
+function failureSections(r) {
+    const out = [];
+    if (r.error)
+        out.push(heading(3, 'Why it failed'), codeBlock(r.error));
+    if (r.failures.length > 0) {
+        out.push(table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/summary.ts
+// The job summary of a deploy, as markdown: outcome, rollout failures with
+// their diagnostics, rollback, diff and release history.
+
 
 const ICON = {
     deployed: '✅',
@@ -37473,12 +37495,6 @@ const ICON = {
     failed: '❌',
     'diff-only': '🔍',
 };
-function historyTable(history, limit = 10) {
-    return table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
-        .slice(-limit)
-        .reverse()
-        .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]));
-}
 function deploySummary(r, environment) {
     const out = [];
     const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
@@ -37495,11 +37511,7 @@ function deploySummary(r, environment) {
     ]));
     if (r.recovery)
         out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
-    if (r.error)
-        out.push(heading(3, 'Why it failed'), codeBlock(r.error));
-    if (r.failures.length > 0) {
-        out.push(table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
-    }
+    out.push(...failureSections(r));
     for (const d of r.diagnostics) {
         const parts = [];
         parts.push(`**${d.reason}**: ${d.message}\n`);

@@ -35799,7 +35799,7 @@ function cell(text) {
         return '-';
     return redact(String(text)).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function markdown_table(header, rows) {
+function table(header, rows) {
     const lines = [
         `| ${header.map(cell).join(' | ')} |`,
         `| ${header.map(() => '---').join(' | ')} |`,
@@ -35808,85 +35808,39 @@ function markdown_table(header, rows) {
     return lines.join('\n') + '\n';
 }
 /** A fenced block; the fence is longer than any backtick run inside. */
-function markdown_codeBlock(text, lang = '') {
+function codeBlock(text, lang = '') {
     const body = redact(text);
     const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
     return `${fence}${lang}\n${body}\n${fence}\n`;
 }
-function markdown_details(summary, body) {
+function details(summary, body) {
     return `<details><summary>${escapeHtml(redact(summary))}</summary>\n\n${body}\n</details>\n`;
 }
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-function markdown_heading(level, text) {
+function heading(level, text) {
     return `${'#'.repeat(level)} ${redact(text)}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/summary.ts
+;// CONCATENATED MODULE: ./src/report/release.ts
 
-const ICON = {
-    deployed: '✅',
-    'rolled-back': '↩️',
-    failed: '❌',
-    'diff-only': '🔍',
-};
 function historyTable(history, limit = 10) {
-    return markdown_table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
+    return table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
         .slice(-limit)
         .reverse()
         .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]));
 }
-function deploySummary(r, environment) {
+/** The error, then one row per object that did not roll out; nothing when both are empty. */
+function failureSections(r) {
     const out = [];
-    const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
-    out.push(heading(2, `${ICON[r.status]} Deploy ${where}: ${r.status}`));
-    out.push(table(['status', 'revision', 'previous revision', 'rolled back to', 'manifest digest', 'duration'], [
-        [
-            r.status,
-            r.revision,
-            r.previousRevision,
-            r.rolledBackTo,
-            r.manifestDigest ? `\`${r.manifestDigest.slice(0, 19)}…\`` : undefined,
-            `${(r.durationMs / 1000).toFixed(1)}s`,
-        ],
-    ]));
-    if (r.recovery)
-        out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
     if (r.error)
         out.push(heading(3, 'Why it failed'), codeBlock(r.error));
     if (r.failures.length > 0) {
         out.push(table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
     }
-    for (const d of r.diagnostics) {
-        const parts = [];
-        parts.push(`**${d.reason}**: ${d.message}\n`);
-        parts.push(d.events.length ? `Recent events:\n\n${codeBlock(d.events.join('\n'))}` : 'No events.\n');
-        for (const l of d.logs) {
-            parts.push(l.lines === undefined
-                ? `Container \`${l.container}\`: no logs available from the cluster.\n`
-                : `Container \`${l.container}\`, last lines:\n\n${codeBlock(l.lines)}`);
-        }
-        out.push(details(`${d.object}: ${d.reason}`, parts.join('\n')));
-    }
-    if (r.rollback) {
-        out.push(heading(3, 'Rollback'), `${r.rollback.ok ? '✅' : '❌'} ${r.rollback.message}\n`);
-    }
-    if (r.diff) {
-        out.push(heading(3, `Changes (${r.diff.length} object${r.diff.length === 1 ? '' : 's'})`));
-        if (r.diff.length === 0)
-            out.push('No object changes.\n');
-        else {
-            out.push(table(['change', 'object'], r.diff.map((c) => [c.change, c.id])));
-            for (const c of r.diff.filter((c) => c.lines.length > 0)) {
-                out.push(details(c.id, codeBlock(c.lines.join('\n'), 'diff')));
-            }
-        }
-    }
-    if (r.history.length > 0)
-        out.push(heading(3, 'Release history'), historyTable(r.history));
-    return out.join('\n');
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/summary.ts
@@ -35896,17 +35850,13 @@ function deploySummary(r, environment) {
 function rollbackSummary(r) {
     const out = [];
     const icon = r.status === 'rolled-back' ? '↩️' : '❌';
-    out.push(markdown_heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
-    out.push(markdown_table(['from revision', 'from status', 'to revision', 'duration'], [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]]));
-    if (r.error)
-        out.push(markdown_heading(3, 'Why it failed'), markdown_codeBlock(r.error));
-    if (r.failures.length > 0) {
-        out.push(markdown_table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
-    }
+    out.push(heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
+    out.push(table(['from revision', 'from status', 'to revision', 'duration'], [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]]));
+    out.push(...failureSections(r));
     for (const d of r.diagnostics) {
-        out.push(markdown_details(`${d.object}: ${d.reason}`, d.events.length ? markdown_codeBlock(d.events.join('\n')) : 'No events.'));
+        out.push(details(`${d.object}: ${d.reason}`, d.events.length ? codeBlock(d.events.join('\n')) : 'No events.'));
     }
-    out.push(markdown_heading(3, 'Release history'), historyTable(r.history));
+    out.push(heading(3, 'Release history'), historyTable(r.history));
     return out.join('\n');
 }
 
