@@ -37352,21 +37352,12 @@ function parseDeploySettings(read, ctx) {
     });
     const imageTag = parseImageTag('image-tag', read('image-tag'));
     const imageDigest = parseDigest('image-digest', read('image-digest'));
-    const helmMajorRaw = read('helm-major').trim();
-    const helmMajor = helmMajorRaw === ''
-        ? undefined
-        : Number(parseChoice('helm-major', helmMajorRaw, ['3', '4']));
+    const helmMajor = readHelmMajor(read);
     const helmBin = read('helm').trim() || 'helm';
     const kubectlBin = read('kubectl').trim() || 'kubectl';
-    const kubeconfigRaw = read('kubeconfig');
-    const kubeconfig = kubeconfigRaw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', kubeconfigRaw);
-    const kubeContext = read('kube-context').trim();
-    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-        throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-    }
-    const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
-    if (timeoutMs < 1000)
-        throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    const kubeconfig = readKubeconfig(read);
+    const kubeContext = readKubeContext(read);
+    const timeoutMs = readRolloutTimeout(read);
     const stuckMaxAgeMs = parseDuration('stuck-release-max-age', read('stuck-release-max-age'), 600_000);
     const unschedulableGraceMs = parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000);
     const url = read('environment-url').trim();
@@ -37413,6 +37404,32 @@ function parseDeploySettings(read, ctx) {
     };
 }
 /** The kubeconfig may live outside the workspace (e.g. ~/.kube/config) but must be a readable YAML file. */
+// Inputs deploy and rollback share, read the same way by both.
+/** helm-major: '' (detect from the binary), 3 or 4. */
+function readHelmMajor(read) {
+    const raw = read('helm-major').trim();
+    return raw === '' ? undefined : Number(parseChoice('helm-major', raw, ['3', '4']));
+}
+/** kubeconfig: '' (kubectl's default) or an existing kubeconfig file, as an absolute path. */
+function readKubeconfig(read) {
+    const raw = read('kubeconfig');
+    return raw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', raw);
+}
+/** kube-context: '' (the kubeconfig's current context) or a context name. */
+function readKubeContext(read) {
+    const kubeContext = read('kube-context').trim();
+    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+        throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
+    }
+    return kubeContext;
+}
+/** timeout: how long a rollout may take, 5m by default, at least 1s. */
+function readRolloutTimeout(read) {
+    const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
+    if (timeoutMs < 1000)
+        throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    return timeoutMs;
+}
 function parseKubeconfigPath(input, raw) {
     const file = external_node_path_default().resolve(raw.trim());
     if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
