@@ -11,7 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createKwokCluster, deleteKwokCluster } from '../src/cluster/kwok.js';
+import {
+  binaryRuntimeArgs,
+  createKwokCluster,
+  deleteKwokCluster,
+  kwokEnv,
+} from '../src/cluster/kwok.js';
 import { runCommand } from '../src/exec/command.js';
 import { kwokBinaries } from '../test/support/kwok.js';
 import { recordRows, row } from './lib/rows.js';
@@ -33,7 +38,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const workdir = mkdtempSync(path.join(tmpdir(), 'bench-kwok-'));
     try {
-      const env = { ...process.env, KWOK_WORKDIR: workdir };
+      const env = kwokEnv(workdir);
       const contexts = path.join(workdir, 'contexts.yaml');
       let started = performance.now();
       await runCommand(
@@ -43,18 +48,7 @@ async function main(): Promise<void> {
           'cluster',
           '--name',
           `plain-${i}`,
-          '--runtime',
-          'binary',
-          '--kube-apiserver-binary',
-          bin.kubeApiserver,
-          '--kube-controller-manager-binary',
-          bin.kubeControllerManager,
-          '--kube-scheduler-binary',
-          bin.kubeScheduler,
-          '--kwok-controller-binary',
-          bin.kwok,
-          '--etcd-binary',
-          bin.etcd,
+          ...binaryRuntimeArgs(bin),
           '--kubeconfig',
           contexts,
           '--wait',

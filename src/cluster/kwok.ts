@@ -81,12 +81,30 @@ function checkName(name: string): void {
   }
 }
 
-function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
+export function kwokEnv(workdir: string, kubectl?: string): NodeJS.ProcessEnv {
   // KWOK_WORKDIR keeps every file of the cluster (pki, logs, pids, etcd data)
   // in one place, apart from any other cluster on the machine.
   const env: NodeJS.ProcessEnv = { ...process.env, KWOK_WORKDIR: workdir };
   if (kubectl) env.KWOK_KUBECTL_BINARY = kubectl;
   return env;
+}
+
+/** `kwokctl create cluster` flags that run the control plane from these binaries, no containers. */
+export function binaryRuntimeArgs(bin: KwokBinaries): string[] {
+  return [
+    '--runtime',
+    'binary',
+    '--kube-apiserver-binary',
+    bin.kubeApiserver,
+    '--kube-controller-manager-binary',
+    bin.kubeControllerManager,
+    '--kube-scheduler-binary',
+    bin.kubeScheduler,
+    '--kwok-controller-binary',
+    bin.kwok,
+    '--etcd-binary',
+    bin.etcd,
+  ];
 }
 
 /** The kwokctl configuration file: every Stage (nodes and pods). */
@@ -163,18 +181,7 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
     name,
     '--config',
     configFile(workdir, name),
-    '--runtime',
-    'binary',
-    '--kube-apiserver-binary',
-    bin.kubeApiserver,
-    '--kube-controller-manager-binary',
-    bin.kubeControllerManager,
-    '--kube-scheduler-binary',
-    bin.kubeScheduler,
-    '--kwok-controller-binary',
-    bin.kwok,
-    '--etcd-binary',
-    bin.etcd,
+    ...binaryRuntimeArgs(bin),
     // Real authorization (RBAC) and the default admission plugins,
     // PodSecurity among them.
     '--kube-authorization',

@@ -245,25 +245,14 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
   const imageTag = parseImageTag('image-tag', read('image-tag'));
   const imageDigest = parseDigest('image-digest', read('image-digest'));
 
-  const helmMajorRaw = read('helm-major').trim();
-  const helmMajor =
-    helmMajorRaw === ''
-      ? undefined
-      : (Number(parseChoice('helm-major', helmMajorRaw, ['3', '4'])) as 3 | 4);
+  const helmMajor = readHelmMajor(read);
   const helmBin = read('helm').trim() || 'helm';
   const kubectlBin = read('kubectl').trim() || 'kubectl';
 
-  const kubeconfigRaw = read('kubeconfig');
-  const kubeconfig =
-    kubeconfigRaw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', kubeconfigRaw);
-  const kubeContext = read('kube-context').trim();
-  if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-    throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-  }
+  const kubeconfig = readKubeconfig(read);
+  const kubeContext = readKubeContext(read);
 
-  const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
-  if (timeoutMs < 1000)
-    throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+  const timeoutMs = readRolloutTimeout(read);
   const stuckMaxAgeMs = parseDuration(
     'stuck-release-max-age',
     read('stuck-release-max-age'),
@@ -320,6 +309,37 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
 }
 
 /** The kubeconfig may live outside the workspace (e.g. ~/.kube/config) but must be a readable YAML file. */
+// Inputs deploy and rollback share, read the same way by both.
+
+/** helm-major: '' (detect from the binary), 3 or 4. */
+export function readHelmMajor(read: (name: string) => string): 3 | 4 | undefined {
+  const raw = read('helm-major').trim();
+  return raw === '' ? undefined : (Number(parseChoice('helm-major', raw, ['3', '4'])) as 3 | 4);
+}
+
+/** kubeconfig: '' (kubectl's default) or an existing kubeconfig file, as an absolute path. */
+export function readKubeconfig(read: (name: string) => string): string {
+  const raw = read('kubeconfig');
+  return raw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', raw);
+}
+
+/** kube-context: '' (the kubeconfig's current context) or a context name. */
+export function readKubeContext(read: (name: string) => string): string {
+  const kubeContext = read('kube-context').trim();
+  if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+    throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
+  }
+  return kubeContext;
+}
+
+/** timeout: how long a rollout may take, 5m by default, at least 1s. */
+export function readRolloutTimeout(read: (name: string) => string): number {
+  const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
+  if (timeoutMs < 1000)
+    throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+  return timeoutMs;
+}
+
 export function parseKubeconfigPath(input: string, raw: string): string {
   const file = path.resolve(raw.trim());
   if (!existsSync(file) || !statSync(file).isFile()) {

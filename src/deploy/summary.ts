@@ -1,7 +1,7 @@
 // The job summary of a deploy, as markdown: outcome, rollout failures with
 // their diagnostics, rollback, diff and release history.
-import type { RevisionInfo } from '../helm/helm.js';
 import { codeBlock, details, heading, table } from '../report/markdown.js';
+import { failureSections, historyTable } from '../report/release.js';
 import type { DeployResult } from './deploy.js';
 
 const ICON: Record<DeployResult['status'], string> = {
@@ -10,16 +10,6 @@ const ICON: Record<DeployResult['status'], string> = {
   failed: '❌',
   'diff-only': '🔍',
 };
-
-export function historyTable(history: readonly RevisionInfo[], limit = 10): string {
-  return table(
-    ['revision', 'updated', 'status', 'chart', 'app version', 'description'],
-    history
-      .slice(-limit)
-      .reverse()
-      .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]),
-  );
-}
 
 export function deploySummary(r: DeployResult, environment: string): string {
   const out: string[] = [];
@@ -41,15 +31,7 @@ export function deploySummary(r: DeployResult, environment: string): string {
     ),
   );
   if (r.recovery) out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
-  if (r.error) out.push(heading(3, 'Why it failed'), codeBlock(r.error));
-  if (r.failures.length > 0) {
-    out.push(
-      table(
-        ['object', 'reason', 'message'],
-        r.failures.map((f) => [f.object, f.reason, f.message]),
-      ),
-    );
-  }
+  out.push(...failureSections(r));
   for (const d of r.diagnostics) {
     const parts: string[] = [];
     parts.push(`**${d.reason}**: ${d.message}\n`);

@@ -1,8 +1,13 @@
 // Every input of actions/rollback (and `hotswap-ci rollback`), read and
 // validated in one place before helm runs.
 import { parseDnsLabel, parseChoice, parseDuration, parseInteger } from '../inputs/parse.js';
-import { InputError } from '../inputs/errors.js';
-import { parseKubeconfigPath, parseReleaseName } from '../deploy/settings.js';
+import {
+  parseReleaseName,
+  readHelmMajor,
+  readKubeconfig,
+  readKubeContext,
+  readRolloutTimeout,
+} from '../deploy/settings.js';
 import type { RollbackSettings } from './rollback.js';
 
 export interface RollbackInputs extends RollbackSettings {
@@ -15,14 +20,8 @@ export interface RollbackInputs extends RollbackSettings {
 
 export function readRollbackInputs(read: (name: string) => string): RollbackInputs {
   const revisionRaw = read('revision').trim();
-  const helmMajorRaw = read('helm-major').trim();
-  const kubeContext = read('kube-context').trim();
-  if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-    throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-  }
-  const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
-  if (timeoutMs < 1000)
-    throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+  const kubeContext = readKubeContext(read);
+  const timeoutMs = readRolloutTimeout(read);
   return {
     release: parseReleaseName('release', read('release')),
     namespace: parseDnsLabel('namespace', read('namespace')),
@@ -44,13 +43,9 @@ export function readRollbackInputs(read: (name: string) => string): RollbackInpu
     }),
     unschedulableGraceMs: parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
     helmBin: read('helm').trim() || 'helm',
-    helmMajor:
-      helmMajorRaw === ''
-        ? undefined
-        : (Number(parseChoice('helm-major', helmMajorRaw, ['3', '4'])) as 3 | 4),
+    helmMajor: readHelmMajor(read),
     kubectlBin: read('kubectl').trim() || 'kubectl',
-    kubeconfig:
-      read('kubeconfig').trim() === '' ? '' : parseKubeconfigPath('kubeconfig', read('kubeconfig')),
+    kubeconfig: readKubeconfig(read),
     kubeContext,
   };
 }

@@ -1,6 +1,6 @@
 // Job summary of a rollback: from/to, why it failed, and the release history.
-import { historyTable } from '../deploy/summary.js';
 import { codeBlock, details, heading, table } from '../report/markdown.js';
+import { failureSections, historyTable } from '../report/release.js';
 import type { RollbackResult } from './rollback.js';
 
 export function rollbackSummary(r: RollbackResult): string {
@@ -13,15 +13,7 @@ export function rollbackSummary(r: RollbackResult): string {
       [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]],
     ),
   );
-  if (r.error) out.push(heading(3, 'Why it failed'), codeBlock(r.error));
-  if (r.failures.length > 0) {
-    out.push(
-      table(
-        ['object', 'reason', 'message'],
-        r.failures.map((f) => [f.object, f.reason, f.message]),
-      ),
-    );
-  }
+  out.push(...failureSections(r));
   for (const d of r.diagnostics) {
     out.push(
       details(

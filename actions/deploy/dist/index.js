@@ -37352,21 +37352,12 @@ function parseDeploySettings(read, ctx) {
     });
     const imageTag = parseImageTag('image-tag', read('image-tag'));
     const imageDigest = parseDigest('image-digest', read('image-digest'));
-    const helmMajorRaw = read('helm-major').trim();
-    const helmMajor = helmMajorRaw === ''
-        ? undefined
-        : Number(parseChoice('helm-major', helmMajorRaw, ['3', '4']));
+    const helmMajor = readHelmMajor(read);
     const helmBin = read('helm').trim() || 'helm';
     const kubectlBin = read('kubectl').trim() || 'kubectl';
-    const kubeconfigRaw = read('kubeconfig');
-    const kubeconfig = kubeconfigRaw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', kubeconfigRaw);
-    const kubeContext = read('kube-context').trim();
-    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-        throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-    }
-    const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
-    if (timeoutMs < 1000)
-        throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    const kubeconfig = readKubeconfig(read);
+    const kubeContext = readKubeContext(read);
+    const timeoutMs = readRolloutTimeout(read);
     const stuckMaxAgeMs = parseDuration('stuck-release-max-age', read('stuck-release-max-age'), 600_000);
     const unschedulableGraceMs = parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000);
     const url = read('environment-url').trim();
@@ -37413,6 +37404,32 @@ function parseDeploySettings(read, ctx) {
     };
 }
 /** The kubeconfig may live outside the workspace (e.g. ~/.kube/config) but must be a readable YAML file. */
+// Inputs deploy and rollback share, read the same way by both.
+/** helm-major: '' (detect from the binary), 3 or 4. */
+function readHelmMajor(read) {
+    const raw = read('helm-major').trim();
+    return raw === '' ? undefined : Number(parseChoice('helm-major', raw, ['3', '4']));
+}
+/** kubeconfig: '' (kubectl's default) or an existing kubeconfig file, as an absolute path. */
+function readKubeconfig(read) {
+    const raw = read('kubeconfig');
+    return raw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', raw);
+}
+/** kube-context: '' (the kubeconfig's current context) or a context name. */
+function readKubeContext(read) {
+    const kubeContext = read('kube-context').trim();
+    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+        throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
+    }
+    return kubeContext;
+}
+/** timeout: how long a rollout may take, 5m by default, at least 1s. */
+function readRolloutTimeout(read) {
+    const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
+    if (timeoutMs < 1000)
+        throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    return timeoutMs;
+}
 function parseKubeconfigPath(input, raw) {
     const file = external_node_path_default().resolve(raw.trim());
     if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
@@ -37465,7 +37482,29 @@ function heading(level, text) {
     return `${'#'.repeat(level)} ${redact(text)}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/report/release.ts
+
+function historyTable(history, limit = 10) {
+    return table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
+        .slice(-limit)
+        .reverse()
+        .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]));
+}
+/** The error, then one row per object that did not roll out; nothing when both are empty. */
+function failureSections(r) {
+    const out = [];
+    if (r.error)
+        out.push(heading(3, 'Why it failed'), codeBlock(r.error));
+    if (r.failures.length > 0) {
+        out.push(table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/summary.ts
+// The job summary of a deploy, as markdown: outcome, rollout failures with
+// their diagnostics, rollback, diff and release history.
+
 
 const ICON = {
     deployed: '✅',
@@ -37473,12 +37512,6 @@ const ICON = {
     failed: '❌',
     'diff-only': '🔍',
 };
-function historyTable(history, limit = 10) {
-    return table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
-        .slice(-limit)
-        .reverse()
-        .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]));
-}
 function deploySummary(r, environment) {
     const out = [];
     const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
@@ -37495,11 +37528,7 @@ function deploySummary(r, environment) {
     ]));
     if (r.recovery)
         out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
-    if (r.error)
-        out.push(heading(3, 'Why it failed'), codeBlock(r.error));
-    if (r.failures.length > 0) {
-        out.push(table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
-    }
+    out.push(...failureSections(r));
     for (const d of r.diagnostics) {
         const parts = [];
         parts.push(`**${d.reason}**: ${d.message}\n`);
@@ -37681,10 +37710,45 @@ class Helm {
     }
 }
 
-;// CONCATENATED MODULE: ./src/actions/kit/helm.ts
-// Opens the helm binary an action was given: found on PATH (or an absolute
-// path), its major version checked against the helm-major input or detected.
+;// CONCATENATED MODULE: ./src/helm/open.ts
+// Opens the helm and kubectl a deploy or rollback was given. Callers differ only
+// in how a name becomes a binary path (the actions use io.which, the CLI its own
+// PATH lookup), so they pass that lookup in; the version check lives here once.
 
+
+
+/** A Helm for an already resolved binary, its major version checked against helm-major or detected. */
+async function openHelm(o) {
+    const major = parseHelmMajor(await new Helm({ bin: o.bin, major: o.major ?? 4 }).version());
+    if (o.major !== undefined && o.major !== major) {
+        throw new InputError('helm-major', String(o.major), `the major version of ${o.bin}, which is ${major}`);
+    }
+    return new Helm({
+        bin: o.bin,
+        major,
+        kubeconfig: o.kubeconfig || undefined,
+        kubeContext: o.kubeContext || undefined,
+    });
+}
+/** Helm then kubectl, both pointed at the same kubeconfig and context. */
+async function openClusterClients(s, find) {
+    const helm = await openHelm({
+        bin: await find('helm', s.helmBin),
+        major: s.helmMajor,
+        kubeconfig: s.kubeconfig,
+        kubeContext: s.kubeContext,
+    });
+    const kubectl = new Kubectl({
+        bin: await find('kubectl', s.kubectlBin),
+        kubeconfig: s.kubeconfig || undefined,
+        kubeContext: s.kubeContext || undefined,
+    });
+    return { helm, kubectl };
+}
+
+;// CONCATENATED MODULE: ./src/actions/kit/helm.ts
+// Where an action finds the CLIs it was given (io.which: on PATH or an absolute
+// path) and its private temporary directory.
 
 
 function runnerTemp() {
@@ -37692,22 +37756,6 @@ function runnerTemp() {
     if (!dir)
         throw new Error('RUNNER_TEMP is not set: secret values need a private temporary directory');
     return dir;
-}
-async function openHelm(o) {
-    const bin = await which(o.bin, false);
-    if (!bin)
-        throw new InputError('helm', o.bin, 'a helm binary on PATH or an absolute path to one');
-    const probe = new Helm({ bin, major: o.major ?? 4 });
-    const major = parseHelmMajor(await probe.version());
-    if (o.major !== undefined && o.major !== major) {
-        throw new InputError('helm-major', String(o.major), `the major version of ${bin}, which is ${major}`);
-    }
-    return new Helm({
-        bin,
-        major,
-        kubeconfig: o.kubeconfig || undefined,
-        kubeContext: o.kubeContext || undefined,
-    });
 }
 /** A CLI named by an input: on PATH or an absolute path. */
 async function findBinary(input, name) {
@@ -42788,17 +42836,7 @@ function setOutputs(r) {
 }
 async function main() {
     const s = readSettings();
-    const helm = await openHelm({
-        bin: s.helmBin,
-        major: s.helmMajor,
-        kubeconfig: s.kubeconfig,
-        kubeContext: s.kubeContext,
-    });
-    const kubectl = new Kubectl({
-        bin: await findBinary('kubectl', s.kubectlBin),
-        kubeconfig: s.kubeconfig,
-        kubeContext: s.kubeContext,
-    });
+    const { helm, kubectl } = await openClusterClients(s, findBinary);
     info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
     const target = s.githubToken && s.environment
         ? {

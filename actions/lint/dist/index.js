@@ -51379,6 +51379,27 @@ function mergeFindings(findings) {
     return [...byKey.values()];
 }
 
+;// CONCATENATED MODULE: ./src/lint/inputs.ts
+const NAMES = [
+    'chart',
+    'environments',
+    'values-files',
+    'ci-values',
+    'kubernetes-versions',
+    'strict',
+    'policy',
+    'base-ref',
+    'helm',
+    'release-name',
+    'namespace',
+    'api-versions',
+    'crds',
+    'concurrency',
+];
+function readLintInputs(read) {
+    return Object.fromEntries(NAMES.map((name) => [name, read(name)]));
+}
+
 ;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
@@ -56646,29 +56667,6 @@ function failureMessage(report) {
     return `Chart lint failed: ${failed.join('; ')}`;
 }
 
-;// CONCATENATED MODULE: ./src/actions/lint/inputs.ts
-// Reads every input of actions/lint in one place; validation is in src/lint/settings.ts.
-
-const NAMES = [
-    'chart',
-    'environments',
-    'values-files',
-    'ci-values',
-    'kubernetes-versions',
-    'strict',
-    'policy',
-    'base-ref',
-    'helm',
-    'release-name',
-    'namespace',
-    'api-versions',
-    'crds',
-    'concurrency',
-];
-function getInputs() {
-    return Object.fromEntries(NAMES.map((name) => [name, getInput(name)]));
-}
-
 ;// CONCATENATED MODULE: ./src/actions/lint/main.ts
 // actions/lint: inputs -> settings (bad input fails here, before helm runs)
 // -> lintChart -> annotations, job summary, outputs.
@@ -56715,7 +56713,7 @@ function annotate(report, workspace) {
     }
 }
 async function main() {
-    const inputs = getInputs();
+    const inputs = readLintInputs((name) => getInput(name));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const settings = await resolveLintSettings(inputs, workspace);
     const bin = await findHelm(settings.helm);

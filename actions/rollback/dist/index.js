@@ -31579,6 +31579,21 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/inputs/errors.ts
+/** An input that failed validation. The message names the input, the value and what is expected. */
+class errors_InputError extends Error {
+    input;
+    value;
+    expected;
+    constructor(input, value, expected) {
+        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
+        this.input = input;
+        this.value = value;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/secrets/redact.ts
@@ -31815,19 +31830,128 @@ function eventTime(e) {
     return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '';
 }
 
-;// CONCATENATED MODULE: ./src/inputs/errors.ts
-/** An input that failed validation. The message names the input, the value and what is expected. */
-class errors_InputError extends Error {
-    input;
-    value;
-    expected;
-    constructor(input, value, expected) {
-        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
-        this.input = input;
-        this.value = value;
-        this.expected = expected;
-        this.name = 'InputError';
+;// CONCATENATED MODULE: ./src/helm/helm.ts
+// The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
+// flags; callers say what they want and this module picks the flags.
+
+/** Helm's major version from `helm version` (v3.x / v4.x). */
+function parseHelmMajor(version) {
+    const m = /^v?(\d+)\./.exec(version.trim());
+    if (m?.[1] === '3' || m?.[1] === '4')
+        return Number(m[1]);
+    throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
+}
+class Helm {
+    ctx;
+    constructor(ctx) {
+        this.ctx = ctx;
     }
+    get major() {
+        return this.ctx.major;
+    }
+    /** Runs helm with the kube flags of this context. */
+    run(args, options = {}) {
+        const kube = [];
+        if (this.ctx.kubeconfig)
+            kube.push('--kubeconfig', this.ctx.kubeconfig);
+        if (this.ctx.kubeContext)
+            kube.push('--kube-context', this.ctx.kubeContext);
+        return runCommand(this.ctx.bin, [...args, ...kube], {
+            ...options,
+            env: { ...process.env, ...this.ctx.env, ...options.env },
+        });
+    }
+    /** `helm version` short form, e.g. v4.3.1. */
+    async version() {
+        const { stdout } = await this.run(['version', '--template', '{{.Version}}']);
+        return stdout.trim();
+    }
+    /** Release history, oldest first; empty when the release does not exist. */
+    async history(release, namespace, max = 256) {
+        const result = await this.run(['history', release, '-n', namespace, '--max', String(max), '-o', 'json'], {
+            allowFailure: true,
+        });
+        if (result.code !== 0) {
+            if (/release: not found/i.test(result.stderr))
+                return [];
+            throw new Error(`helm history ${release} failed: ${result.stderr.trim()}`);
+        }
+        return JSON.parse(result.stdout || '[]').sort((a, b) => a.revision - b.revision);
+    }
+    /** `helm status -o json`, undefined when the release does not exist. */
+    async status(release, namespace) {
+        const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
+            allowFailure: true,
+        });
+        if (result.code !== 0) {
+            if (/not found/i.test(result.stderr))
+                return undefined;
+            throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
+        }
+        return JSON.parse(result.stdout);
+    }
+    /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
+    async rollback(release, namespace, revision, options) {
+        const args = ['rollback', release, String(revision), '-n', namespace];
+        args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
+        if (options.description && this.major === 4) {
+            args.push('--description', options.description.slice(0, 256));
+        }
+        return this.run(args);
+    }
+    async uninstall(release, namespace, options) {
+        const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
+        if (options.wait)
+            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
+        return this.run(args);
+    }
+    /** The manifest helm recorded for a revision (the latest when unset). */
+    async manifest(release, namespace, revision) {
+        const args = ['get', 'manifest', release, '-n', namespace];
+        if (revision !== undefined)
+            args.push('--revision', String(revision));
+        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
+        return (await this.run(args, { rawOutput: true })).stdout;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/helm/open.ts
+// Opens the helm and kubectl a deploy or rollback was given. Callers differ only
+// in how a name becomes a binary path (the actions use io.which, the CLI its own
+// PATH lookup), so they pass that lookup in; the version check lives here once.
+
+
+
+/** A Helm for an already resolved binary, its major version checked against helm-major or detected. */
+async function openHelm(o) {
+    const major = parseHelmMajor(await new Helm({ bin: o.bin, major: o.major ?? 4 }).version());
+    if (o.major !== undefined && o.major !== major) {
+        throw new errors_InputError('helm-major', String(o.major), `the major version of ${o.bin}, which is ${major}`);
+    }
+    return new Helm({
+        bin: o.bin,
+        major,
+        kubeconfig: o.kubeconfig || undefined,
+        kubeContext: o.kubeContext || undefined,
+    });
+}
+/** Helm then kubectl, both pointed at the same kubeconfig and context. */
+async function openClusterClients(s, find) {
+    const helm = await openHelm({
+        bin: await find('helm', s.helmBin),
+        major: s.helmMajor,
+        kubeconfig: s.kubeconfig,
+        kubeContext: s.kubeContext,
+    });
+    const kubectl = new Kubectl({
+        bin: await find('kubectl', s.kubectlBin),
+        kubeconfig: s.kubeconfig || undefined,
+        kubeContext: s.kubeContext || undefined,
+    });
+    return { helm, kubectl };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
@@ -35126,21 +35250,12 @@ function parseDeploySettings(read, ctx) {
     });
     const imageTag = parseImageTag('image-tag', read('image-tag'));
     const imageDigest = parseDigest('image-digest', read('image-digest'));
-    const helmMajorRaw = read('helm-major').trim();
-    const helmMajor = helmMajorRaw === ''
-        ? undefined
-        : Number(parseChoice('helm-major', helmMajorRaw, ['3', '4']));
+    const helmMajor = readHelmMajor(read);
     const helmBin = read('helm').trim() || 'helm';
     const kubectlBin = read('kubectl').trim() || 'kubectl';
-    const kubeconfigRaw = read('kubeconfig');
-    const kubeconfig = kubeconfigRaw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', kubeconfigRaw);
-    const kubeContext = read('kube-context').trim();
-    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-        throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-    }
-    const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
-    if (timeoutMs < 1000)
-        throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    const kubeconfig = readKubeconfig(read);
+    const kubeContext = readKubeContext(read);
+    const timeoutMs = readRolloutTimeout(read);
     const stuckMaxAgeMs = parseDuration('stuck-release-max-age', read('stuck-release-max-age'), 600_000);
     const unschedulableGraceMs = parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000);
     const url = read('environment-url').trim();
@@ -35187,6 +35302,32 @@ function parseDeploySettings(read, ctx) {
     };
 }
 /** The kubeconfig may live outside the workspace (e.g. ~/.kube/config) but must be a readable YAML file. */
+// Inputs deploy and rollback share, read the same way by both.
+/** helm-major: '' (detect from the binary), 3 or 4. */
+function readHelmMajor(read) {
+    const raw = read('helm-major').trim();
+    return raw === '' ? undefined : Number(parse_parseChoice('helm-major', raw, ['3', '4']));
+}
+/** kubeconfig: '' (kubectl's default) or an existing kubeconfig file, as an absolute path. */
+function readKubeconfig(read) {
+    const raw = read('kubeconfig');
+    return raw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', raw);
+}
+/** kube-context: '' (the kubeconfig's current context) or a context name. */
+function readKubeContext(read) {
+    const kubeContext = read('kube-context').trim();
+    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
+        throw new errors_InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
+    }
+    return kubeContext;
+}
+/** timeout: how long a rollout may take, 5m by default, at least 1s. */
+function readRolloutTimeout(read) {
+    const timeoutMs = parse_parseDuration('timeout', read('timeout'), 300_000);
+    if (timeoutMs < 1000)
+        throw new errors_InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    return timeoutMs;
+}
 function parseKubeconfigPath(input, raw) {
     const file = external_node_path_default().resolve(raw.trim());
     if (!(0,external_node_fs_namespaceObject.existsSync)(file) || !(0,external_node_fs_namespaceObject.statSync)(file).isFile()) {
@@ -35208,17 +35349,10 @@ function parseKubeconfigPath(input, raw) {
 // validated in one place before helm runs.
 
 
-
 function readRollbackInputs(read) {
     const revisionRaw = read('revision').trim();
-    const helmMajorRaw = read('helm-major').trim();
-    const kubeContext = read('kube-context').trim();
-    if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-        throw new errors_InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-    }
-    const timeoutMs = parse_parseDuration('timeout', read('timeout'), 300_000);
-    if (timeoutMs < 1000)
-        throw new errors_InputError('timeout', read('timeout'), 'a duration of at least 1s');
+    const kubeContext = readKubeContext(read);
+    const timeoutMs = readRolloutTimeout(read);
     return {
         release: parseReleaseName('release', read('release')),
         namespace: parse_parseDnsLabel('namespace', read('namespace')),
@@ -35239,11 +35373,9 @@ function readRollbackInputs(read) {
         }),
         unschedulableGraceMs: parse_parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
         helmBin: read('helm').trim() || 'helm',
-        helmMajor: helmMajorRaw === ''
-            ? undefined
-            : Number(parse_parseChoice('helm-major', helmMajorRaw, ['3', '4'])),
+        helmMajor: readHelmMajor(read),
         kubectlBin: read('kubectl').trim() || 'kubectl',
-        kubeconfig: read('kubeconfig').trim() === '' ? '' : parseKubeconfigPath('kubeconfig', read('kubeconfig')),
+        kubeconfig: readKubeconfig(read),
         kubeContext,
     };
 }
@@ -35675,7 +35807,7 @@ function cell(text) {
         return '-';
     return redact(String(text)).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function markdown_table(header, rows) {
+function table(header, rows) {
     const lines = [
         `| ${header.map(cell).join(' | ')} |`,
         `| ${header.map(() => '---').join(' | ')} |`,
@@ -35684,85 +35816,39 @@ function markdown_table(header, rows) {
     return lines.join('\n') + '\n';
 }
 /** A fenced block; the fence is longer than any backtick run inside. */
-function markdown_codeBlock(text, lang = '') {
+function codeBlock(text, lang = '') {
     const body = redact(text);
     const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
     return `${fence}${lang}\n${body}\n${fence}\n`;
 }
-function markdown_details(summary, body) {
+function details(summary, body) {
     return `<details><summary>${escapeHtml(redact(summary))}</summary>\n\n${body}\n</details>\n`;
 }
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-function markdown_heading(level, text) {
+function heading(level, text) {
     return `${'#'.repeat(level)} ${redact(text)}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/summary.ts
+;// CONCATENATED MODULE: ./src/report/release.ts
 
-const ICON = {
-    deployed: '✅',
-    'rolled-back': '↩️',
-    failed: '❌',
-    'diff-only': '🔍',
-};
 function historyTable(history, limit = 10) {
-    return markdown_table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
+    return table(['revision', 'updated', 'status', 'chart', 'app version', 'description'], history
         .slice(-limit)
         .reverse()
         .map((r) => [r.revision, r.updated, r.status, r.chart, r.app_version, r.description]));
 }
-function deploySummary(r, environment) {
+/** The error, then one row per object that did not roll out; nothing when both are empty. */
+function failureSections(r) {
     const out = [];
-    const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
-    out.push(heading(2, `${ICON[r.status]} Deploy ${where}: ${r.status}`));
-    out.push(table(['status', 'revision', 'previous revision', 'rolled back to', 'manifest digest', 'duration'], [
-        [
-            r.status,
-            r.revision,
-            r.previousRevision,
-            r.rolledBackTo,
-            r.manifestDigest ? `\`${r.manifestDigest.slice(0, 19)}…\`` : undefined,
-            `${(r.durationMs / 1000).toFixed(1)}s`,
-        ],
-    ]));
-    if (r.recovery)
-        out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
     if (r.error)
         out.push(heading(3, 'Why it failed'), codeBlock(r.error));
     if (r.failures.length > 0) {
         out.push(table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
     }
-    for (const d of r.diagnostics) {
-        const parts = [];
-        parts.push(`**${d.reason}**: ${d.message}\n`);
-        parts.push(d.events.length ? `Recent events:\n\n${codeBlock(d.events.join('\n'))}` : 'No events.\n');
-        for (const l of d.logs) {
-            parts.push(l.lines === undefined
-                ? `Container \`${l.container}\`: no logs available from the cluster.\n`
-                : `Container \`${l.container}\`, last lines:\n\n${codeBlock(l.lines)}`);
-        }
-        out.push(details(`${d.object}: ${d.reason}`, parts.join('\n')));
-    }
-    if (r.rollback) {
-        out.push(heading(3, 'Rollback'), `${r.rollback.ok ? '✅' : '❌'} ${r.rollback.message}\n`);
-    }
-    if (r.diff) {
-        out.push(heading(3, `Changes (${r.diff.length} object${r.diff.length === 1 ? '' : 's'})`));
-        if (r.diff.length === 0)
-            out.push('No object changes.\n');
-        else {
-            out.push(table(['change', 'object'], r.diff.map((c) => [c.change, c.id])));
-            for (const c of r.diff.filter((c) => c.lines.length > 0)) {
-                out.push(details(c.id, codeBlock(c.lines.join('\n'), 'diff')));
-            }
-        }
-    }
-    if (r.history.length > 0)
-        out.push(heading(3, 'Release history'), historyTable(r.history));
-    return out.join('\n');
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/summary.ts
@@ -35772,112 +35858,19 @@ function deploySummary(r, environment) {
 function rollbackSummary(r) {
     const out = [];
     const icon = r.status === 'rolled-back' ? '↩️' : '❌';
-    out.push(markdown_heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
-    out.push(markdown_table(['from revision', 'from status', 'to revision', 'duration'], [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]]));
-    if (r.error)
-        out.push(markdown_heading(3, 'Why it failed'), markdown_codeBlock(r.error));
-    if (r.failures.length > 0) {
-        out.push(markdown_table(['object', 'reason', 'message'], r.failures.map((f) => [f.object, f.reason, f.message])));
-    }
+    out.push(heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
+    out.push(table(['from revision', 'from status', 'to revision', 'duration'], [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]]));
+    out.push(...failureSections(r));
     for (const d of r.diagnostics) {
-        out.push(markdown_details(`${d.object}: ${d.reason}`, d.events.length ? markdown_codeBlock(d.events.join('\n')) : 'No events.'));
+        out.push(details(`${d.object}: ${d.reason}`, d.events.length ? codeBlock(d.events.join('\n')) : 'No events.'));
     }
-    out.push(markdown_heading(3, 'Release history'), historyTable(r.history));
+    out.push(heading(3, 'Release history'), historyTable(r.history));
     return out.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/helm/helm.ts
-// The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
-// flags; callers say what they want and this module picks the flags.
-
-/** Helm's major version from `helm version` (v3.x / v4.x). */
-function parseHelmMajor(version) {
-    const m = /^v?(\d+)\./.exec(version.trim());
-    if (m?.[1] === '3' || m?.[1] === '4')
-        return Number(m[1]);
-    throw new Error(`unsupported helm version '${version.trim()}': helm 3 or 4 is needed`);
-}
-class Helm {
-    ctx;
-    constructor(ctx) {
-        this.ctx = ctx;
-    }
-    get major() {
-        return this.ctx.major;
-    }
-    /** Runs helm with the kube flags of this context. */
-    run(args, options = {}) {
-        const kube = [];
-        if (this.ctx.kubeconfig)
-            kube.push('--kubeconfig', this.ctx.kubeconfig);
-        if (this.ctx.kubeContext)
-            kube.push('--kube-context', this.ctx.kubeContext);
-        return runCommand(this.ctx.bin, [...args, ...kube], {
-            ...options,
-            env: { ...process.env, ...this.ctx.env, ...options.env },
-        });
-    }
-    /** `helm version` short form, e.g. v4.3.1. */
-    async version() {
-        const { stdout } = await this.run(['version', '--template', '{{.Version}}']);
-        return stdout.trim();
-    }
-    /** Release history, oldest first; empty when the release does not exist. */
-    async history(release, namespace, max = 256) {
-        const result = await this.run(['history', release, '-n', namespace, '--max', String(max), '-o', 'json'], {
-            allowFailure: true,
-        });
-        if (result.code !== 0) {
-            if (/release: not found/i.test(result.stderr))
-                return [];
-            throw new Error(`helm history ${release} failed: ${result.stderr.trim()}`);
-        }
-        return JSON.parse(result.stdout || '[]').sort((a, b) => a.revision - b.revision);
-    }
-    /** `helm status -o json`, undefined when the release does not exist. */
-    async status(release, namespace) {
-        const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
-            allowFailure: true,
-        });
-        if (result.code !== 0) {
-            if (/not found/i.test(result.stderr))
-                return undefined;
-            throw new Error(`helm status ${release} failed: ${result.stderr.trim()}`);
-        }
-        return JSON.parse(result.stdout);
-    }
-    /** Rolls back to `revision`; helm 3 and 4 both accept a release that is stuck pending. */
-    async rollback(release, namespace, revision, options) {
-        const args = ['rollback', release, String(revision), '-n', namespace];
-        args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
-        if (options.wait)
-            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        // helm 3 has no --description on rollback; its own "Rollback to N" is kept.
-        if (options.description && this.major === 4) {
-            args.push('--description', options.description.slice(0, 256));
-        }
-        return this.run(args);
-    }
-    async uninstall(release, namespace, options) {
-        const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
-        if (options.wait)
-            args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        return this.run(args);
-    }
-    /** The manifest helm recorded for a revision (the latest when unset). */
-    async manifest(release, namespace, revision) {
-        const args = ['get', 'manifest', release, '-n', namespace];
-        if (revision !== undefined)
-            args.push('--revision', String(revision));
-        // Unredacted: a masked secret would corrupt the YAML. Callers redact what they show.
-        return (await this.run(args, { rawOutput: true })).stdout;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/actions/kit/helm.ts
-// Opens the helm binary an action was given: found on PATH (or an absolute
-// path), its major version checked against the helm-major input or detected.
-
+// Where an action finds the CLIs it was given (io.which: on PATH or an absolute
+// path) and its private temporary directory.
 
 
 function runnerTemp() {
@@ -35885,22 +35878,6 @@ function runnerTemp() {
     if (!dir)
         throw new Error('RUNNER_TEMP is not set: secret values need a private temporary directory');
     return dir;
-}
-async function openHelm(o) {
-    const bin = await which(o.bin, false);
-    if (!bin)
-        throw new errors_InputError('helm', o.bin, 'a helm binary on PATH or an absolute path to one');
-    const probe = new Helm({ bin, major: o.major ?? 4 });
-    const major = parseHelmMajor(await probe.version());
-    if (o.major !== undefined && o.major !== major) {
-        throw new errors_InputError('helm-major', String(o.major), `the major version of ${bin}, which is ${major}`);
-    }
-    return new Helm({
-        bin,
-        major,
-        kubeconfig: o.kubeconfig || undefined,
-        kubeContext: o.kubeContext || undefined,
-    });
 }
 /** A CLI named by an input: on PATH or an absolute path. */
 async function findBinary(input, name) {
@@ -35920,17 +35897,7 @@ async function findBinary(input, name) {
 
 async function main() {
     const s = readRollbackInputs((name) => getInput(name));
-    const helm = await openHelm({
-        bin: s.helmBin,
-        major: s.helmMajor,
-        kubeconfig: s.kubeconfig,
-        kubeContext: s.kubeContext,
-    });
-    const kubectl = new Kubectl({
-        bin: await findBinary('kubectl', s.kubectlBin),
-        kubeconfig: s.kubeconfig || undefined,
-        kubeContext: s.kubeContext || undefined,
-    });
+    const { helm, kubectl } = await openClusterClients(s, findBinary);
     const result = await rollback(s, { helm, kubectl, log: (line) => info(line) });
     setOutput('status', result.status);
     setOutput('from-revision', result.from);

@@ -36738,6 +36738,23 @@ function kwokEnv(workdir, kubectl) {
         env.KWOK_KUBECTL_BINARY = kubectl;
     return env;
 }
+/** `kwokctl create cluster` flags that run the control plane from these binaries, no containers. */
+function binaryRuntimeArgs(bin) {
+    return [
+        '--runtime',
+        'binary',
+        '--kube-apiserver-binary',
+        bin.kubeApiserver,
+        '--kube-controller-manager-binary',
+        bin.kubeControllerManager,
+        '--kube-scheduler-binary',
+        bin.kubeScheduler,
+        '--kwok-controller-binary',
+        bin.kwok,
+        '--etcd-binary',
+        bin.etcd,
+    ];
+}
 /** The kwokctl configuration file: every Stage (nodes and pods). */
 function kwokConfig() {
     return Object.values(KWOK_STAGES).join('\n---\n');
@@ -36806,18 +36823,7 @@ async function createKwokCluster(opts) {
         name,
         '--config',
         configFile(workdir, name),
-        '--runtime',
-        'binary',
-        '--kube-apiserver-binary',
-        bin.kubeApiserver,
-        '--kube-controller-manager-binary',
-        bin.kubeControllerManager,
-        '--kube-scheduler-binary',
-        bin.kubeScheduler,
-        '--kwok-controller-binary',
-        bin.kwok,
-        '--etcd-binary',
-        bin.etcd,
+        ...binaryRuntimeArgs(bin),
         // Real authorization (RBAC) and the default admission plugins,
         // PodSecurity among them.
         '--kube-authorization',

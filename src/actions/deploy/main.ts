@@ -5,9 +5,9 @@ import { deploy, type DeployResult } from '../../deploy/deploy.js';
 import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
-import { Kubectl } from '../../kube/kubectl.js';
+import { openClusterClients } from '../../helm/open.js';
 import { redact } from '../../secrets/redact.js';
-import { findBinary, openHelm, runnerTemp } from '../kit/helm.js';
+import { findBinary, runnerTemp } from '../kit/helm.js';
 import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
 
 export function readSettings(): DeploySettings {
@@ -32,17 +32,7 @@ function setOutputs(r: DeployResult): void {
 
 export async function main(): Promise<void> {
   const s = readSettings();
-  const helm = await openHelm({
-    bin: s.helmBin,
-    major: s.helmMajor,
-    kubeconfig: s.kubeconfig,
-    kubeContext: s.kubeContext,
-  });
-  const kubectl = new Kubectl({
-    bin: await findBinary('kubectl', s.kubectlBin),
-    kubeconfig: s.kubeconfig,
-    kubeContext: s.kubeContext,
-  });
+  const { helm, kubectl } = await openClusterClients(s, findBinary);
   core.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
 
   const target =

@@ -9,10 +9,10 @@ import * as io from '@actions/io';
 import { Helm } from '../../helm/helm.js';
 import { InputError } from '../../inputs/errors.js';
 import { mergeFindings } from '../../lint/findings.js';
+import { readLintInputs } from '../../lint/inputs.js';
 import { lintChart, type LintReport } from '../../lint/run.js';
 import { resolveLintSettings } from '../../lint/settings.js';
 import { failureMessage, lintOutputs, summaryMarkdown } from '../../lint/summary.js';
-import { getInputs } from './inputs.js';
 
 /** actions/lint/schemas, next to the bundle's dist/ folder. */
 function schemaDir(): string {
@@ -47,7 +47,7 @@ function annotate(report: LintReport, workspace: string): void {
 }
 
 export async function main(): Promise<void> {
-  const inputs = getInputs();
+  const inputs = readLintInputs((name) => core.getInput(name));
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const settings = await resolveLintSettings(inputs, workspace);
 

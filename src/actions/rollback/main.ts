@@ -1,24 +1,14 @@
 // The rollback action: inputs -> settings -> rollback() -> outputs and summary.
 import * as core from '@actions/core';
-import { Kubectl } from '../../kube/kubectl.js';
+import { openClusterClients } from '../../helm/open.js';
 import { readRollbackInputs } from '../../rollback/inputs.js';
 import { rollback } from '../../rollback/rollback.js';
 import { rollbackSummary } from '../../rollback/summary.js';
-import { findBinary, openHelm } from '../kit/helm.js';
+import { findBinary } from '../kit/helm.js';
 
 export async function main(): Promise<void> {
   const s = readRollbackInputs((name) => core.getInput(name));
-  const helm = await openHelm({
-    bin: s.helmBin,
-    major: s.helmMajor,
-    kubeconfig: s.kubeconfig,
-    kubeContext: s.kubeContext,
-  });
-  const kubectl = new Kubectl({
-    bin: await findBinary('kubectl', s.kubectlBin),
-    kubeconfig: s.kubeconfig || undefined,
-    kubeContext: s.kubeContext || undefined,
-  });
+  const { helm, kubectl } = await openClusterClients(s, findBinary);
   const result = await rollback(s, { helm, kubectl, log: (line) => core.info(line) });
   core.setOutput('status', result.status);
   core.setOutput('from-revision', result.from);

@@ -2,8 +2,8 @@
 import { deploy } from '../../deploy/deploy.js';
 import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings } from '../../deploy/settings.js';
-import { Kubectl } from '../../kube/kubectl.js';
-import { findBinary, openHelm } from '../binaries.js';
+import { openClusterClients } from '../../helm/open.js';
+import { findBinary } from '../binaries.js';
 import type { Command } from '../command.js';
 
 export const deployCommand: Command = {
@@ -12,17 +12,7 @@ export const deployCommand: Command = {
   async run(read, ctx) {
     const s = parseDeploySettings(read, { workspace: ctx.cwd });
     registerSecretLeaves(s.secretValues);
-    const helm = await openHelm({
-      bin: s.helmBin,
-      major: s.helmMajor,
-      kubeconfig: s.kubeconfig,
-      kubeContext: s.kubeContext,
-    });
-    const kubectl = new Kubectl({
-      bin: findBinary('kubectl', s.kubectlBin),
-      kubeconfig: s.kubeconfig,
-      kubeContext: s.kubeContext,
-    });
+    const { helm, kubectl } = await openClusterClients(s, findBinary);
     ctx.log(`helm ${helm.major}, release ${s.release} in namespace ${s.namespace}`);
     const r = await deploy(s, { helm, kubectl, tempDir: ctx.tempDir, log: ctx.log });
     const ok = r.status === 'deployed' || r.status === 'diff-only';

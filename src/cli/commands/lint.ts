@@ -4,34 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Helm, type HelmMajor } from '../../helm/helm.js';
 import { lintChart } from '../../lint/run.js';
-import { resolveLintSettings, type LintInputs } from '../../lint/settings.js';
+import { readLintInputs } from '../../lint/inputs.js';
+import { resolveLintSettings } from '../../lint/settings.js';
 import { failureMessage, lintOutputs } from '../../lint/summary.js';
 import { repoRoot } from '../action-inputs.js';
 import { findBinary } from '../binaries.js';
 import type { Command } from '../command.js';
 
-const NAMES: (keyof LintInputs)[] = [
-  'chart',
-  'environments',
-  'values-files',
-  'ci-values',
-  'kubernetes-versions',
-  'strict',
-  'policy',
-  'base-ref',
-  'helm',
-  'release-name',
-  'namespace',
-  'api-versions',
-  'crds',
-  'concurrency',
-];
-
 export const lintCommand: Command = {
   name: 'lint',
   action: 'lint',
   async run(read, ctx) {
-    const inputs = Object.fromEntries(NAMES.map((n) => [n, read(n)])) as unknown as LintInputs;
+    const inputs = readLintInputs(read);
     const settings = await resolveLintSettings(inputs, ctx.cwd);
     const bin = findBinary('helm', settings.helm);
     const version = await new Helm({ bin, major: 4 }).version();

@@ -1,8 +1,8 @@
 // hotswap-ci rollback: the rollback action's domain module from a terminal.
-import { Kubectl } from '../../kube/kubectl.js';
+import { openClusterClients } from '../../helm/open.js';
 import { readRollbackInputs } from '../../rollback/inputs.js';
 import { rollback } from '../../rollback/rollback.js';
-import { findBinary, openHelm } from '../binaries.js';
+import { findBinary } from '../binaries.js';
 import type { Command } from '../command.js';
 
 export const rollbackCommand: Command = {
@@ -10,17 +10,7 @@ export const rollbackCommand: Command = {
   action: 'rollback',
   async run(read, ctx) {
     const s = readRollbackInputs(read);
-    const helm = await openHelm({
-      bin: s.helmBin,
-      major: s.helmMajor,
-      kubeconfig: s.kubeconfig,
-      kubeContext: s.kubeContext,
-    });
-    const kubectl = new Kubectl({
-      bin: findBinary('kubectl', s.kubectlBin),
-      kubeconfig: s.kubeconfig || undefined,
-      kubeContext: s.kubeContext || undefined,
-    });
+    const { helm, kubectl } = await openClusterClients(s, findBinary);
     const r = await rollback(s, { helm, kubectl, log: ctx.log });
     return {
       ok: r.status === 'rolled-back',
