@@ -93,23 +93,25 @@ export function condition(pod: Pod, type: string) {
 
 /**
  * kwok runs the real PersistentVolume controller but no storage provisioner:
- * volumes made up front let claims bind as they would on a cluster with a
- * default provisioner (the same as the chart-validation workflow does on kwok).
+ * a volume made up front for each claim lets it bind as it would on a cluster
+ * with a default provisioner. Each volume is reserved for its claim (claimRef),
+ * so it never binds a claim that another test expects to stay Pending.
  */
 export async function preProvisionVolumes(
   kubeconfigPath: string,
-  prefix: string,
-  count: number,
+  namespace: string,
+  claims: string[],
 ): Promise<void> {
-  const volumes = Array.from({ length: count }, (_, i) => ({
+  const volumes = claims.map((claim) => ({
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: `${prefix}-${i}` },
+    metadata: { name: `${namespace}-${claim}` },
     spec: {
       capacity: { storage: '100Gi' },
       accessModes: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany'],
       persistentVolumeReclaimPolicy: 'Delete',
-      hostPath: { path: `/var/lib/hotswap-e2e/${prefix}-${i}` },
+      hostPath: { path: `/var/lib/hotswap-e2e/${namespace}-${claim}` },
+      claimRef: { namespace, name: claim },
     },
   }));
   await runCommand(toolPath('kubectl'), ['--kubeconfig', kubeconfigPath, 'apply', '-f', '-'], {

@@ -232,9 +232,12 @@ describe('reusable workflows run by act', () => {
         env: { ...process.env, KUBECONFIG: `${config}:${second.kubeconfig}` },
       });
       productionKubeconfig = merged.stdout;
-      // staging keeps the built-in PostgreSQL with persistence and backups: two claims.
-      await preProvisionVolumes(config, prefix, 4);
-      await preProvisionVolumes(second.kubeconfig, prefix, 4);
+      // staging keeps the built-in PostgreSQL with persistence and backups: two
+      // claims (dev runs without persistence, production on an external database).
+      await preProvisionVolumes(config, `${prefix}-staging`, [
+        'data-hotswap-postgresql-0',
+        'hotswap-postgresql-backup',
+      ]);
     });
 
     afterAll(async () => {
