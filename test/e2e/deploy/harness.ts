@@ -1,6 +1,7 @@
 // Runs the bundled deploy/rollback actions against the e2e cluster the way the
 // runner does, with a `helm` wrapper first on PATH that records the argv of
 // every helm process (and the mode of each values file it was given).
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -49,6 +50,48 @@ export async function history(release: string, namespace: string): Promise<Revis
     { allowFailure: true },
   );
   return r.code === 0 ? (JSON.parse(r.stdout) as Revision[]) : [];
+}
+
+/**
+ * Leaves a release stuck the way a cancelled run does: `helm upgrade --wait`
+ * on pods that never get ready, killed outright (SIGKILL) once helm has
+ * recorded the pending revision.
+ */
+export async function leaveReleasePending(o: {
+  release: string;
+  namespace: string;
+  workspace: string;
+  install?: boolean;
+}): Promise<void> {
+  const helm = spawn(
+    toolPath('helm'),
+    [
+      'upgrade',
+      o.release,
+      `${o.workspace}/chart/hotswap`,
+      ...(o.install ? ['--install'] : []),
+      '-n',
+      o.namespace,
+      '-f',
+      `${o.workspace}/chart/environments/dev.yaml`,
+      '--set',
+      'podAnnotations.hotswap\\.dev/simulate=not-ready',
+      '--wait=watcher',
+      '--timeout',
+      '5m',
+      '--kubeconfig',
+      kubeconfig(),
+    ],
+    { stdio: 'ignore' },
+  );
+  const pending = o.install ? 'pending-install' : 'pending-upgrade';
+  const deadline = Date.now() + 60_000;
+  while ((await history(o.release, o.namespace)).at(-1)?.status !== pending) {
+    if (Date.now() > deadline) throw new Error(`release ${o.release} never reached ${pending}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  helm.kill('SIGKILL');
+  await new Promise((r) => helm.once('close', r));
 }
 
 export interface ClusterState {

@@ -1,15 +1,13 @@
 // The rollback action: to the last good revision by default, to a given one on
 // request, out of a stuck pending state, and clear errors when there is
 // nothing sensible to roll back to.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolPath } from '../../support/tools.js';
 import {
   clusterState,
   expectClusterUnchanged,
   history,
-  kubeconfig,
   kubectl,
+  leaveReleasePending,
   makeWorkspace,
   runDeployAction,
 } from './harness.js';
@@ -85,33 +83,7 @@ describe('rollback action', () => {
   });
 
   it('rolls back a release stuck in pending-upgrade', async () => {
-    const helm = spawn(
-      toolPath('helm'),
-      [
-        'upgrade',
-        'app',
-        `${workspace}/chart/hotswap`,
-        '-n',
-        namespace,
-        '-f',
-        `${workspace}/chart/environments/dev.yaml`,
-        '--set',
-        'podAnnotations.hotswap\\.dev/simulate=not-ready',
-        '--wait=watcher',
-        '--timeout',
-        '5m',
-        '--kubeconfig',
-        kubeconfig(),
-      ],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 60_000;
-    while ((await history('app', namespace)).at(-1)?.status !== 'pending-upgrade') {
-      if (Date.now() > deadline) throw new Error('never pending');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    helm.kill('SIGKILL');
-    await new Promise((r) => helm.once('close', r));
+    await leaveReleasePending({ release: 'app', namespace, workspace });
     const run = await runDeployAction('rollback', { release: 'app', namespace }, { workspace });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/stuck in pending-upgrade \(revision 6/);

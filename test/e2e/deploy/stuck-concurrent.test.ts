@@ -2,15 +2,13 @@
 // left alone while it may still belong to a live deploy, and recovered by the
 // next deploy once older than stuck-release-max-age. Two deploys started at
 // once never leave the release broken.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolPath } from '../../support/tools.js';
 import {
   clusterState,
   expectClusterUnchanged,
   history,
-  kubeconfig,
   kubectl,
+  leaveReleasePending,
   makeWorkspace,
   runDeployAction,
 } from './harness.js';
@@ -32,44 +30,12 @@ afterAll(async () => {
   await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
 });
 
-async function waitForStatus(release: string, status: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if ((await history(release, namespace)).at(-1)?.status === status) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`release ${release} never reached ${status}`);
-}
-
 describe('deploy: stuck and concurrent releases', () => {
   it('recovers a release left pending-upgrade by a killed helm', async () => {
     const first = await runDeployAction('deploy', { ...base, release: 'stuck' }, { workspace });
     expect(first.outputs.status, first.stdout).toBe('deployed');
 
-    // helm upgrade --wait on pods that never get ready, killed outright mid-upgrade.
-    const helm = spawn(
-      toolPath('helm'),
-      [
-        'upgrade',
-        'stuck',
-        `${workspace}/chart/hotswap`,
-        '-n',
-        namespace,
-        '-f',
-        `${workspace}/chart/environments/dev.yaml`,
-        '--set',
-        'podAnnotations.hotswap\\.dev/simulate=not-ready',
-        '--wait=watcher',
-        '--timeout',
-        '5m',
-        '--kubeconfig',
-        kubeconfig(),
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitForStatus('stuck', 'pending-upgrade');
-    helm.kill('SIGKILL');
-    await new Promise((r) => helm.once('close', r));
+    await leaveReleasePending({ release: 'stuck', namespace, workspace });
     expect((await history('stuck', namespace)).map((r) => r.status)).toEqual([
       'deployed',
       'pending-upgrade',
@@ -109,30 +75,7 @@ describe('deploy: stuck and concurrent releases', () => {
   });
 
   it('recovers a first install left pending-install by uninstalling it', async () => {
-    const helm = spawn(
-      toolPath('helm'),
-      [
-        'upgrade',
-        'fresh',
-        `${workspace}/chart/hotswap`,
-        '--install',
-        '-n',
-        namespace,
-        '-f',
-        `${workspace}/chart/environments/dev.yaml`,
-        '--set',
-        'podAnnotations.hotswap\\.dev/simulate=not-ready',
-        '--wait=watcher',
-        '--timeout',
-        '5m',
-        '--kubeconfig',
-        kubeconfig(),
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitForStatus('fresh', 'pending-install');
-    helm.kill('SIGKILL');
-    await new Promise((r) => helm.once('close', r));
+    await leaveReleasePending({ release: 'fresh', namespace, workspace, install: true });
     await new Promise((r) => setTimeout(r, 1500));
     const run = await runDeployAction(
       'deploy',
