@@ -384,7 +384,8 @@ export const minimumReplicas: Rule = (objects) =>
           { object: hpa },
           `${nameOf(hpa)} scales ${nameOf(workload)} down to ${min} replica(s); at least ${MIN_REPLICAS} are required`,
           ['spec', 'minReplicas'],
-          { keys: ['minReplicas'], value: min },
+          // Charts (ours among them) let an explicit replicaCount set the HPA minimum.
+          { keys: ['minReplicas', 'replicaCount'], value: min },
         ),
       ];
     }
