@@ -5,6 +5,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { InputError } from '../inputs/errors.js';
+import { checkImageValues, parseImageValues } from './image-values.js';
 import {
   parseBoolean,
   parseChoice,
@@ -30,6 +31,8 @@ export interface DeploySettings {
   secretValues: Record<string, unknown> | undefined;
   imageTag: string;
   imageDigest: string;
+  /** Value paths of the chart's image mappings, where image-tag/image-digest go. */
+  imageValues: string[];
   helmBin: string;
   /** Undefined: detected from `helm version`. */
   helmMajor: 3 | 4 | undefined;
@@ -244,6 +247,10 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
 
   const imageTag = parseImageTag('image-tag', read('image-tag'));
   const imageDigest = parseDigest('image-digest', read('image-digest'));
+  const imageValues = parseImageValues(read('image-values'));
+  if ((imageTag || imageDigest) && chart.kind === 'local' && statSync(chart.path).isDirectory()) {
+    checkImageValues(imageValues, chart.path, valuesFiles);
+  }
 
   const helmMajor = readHelmMajor(read);
   const helmBin = read('helm').trim() || 'helm';
@@ -280,6 +287,7 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
     secretValues: parseSecretValues('secret-values', read('secret-values')),
     imageTag,
     imageDigest,
+    imageValues,
     helmBin,
     helmMajor,
     kubectlBin,
