@@ -3,7 +3,7 @@
 // failure a rollback to the last good revision. Plain arguments in, a plain
 // result out; the action layer turns it into outputs and a summary.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, CommandError } from '../exec/command.js';
 import { formatDuration } from '../inputs/parse.js';
@@ -12,6 +12,7 @@ import { collectDiagnostics, type ObjectDiagnostics } from '../kube/diagnostics.
 import type { Kubectl } from '../kube/kubectl.js';
 import { assessRollout, watchRollout, type RolloutFailure } from '../kube/rollout.js';
 import { redact, registerSecret } from '../secrets/redact.js';
+import { ensureChartDependencies } from './chart-dependencies.js';
 import { diffManifests, type ObjectChange } from './diff.js';
 import { lastGoodRevision, stuckVerdict } from './release-state.js';
 import { registerSecretLeaves, writeSecretValuesFile } from './secret-values.js';
@@ -109,6 +110,12 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
         if (a.state === 'progressing') log(`${what}: waiting for ${a.waitingFor.join('; ')}`);
       },
     });
+
+  // 0. The chart's dependencies, before anything reads or changes the cluster.
+  if (s.chart.kind === 'local' && statSync(s.chart.path).isDirectory()) {
+    const done = await ensureChartDependencies(helm, s.chart.path);
+    if (done) log(done);
+  }
 
   if (!s.createNamespace && !(await kubectl.namespaceExists(s.namespace))) {
     throw new DeployError(
