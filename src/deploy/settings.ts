@@ -49,6 +49,8 @@ export interface DeploySettings {
   stuckMaxAgeMs: number;
   crashLoopRestarts: number;
   unschedulableGraceMs: number;
+  /** A new revision that its update strategy keeps from running (OnDelete, paused) fails the deploy. */
+  requireRollout: boolean;
   githubToken: string;
   environmentUrl: string;
 }
@@ -311,6 +313,7 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
       fallback: 2,
     }),
     unschedulableGraceMs,
+    requireRollout: parseBoolean('require-rollout', read('require-rollout'), false),
     githubToken: read('token').trim(),
     environmentUrl: url,
   };
