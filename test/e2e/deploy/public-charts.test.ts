@@ -6,8 +6,7 @@
 // OnDelete strategy leaves unrolled ends `deployed` with a warning line, or
 // `rolled-back` under require-rollout. One namespace per chart, charts side by
 // side: each chart's steps run in order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundle } from '../../support/bundle.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { kubectlJson, type Pod } from '../support.js';
 import {
   helm,
@@ -161,7 +160,6 @@ function expectRolledBack(run: DeployRun, c: ChartCase, reason: RegExp): void {
 }
 
 const installed: { release: string; namespace: string }[] = [];
-beforeAll(() => ensureBundle('deploy'), 300_000);
 afterAll(async () => {
   // Uninstall first: the charts' cluster-scoped objects (IngressClass,
   // ClusterRoleBinding...) outlive their namespace and would block the next
