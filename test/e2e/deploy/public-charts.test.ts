@@ -50,6 +50,17 @@ const CASES: ChartCase[] = [
     badTag: '6.14.1-missing',
     podPrefix: 'web-podinfo-',
     broken: true,
+    afterInstall: async (namespace) => {
+      // The pre-install hook Job ran to completion (helm deleted it after: hook-succeeded).
+      const events = await kubectlJson<{
+        items: { reason: string; involvedObject: { kind: string; name: string } }[];
+      }>(['-n', namespace, 'get', 'events', '--field-selector', 'involvedObject.kind=Job']);
+      expect(
+        events.items
+          .filter((e) => e.involvedObject.name === 'web-podinfo-pre-install')
+          .map((e) => e.reason),
+      ).toContain('Completed');
+    },
   },
   {
     // StatefulSet, RollingUpdate, a claim per pod.
