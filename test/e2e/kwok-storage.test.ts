@@ -46,7 +46,15 @@ beforeAll(async () => {
   ns = await createNamespace('storage');
 });
 afterAll(async () => {
-  if (ns) await deleteNamespace(ns);
+  if (!ns) return;
+  // The volumes (and the provisioner's directories) go with their claims while
+  // the cluster runs; a claim is released once no pod uses it.
+  await runCommand(toolPath('helm'), ['uninstall', 'db', '-n', ns, '--kubeconfig', kubeconfig()], {
+    allowFailure: true,
+    timeoutMs: 120_000,
+  });
+  await kubectl(['-n', ns, 'delete', 'pvc', '--all', '--timeout=60s']).catch(() => {});
+  await deleteNamespace(ns);
 });
 
 describe('kwok cluster storage', () => {

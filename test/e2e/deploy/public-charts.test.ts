@@ -178,6 +178,9 @@ afterAll(async () => {
   await Promise.all(
     installed.map(async ({ release, namespace }) => {
       await helm(['uninstall', release, '-n', namespace]).catch(() => {});
+      // Claims of volumeClaimTemplates outlive the release; their volumes (and the
+      // provisioner's directories) go with them while the cluster still runs.
+      await kubectl(['-n', namespace, 'delete', 'pvc', '--all', '--timeout=60s']).catch(() => {});
       await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
     }),
   );
