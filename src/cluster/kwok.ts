@@ -50,6 +50,28 @@ export const NODE_CAPACITY = {
 
 export const NODE_ZONES = ['a', 'b', 'c'] as const;
 
+/**
+ * The default StorageClass, named as kind names its own. Claims are served by
+ * the controller manager's in-tree hostPath provisioner (enabled with
+ * --enable-hostpath-provisioner, see createKwokCluster): the real PV
+ * controller provisions a PersistentVolume for each claim and binds it, so
+ * charts with PVCs and volumeClaimTemplates install as on kind. kwok plays the
+ * kubelet, so nothing is ever mounted; the provisioner only makes (and on
+ * delete removes) an empty directory under /tmp/hostpath_pv.
+ */
+export const DEFAULT_STORAGE_CLASS = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: {
+    name: 'standard',
+    annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+  },
+  provisioner: 'kubernetes.io/host-path',
+  reclaimPolicy: 'Delete',
+  // Immediate: a claim binds when it is made, before any pod uses it.
+  volumeBindingMode: 'Immediate',
+} as const;
+
 /** CRDs kwok serves, so tests can point `kubectl port-forward` at a local server. */
 export const KWOK_CRDS = ['PortForward', 'ClusterPortForward'] as const;
 
@@ -190,6 +212,8 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
     KWOK_CRDS.join(','),
     '--extra-args',
     `kwok-controller=cidr=${POD_CIDR}`,
+    '--extra-args',
+    'kube-controller-manager=enable-hostpath-provisioner=true',
     // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
     '--kubeconfig',
     contextsFile(workdir),
@@ -223,6 +247,10 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
     for (const node of nodeObjects(nodes)) {
       await raw(['create', '--raw', '/api/v1/nodes', '-f', '-'], JSON.stringify(node));
     }
+    await raw(
+      ['create', '--raw', '/apis/storage.k8s.io/v1/storageclasses', '-f', '-'],
+      JSON.stringify(DEFAULT_STORAGE_CLASS),
+    );
     await poll(`${nodes} Ready nodes`, deadline, async () => {
       const list = JSON.parse((await raw(['get', '--raw', '/api/v1/nodes'])).stdout) as {
         items: { status?: { conditions?: { type: string; status: string }[] } }[];

@@ -3,20 +3,23 @@
 // failure a rollback to the last good revision. Plain arguments in, a plain
 // result out; the action layer turns it into outputs and a summary.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, CommandError } from '../exec/command.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { Helm, HelmRelease, RevisionInfo } from '../helm/helm.js';
-import { collectDiagnostics, type ObjectDiagnostics } from '../kube/diagnostics.js';
+import type { ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
-import { assessRollout, watchRollout, type RolloutFailure } from '../kube/rollout.js';
+import type { RolloutFailure, RolloutPolicy } from '../kube/rollout.js';
 import { redact, registerSecret } from '../secrets/redact.js';
+import { ensureChartDependencies } from './chart-dependencies.js';
 import { diffManifests, type ObjectChange } from './diff.js';
-import { lastGoodRevision, stuckVerdict } from './release-state.js';
+import { rollBack } from './auto-rollback.js';
+import { stuckVerdict } from './release-state.js';
 import { registerSecretLeaves, writeSecretValuesFile } from './secret-values.js';
 import type { DeploySettings } from './settings.js';
 import { upgradeArgs } from './upgrade.js';
+import { describeFailures, inspectAfterHelmFailure, verifyRevision } from './verify.js';
 
 export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'diff-only';
 
@@ -45,11 +48,17 @@ export interface DeployResult {
   error?: string;
   failures: RolloutFailure[];
   diagnostics: ObjectDiagnostics[];
+  /** One line per object whose new revision runs nowhere (OnDelete, paused). */
+  warnings: string[];
+  /** Objects the watch could not judge, and why. */
+  notJudged: string[];
   rollback?: {
     to?: number;
     action: 'rollback' | 'uninstall' | 'none';
     ok: boolean;
     message: string;
+    /** `namespace/pod` of the broken revision deleted for a StatefulSet forced rollback. */
+    deletedPods?: string[];
   };
   history: RevisionInfo[];
   durationMs: number;
@@ -73,10 +82,6 @@ export function releaseJson(stdout: string): HelmRelease {
   return JSON.parse(stdout.slice(start)) as HelmRelease;
 }
 
-function selector(release: string): string {
-  return `app.kubernetes.io/instance=${release}`;
-}
-
 export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<DeployResult> {
   const now = deps.now ?? Date.now;
   const start = now();
@@ -90,25 +95,23 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     namespace: s.namespace,
     failures: [],
     diagnostics: [],
+    warnings: [],
+    notJudged: [],
     history: [],
     durationMs: 0,
   };
   const timeout = formatDuration(s.timeoutMs);
-  const policy = {
+  const policy: RolloutPolicy = {
     crashLoopRestarts: s.crashLoopRestarts,
     unschedulableGraceMs: s.unschedulableGraceMs,
+    requireRollout: s.requireRollout,
   };
-  const watch = (what: string) =>
-    watchRollout(kubectl, {
-      namespace: s.namespace,
-      selector: selector(s.release),
-      timeoutMs: s.timeoutMs,
-      pollMs: deps.pollMs,
-      ...policy,
-      onProgress: (a) => {
-        if (a.state === 'progressing') log(`${what}: waiting for ${a.waitingFor.join('; ')}`);
-      },
-    });
+
+  // 0. The chart's dependencies, before anything reads or changes the cluster.
+  if (s.chart.kind === 'local' && statSync(s.chart.path).isDirectory()) {
+    const done = await ensureChartDependencies(helm, s.chart.path);
+    if (done) log(done);
+  }
 
   if (!s.createNamespace && !(await kubectl.namespaceExists(s.namespace))) {
     throw new DeployError(
@@ -201,6 +204,8 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
       `helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`,
     );
     let upgradeError: string | undefined;
+    // The manifest helm applied, from the upgrade's own output: no second helm call.
+    let appliedManifest = '';
     try {
       const applied = await helm.run(
         upgradeArgs(s, { major: helm.major, chartRef, secretValuesFile: secretFile?.path }),
@@ -208,6 +213,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
       );
       const release = releaseJson(applied.stdout);
       result.revision = release.version;
+      appliedManifest = release.manifest ?? '';
       result.manifestDigest = `sha256:${createHash('sha256')
         .update(release.manifest ?? '')
         .digest('hex')}`;
@@ -226,37 +232,37 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     // 4. Watch the rollout.
     if (upgradeError === undefined && s.wait === 'watch') {
       log(`Watching the rollout of revision ${result.revision} (timeout ${timeout})`);
-      const watched = await watch(`revision ${result.revision}`);
+      const watched = await verifyRevision(kubectl, {
+        what: `revision ${result.revision}`,
+        namespace: s.namespace,
+        manifest: appliedManifest,
+        policy,
+        timeoutMs: s.timeoutMs,
+        pollMs: deps.pollMs,
+        log,
+      });
+      result.warnings = watched.notRolledOut;
+      result.notJudged = watched.skipped;
       if (watched.state !== 'ready') {
         result.failures = watched.failures;
+        result.diagnostics = watched.diagnostics;
         result.error = watched.timedOut
           ? `revision ${result.revision} did not become ready within ${timeout}: waiting for ${watched.waitingFor.join('; ')}`
-          : `revision ${result.revision} failed: ${watched.failures.map((f) => `${f.object} ${f.reason}: ${f.message}`).join('; ')}`;
-        result.diagnostics = await collectDiagnostics(
-          kubectl,
-          s.namespace,
-          watched.failures,
-          watched.pods,
-        );
+          : `revision ${result.revision} failed: ${describeFailures(watched.failures)}`;
       }
     } else if (upgradeError !== undefined) {
       result.error = upgradeError;
       // What the cluster shows right now: a failed hook Job, a crash-looping pod...
-      const objects = await kubectl
-        .list(
-          'deployments.apps,statefulsets.apps,jobs.batch,pods',
-          s.namespace,
-          selector(s.release),
-        )
-        .catch(() => []);
-      const snapshot = assessRollout(objects, policy, now(), { includeHooks: true });
-      result.failures = snapshot.failures;
-      result.diagnostics = await collectDiagnostics(
+      const seen = await inspectAfterHelmFailure(
+        helm,
         kubectl,
+        s.release,
         s.namespace,
-        snapshot.failures,
-        objects.filter((o) => o.kind === 'Pod'),
+        policy,
+        now(),
       );
+      result.failures = seen.failures;
+      result.diagnostics = seen.diagnostics;
     }
 
     history = await helm.history(s.release, s.namespace);
@@ -298,7 +304,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
         message: 'helm rolled back the release itself',
       };
     } else if (s.rollbackOnFailure) {
-      await rollBack(s, deps, result, history, lastRevision, watch, timeout);
+      await rollBack(s, deps, result, history, lastRevision, policy, timeout);
     }
     result.history = await helm.history(s.release, s.namespace);
     return result;
@@ -307,85 +313,4 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     if (registryDir) rmSync(registryDir, { recursive: true, force: true });
     result.durationMs = now() - start;
   }
-}
-
-async function rollBack(
-  s: DeploySettings,
-  deps: DeployDeps,
-  result: DeployResult,
-  history: RevisionInfo[],
-  lastRevision: number,
-  watch: (what: string) => ReturnType<typeof watchRollout>,
-  timeout: string,
-): Promise<void> {
-  const { helm, log } = deps;
-  const failed = result.revision ?? lastRevision + 1;
-  const target = lastGoodRevision(history, failed);
-  if (!target) {
-    if (s.keepFailedInstall || history.length === 0) {
-      result.rollback = {
-        action: 'none',
-        ok: true,
-        message: s.keepFailedInstall
-          ? 'no earlier good revision; the failed install is kept (keep-failed-install)'
-          : 'nothing was installed',
-      };
-      return;
-    }
-    log(`No earlier good revision: uninstalling the failed release '${s.release}'`);
-    await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
-    result.rollback = {
-      action: 'uninstall',
-      ok: true,
-      message: 'the failed first install was uninstalled',
-    };
-    return;
-  }
-  log(
-    `Rolling back '${s.release}' to revision ${target.revision} (last good: ${target.description})`,
-  );
-  const reason = result.failures[0]
-    ? `${result.failures[0].object} ${result.failures[0].reason}`
-    : 'helm failed';
-  try {
-    await helm.rollback(s.release, s.namespace, target.revision, {
-      historyMax: s.historyMax,
-      timeout,
-      wait: s.wait === 'helm',
-      description: `Rollback to ${target.revision}: revision ${failed} failed (${reason})`,
-    });
-  } catch (error) {
-    if (error instanceof CancelledError) throw error;
-    result.rollback = {
-      action: 'rollback',
-      to: target.revision,
-      ok: false,
-      message: `helm rollback failed: ${redact((error as Error).message)}`,
-    };
-    return;
-  }
-  if (s.wait === 'watch') {
-    const watched = await watch(`rollback to revision ${target.revision}`);
-    if (watched.state !== 'ready') {
-      result.rollback = {
-        action: 'rollback',
-        to: target.revision,
-        ok: false,
-        message: `rolled back to revision ${target.revision}, but it is not healthy: ${
-          watched.failures.map((f) => `${f.object} ${f.reason}`).join('; ') ||
-          watched.waitingFor.join('; ')
-        }`,
-      };
-      return;
-    }
-  }
-  result.status = 'rolled-back';
-  result.rolledBackTo = target.revision;
-  result.rollback = {
-    action: 'rollback',
-    to: target.revision,
-    ok: true,
-    message: `rolled back to revision ${target.revision}`,
-  };
-  log(`Rolled back to revision ${target.revision}`);
 }

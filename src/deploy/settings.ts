@@ -5,6 +5,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { InputError } from '../inputs/errors.js';
+import { checkImageValues, parseImageValues } from './image-values.js';
 import {
   parseBoolean,
   parseChoice,
@@ -30,6 +31,8 @@ export interface DeploySettings {
   secretValues: Record<string, unknown> | undefined;
   imageTag: string;
   imageDigest: string;
+  /** Value paths of the chart's image mappings, where image-tag/image-digest go. */
+  imageValues: string[];
   helmBin: string;
   /** Undefined: detected from `helm version`. */
   helmMajor: 3 | 4 | undefined;
@@ -46,6 +49,8 @@ export interface DeploySettings {
   stuckMaxAgeMs: number;
   crashLoopRestarts: number;
   unschedulableGraceMs: number;
+  /** A new revision that its update strategy keeps from running (OnDelete, paused) fails the deploy. */
+  requireRollout: boolean;
   githubToken: string;
   environmentUrl: string;
 }
@@ -244,6 +249,10 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
 
   const imageTag = parseImageTag('image-tag', read('image-tag'));
   const imageDigest = parseDigest('image-digest', read('image-digest'));
+  const imageValues = parseImageValues(read('image-values'));
+  if ((imageTag || imageDigest) && chart.kind === 'local' && statSync(chart.path).isDirectory()) {
+    checkImageValues(imageValues, chart.path, valuesFiles);
+  }
 
   const helmMajor = readHelmMajor(read);
   const helmBin = read('helm').trim() || 'helm';
@@ -280,6 +289,7 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
     secretValues: parseSecretValues('secret-values', read('secret-values')),
     imageTag,
     imageDigest,
+    imageValues,
     helmBin,
     helmMajor,
     kubectlBin,
@@ -303,6 +313,7 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
       fallback: 2,
     }),
     unschedulableGraceMs,
+    requireRollout: parseBoolean('require-rollout', read('require-rollout'), false),
     githubToken: read('token').trim(),
     environmentUrl: url,
   };

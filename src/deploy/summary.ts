@@ -1,7 +1,7 @@
 // The job summary of a deploy, as markdown: outcome, rollout failures with
 // their diagnostics, rollback, diff and release history.
 import { codeBlock, details, heading, table } from '../report/markdown.js';
-import { failureSections, historyTable } from '../report/release.js';
+import { failureSections, historyTable, rolloutNotes } from '../report/release.js';
 import type { DeployResult } from './deploy.js';
 
 const ICON: Record<DeployResult['status'], string> = {
@@ -31,6 +31,7 @@ export function deploySummary(r: DeployResult, environment: string): string {
     ),
   );
   if (r.recovery) out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
+  out.push(...rolloutNotes({ ...r, deletedPods: r.rollback?.deletedPods }));
   out.push(...failureSections(r));
   for (const d of r.diagnostics) {
     const parts: string[] = [];

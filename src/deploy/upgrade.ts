@@ -3,6 +3,7 @@
 // Secret values only ever appear as a file path.
 import { formatDuration } from '../inputs/parse.js';
 import type { HelmMajor } from '../helm/helm.js';
+import { imageSetArgs } from './image-values.js';
 import type { DeploySettings } from './settings.js';
 
 export interface UpgradeArgsOptions {
@@ -23,6 +24,7 @@ type UpgradeSettings = Pick<
   | 'overrides'
   | 'imageTag'
   | 'imageDigest'
+  | 'imageValues'
   | 'timeoutMs'
   | 'wait'
   | 'rollbackOnFailure'
@@ -40,8 +42,7 @@ export function upgradeArgs(s: UpgradeSettings, o: UpgradeArgsOptions): string[]
   for (const file of s.valuesFiles) args.push('-f', file);
   if (o.secretValuesFile) args.push('-f', o.secretValuesFile);
   for (const set of s.overrides) args.push('--set', set);
-  if (s.imageTag) args.push('--set-string', `image.tag=${s.imageTag}`);
-  if (s.imageDigest) args.push('--set-string', `image.digest=${s.imageDigest}`);
+  args.push(...imageSetArgs(s.imageValues, s.imageTag, s.imageDigest));
   args.push('--history-max', String(s.historyMax), '--timeout', formatDuration(s.timeoutMs));
   args.push('-o', 'json');
   if (o.dryRun) {

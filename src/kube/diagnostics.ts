@@ -30,13 +30,14 @@ export async function collectDiagnostics(
     if (seen.has(failure.object) || result.length >= MAX_OBJECTS) continue;
     seen.add(failure.object);
     const [kind, name = ''] = failure.object.split('/');
-    const evs = await kubectl.events(namespace, name).catch(() => []);
+    const ns = failure.namespace ?? namespace;
+    const evs = await kubectl.events(ns, name).catch(() => []);
     const logs: ObjectDiagnostics['logs'] = [];
     if (kind === 'Pod') {
-      const pod = pods.find((p) => p.metadata.name === name);
+      const pod = pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? ns) === ns);
       const containers: { name: string }[] = pod?.spec?.containers ?? [];
       for (const c of containers) {
-        const lines = await kubectl.logs(namespace, name, c.name, logLines).catch(() => undefined);
+        const lines = await kubectl.logs(ns, name, c.name, logLines).catch(() => undefined);
         logs.push({
           container: c.name,
           lines: lines?.trim() ? redact(lines.trimEnd()) : undefined,
@@ -44,7 +45,9 @@ export async function collectDiagnostics(
       }
     }
     result.push({
-      object: failure.object,
+      object: failure.namespace
+        ? `${failure.object} (namespace ${failure.namespace})`
+        : failure.object,
       reason: failure.reason,
       message: redact(failure.message),
       events: evs

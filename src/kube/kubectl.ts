@@ -47,6 +47,30 @@ export class Kubectl {
     return (JSON.parse(stdout) as { items: KubeObject[] }).items;
   }
 
+  /**
+   * Named objects (`deployment.v1.apps/web`, `pod/p`) in one call; objects
+   * that do not exist are left out rather than failing the call.
+   */
+  async getNamed(resources: readonly string[], namespace?: string): Promise<KubeObject[]> {
+    const args = ['get', ...resources, '--ignore-not-found', '-o', 'json'];
+    if (namespace) args.push('-n', namespace);
+    const { stdout } = await this.run(args, { timeoutMs: 30_000 });
+    if (stdout.trim() === '') return [];
+    // One object comes back as itself, several as a List.
+    const parsed = JSON.parse(stdout) as KubeObject & { items?: KubeObject[] };
+    return parsed.kind === 'List' ? (parsed.items ?? []) : [parsed];
+  }
+
+  /** Deletes pods without waiting for them to go (their controller replaces them). */
+  async deletePods(namespace: string, names: readonly string[]): Promise<void> {
+    await this.run(
+      ['delete', 'pod', ...names, '-n', namespace, '--ignore-not-found', '--wait=false'],
+      {
+        timeoutMs: 30_000,
+      },
+    );
+  }
+
   async namespaceExists(namespace: string): Promise<boolean> {
     const result = await this.run(['get', 'namespace', namespace, '-o', 'name'], {
       allowFailure: true,

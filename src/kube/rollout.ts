@@ -1,22 +1,42 @@
-// Judges a release's rollout from one snapshot of its workloads and pods, and
-// watches it by polling until it is ready, fails, or runs out of time. A
-// terminal condition (crash loop, image pull failure, unschedulable pod, a
-// failed Job, an exceeded progress deadline) fails the rollout at once instead
-// of waiting for the whole timeout.
-import type { KubeObject, Kubectl } from './kubectl.js';
+// Judges a release's rollout from one snapshot of its objects and their pods.
+// What is judged comes from the release itself (its manifest and hooks, see
+// release-objects.ts), each workload's pods through its own selector and
+// owner references (workload-pods.ts), each kind by its rule
+// (workload-rules.ts). A terminal condition (crash loop, image pull failure,
+// unschedulable pod, a failed Job, an exceeded progress deadline) fails the
+// rollout at once instead of waiting for the whole timeout.
+import type { KubeObject } from './kubectl.js';
+import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
+import { currentPods, type Dependents } from './workload-pods.js';
+import {
+  condition,
+  customResourceRule,
+  daemonSetRule,
+  deploymentRule,
+  jobRule,
+  podRule,
+  ref,
+  statefulSetRule,
+  type RolloutFailure,
+  type Verdict,
+} from './workload-rules.js';
+
+export type { RolloutFailure } from './workload-rules.js';
 
 export interface RolloutPolicy {
   /** A container in CrashLoopBackOff (or terminated in error) with at least this many restarts fails the rollout. */
   crashLoopRestarts: number;
   /** How long a pod may stay unschedulable before the rollout fails. */
   unschedulableGraceMs: number;
+  /** A new revision that its update strategy keeps from running (OnDelete, paused) fails the rollout. */
+  requireRollout?: boolean;
+  /** Judge hook Jobs and Pods too (after helm reported a failure; helm awaits them otherwise). */
+  includeHooks?: boolean;
 }
 
-export interface RolloutFailure {
-  /** `Kind/name`. */
-  object: string;
-  reason: string;
-  message: string;
+/** One look at the release: each of its objects with the live one (undefined: not found). */
+export interface RolloutSnapshot extends Dependents {
+  objects: readonly { ref: ReleaseObject; live?: KubeObject }[];
 }
 
 export interface RolloutAssessment {
@@ -24,6 +44,12 @@ export interface RolloutAssessment {
   failures: RolloutFailure[];
   /** What is not ready yet, e.g. `Deployment/web: 1 of 2 updated replicas available`. */
   waitingFor: string[];
+  /** One line per object whose new revision runs nowhere (a warning unless requireRollout). */
+  notRolledOut: string[];
+  /** Objects not judged, and why. */
+  skipped: string[];
+  /** The pods judged: each workload's current-revision pods and bare pods. */
+  pods: KubeObject[];
 }
 
 /** Container waiting reasons that never resolve by waiting. */
@@ -36,24 +62,6 @@ const TERMINAL_WAITING = new Set([
   'CreateContainerError',
   'RunContainerError',
 ]);
-
-const HOOK_ANNOTATION = 'helm.sh/hook';
-
-function ref(o: KubeObject): string {
-  return `${o.kind}/${o.metadata.name}`;
-}
-
-interface Condition {
-  type: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
-
-function condition(o: KubeObject, type: string): Condition | undefined {
-  return (o.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
-}
 
 interface ContainerStatus {
   name: string;
@@ -116,170 +124,85 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
   return failures;
 }
 
-function want(o: KubeObject): number {
-  return typeof o.spec?.replicas === 'number' ? o.spec.replicas : 1;
+/** Kinds with a readiness rule; anything else in a release is applied by helm and not awaited. */
+export function isWatched(o: ReleaseObject): boolean {
+  if (isCustomResource(o)) return true;
+  if (o.group === 'apps') return ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind);
+  if (o.group === 'batch') return o.kind === 'Job' || o.kind === 'CronJob';
+  return o.group === '' && o.kind === 'Pod';
 }
 
-function observed(o: KubeObject): boolean {
-  return (o.status?.observedGeneration ?? 0) >= (o.metadata.generation ?? 0);
+/** Hooks that ran for an install/upgrade/rollback; test hooks run only under `helm test`. */
+function judgedHook(o: ReleaseObject, policy: RolloutPolicy): boolean {
+  return Boolean(policy.includeHooks) && (o.hookEvents ?? []).some((e) => !e.startsWith('test'));
 }
 
-function deploymentState(d: KubeObject): { failure?: RolloutFailure; waiting?: string } {
-  const progressing = condition(d, 'Progressing');
-  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    return {
-      failure: {
-        object: ref(d),
-        reason: 'ProgressDeadlineExceeded',
-        message: progressing.message ?? 'the deployment made no progress within its deadline',
-      },
-    };
+function missing(o: ReleaseObject): Verdict {
+  // A hook deleted by its delete policy, or not created by a failed upgrade, is fine.
+  if (o.hookEvents) return {};
+  return { waiting: `${objectRef(o)}: not found` };
+}
+
+function verdictOf(o: ReleaseObject, live: KubeObject): Verdict {
+  const hook = Boolean(o.hookEvents);
+  if (isCustomResource(o)) return customResourceRule(live);
+  switch (o.kind) {
+    case 'Deployment':
+      return deploymentRule(live);
+    case 'StatefulSet':
+      return statefulSetRule(live);
+    case 'DaemonSet':
+      return daemonSetRule(live);
+    case 'Job':
+      return jobRule(live, hook);
+    case 'CronJob':
+      return {};
+    case 'Pod':
+      return podRule(live, hook);
+    default:
+      return {};
   }
-  const n = want(d);
-  const s = d.status ?? {};
-  if (!observed(d)) return { waiting: `${ref(d)}: new spec not yet observed` };
-  if ((s.updatedReplicas ?? 0) < n)
-    return { waiting: `${ref(d)}: ${s.updatedReplicas ?? 0} of ${n} replicas updated` };
-  if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0))
-    return {
-      waiting: `${ref(d)}: ${(s.replicas ?? 0) - (s.updatedReplicas ?? 0)} old replicas pending termination`,
-    };
-  if ((s.availableReplicas ?? 0) < n)
-    return { waiting: `${ref(d)}: ${s.availableReplicas ?? 0} of ${n} updated replicas available` };
-  return {};
-}
-
-function statefulSetState(s: KubeObject): { waiting?: string } {
-  const n = want(s);
-  const st = s.status ?? {};
-  if (!observed(s)) return { waiting: `${ref(s)}: new spec not yet observed` };
-  const rolling = (s.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
-  const partition = s.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
-  if (rolling && partition === 0 && (st.updatedReplicas ?? 0) < n)
-    return { waiting: `${ref(s)}: ${st.updatedReplicas ?? 0} of ${n} replicas updated` };
-  if ((st.readyReplicas ?? 0) < n)
-    return { waiting: `${ref(s)}: ${st.readyReplicas ?? 0} of ${n} replicas ready` };
-  return {};
-}
-
-function daemonSetState(d: KubeObject): { waiting?: string } {
-  const st = d.status ?? {};
-  const desired = st.desiredNumberScheduled ?? 0;
-  if (!observed(d)) return { waiting: `${ref(d)}: new spec not yet observed` };
-  if ((st.updatedNumberScheduled ?? 0) < desired || (st.numberAvailable ?? 0) < desired)
-    return { waiting: `${ref(d)}: ${st.numberAvailable ?? 0} of ${desired} pods available` };
-  return {};
-}
-
-function jobState(
-  j: KubeObject,
-  includeHooks: boolean,
-): { failure?: RolloutFailure; waiting?: string } {
-  // Hook Jobs are run and judged by helm; one left failed by an earlier
-  // revision (delete policy before-hook-creation) says nothing about this one.
-  const hook = Boolean(j.metadata.annotations?.[HOOK_ANNOTATION]);
-  if (hook && !includeHooks) return {};
-  const failed = condition(j, 'Failed');
-  if (failed?.status === 'True') {
-    return {
-      failure: {
-        object: ref(j),
-        reason: failed.reason ?? 'JobFailed',
-        message: failed.message ?? 'the job failed',
-      },
-    };
-  }
-  if (hook) return {};
-  if (condition(j, 'Complete')?.status !== 'True') return { waiting: `${ref(j)}: not complete` };
-  return {};
 }
 
 /** One verdict from one snapshot of the release's objects. */
 export function assessRollout(
-  objects: KubeObject[],
+  snapshot: RolloutSnapshot,
   policy: RolloutPolicy,
   now: number,
-  { includeHooks = false }: { includeHooks?: boolean } = {},
 ): RolloutAssessment {
-  const failures: RolloutFailure[] = [];
-  const waitingFor: string[] = [];
-  for (const o of objects) {
-    let verdict: { failure?: RolloutFailure; waiting?: string } = {};
-    switch (o.kind) {
-      case 'Deployment':
-        verdict = deploymentState(o);
-        break;
-      case 'StatefulSet':
-        verdict = statefulSetState(o);
-        break;
-      case 'DaemonSet':
-        verdict = daemonSetState(o);
-        break;
-      case 'Job':
-        verdict = jobState(o, includeHooks);
-        break;
-      case 'Pod':
-        failures.push(...podFailures(o, policy, now));
-        break;
-    }
-    if (verdict.failure) failures.push(verdict.failure);
-    if (verdict.waiting) waitingFor.push(verdict.waiting);
-  }
-  const state = failures.length > 0 ? 'failed' : waitingFor.length > 0 ? 'progressing' : 'ready';
-  return { state, failures, waitingFor };
-}
-
-export interface WatchOptions extends RolloutPolicy {
-  namespace: string;
-  /** Label selector of the release's objects, e.g. app.kubernetes.io/instance=web. */
-  selector: string;
-  timeoutMs: number;
-  pollMs?: number;
-  /** Called when the list of what is awaited changes. */
-  onProgress?: (assessment: RolloutAssessment) => void;
-  now?: () => number;
-}
-
-export interface WatchResult extends RolloutAssessment {
-  timedOut: boolean;
-  elapsedMs: number;
-  /** The pods seen in the last snapshot (for diagnostics). */
-  pods: KubeObject[];
-}
-
-const KINDS = 'deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,pods';
-
-export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Promise<WatchResult> {
-  const now = options.now ?? Date.now;
-  const start = now();
-  const poll = options.pollMs ?? 500;
-  let lastKey = '';
-  let consecutiveErrors = 0;
-  let last: RolloutAssessment = {
-    state: 'progressing',
+  const a: RolloutAssessment = {
+    state: 'ready',
     failures: [],
-    waitingFor: ['first snapshot'],
+    waitingFor: [],
+    notRolledOut: [],
+    skipped: [],
+    pods: [],
   };
-  let pods: KubeObject[] = [];
-  for (;;) {
-    try {
-      const objects = await kubectl.list(KINDS, options.namespace, options.selector);
-      consecutiveErrors = 0;
-      pods = objects.filter((o) => o.kind === 'Pod');
-      last = assessRollout(objects, options, now());
-      const key = JSON.stringify([last.state, last.waitingFor]);
-      if (key !== lastKey) options.onProgress?.(last);
-      lastKey = key;
-      if (last.state !== 'progressing') {
-        return { ...last, timedOut: false, elapsedMs: now() - start, pods };
-      }
-    } catch (error) {
-      // A transient API error is retried; one that persists ends the watch.
-      if (++consecutiveErrors >= 5) throw error;
+  const releaseNamespace = snapshot.objects.find((o) => !o.ref.hookEvents)?.ref.namespace;
+  for (const { ref: o, live } of snapshot.objects) {
+    if (!isWatched(o) || (o.hookEvents && !judgedHook(o, policy))) continue;
+    const verdict = live ? verdictOf(o, live) : missing(o);
+    const namespace =
+      o.namespace && releaseNamespace && o.namespace !== releaseNamespace ? o.namespace : undefined;
+    const tag = (f: RolloutFailure): RolloutFailure => (namespace ? { ...f, namespace } : f);
+    if (verdict.failure) a.failures.push(tag(verdict.failure));
+    if (verdict.waiting) a.waitingFor.push(verdict.waiting);
+    if (verdict.skipped) a.skipped.push(verdict.skipped);
+    if (verdict.notRolledOut) {
+      const line = namespace
+        ? `${verdict.notRolledOut} (namespace ${namespace})`
+        : verdict.notRolledOut;
+      if (policy.requireRollout) {
+        a.failures.push(tag({ object: objectRef(o), reason: 'NotRolledOut', message: line }));
+      } else a.notRolledOut.push(line);
     }
-    if (now() - start >= options.timeoutMs) {
-      return { ...last, state: 'failed', timedOut: true, elapsedMs: now() - start, pods };
-    }
-    await new Promise((r) => setTimeout(r, poll));
+    if (!live) continue;
+    // A workload's pods are judged once it has observed its new spec: before
+    // that, "current" would still name the previous revision.
+    const pods = o.kind === 'Pod' ? [live] : verdict.unobserved ? [] : currentPods(live, snapshot);
+    a.pods.push(...pods);
+    for (const pod of pods) a.failures.push(...podFailures(pod, policy, now).map(tag));
   }
+  a.state = a.failures.length > 0 ? 'failed' : a.waitingFor.length > 0 ? 'progressing' : 'ready';
+  return a;
 }

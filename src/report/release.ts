@@ -31,3 +31,23 @@ export function failureSections(r: {
   }
   return out;
 }
+
+/**
+ * One line per object whose new revision runs nowhere (a warning), per object
+ * not judged, and per pod deleted for a StatefulSet forced rollback.
+ */
+export function rolloutNotes(r: {
+  warnings: readonly string[];
+  notJudged: readonly string[];
+  deletedPods?: readonly string[];
+}): string[] {
+  const out: string[] = [];
+  for (const w of r.warnings) out.push(`> ⚠️ **Not rolled out:** ${w}\n`);
+  for (const n of r.notJudged) out.push(`> ℹ️ **Not judged:** ${n}\n`);
+  if (r.deletedPods?.length) {
+    out.push(
+      `> 🗑️ **Forced rollback:** deleted pod(s) ${r.deletedPods.join(', ')} of the broken revision, which the StatefulSet controller does not replace after a rollback\n`,
+    );
+  }
+  return out;
+}

@@ -5,11 +5,12 @@
 import { CancelledError } from '../exec/command.js';
 import type { Helm, RevisionInfo } from '../helm/helm.js';
 import { formatDuration } from '../inputs/parse.js';
-import { collectDiagnostics, type ObjectDiagnostics } from '../kube/diagnostics.js';
+import type { ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
-import { watchRollout, type RolloutFailure } from '../kube/rollout.js';
+import type { RolloutFailure } from '../kube/rollout.js';
 import { redact } from '../secrets/redact.js';
 import { isPending, lastGoodRevision } from '../deploy/release-state.js';
+import { describeFailures, verifyRevision } from '../deploy/verify.js';
 
 export interface RollbackSettings {
   release: string;
@@ -34,6 +35,12 @@ export interface RollbackResult {
   error?: string;
   failures: RolloutFailure[];
   diagnostics: ObjectDiagnostics[];
+  /** One line per workload whose restored revision runs nowhere (OnDelete, paused). */
+  warnings: string[];
+  /** Objects the watch could not judge, and why. */
+  notJudged: string[];
+  /** `namespace/pod` of the broken revision deleted for a StatefulSet forced rollback. */
+  deletedPods: string[];
   history: RevisionInfo[];
   durationMs: number;
 }
@@ -97,6 +104,9 @@ export async function rollback(
     fromStatus: current.status,
     failures: [],
     diagnostics: [],
+    warnings: [],
+    notJudged: [],
+    deletedPods: [],
     history,
     durationMs: 0,
   };
@@ -109,27 +119,29 @@ export async function rollback(
       description: `Rollback to ${target.revision}: requested, from revision ${current.revision} (${current.status})`,
     });
     if (s.wait === 'watch') {
-      const watched = await watchRollout(kubectl, {
+      // The objects of the revision it restored, and only their pods of that revision.
+      const watched = await verifyRevision(kubectl, {
+        what: `rollback to revision ${target.revision}`,
         namespace: s.namespace,
-        selector: `app.kubernetes.io/instance=${s.release}`,
+        manifest: await helm.manifest(s.release, s.namespace),
+        policy: {
+          crashLoopRestarts: s.crashLoopRestarts,
+          unschedulableGraceMs: s.unschedulableGraceMs,
+        },
         timeoutMs: s.timeoutMs,
         pollMs: deps.pollMs,
-        crashLoopRestarts: s.crashLoopRestarts,
-        unschedulableGraceMs: s.unschedulableGraceMs,
-        onProgress: (a) =>
-          a.state === 'progressing' && log(`waiting for ${a.waitingFor.join('; ')}`),
+        forceStatefulSetRollback: true,
+        log,
       });
+      result.warnings = watched.notRolledOut;
+      result.notJudged = watched.skipped;
+      result.deletedPods = watched.deletedPods;
       if (watched.state !== 'ready') {
         result.failures = watched.failures;
+        result.diagnostics = watched.diagnostics;
         result.error = watched.timedOut
           ? `revision ${target.revision} did not become ready within ${timeout}: waiting for ${watched.waitingFor.join('; ')}`
-          : `revision ${target.revision} is not healthy: ${watched.failures.map((f) => `${f.object} ${f.reason}: ${f.message}`).join('; ')}`;
-        result.diagnostics = await collectDiagnostics(
-          kubectl,
-          s.namespace,
-          watched.failures,
-          watched.pods,
-        );
+          : `revision ${target.revision} is not healthy: ${describeFailures(watched.failures)}`;
       }
     }
     if (result.error === undefined) result.status = 'rolled-back';

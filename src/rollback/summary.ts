@@ -1,6 +1,6 @@
 // Job summary of a rollback: from/to, why it failed, and the release history.
 import { codeBlock, details, heading, table } from '../report/markdown.js';
-import { failureSections, historyTable } from '../report/release.js';
+import { failureSections, historyTable, rolloutNotes } from '../report/release.js';
 import type { RollbackResult } from './rollback.js';
 
 export function rollbackSummary(r: RollbackResult): string {
@@ -13,6 +13,7 @@ export function rollbackSummary(r: RollbackResult): string {
       [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]],
     ),
   );
+  out.push(...rolloutNotes(r));
   out.push(...failureSections(r));
   for (const d of r.diagnostics) {
     out.push(

@@ -28,6 +28,8 @@ function setOutputs(r: DeployResult): void {
   core.setOutput('previous-revision', r.previousRevision ?? '');
   core.setOutput('rolled-back-to', r.rolledBackTo ?? '');
   core.setOutput('manifest-digest', r.manifestDigest ?? '');
+  core.setOutput('warnings', r.warnings.join('\n'));
+  for (const w of r.warnings) core.warning(`Not rolled out: ${w}`);
 }
 
 export async function main(): Promise<void> {

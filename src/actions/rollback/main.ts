@@ -13,6 +13,8 @@ export async function main(): Promise<void> {
   core.setOutput('status', result.status);
   core.setOutput('from-revision', result.from);
   core.setOutput('to-revision', result.to);
+  core.setOutput('warnings', result.warnings.join('\n'));
+  for (const w of result.warnings) core.warning(`Not rolled out: ${w}`);
   await core.summary.addRaw(rollbackSummary(result)).write();
   if (result.status !== 'rolled-back') {
     throw new Error(

@@ -31,6 +31,7 @@ export const deployCommand: Command = {
         'previous-revision': String(r.previousRevision ?? ''),
         'rolled-back-to': String(r.rolledBackTo ?? ''),
         'manifest-digest': r.manifestDigest ?? '',
+        warnings: r.warnings.join('\n'),
       },
     };
   },

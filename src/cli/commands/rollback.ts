@@ -18,7 +18,12 @@ export const rollbackCommand: Command = {
         r.status === 'rolled-back'
           ? `revision ${r.from} (${r.fromStatus}) rolled back to ${r.to}`
           : `rollback to revision ${r.to} failed: ${r.error ?? ''}`,
-      outputs: { status: r.status, 'from-revision': String(r.from), 'to-revision': String(r.to) },
+      outputs: {
+        status: r.status,
+        'from-revision': String(r.from),
+        'to-revision': String(r.to),
+        warnings: r.warnings.join('\n'),
+      },
     };
   },
 };

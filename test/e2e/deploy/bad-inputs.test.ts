@@ -54,6 +54,10 @@ const deployCases: [string, Record<string, string>][] = [
   ['set', { set: 'replicaCount=2\nnot-a-pair' }],
   ['image-digest', { 'image-digest': 'sha256:abc123' }],
   ['image-tag', { 'image-tag': 'bad tag!' }],
+  ['image-values', { 'image-tag': '1.2.3', 'image-values': 'controller.image..tag' }],
+  // A path the chart does not have: the tag would go nowhere.
+  ['image-values', { 'image-tag': '1.2.3', 'image-values': 'controller.image' }],
+  ['image-values', { 'image-tag': '1.2.3', 'image-values': 'image.repository' }],
   ['timeout', { timeout: '5 minutes' }],
   ['timeout', { timeout: '10' }],
   ['wait', { wait: 'forever' }],

@@ -1,23 +1,75 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/kubectl.js';
-import { assessRollout } from '../../../src/kube/rollout.js';
+import type { ReleaseObject } from '../../../src/kube/release-objects.js';
+import {
+  assessRollout,
+  type RolloutPolicy,
+  type RolloutSnapshot,
+} from '../../../src/kube/rollout.js';
 
-const policy = { crashLoopRestarts: 2, unschedulableGraceMs: 30_000 };
+const policy: RolloutPolicy = { crashLoopRestarts: 2, unschedulableGraceMs: 30_000 };
 const NOW = Date.parse('2026-01-01T00:10:00Z');
+const NS = 'shop';
+const SELECTOR = { matchLabels: { app: 'web' } };
 
-function deployment(status: Record<string, unknown>, replicas = 2, generation = 3): KubeObject {
-  return { kind: 'Deployment', metadata: { name: 'web', generation }, spec: { replicas }, status };
+/** The release object a live object comes from (what the manifest said). */
+function refOf(live: KubeObject, extra: Partial<ReleaseObject> = {}): ReleaseObject {
+  const apiVersion = live.apiVersion ?? 'v1';
+  return {
+    apiVersion,
+    group: apiVersion.includes('/') ? apiVersion.split('/')[0]! : '',
+    kind: live.kind,
+    name: live.metadata.name,
+    namespace: live.metadata.namespace ?? NS,
+    ...extra,
+  };
 }
 
-function pod(
+function snapshot(
+  objects: (KubeObject | [ReleaseObject, KubeObject | undefined])[],
+  deps: Partial<Omit<RolloutSnapshot, 'objects'>> = {},
+): RolloutSnapshot {
+  return {
+    objects: objects.map((o) =>
+      Array.isArray(o) ? { ref: o[0], live: o[1] } : { ref: refOf(o), live: o },
+    ),
+    pods: deps.pods ?? [],
+    replicaSets: deps.replicaSets ?? [],
+    controllerRevisions: deps.controllerRevisions ?? [],
+  };
+}
+
+function deployment(
   status: Record<string, unknown>,
-  extra: Partial<KubeObject['metadata']> = {},
+  spec: Record<string, unknown> = { replicas: 2 },
+  revision = '3',
 ): KubeObject {
   return {
-    kind: 'Pod',
-    metadata: { name: 'web-1', ...extra },
-    spec: { containers: [{ name: 'api' }] },
-    status,
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'web',
+      namespace: NS,
+      uid: 'd-uid',
+      generation: 3,
+      annotations: { 'deployment.kubernetes.io/revision': revision },
+    },
+    spec: { selector: SELECTOR, ...spec },
+    status: { observedGeneration: 3, ...status },
+  };
+}
+
+function replicaSet(name: string, revision: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name,
+      namespace: NS,
+      uid: `${name}-uid`,
+      annotations: { 'deployment.kubernetes.io/revision': revision },
+      ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'd-uid' }],
+    },
   };
 }
 
@@ -28,47 +80,86 @@ const waiting = (reason: string, restartCount = 0) => ({
   ],
 });
 
-describe('assessRollout', () => {
-  it('is ready when every replica is updated and available', () => {
-    const d = deployment({
-      observedGeneration: 3,
-      replicas: 2,
-      updatedReplicas: 2,
-      availableReplicas: 2,
-    });
-    expect(assessRollout([d], policy, NOW)).toEqual({
-      state: 'ready',
-      failures: [],
-      waitingFor: [],
-    });
-  });
+function pod(
+  name: string,
+  status: Record<string, unknown>,
+  meta: Partial<KubeObject['metadata']> = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS, labels: { app: 'web' }, ...meta },
+    spec: { containers: [{ name: 'api' }] },
+    status,
+  };
+}
 
+const ownedBy = (kind: string, name: string) => ({
+  ownerReferences: [{ kind, name, uid: `${name}-uid` }],
+});
+
+const RUNNING = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+
+describe('Deployment rule', () => {
   it.each([
-    [
-      { observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
-      'not yet observed',
-    ],
-    [
-      { observedGeneration: 3, replicas: 3, updatedReplicas: 1, availableReplicas: 2 },
-      '1 of 2 replicas updated',
-    ],
-    [
-      { observedGeneration: 3, replicas: 3, updatedReplicas: 2, availableReplicas: 2 },
-      '1 old replicas pending termination',
-    ],
-    [
-      { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 1 },
-      '1 of 2 updated replicas available',
-    ],
-  ])('waits on a deployment %j', (status, text) => {
-    const a = assessRollout([deployment(status)], policy, NOW);
-    expect(a.state).toBe('progressing');
-    expect(a.waitingFor[0]).toContain(text);
+    {
+      name: 'ready when every replica is updated and available',
+      status: { replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+      state: 'ready',
+    },
+    {
+      name: 'waits until the controller observed the new spec',
+      status: { observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+      waiting: 'Deployment/web: new spec not yet observed',
+    },
+    {
+      name: 'waits for updated replicas',
+      status: { replicas: 3, updatedReplicas: 1, availableReplicas: 2 },
+      waiting: 'Deployment/web: 1 of 2 replicas updated',
+    },
+    {
+      name: 'waits for old replicas to go',
+      status: { replicas: 3, updatedReplicas: 2, availableReplicas: 2 },
+      waiting: 'Deployment/web: 1 old replicas pending termination',
+    },
+    {
+      name: 'waits for updated replicas to be available',
+      status: { replicas: 2, updatedReplicas: 2, availableReplicas: 1 },
+      waiting: 'Deployment/web: 1 of 2 updated replicas available',
+    },
+    {
+      name: 'maxUnavailable equal to replicas: the Available condition is no proof',
+      spec: { replicas: 2, strategy: { rollingUpdate: { maxUnavailable: 2 } } },
+      status: {
+        replicas: 2,
+        updatedReplicas: 2,
+        availableReplicas: 0,
+        conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }],
+      },
+      waiting: 'Deployment/web: 0 of 2 updated replicas available',
+    },
+    {
+      name: 'spec.replicas left to an HPA: the live count (set by the HPA) is awaited',
+      spec: { replicas: 4 },
+      status: { replicas: 4, updatedReplicas: 4, availableReplicas: 3 },
+      waiting: 'Deployment/web: 3 of 4 updated replicas available',
+    },
+    {
+      name: 'zero replicas are ready at once',
+      spec: { replicas: 0 },
+      status: {},
+      state: 'ready',
+    },
+  ])('$name', ({ status, spec, state, waiting: text }) => {
+    const a = assessRollout(snapshot([deployment(status, spec)]), policy, NOW);
+    if (text) {
+      expect(a.state).toBe('progressing');
+      expect(a.waitingFor).toEqual([text]);
+    } else expect(a.state).toBe(state);
   });
 
   it('fails on ProgressDeadlineExceeded', () => {
     const d = deployment({
-      observedGeneration: 3,
       conditions: [
         {
           type: 'Progressing',
@@ -78,89 +169,473 @@ describe('assessRollout', () => {
         },
       ],
     });
-    expect(assessRollout([d], policy, NOW).failures).toEqual([
+    expect(assessRollout(snapshot([d]), policy, NOW).failures).toEqual([
       { object: 'Deployment/web', reason: 'ProgressDeadlineExceeded', message: 'too slow' },
     ]);
   });
 
+  it('paused with the new revision nowhere: a warning, or a failure under requireRollout', () => {
+    const d = deployment(
+      { replicas: 2, updatedReplicas: 0, availableReplicas: 2 },
+      { replicas: 2, paused: true },
+    );
+    const line =
+      'Deployment/web is paused: its new revision is not rolled out (0 of 2 pods run it)';
+    expect(assessRollout(snapshot([d]), policy, NOW)).toMatchObject({
+      state: 'ready',
+      notRolledOut: [line],
+      failures: [],
+    });
+    expect(assessRollout(snapshot([d]), { ...policy, requireRollout: true }, NOW)).toMatchObject({
+      state: 'failed',
+      notRolledOut: [],
+      failures: [{ object: 'Deployment/web', reason: 'NotRolledOut', message: line }],
+    });
+  });
+
+  it('judges only the pods of the current ReplicaSet (revision annotation, owner, selector)', () => {
+    const d = deployment(
+      { replicas: 2, updatedReplicas: 1, availableReplicas: 1 },
+      { replicas: 1 },
+    );
+    const deps = {
+      replicaSets: [replicaSet('web-new', '3'), replicaSet('web-old', '2')],
+      pods: [
+        pod('web-new-1', waiting('CrashLoopBackOff', 3), ownedBy('ReplicaSet', 'web-new')),
+        // A crash-looping pod of the previous ReplicaSet (e.g. the broken
+        // revision after a rollback) is not this revision's concern.
+        pod('web-old-1', waiting('ImagePullBackOff'), ownedBy('ReplicaSet', 'web-old')),
+        // Same owner but outside the selector: not the Deployment's pod.
+        pod('stray', waiting('ErrImagePull'), {
+          ...ownedBy('ReplicaSet', 'web-new'),
+          labels: { app: 'other' },
+        }),
+      ],
+    };
+    const a = assessRollout(snapshot([d], deps), policy, NOW);
+    expect(a.failures.map((f) => [f.object, f.reason])).toEqual([
+      ['Pod/web-new-1', 'CrashLoopBackOff'],
+    ]);
+    expect(a.pods.map((p) => p.metadata.name)).toEqual(['web-new-1']);
+
+    // After a rollback, the old ReplicaSet carries the current revision: the
+    // broken revision's crash-looping pod is no longer judged.
+    const rolledBack = deployment(
+      { replicas: 2, updatedReplicas: 1, availableReplicas: 1 },
+      { replicas: 1 },
+      '4',
+    );
+    const after = assessRollout(
+      snapshot([rolledBack], {
+        ...deps,
+        replicaSets: [replicaSet('web-new', '3'), replicaSet('web-old', '4')],
+      }),
+      policy,
+      NOW,
+    );
+    expect(after.failures.map((f) => f.object)).toEqual(['Pod/web-old-1']);
+  });
+
+  it('does not judge pods before the new spec is observed', () => {
+    const d = deployment({ observedGeneration: 2 });
+    const deps = {
+      replicaSets: [replicaSet('web-new', '3')],
+      pods: [pod('web-new-1', waiting('ErrImagePull'), ownedBy('ReplicaSet', 'web-new'))],
+    };
+    expect(assessRollout(snapshot([d], deps), policy, NOW).state).toBe('progressing');
+  });
+});
+
+function statefulSet(
+  status: Record<string, unknown>,
+  updateStrategy: Record<string, unknown> = { type: 'RollingUpdate' },
+  replicas = 2,
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: NS, uid: 'db-uid', generation: 2 },
+    spec: { replicas, selector: SELECTOR, updateStrategy },
+    status: {
+      observedGeneration: 2,
+      replicas,
+      currentRevision: 'db-old',
+      updateRevision: 'db-new',
+      ...status,
+    },
+  };
+}
+
+describe('StatefulSet rule', () => {
+  it.each([
+    {
+      name: 'rolling update complete',
+      status: { readyReplicas: 2, updatedReplicas: 2, currentRevision: 'db-new' },
+    },
+    {
+      name: 'rolling update waits for ready replicas',
+      status: { readyReplicas: 1, updatedReplicas: 1 },
+      waiting: 'StatefulSet/db: 1 of 2 replicas ready',
+    },
+    {
+      name: 'rolling update waits for updated replicas',
+      status: { readyReplicas: 2, updatedReplicas: 1 },
+      waiting: 'StatefulSet/db: 1 of 2 replicas updated',
+    },
+    {
+      name: 'rolling update waits for the revision to become current',
+      status: { readyReplicas: 2, updatedReplicas: 2 },
+      waiting: 'StatefulSet/db: rolling update to db-new not complete',
+    },
+    {
+      name: 'partition: only pods at or above it are updated',
+      strategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
+      status: { readyReplicas: 2, updatedReplicas: 1 },
+    },
+    {
+      name: 'partition: waits for the pods above it',
+      strategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
+      status: { readyReplicas: 2, updatedReplicas: 0 },
+      waiting: 'StatefulSet/db: partitioned rollout, 0 of 1 pods updated',
+    },
+    {
+      name: 'partition above every pod: the new revision runs nowhere',
+      strategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } },
+      status: { readyReplicas: 2, updatedReplicas: 0 },
+      notRolledOut: 'StatefulSet/db has rollingUpdate.partition 2: no pod runs the new revision',
+    },
+    {
+      name: 'OnDelete with every pod on the old revision',
+      strategy: { type: 'OnDelete' },
+      status: { readyReplicas: 2, updatedReplicas: 0 },
+      notRolledOut:
+        'StatefulSet/db uses updateStrategy OnDelete: 0 of 2 pods run the new revision (delete the old pods to roll it out)',
+    },
+    {
+      name: 'OnDelete on a first install (every pod new)',
+      strategy: { type: 'OnDelete' },
+      status: { readyReplicas: 2, updatedReplicas: 2, currentRevision: 'db-new' },
+    },
+    {
+      name: 'OnDelete still waits for ready replicas',
+      strategy: { type: 'OnDelete' },
+      status: { readyReplicas: 1, updatedReplicas: 0 },
+      waiting: 'StatefulSet/db: 1 of 2 replicas ready',
+    },
+  ])('$name', ({ status, strategy, waiting: text, notRolledOut }) => {
+    const a = assessRollout(snapshot([statefulSet(status, strategy)]), policy, NOW);
+    expect(a.waitingFor).toEqual(text ? [text] : []);
+    expect(a.notRolledOut).toEqual(notRolledOut ? [notRolledOut] : []);
+    expect(a.state).toBe(text ? 'progressing' : 'ready');
+  });
+
+  it('judges pods of the update revision only', () => {
+    const sts = statefulSet({ readyReplicas: 1, updatedReplicas: 1 });
+    const hash = (h: string) => ({
+      ...ownedBy('StatefulSet', 'db'),
+      labels: { app: 'web', 'controller-revision-hash': h },
+    });
+    const deps = {
+      pods: [
+        pod('db-0', waiting('CrashLoopBackOff', 5), hash('db-old')),
+        pod('db-1', waiting('CrashLoopBackOff', 5), hash('db-new')),
+      ],
+    };
+    expect(assessRollout(snapshot([sts], deps), policy, NOW).failures.map((f) => f.object)).toEqual(
+      ['Pod/db-1'],
+    );
+  });
+});
+
+function daemonSet(status: Record<string, unknown>, type = 'RollingUpdate'): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'agent', namespace: NS, uid: 'agent-uid', generation: 4 },
+    spec: { selector: SELECTOR, updateStrategy: { type } },
+    status: { observedGeneration: 4, desiredNumberScheduled: 3, ...status },
+  };
+}
+
+describe('DaemonSet rule', () => {
+  it.each([
+    { name: 'rolled out', status: { updatedNumberScheduled: 3, numberAvailable: 3 } },
+    {
+      name: 'waits for updated pods',
+      status: { updatedNumberScheduled: 1, numberAvailable: 3 },
+      waiting: 'DaemonSet/agent: 1 of 3 pods updated',
+    },
+    {
+      name: 'waits for available pods',
+      status: { updatedNumberScheduled: 3, numberAvailable: 2 },
+      waiting: 'DaemonSet/agent: 2 of 3 updated pods available',
+    },
+    {
+      name: 'not yet observed',
+      status: { observedGeneration: 3, updatedNumberScheduled: 3, numberAvailable: 3 },
+      waiting: 'DaemonSet/agent: new spec not yet observed',
+    },
+    {
+      name: 'OnDelete with old pods',
+      type: 'OnDelete',
+      status: { updatedNumberScheduled: 0, numberAvailable: 3 },
+      notRolledOut:
+        'DaemonSet/agent uses updateStrategy OnDelete: 0 of 3 pods run the new revision (delete the old pods to roll it out)',
+    },
+  ])('$name', ({ status, type, waiting: text, notRolledOut }) => {
+    const a = assessRollout(snapshot([daemonSet(status, type)]), policy, NOW);
+    expect(a.waitingFor).toEqual(text ? [text] : []);
+    expect(a.notRolledOut).toEqual(notRolledOut ? [notRolledOut] : []);
+  });
+
+  it("judges pods carrying the newest ControllerRevision's hash", () => {
+    const revision = (n: number, hash: string): KubeObject =>
+      ({
+        apiVersion: 'apps/v1',
+        kind: 'ControllerRevision',
+        metadata: {
+          name: `agent-${hash}`,
+          namespace: NS,
+          labels: { 'controller-revision-hash': hash },
+          ...ownedBy('DaemonSet', 'agent'),
+        },
+        revision: n,
+      }) as KubeObject;
+    const at = (hash: string) => ({
+      ...ownedBy('DaemonSet', 'agent'),
+      labels: { app: 'web', 'controller-revision-hash': hash },
+    });
+    const a = assessRollout(
+      snapshot([daemonSet({ updatedNumberScheduled: 1, numberAvailable: 2 })], {
+        controllerRevisions: [revision(1, 'aaa'), revision(2, 'bbb')],
+        pods: [
+          pod('agent-x', waiting('ErrImagePull'), at('aaa')),
+          pod('agent-y', waiting('ErrImagePull'), at('bbb')),
+        ],
+      }),
+      policy,
+      NOW,
+    );
+    expect(a.failures.map((f) => f.object)).toEqual(['Pod/agent-y']);
+  });
+});
+
+describe('Jobs, CronJobs, Pods, hooks and custom resources', () => {
+  const job = (conditions: unknown[], annotations?: Record<string, string>): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: NS, uid: 'migrate-uid', annotations },
+    spec: { selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'migrate-uid' } } },
+    status: { conditions },
+  });
+  const FAILED = [
+    { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'limit' },
+  ];
+  const hookRef = (o: KubeObject, events = ['pre-upgrade']) => refOf(o, { hookEvents: events });
+
+  it.each([
+    { name: 'a Job waits to complete', objects: [job([])], waiting: ['Job/migrate: not complete'] },
+    { name: 'a complete Job is ready', objects: [job([{ type: 'Complete', status: 'True' }])] },
+    {
+      name: 'a failed Job fails',
+      objects: [job(FAILED)],
+      failed: ['Job/migrate BackoffLimitExceeded'],
+    },
+    {
+      name: 'a CronJob that exists is ready',
+      objects: [
+        { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: NS } },
+      ],
+    },
+    {
+      name: 'an object of the release not found yet is awaited',
+      objects: [[refOf(deployment({})), undefined] as [ReleaseObject, undefined]],
+      waiting: ['Deployment/web: not found'],
+    },
+    {
+      name: 'a bare Pod waits to be Ready, then is ready',
+      objects: [
+        pod('tool', { phase: 'Pending' }),
+        pod('done', { phase: 'Succeeded' }),
+        pod('up', RUNNING),
+      ],
+      waiting: ['Pod/tool: not ready (Pending)'],
+    },
+    {
+      name: 'a bare Pod in a terminal state fails',
+      objects: [pod('tool', waiting('ImagePullBackOff'))],
+      waiting: ['Pod/tool: not ready (Running)'],
+      failed: ['Pod/tool ImagePullBackOff'],
+    },
+    {
+      name: 'a Ready custom resource is ready, one without conditions is skipped and said so',
+      objects: [
+        {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'ok', namespace: NS },
+          status: { conditions: [{ type: 'Ready', status: 'True' }] },
+        },
+        {
+          apiVersion: 'example.com/v1',
+          kind: 'Gadget',
+          metadata: { name: 'plain', namespace: NS },
+          status: {},
+        },
+      ],
+      skipped: ['Gadget/plain: custom resource without a Ready or Available condition, not judged'],
+    },
+    {
+      name: 'a custom resource waits on Ready=False, or on Available when it has no Ready',
+      objects: [
+        {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'w', namespace: NS },
+          status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Reconciling' }] },
+        },
+        {
+          apiVersion: 'example.com/v1',
+          kind: 'Gadget',
+          metadata: { name: 'g', namespace: NS },
+          status: { conditions: [{ type: 'Available', status: 'False' }] },
+        },
+      ],
+      waiting: ['Widget/w: Ready is False (Reconciling)', 'Gadget/g: Available is False'],
+    },
+    {
+      name: 'objects without a rule (ConfigMap, built-in cluster objects) are not judged',
+      objects: [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: NS } },
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name: 'i', namespace: NS },
+        },
+      ],
+    },
+  ] as {
+    name: string;
+    objects: Parameters<typeof snapshot>[0];
+    waiting?: string[];
+    failed?: string[];
+    skipped?: string[];
+  }[])('$name', ({ objects, waiting: text = [], failed = [], skipped = [] }) => {
+    const a = assessRollout(snapshot(objects), policy, NOW);
+    expect(a.waitingFor).toEqual(text);
+    expect(a.failures.map((f) => `${f.object} ${f.reason}`)).toEqual(failed);
+    expect(a.skipped).toEqual(skipped);
+  });
+
+  it('judges hook Jobs and Pods only when asked, never test hooks, and a gone hook is fine', () => {
+    const hookJob = job(FAILED, { 'helm.sh/hook': 'pre-upgrade' });
+    const hookPod = pod('smoke', { phase: 'Failed', reason: 'Error' });
+    const testPod = pod('test-conn', { phase: 'Failed' });
+    const objects = snapshot([
+      [hookRef(hookJob), hookJob],
+      [hookRef(hookPod, ['post-upgrade']), hookPod],
+      [hookRef(testPod, ['test']), testPod],
+      [hookRef(job([]), ['pre-install']), undefined],
+    ]);
+    expect(assessRollout(objects, policy, NOW).state).toBe('ready');
+    const judged = assessRollout(objects, { ...policy, includeHooks: true }, NOW);
+    expect(judged.failures.map((f) => `${f.object} ${f.reason}`)).toEqual([
+      'Job/migrate BackoffLimitExceeded',
+      'Pod/smoke Error',
+    ]);
+    expect(judged.waitingFor).toEqual([]);
+  });
+
+  it("judges a Job's pods through the Job: terminal waits fail, a failed attempt does not", () => {
+    const owned = {
+      ownerReferences: [{ kind: 'Job', name: 'migrate', uid: 'migrate-uid' }],
+      labels: { 'batch.kubernetes.io/controller-uid': 'migrate-uid' },
+    };
+    const a = assessRollout(
+      snapshot([job([])], {
+        pods: [pod('m-1', { phase: 'Failed' }, owned), pod('m-2', waiting('ErrImagePull'), owned)],
+      }),
+      policy,
+      NOW,
+    );
+    expect(a.failures.map((f) => f.object)).toEqual(['Pod/m-2']);
+  });
+
+  it('names the namespace of an object outside the release namespace', () => {
+    const d = {
+      ...deployment({ replicas: 1, updatedReplicas: 1, availableReplicas: 1 }, { replicas: 1 }),
+    };
+    d.metadata = { ...d.metadata, namespace: 'other', name: 'side' };
+    const broken = job(FAILED);
+    const a = assessRollout(
+      snapshot([
+        deployment({ replicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
+        [refOf(broken, { namespace: 'batch' }), broken],
+      ]),
+      policy,
+      NOW,
+    );
+    expect(a.failures).toEqual([
+      {
+        object: 'Job/migrate',
+        namespace: 'batch',
+        reason: 'BackoffLimitExceeded',
+        message: 'limit',
+      },
+    ]);
+  });
+});
+
+describe('pod failures', () => {
+  const deps = (p: KubeObject) => ({ replicaSets: [replicaSet('web-new', '3')], pods: [p] });
+  const d = deployment({ replicas: 1, updatedReplicas: 1, availableReplicas: 0 }, { replicas: 1 });
+  const judge = (status: Record<string, unknown>, meta = {}) =>
+    assessRollout(
+      snapshot([d], deps(pod('web-1', status, { ...ownedBy('ReplicaSet', 'web-new'), ...meta }))),
+      policy,
+      NOW,
+    );
+
   it.each(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName'])(
     'fails at once on %s',
     (reason) => {
-      const a = assessRollout([pod(waiting(reason))], policy, NOW);
+      const a = judge(waiting(reason));
       expect(a.state).toBe('failed');
       expect(a.failures[0]).toMatchObject({ object: 'Pod/web-1', reason });
     },
   );
 
   it('tolerates a crash loop below the restart threshold, fails at it', () => {
-    expect(assessRollout([pod(waiting('CrashLoopBackOff', 1))], policy, NOW).state).toBe('ready');
-    const a = assessRollout([pod(waiting('CrashLoopBackOff', 2))], policy, NOW);
-    expect(a.failures[0]).toMatchObject({
+    expect(judge(waiting('CrashLoopBackOff', 1)).state).toBe('progressing');
+    expect(judge(waiting('CrashLoopBackOff', 2)).failures[0]).toMatchObject({
       reason: 'CrashLoopBackOff',
       message: 'container api restarted 2 times',
     });
   });
 
   it('fails an unschedulable pod only after the grace period', () => {
-    const unschedulable = (since: string) =>
-      pod({
-        phase: 'Pending',
-        conditions: [
-          {
-            type: 'PodScheduled',
-            status: 'False',
-            reason: 'Unschedulable',
-            lastTransitionTime: since,
-            message: '0/3 nodes',
-          },
-        ],
-      });
-    expect(assessRollout([unschedulable('2026-01-01T00:09:50Z')], policy, NOW).state).toBe('ready');
-    expect(
-      assessRollout([unschedulable('2026-01-01T00:09:00Z')], policy, NOW).failures[0],
-    ).toMatchObject({
+    const unschedulable = (since: string) => ({
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          lastTransitionTime: since,
+          message: '0/3 nodes',
+        },
+      ],
+    });
+    expect(judge(unschedulable('2026-01-01T00:09:50Z')).state).toBe('progressing');
+    expect(judge(unschedulable('2026-01-01T00:09:00Z')).failures[0]).toMatchObject({
       reason: 'Unschedulable',
       message: '0/3 nodes',
     });
   });
 
-  it('ignores terminating pods and judges Job pods through their Job', () => {
-    const terminating = pod(waiting('ErrImagePull'), { deletionTimestamp: '2026-01-01T00:00:00Z' });
-    const jobPod = pod(
-      { phase: 'Failed' },
-      { ownerReferences: [{ kind: 'Job', name: 'm', uid: '1' }] },
-    );
-    expect(assessRollout([terminating, jobPod], policy, NOW).state).toBe('ready');
-  });
-
-  it('judges hook Jobs only when asked', () => {
-    const job: KubeObject = {
-      kind: 'Job',
-      metadata: { name: 'migrate', annotations: { 'helm.sh/hook': 'pre-upgrade' } },
-      status: {
-        conditions: [
-          { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'limit' },
-        ],
-      },
-    };
-    expect(assessRollout([job], policy, NOW).state).toBe('ready');
-    expect(assessRollout([job], policy, NOW, { includeHooks: true }).failures[0]).toMatchObject({
-      object: 'Job/migrate',
-      reason: 'BackoffLimitExceeded',
-    });
-  });
-
-  it('waits for a plain Job to complete and StatefulSet replicas to be ready', () => {
-    const job: KubeObject = { kind: 'Job', metadata: { name: 'seed' }, status: {} };
-    const sts: KubeObject = {
-      kind: 'StatefulSet',
-      metadata: { name: 'db', generation: 1 },
-      spec: { replicas: 1 },
-      status: { observedGeneration: 1, updatedReplicas: 1, readyReplicas: 0 },
-    };
-    expect(assessRollout([job, sts], policy, NOW).waitingFor).toEqual([
-      'Job/seed: not complete',
-      'StatefulSet/db: 0 of 1 replicas ready',
-    ]);
+  it('ignores terminating pods', () => {
+    expect(
+      judge(waiting('ErrImagePull'), { deletionTimestamp: '2026-01-01T00:00:00Z' }).state,
+    ).toBe('progressing');
   });
 });

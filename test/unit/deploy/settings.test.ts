@@ -29,6 +29,7 @@ describe('parseDeploySettings', () => {
       rollbackOnFailure: true,
       stuckMaxAgeMs: 600_000,
       secretValues: { db: { password: 'x1y2z3' } },
+      requireRollout: false,
     });
     expect(s.valuesFiles).toEqual([path.join(ws, 'dev.yaml')]);
   });
@@ -48,6 +49,15 @@ describe('parseDeploySettings', () => {
     }
     expect(message).toMatch(/Invalid input 'secret-values'/);
     expect(message).not.toContain('hunter2');
+  });
+
+  it('reads require-rollout as a boolean and names it when it is not one', () => {
+    expect(
+      parseDeploySettings(read({ 'require-rollout': 'true' }), { workspace: ws }).requireRollout,
+    ).toBe(true);
+    expect(() =>
+      parseDeploySettings(read({ 'require-rollout': 'always' }), { workspace: ws }),
+    ).toThrow(/Invalid input 'require-rollout'.*always/);
   });
 
   it('applies helm release name rules', () => {

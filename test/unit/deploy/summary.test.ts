@@ -30,6 +30,8 @@ const result: DeployResult = {
       logs: [{ container: 'api', lines: undefined }],
     },
   ],
+  warnings: [],
+  notJudged: [],
   rollback: { action: 'rollback', to: 4, ok: true, message: 'rolled back to revision 4' },
   history: [],
   durationMs: 12_345,
@@ -48,6 +50,34 @@ describe('deploySummary', () => {
     expect(md).toContain('✅ rolled back to revision 4');
     expect(md).not.toContain('leaked-secret-xyz');
     expect(md).toContain('token=***');
+  });
+});
+
+describe('deploySummary rollout notes', () => {
+  it('says in one line per object what did not roll out, was not judged or was deleted', () => {
+    const md = deploySummary(
+      {
+        ...result,
+        status: 'deployed',
+        error: undefined,
+        failures: [],
+        diagnostics: [],
+        warnings: ['StatefulSet/db uses updateStrategy OnDelete: 0 of 1 pods run the new revision'],
+        notJudged: ['Widget/w: custom resource without a Ready or Available condition, not judged'],
+        rollback: { ...result.rollback!, deletedPods: ['prod/db-0'] },
+      },
+      '',
+    );
+    const lines = md.split('\n');
+    expect(lines).toContain(
+      '> ⚠️ **Not rolled out:** StatefulSet/db uses updateStrategy OnDelete: 0 of 1 pods run the new revision',
+    );
+    expect(lines).toContain(
+      '> ℹ️ **Not judged:** Widget/w: custom resource without a Ready or Available condition, not judged',
+    );
+    expect(md).toMatch(
+      /> 🗑️ \*\*Forced rollback:\*\* deleted pod\(s\) prod\/db-0 of the broken revision/,
+    );
   });
 });
 

@@ -9,6 +9,7 @@ const s = {
   overrides: ['replicaCount=2'],
   imageTag: '1.2.3',
   imageDigest: '',
+  imageValues: ['image'],
   timeoutMs: 90_000,
   wait: 'watch' as const,
   rollbackOnFailure: true,

@@ -1,0 +1,113 @@
+// A chart directory that declares dependencies installs only when they sit in
+// its charts/ folder. helm judges that itself (`helm dependency list`: ok,
+// missing, wrong version...), so we ask it, and run `helm dependency build`
+// only when something is missing: vendored dependencies then install with no
+// network at all, and a missing one that cannot be fetched fails the deploy
+// with its name before anything touches the cluster.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { CancelledError, CommandError } from '../exec/command.js';
+import type { Helm } from '../helm/helm.js';
+
+export interface DependencyStatus {
+  name: string;
+  version: string;
+  repository: string;
+  /** helm's word: ok, unpacked, missing, wrong version, misnamed... */
+  status: string;
+}
+
+export class ChartDependencyError extends Error {}
+
+/** Statuses with which helm installs the chart as it is. */
+const SATISFIED = new Set(['ok', 'unpacked']);
+
+/** Parses the table `helm dependency list` prints (NAME VERSION REPOSITORY STATUS). */
+export function parseDependencyList(stdout: string): DependencyStatus[] {
+  const rows: DependencyStatus[] = [];
+  let inTable = false; // warnings may come before the header
+  for (const line of stdout.split('\n')) {
+    const cells = line.trim().split(/\s+/);
+    if (cells[0] === 'NAME' && cells[3] === 'STATUS') inTable = true;
+    else if (inTable && cells.length >= 4) {
+      const [name, version, repository, ...status] = cells;
+      rows.push({
+        name: name!,
+        version: version!,
+        repository: repository!,
+        status: status.join(' '),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Whether Chart.yaml (apiVersion v2) or requirements.yaml (v1) declares dependencies. */
+export function declaresDependencies(chartDir: string): boolean {
+  for (const file of ['Chart.yaml', 'requirements.yaml']) {
+    const full = path.join(chartDir, file);
+    if (!existsSync(full)) continue;
+    try {
+      const doc = yaml.load(readFileSync(full, 'utf8')) as { dependencies?: unknown } | null;
+      if (Array.isArray(doc?.dependencies) && doc.dependencies.length > 0) return true;
+    } catch {
+      // helm reports a broken Chart.yaml in its own words
+    }
+  }
+  return false;
+}
+
+/**
+ * helm's own words for why: an unreachable repository is reported on stdout
+ * ("Unable to get an update from ... repository:" and the cause on the next
+ * line) before the `Error:` that follows from it.
+ */
+export function failureReason(output: string): string {
+  const unreachable = /Unable to get an update from the "[^"]*" chart repository:\s*\n\s*(.+)/.exec(
+    output,
+  );
+  if (unreachable) return unreachable[1]!.trim();
+  const lines = output.split('\n').filter((l) => l.trim() !== '');
+  const error = lines.filter((l) => /^Error:/.test(l)).at(-1) ?? lines.at(-1) ?? 'helm failed';
+  return error.replace(/^Error:\s*/, '').trim();
+}
+
+function describe(d: DependencyStatus): string {
+  return `'${d.name}' ${d.version} from ${d.repository} (${d.status})`;
+}
+
+/**
+ * Makes sure a local chart directory has its dependencies under charts/.
+ * Returns what was done, for the log; throws ChartDependencyError naming the
+ * chart and each dependency that could not be fetched.
+ */
+export async function ensureChartDependencies(
+  helm: Helm,
+  chartDir: string,
+): Promise<string | undefined> {
+  if (!declaresDependencies(chartDir)) return undefined;
+  // As the user wrote it: relative to the workspace (the step's working directory).
+  const relative = path.relative(process.cwd(), chartDir);
+  const chartLabel = `'${relative && !relative.startsWith('..') ? relative : chartDir}'`;
+  const listed = parseDependencyList(
+    (await helm.run(['dependency', 'list', chartDir], { rawOutput: true })).stdout,
+  );
+  const missing = listed.filter((d) => !SATISFIED.has(d.status));
+  if (missing.length === 0) {
+    return `chart ${chartLabel}: ${listed.length} dependenc${listed.length === 1 ? 'y' : 'ies'} vendored under charts/`;
+  }
+  try {
+    // Not --skip-refresh: a repository given by URL (not `helm repo add`ed)
+    // has no cached index, and helm would fail on it even when it is reachable.
+    await helm.run(['dependency', 'build', chartDir]);
+  } catch (error) {
+    if (error instanceof CancelledError || !(error instanceof CommandError)) throw error;
+    const reason = failureReason(`${error.result.stdout}\n${error.result.stderr}`);
+    throw new ChartDependencyError(
+      `chart ${chartLabel}: dependenc${missing.length === 1 ? 'y' : 'ies'} ${missing.map(describe).join(', ')} could not be fetched (${reason}). ` +
+        "Vendor it under the chart's charts/ folder (run helm dependency build where the repository is reachable and commit charts/), or make the repository reachable. Nothing in the cluster was changed.",
+    );
+  }
+  return `chart ${chartLabel}: helm dependency build fetched ${missing.map((d) => d.name).join(', ')}`;
+}

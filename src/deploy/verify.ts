@@ -1,0 +1,89 @@
+// Verifies a revision on the cluster from the objects of its own manifest:
+// the rollout watch after an upgrade or a rollback, and the one look taken
+// when helm itself reported a failure (a failed hook Job, a crash-looping pod).
+import type { Helm } from '../helm/helm.js';
+import { collectDiagnostics, type ObjectDiagnostics } from '../kube/diagnostics.js';
+import type { Kubectl } from '../kube/kubectl.js';
+import { releaseObjects, type ReleaseHook } from '../kube/release-objects.js';
+import { assessRollout, type RolloutFailure, type RolloutPolicy } from '../kube/rollout.js';
+import {
+  snapshotPlan,
+  takeSnapshot,
+  watchRollout,
+  type WatchResult,
+} from '../kube/rollout-watch.js';
+
+export interface Verified extends WatchResult {
+  diagnostics: ObjectDiagnostics[];
+}
+
+export interface VerifyOptions {
+  /** How progress lines start, e.g. `revision 3` or `rollback to revision 2`. */
+  what: string;
+  namespace: string;
+  /** The manifest helm applied for the revision. */
+  manifest: string;
+  policy: RolloutPolicy;
+  timeoutMs: number;
+  pollMs?: number;
+  /** After a rollback: delete StatefulSet pods of the broken revision the controller keeps. */
+  forceStatefulSetRollback?: boolean;
+  log: (line: string) => void;
+}
+
+export async function verifyRevision(kubectl: Kubectl, o: VerifyOptions): Promise<Verified> {
+  const objects = releaseObjects(o.manifest, o.namespace);
+  const watched = await watchRollout(kubectl, {
+    ...o.policy,
+    objects,
+    timeoutMs: o.timeoutMs,
+    pollMs: o.pollMs,
+    forceStatefulSetRollback: o.forceStatefulSetRollback,
+    log: o.log,
+    onProgress: (a) => {
+      if (a.state === 'progressing') o.log(`${o.what}: waiting for ${a.waitingFor.join('; ')}`);
+    },
+  });
+  for (const line of watched.skipped) o.log(`${o.what}: ${line}`);
+  for (const line of watched.notRolledOut) o.log(`${o.what}: warning: ${line}`);
+  const diagnostics =
+    watched.state === 'ready'
+      ? []
+      : await collectDiagnostics(kubectl, o.namespace, watched.failures, watched.pods);
+  return { ...watched, diagnostics };
+}
+
+/** `Kind/name Reason: message; ...` for an error line. */
+export function describeFailures(failures: readonly RolloutFailure[], withMessage = true): string {
+  return failures
+    .map((f) => `${f.object} ${f.reason}${withMessage ? `: ${f.message}` : ''}`)
+    .join('; ');
+}
+
+/**
+ * What the cluster shows right after helm failed, judged on the objects and
+ * hooks of the newest revision (helm's release JSON). Best effort: a cluster
+ * or helm error yields no findings rather than hiding helm's own error.
+ */
+export async function inspectAfterHelmFailure(
+  helm: Helm,
+  kubectl: Kubectl,
+  release: string,
+  namespace: string,
+  policy: RolloutPolicy,
+  now: number,
+): Promise<{ failures: RolloutFailure[]; diagnostics: ObjectDiagnostics[] }> {
+  try {
+    const latest = await helm.status(release, namespace);
+    if (!latest) return { failures: [], diagnostics: [] };
+    const hooks = (latest.hooks ?? []) as ReleaseHook[];
+    const judged = { ...policy, includeHooks: true };
+    const objects = releaseObjects(latest.manifest ?? '', namespace, hooks);
+    const snapshot = await takeSnapshot(kubectl, snapshotPlan(objects, judged));
+    const a = assessRollout(snapshot, judged, now);
+    const diagnostics = await collectDiagnostics(kubectl, namespace, a.failures, a.pods);
+    return { failures: a.failures, diagnostics };
+  } catch {
+    return { failures: [], diagnostics: [] };
+  }
+}

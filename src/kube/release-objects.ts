@@ -1,0 +1,175 @@
+// The objects a release contains, read from the manifest helm applied for one
+// revision (and the hooks of its release JSON): what the rollout watch looks
+// at, by kind, namespace and name. Pure: no cluster, no helm.
+import { parseAllDocuments } from 'yaml';
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface ReleaseObject {
+  apiVersion: string;
+  /** API group, '' for the core group. */
+  group: string;
+  kind: string;
+  name: string;
+  /** Undefined for a cluster-scoped object. */
+  namespace?: string;
+  /** The helm hook events (pre-upgrade, test...) when the object is a hook. */
+  hookEvents?: string[];
+  /** spec.selector of a workload: immutable, so the manifest's is the live one. */
+  selector?: LabelSelector;
+}
+
+/** A hook as helm's release JSON lists it. */
+export interface ReleaseHook {
+  kind?: string;
+  name?: string;
+  manifest: string;
+  events?: string[];
+}
+
+/**
+ * Built-in kinds that are cluster-scoped. Everything else built in is
+ * namespaced; a custom resource's scope comes from its CRD when the release
+ * carries it (kubectl ignores -n for a cluster-scoped kind either way).
+ */
+const CLUSTER_SCOPED = new Set([
+  'APIService',
+  'CertificateSigningRequest',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ComponentStatus',
+  'CSIDriver',
+  'CSINode',
+  'CustomResourceDefinition',
+  'FlowSchema',
+  'IngressClass',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'RuntimeClass',
+  'StorageClass',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+]);
+
+interface Doc {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: { selector?: unknown; scope?: string; group?: string; names?: { kind?: string } };
+  items?: unknown[];
+}
+
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * A custom resource: its group has a dot and is not one of Kubernetes' own
+ * (`*.k8s.io`, `*.kubernetes.io`); built-in groups are `apps`, `batch`... or
+ * end in `.k8s.io`.
+ */
+export function isCustomResource(o: Pick<ReleaseObject, 'group'>): boolean {
+  return (
+    o.group.includes('.') && !/\.k8s\.io$|\.kubernetes\.io$/.test(o.group) && o.group !== 'k8s.io'
+  );
+}
+
+/** Documents of a multi-document manifest, `List` kinds flattened into their items. */
+function documents(manifest: string): Doc[] {
+  const out: Doc[] = [];
+  const visit = (doc: unknown) => {
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return;
+    const d = doc as Doc;
+    if (typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items)) {
+      d.items.forEach(visit);
+    } else if (typeof d.kind === 'string' && typeof d.metadata?.name === 'string') {
+      out.push(d);
+    }
+  };
+  for (const doc of parseAllDocuments(manifest)) {
+    if (doc.errors.length > 0) {
+      throw new Error(`the release manifest is not valid YAML: ${doc.errors[0]!.message}`);
+    }
+    visit(doc.toJS());
+  }
+  return out;
+}
+
+/** `Kind` -> scope, from the CRDs the release itself installs. */
+function crdScopes(docs: readonly Doc[]): Map<string, string> {
+  const scopes = new Map<string, string>();
+  for (const d of docs) {
+    if (d.kind !== 'CustomResourceDefinition') continue;
+    const kind = d.spec?.names?.kind;
+    if (kind && d.spec?.group) scopes.set(`${d.spec.group}/${kind}`, d.spec.scope ?? 'Namespaced');
+  }
+  return scopes;
+}
+
+function toObject(
+  d: Doc,
+  releaseNamespace: string,
+  scopes: Map<string, string>,
+  hookEvents?: string[],
+): ReleaseObject {
+  const apiVersion = d.apiVersion ?? 'v1';
+  const group = groupOf(apiVersion);
+  const kind = d.kind!;
+  const clusterScoped = CLUSTER_SCOPED.has(kind) || scopes.get(`${group}/${kind}`) === 'Cluster';
+  const o: ReleaseObject = { apiVersion, group, kind, name: d.metadata!.name! };
+  if (!clusterScoped) o.namespace = d.metadata?.namespace || releaseNamespace;
+  if (hookEvents) o.hookEvents = hookEvents;
+  const selector = d.spec?.selector;
+  if (selector && typeof selector === 'object' && !Array.isArray(selector)) {
+    o.selector = selector as LabelSelector;
+  }
+  return o;
+}
+
+function hookEventsOf(d: Doc): string[] | undefined {
+  const annotation = d.metadata?.annotations?.['helm.sh/hook'];
+  return annotation
+    ?.split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The objects of one revision: its manifest, then its hooks. Objects without
+ * a namespace land in the release namespace when namespaced; an explicit
+ * namespace is kept.
+ */
+export function releaseObjects(
+  manifest: string,
+  releaseNamespace: string,
+  hooks: readonly ReleaseHook[] = [],
+): ReleaseObject[] {
+  const docs = documents(manifest);
+  const hookDocs = hooks.map((h) => ({ hook: h, docs: documents(h.manifest) }));
+  const scopes = crdScopes([...docs, ...hookDocs.flatMap((h) => h.docs)]);
+  const objects = docs.map((d) => toObject(d, releaseNamespace, scopes, hookEventsOf(d)));
+  for (const { hook, docs } of hookDocs) {
+    for (const d of docs) {
+      const events = hook.events?.length ? hook.events : (hookEventsOf(d) ?? []);
+      objects.push(toObject(d, releaseNamespace, scopes, events));
+    }
+  }
+  return objects;
+}
+
+/** `Kind/name`, as failures and warnings name an object. */
+export function objectRef(o: Pick<ReleaseObject, 'kind' | 'name'>): string {
+  return `${o.kind}/${o.name}`;
+}

@@ -1,0 +1,198 @@
+// Watches a release's rollout by polling: each poll takes one snapshot of the
+// release's own objects and of the pods, ReplicaSets and ControllerRevisions
+// that link workloads to their pods (one kubectl call per namespace), and
+// judges it with assessRollout until it is ready, fails, or runs out of time.
+import type { KubeObject, Kubectl } from './kubectl.js';
+import { groupOf, type ReleaseObject } from './release-objects.js';
+import {
+  assessRollout,
+  isWatched,
+  type RolloutAssessment,
+  type RolloutPolicy,
+  type RolloutSnapshot,
+} from './rollout.js';
+import { stuckStatefulSetPods } from './workload-pods.js';
+
+export interface WatchOptions extends RolloutPolicy {
+  /** The objects of the revision to judge (releaseObjects of its manifest and hooks). */
+  objects: readonly ReleaseObject[];
+  timeoutMs: number;
+  pollMs?: number;
+  /**
+   * After a rollback: delete StatefulSet pods left on another revision and
+   * never Ready, which the controller does not replace ("forced rollback").
+   */
+  forceStatefulSetRollback?: boolean;
+  /** Called when the list of what is awaited changes. */
+  onProgress?: (assessment: RolloutAssessment) => void;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface WatchResult extends RolloutAssessment {
+  timedOut: boolean;
+  elapsedMs: number;
+  /** `namespace/pod` deleted for a StatefulSet forced rollback. */
+  deletedPods: string[];
+}
+
+/** Built-in kinds with a rule, as kubectl lists them. */
+const LIST_TYPES: Record<string, string> = {
+  'apps/Deployment': 'deployments.apps',
+  'apps/StatefulSet': 'statefulsets.apps',
+  'apps/DaemonSet': 'daemonsets.apps',
+  'batch/Job': 'jobs.batch',
+  'batch/CronJob': 'cronjobs.batch',
+  '/Pod': 'pods',
+};
+
+/** The kubectl type of an object's kind, e.g. `deployments.apps` or `widget.v1.example.com`. */
+export function resourceType(o: ReleaseObject): string {
+  const known = LIST_TYPES[`${o.group}/${o.kind}`];
+  if (known) return known;
+  const version = o.apiVersion.slice(o.apiVersion.indexOf('/') + 1);
+  return o.group ? `${o.kind.toLowerCase()}.${version}.${o.group}` : o.kind.toLowerCase();
+}
+
+/** The kubectl argument naming one object, e.g. `deployments.apps/web`. */
+export function resourceArg(o: ReleaseObject): string {
+  return `${resourceType(o)}/${o.name}`;
+}
+
+/** What each poll asks the cluster. */
+export interface SnapshotPlan {
+  /**
+   * Namespace -> the release's objects there and the kubectl types to list:
+   * theirs plus what links workloads to pods. One kubectl call per namespace
+   * per poll; the objects are then picked by kind and name.
+   */
+  namespaces: Map<string, { objects: ReleaseObject[]; types: string[] }>;
+  /** Cluster-scoped objects (custom resources), got by name. */
+  clusterScoped: ReleaseObject[];
+}
+
+export function snapshotPlan(
+  objects: readonly ReleaseObject[],
+  policy: RolloutPolicy,
+): SnapshotPlan {
+  const plan: SnapshotPlan = { namespaces: new Map(), clusterScoped: [] };
+  const types = new Map<string, Set<string>>();
+  for (const o of objects) {
+    if (!isWatched(o) || (o.hookEvents && !policy.includeHooks)) continue;
+    if (!o.namespace) {
+      plan.clusterScoped.push(o);
+      continue;
+    }
+    const entry = plan.namespaces.get(o.namespace) ?? { objects: [], types: [] };
+    entry.objects.push(o);
+    plan.namespaces.set(o.namespace, entry);
+    const t = types.get(o.namespace) ?? new Set<string>();
+    t.add(resourceType(o));
+    if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)) t.add('pods');
+    if (o.kind === 'Deployment') t.add('replicasets.apps');
+    if (o.kind === 'DaemonSet') t.add('controllerrevisions.apps');
+    types.set(o.namespace, t);
+  }
+  for (const [ns, entry] of plan.namespaces) entry.types = [...types.get(ns)!];
+  return plan;
+}
+
+function matches(o: ReleaseObject, live: KubeObject): boolean {
+  return (
+    live.kind === o.kind &&
+    live.metadata.name === o.name &&
+    groupOf(live.apiVersion ?? '') === o.group &&
+    // A custom resource taken for namespaced (its CRD is not in the release)
+    // may come back cluster-scoped.
+    (!live.metadata.namespace || live.metadata.namespace === o.namespace)
+  );
+}
+
+/**
+ * One look at the release. Listing each namespace's types in one call costs
+ * one kubectl process per poll, as the label-selector list did (getting the
+ * objects by name and their pods separately costs two): objects are still
+ * identified by kind, namespace and name from the manifest, never a label.
+ */
+export async function takeSnapshot(kubectl: Kubectl, plan: SnapshotPlan): Promise<RolloutSnapshot> {
+  const calls = [...plan.namespaces].map(([ns, { types }]) => kubectl.list(types.join(','), ns));
+  if (plan.clusterScoped.length > 0) {
+    calls.push(kubectl.getNamed(plan.clusterScoped.map(resourceArg)));
+  }
+  const all = (await Promise.all(calls)).flat();
+  const wanted = [
+    ...[...plan.namespaces.values()].flatMap((e) => e.objects),
+    ...plan.clusterScoped,
+  ];
+  return {
+    objects: wanted.map((ref) => ({ ref, live: all.find((l) => matches(ref, l)) })),
+    pods: all.filter((o) => o.kind === 'Pod'),
+    replicaSets: all.filter((o) => o.kind === 'ReplicaSet'),
+    controllerRevisions: all.filter((o) => o.kind === 'ControllerRevision'),
+  };
+}
+
+/** Deletes StatefulSet pods stuck on a revision the controller will not replace. */
+async function forceStatefulSetRollback(
+  kubectl: Kubectl,
+  snapshot: RolloutSnapshot,
+  done: Set<string>,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const { ref, live } of snapshot.objects) {
+    if (ref.kind !== 'StatefulSet' || !live || !ref.namespace) continue;
+    const stuck = stuckStatefulSetPods(live, snapshot)
+      .map((p) => p.metadata.name)
+      .filter((name) => !done.has(`${ref.namespace}/${name}`));
+    if (stuck.length === 0) continue;
+    log(
+      `StatefulSet/${ref.name}: deleting pod(s) ${stuck.join(', ')} of the broken revision, which the controller does not replace after a rollback`,
+    );
+    await kubectl.deletePods(ref.namespace, stuck);
+    for (const name of stuck) done.add(`${ref.namespace}/${name}`);
+  }
+}
+
+export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Promise<WatchResult> {
+  const now = options.now ?? Date.now;
+  const start = now();
+  const poll = options.pollMs ?? 500;
+  const plan = snapshotPlan(options.objects, options);
+  const deleted = new Set<string>();
+  let lastKey = '';
+  let consecutiveErrors = 0;
+  let last: RolloutAssessment = {
+    state: 'progressing',
+    failures: [],
+    waitingFor: ['first snapshot'],
+    notRolledOut: [],
+    skipped: [],
+    pods: [],
+  };
+  const result = (extra: Partial<WatchResult> = {}): WatchResult => ({
+    ...last,
+    timedOut: false,
+    elapsedMs: now() - start,
+    deletedPods: [...deleted],
+    ...extra,
+  });
+  for (;;) {
+    try {
+      const snapshot = await takeSnapshot(kubectl, plan);
+      consecutiveErrors = 0;
+      last = assessRollout(snapshot, options, now());
+      const key = JSON.stringify([last.state, last.waitingFor]);
+      if (key !== lastKey) options.onProgress?.(last);
+      lastKey = key;
+      if (last.state !== 'progressing') return result();
+      if (options.forceStatefulSetRollback) {
+        await forceStatefulSetRollback(kubectl, snapshot, deleted, options.log ?? (() => {}));
+      }
+    } catch (error) {
+      // A transient API error is retried; one that persists ends the watch.
+      if (++consecutiveErrors >= 5) throw error;
+    }
+    if (now() - start >= options.timeoutMs) return result({ state: 'failed', timedOut: true });
+    await new Promise((r) => setTimeout(r, poll));
+  }
+}

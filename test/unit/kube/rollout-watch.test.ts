@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../../src/exec/command.js';
+import { Kubectl, type KubeObject } from '../../../src/kube/kubectl.js';
+import { releaseObjects } from '../../../src/kube/release-objects.js';
+import { resourceArg, snapshotPlan, watchRollout } from '../../../src/kube/rollout-watch.js';
+
+const NS = 'shop';
+const policy = { crashLoopRestarts: 2, unschedulableGraceMs: 30_000 };
+
+const MANIFEST = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec: { selector: { matchLabels: { app: web } } }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db }
+spec: { selector: { matchLabels: { app: db } } }
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent, namespace: monitoring }
+spec: { selector: { matchLabels: { app: agent } } }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w }
+`;
+
+/** A kubectl whose process boundary answers from a table and records every argv. */
+class FakeKubectl extends Kubectl {
+  calls: string[][] = [];
+  constructor(private readonly answer: (args: string[]) => string) {
+    super({ bin: 'kubectl' });
+  }
+  override run(args: readonly string[]): Promise<CommandResult> {
+    this.calls.push([...args]);
+    return Promise.resolve({
+      code: 0,
+      stdout: this.answer([...args]),
+      stderr: '',
+    } as CommandResult);
+  }
+}
+
+const list = (items: KubeObject[]) => JSON.stringify({ kind: 'List', items });
+
+describe('snapshotPlan and resourceArg', () => {
+  it('lists per namespace the types of the watched objects and what links their pods', () => {
+    const plan = snapshotPlan(releaseObjects(MANIFEST, NS), policy);
+    expect(
+      Object.fromEntries(
+        [...plan.namespaces].map(([ns, e]) => [
+          ns,
+          { objects: e.objects.map(resourceArg), types: e.types },
+        ]),
+      ),
+    ).toEqual({
+      shop: {
+        objects: ['deployments.apps/web', 'statefulsets.apps/db', 'widget.v1.example.com/w'],
+        types: [
+          'deployments.apps',
+          'pods',
+          'replicasets.apps',
+          'statefulsets.apps',
+          'widget.v1.example.com',
+        ],
+      },
+      monitoring: {
+        objects: ['daemonsets.apps/agent'],
+        types: ['daemonsets.apps', 'pods', 'controllerrevisions.apps'],
+      },
+    });
+    expect(plan.clusterScoped).toEqual([]);
+  });
+
+  it('gets cluster-scoped custom resources by name', () => {
+    const objects = releaseObjects(
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: gates.example.com }
+spec: { group: example.com, scope: Cluster, names: { kind: Gate } }
+---
+apiVersion: example.com/v1beta1
+kind: Gate
+metadata: { name: main }
+`,
+      NS,
+    );
+    expect(snapshotPlan(objects, policy).clusterScoped.map(resourceArg)).toEqual([
+      'gate.v1beta1.example.com/main',
+    ]);
+  });
+
+  it('leaves hooks out unless they are judged', () => {
+    const objects = releaseObjects('', NS, [
+      {
+        manifest: 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: m }\n',
+        events: ['pre-upgrade'],
+      },
+    ]);
+    expect(snapshotPlan(objects, policy).namespaces.size).toBe(0);
+    expect([...snapshotPlan(objects, { ...policy, includeHooks: true }).namespaces.keys()]).toEqual(
+      [NS],
+    );
+  });
+});
+
+describe('watchRollout', () => {
+  it('takes each snapshot with one kubectl call per namespace, and picks the objects by name', async () => {
+    const web: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: NS, generation: 1 },
+      spec: { replicas: 1 },
+      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
+    };
+    // Another Deployment in the namespace, not the release's: never judged.
+    const other = { ...web, metadata: { ...web.metadata, name: 'other' }, status: {} };
+    const kubectl = new FakeKubectl(() => list([other, web]));
+    const objects = releaseObjects(MANIFEST.split('---')[0]!, NS);
+    const result = await watchRollout(kubectl, { ...policy, objects, timeoutMs: 5000, pollMs: 1 });
+    expect(result.state).toBe('ready');
+    expect(kubectl.calls).toEqual([
+      ['get', 'deployments.apps,pods,replicasets.apps', '-n', NS, '-o', 'json'],
+    ]);
+  });
+
+  it('waits for an object of the release that is not there, and times out naming it', async () => {
+    const kubectl = new FakeKubectl(() => list([]));
+    let t = 0;
+    const result = await watchRollout(kubectl, {
+      ...policy,
+      objects: releaseObjects(MANIFEST.split('---')[0]!, NS),
+      timeoutMs: 10,
+      pollMs: 1,
+      now: () => (t += 4),
+    });
+    expect(result).toMatchObject({
+      state: 'failed',
+      timedOut: true,
+      waitingFor: ['Deployment/web: not found'],
+    });
+  });
+
+  it('deletes StatefulSet pods stuck on the broken revision after a rollback, once', async () => {
+    const sts: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: NS, uid: 'db-uid', generation: 3 },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'db' } } },
+      status: {
+        observedGeneration: 3,
+        replicas: 1,
+        readyReplicas: 0,
+        updateRevision: 'db-good',
+        currentRevision: 'db-good',
+      },
+    };
+    const stuck: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'db-0',
+        namespace: NS,
+        labels: { app: 'db', 'controller-revision-hash': 'db-broken' },
+        ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid: 'db-uid' }],
+      },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+    };
+    let deleted = false;
+    const kubectl = new FakeKubectl((args) => {
+      if (args[0] === 'delete') {
+        deleted = true;
+        return '';
+      }
+      const now = deleted
+        ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
+        : sts;
+      return list(deleted ? [now] : [now, stuck]);
+    });
+    const lines: string[] = [];
+    const result = await watchRollout(kubectl, {
+      ...policy,
+      objects: releaseObjects(MANIFEST.split('---')[1]!, NS),
+      timeoutMs: 5000,
+      pollMs: 1,
+      forceStatefulSetRollback: true,
+      log: (l) => lines.push(l),
+    });
+    expect(result).toMatchObject({ state: 'ready', deletedPods: [`${NS}/db-0`] });
+    expect(kubectl.calls.filter((c) => c[0] === 'delete')).toEqual([
+      ['delete', 'pod', 'db-0', '-n', NS, '--ignore-not-found', '--wait=false'],
+    ]);
+    expect(lines).toEqual([
+      'StatefulSet/db: deleting pod(s) db-0 of the broken revision, which the controller does not replace after a rollback',
+    ]);
+  });
+});
