@@ -9,9 +9,10 @@
 // validation of every object, policy rules, the summary), and runs helm
 // calls in parallel (as many as there are CPUs).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
 import { TOOLS_BIN, toolPath } from '../test/support/tools.js';
 import { recordRows, row } from './lib/rows.js';
@@ -24,21 +25,39 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** A workspace with the real chart and `count` environments (copies of dev, staging, production). */
+/** Values the environments start from: the three environments, then the chart's ci scenarios. */
+const BASES = [
+  'chart/environments/dev.yaml',
+  'chart/environments/staging.yaml',
+  'chart/environments/production.yaml',
+  'chart/hotswap/ci/ingress-tls-values.yaml',
+  'chart/hotswap/ci/monitoring-netpol-values.yaml',
+  'chart/hotswap/ci/vault-token-values.yaml',
+  'chart/hotswap/ci/autoscaling-off-values.yaml',
+  'chart/hotswap/ci/backup-values.yaml',
+];
+
+/**
+ * A workspace with the real chart and `count` environments that all differ:
+ * each starts from a different file of BASES and gets a pod label of its own,
+ * so no two values sets render the same objects and no cache could stand in
+ * for rendering one of them.
+ */
 function workspaceWith(count: number): { dir: string; envs: string[] } {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-lint-'));
   cpSync(path.join(REPO_ROOT, 'chart', 'hotswap'), path.join(dir, 'chart', 'hotswap'), {
     recursive: true,
   });
   mkdirSync(path.join(dir, 'chart', 'environments'));
-  const sources = ['dev', 'staging', 'production'];
+  if (count > BASES.length) throw new Error(`at most ${BASES.length} distinct values sets`);
   const envs = Array.from({ length: count }, (_, i) => `env${i + 1}`);
-  envs.forEach((env, i) =>
-    cpSync(
-      path.join(REPO_ROOT, 'chart', 'environments', `${sources[i % sources.length]}.yaml`),
-      path.join(dir, 'chart', 'environments', `${env}.yaml`),
-    ),
-  );
+  envs.forEach((env, i) => {
+    const values = (yaml.load(readFileSync(path.join(REPO_ROOT, BASES[i]!), 'utf8')) ??
+      {}) as Record<string, unknown>;
+    const podLabels = (values.podLabels ?? {}) as Record<string, string>;
+    values.podLabels = { ...podLabels, 'bench.hotswap.dev/set': env };
+    writeFileSync(path.join(dir, 'chart', 'environments', `${env}.yaml`), yaml.dump(values));
+  });
   return { dir, envs };
 }
 

@@ -1,5 +1,5 @@
 // What every subcommand is: an action's inputs in, the action's outputs out.
-import type { ActionSpec, InputReader } from './action-inputs.js';
+import type { ActionSpec, InputReader, InputSpec } from './action-inputs.js';
 
 export interface CommandContext {
   /** The workspace: file inputs resolve against it (GITHUB_WORKSPACE for the actions). */
@@ -16,6 +16,10 @@ export interface StepResult {
   outputs: Record<string, string>;
   /** One line on what happened. */
   detail: string;
+  /** What the user needs to read (lint findings): printed on stderr after the step's line. */
+  report?: string;
+  /** Printed as JSON on stdout instead of the name=value outputs (`--format json`). */
+  document?: unknown;
 }
 
 export interface Command {
@@ -26,5 +30,12 @@ export interface Command {
   spec?: ActionSpec;
   /** Paragraph for --help on what the command does outside a runner. */
   notes?: string;
+  /** Flags of the command line only (how to print), next to the action's inputs. */
+  flags?: InputSpec[];
   run(read: InputReader, ctx: CommandContext): Promise<StepResult>;
+}
+
+/** The action's inputs and the command-line-only flags: everything --help lists and the parser takes. */
+export function commandSpec(command: Command, spec: ActionSpec): ActionSpec {
+  return command.flags ? { ...spec, inputs: [...spec.inputs, ...command.flags] } : spec;
 }

@@ -1,5 +1,5 @@
 // --help text, made from the same action.yml files the flags come from.
-import { loadActionSpec, type ActionSpec } from './action-inputs.js';
+import { loadActionSpec, type ActionSpec, type InputSpec } from './action-inputs.js';
 import { COMMANDS } from './commands/index.js';
 import { PIPELINE_DESCRIPTION } from './pipeline.js';
 
@@ -33,16 +33,20 @@ export function commandHelp(
   spec: ActionSpec,
   usage = `hotswap-ci ${spec.name}`,
   notes?: string,
+  cliFlags: readonly InputSpec[] = [],
 ): string {
   return [
     `Usage: ${usage} [--flag value ...]`,
     '',
-    spec.description,
+    wrap(spec.description, WIDTH, ''),
     '',
     ...(notes ? [notes, ''] : []),
     'Flags (a flag given twice is joined by a newline, for multi-line inputs):',
     ...flagLines(spec),
     '',
+    ...(cliFlags.length
+      ? ['Flags of the command line only:', ...flagLines({ ...spec, inputs: [...cliFlags] }), '']
+      : []),
     spec.outputs.length ? `Outputs (stdout, name=value): ${spec.outputs.join(', ')}` : '',
     EXITS,
     '',
@@ -57,7 +61,8 @@ export function flagLines(spec: ActionSpec, prefix = ''): string[] {
       : i.default
         ? ` (default: ${JSON.stringify(i.default)})`
         : '';
-    return `  --${prefix}${i.name} <value>${extra}\n      ${firstSentence(i.description)}`;
+    // The whole description: its examples and limits are what a user needs.
+    return `  --${prefix}${i.name} <value>${extra}\n${wrap(i.description, WIDTH, '      ')}`;
   });
 }
 
@@ -69,8 +74,25 @@ function safeSpec(action: string): ActionSpec | undefined {
   }
 }
 
-function firstSentence(text: string): string {
+/** Up to the first full stop that ends a sentence (not the one of `e.g.` or `i.e.`). */
+export function firstSentence(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const end = flat.search(/\.(\s|$)/);
+  const end = flat.search(/(?<!\b(?:e\.g|i\.e|etc|vs))\.(\s|$)/);
   return end === -1 ? flat : flat.slice(0, end + 1);
+}
+
+const WIDTH = 100;
+
+/** Reflows text into lines of at most `width` characters (a longer word keeps its own line). */
+export function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 // of the action of the same name with the flags as its inputs.
 import { cancellation } from '../exec/signals.js';
 import { loadActionSpec } from './action-inputs.js';
-import type { StepResult } from './command.js';
+import { commandSpec, type StepResult } from './command.js';
 import { parseFlags } from './args.js';
 import { COMMANDS, findCommand } from './commands/index.js';
 import { EXIT, exitCodeFor, UsageError, type ExitCode } from './exit-codes.js';
@@ -63,10 +63,10 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
     const spec = command.spec ?? loadActionSpec(command.action);
     const { values, help, positionals } = parseFlags(
       rest,
-      spec.inputs.map((i) => i.name),
+      commandSpec(command, spec).inputs.map((i) => i.name),
     );
     if (help) {
-      io.stdout(commandHelp(spec, undefined, command.notes));
+      io.stdout(commandHelp(spec, undefined, command.notes, command.flags));
       return EXIT.ok;
     }
     if (positionals.length)
@@ -75,7 +75,8 @@ export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCo
       progress: createProgress(io.stderr),
       cwd: io.cwd,
     });
-    printOutputs(io, result.outputs);
+    if (result.document !== undefined) io.stdout(`${JSON.stringify(result.document, null, 2)}\n`);
+    else printOutputs(io, result.outputs);
     return result.ok ? EXIT.ok : failedOrInterrupted();
   } catch (error) {
     const code = exitCodeFor(error);

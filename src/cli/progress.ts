@@ -20,6 +20,8 @@ export interface Progress {
     judge?: (value: T) => Judgement,
   ): Promise<T>;
   log(line: string): void;
+  /** Writes text as it is, without a time stamp (a step's report). */
+  print(text: string): void;
   records: PhaseRecord[];
 }
 
@@ -43,6 +45,7 @@ export function createProgress(
   return {
     records,
     log,
+    print: write,
     async phase(name, run, judge) {
       const began = now();
       write(`${stamp()} ▶ ${name}\n`);

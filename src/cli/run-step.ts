@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inputReader, loadActionSpec } from './action-inputs.js';
-import type { Command, StepResult } from './command.js';
+import { commandSpec, type Command, type StepResult } from './command.js';
 import type { Progress } from './progress.js';
 
 export interface StepOptions {
@@ -21,10 +21,10 @@ export async function runStep(
   given: Record<string, string>,
   o: StepOptions,
 ): Promise<StepResult> {
-  const spec = command.spec ?? loadActionSpec(command.action);
+  const spec = commandSpec(command, command.spec ?? loadActionSpec(command.action));
   const tempDir = mkdtempSync(path.join(tmpdir(), `hotswap-ci-${command.name}-`));
   try {
-    return await o.progress.phase(
+    const result = await o.progress.phase(
       o.label ?? command.name,
       (log) => command.run(inputReader(spec, given), { cwd: o.cwd, tempDir, log }),
       (r) => {
@@ -34,6 +34,8 @@ export async function runStep(
         return { result: r.ok ? 'ok' : 'failed', detail: r.detail };
       },
     );
+    if (result.report) o.progress.print(result.report);
+    return result;
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
   }

@@ -15,12 +15,16 @@ export function createLimiter(limit: number): Limiter {
   return <T>(task: () => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push(() => {
+        // The slot is handed to the next task before the caller hears of the
+        // result: a caller that then works synchronously for a while (schema
+        // validation of a rendered manifest) would otherwise keep the next
+        // helm process from starting until it is done.
         task()
-          .then(resolve, reject)
           .finally(() => {
             active--;
             next();
-          });
+          })
+          .then(resolve, reject);
       });
       next();
     });

@@ -22,6 +22,10 @@ function listTemplates(dir: string, prefix = ''): string[] {
   );
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export class Locator {
   private readonly texts = new Map<string, string[]>();
   /** Words naming templates and template folders (`postgresql`, `deployment`), lower case. */
@@ -68,7 +72,7 @@ export class Locator {
 
   /** The line of the first `key:` in a file. */
   findKeyLine(file: string, key: string): number | undefined {
-    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = escapeRegExp(key);
     const pattern = new RegExp(`^\\s*(?:- )?["']?${escaped}["']?\\s*:`);
     const index = this.lines(file).findIndex((l) => pattern.test(l));
     return index >= 0 ? index + 1 : undefined;
@@ -88,6 +92,32 @@ export class Locator {
       if (line !== undefined) return { file, line };
     }
     return { file, line: 1 };
+  }
+
+  /**
+   * The template line that spells out a field's rendered value itself
+   * (`image: busybox:latest`, no template action on the line). A value
+   * hard-coded in a template comes from there, whatever key of the same
+   * name the values files have.
+   */
+  templateLiteral(
+    source: string,
+    field: readonly (string | number)[],
+    value: unknown,
+  ): Position | undefined {
+    if (!['string', 'number', 'boolean'].includes(typeof value) || String(value) === '')
+      return undefined;
+    const key = [...field].reverse().find((s): s is string => typeof s === 'string');
+    // Every template spells out kind and apiVersion: a finding about a missing
+    // piece (no PodDisruptionBudget) is anchored there, not caused there.
+    if (!key || key === 'kind' || key === 'apiVersion') return undefined;
+    const file = this.templateFile(source);
+    if (!existsSync(file)) return undefined;
+    const pattern = new RegExp(
+      `^\\s*(?:- )?["']?${escapeRegExp(key)}["']?\\s*:\\s*(["']?)${escapeRegExp(String(value))}\\1\\s*(?:#.*)?$`,
+    );
+    const index = this.lines(file).findIndex((l) => !l.includes('{{') && pattern.test(l));
+    return index >= 0 ? { file, line: index + 1 } : undefined;
   }
 
   /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */

@@ -37,6 +37,8 @@ export interface Violation {
   message: string;
   /** Path of the offending field in the object, or of its nearest existing parent. */
   field: (string | number)[];
+  /** The rendered scalar at `field` when the field itself exists (a hard-coded one is found in the template). */
+  rendered?: string | number | boolean;
   hint: ValuesHint;
   /** Words that tie the finding to values keys (container name, template path). */
   context: string[];
@@ -169,12 +171,17 @@ function violation(
 ): Violation {
   const context = sourceWords(ref.object.source);
   if (ref.container?.name) context.push(String(ref.container.name));
+  const at = existing(ref.object.doc, field);
+  const rendered = at.length === field.length ? get(ref.object.doc, at) : undefined;
   return {
     rule,
     object: nameOf(ref.object),
     source: ref.object.source,
     message,
-    field: existing(ref.object.doc, field),
+    field: at,
+    ...(['string', 'number', 'boolean'].includes(typeof rendered)
+      ? { rendered: rendered as string | number | boolean }
+      : {}),
     hint,
     context,
   };
@@ -384,7 +391,8 @@ export const minimumReplicas: Rule = (objects) =>
           { object: hpa },
           `${nameOf(hpa)} scales ${nameOf(workload)} down to ${min} replica(s); at least ${MIN_REPLICAS} are required`,
           ['spec', 'minReplicas'],
-          { keys: ['minReplicas'], value: min },
+          // Charts (ours among them) let an explicit replicaCount set the HPA minimum.
+          { keys: ['minReplicas', 'replicaCount'], value: min },
         ),
       ];
     }

@@ -330,13 +330,15 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
                   ? undefined
                   : value;
               const at =
+                locator.templateLiteral(object.source, field, scalar) ??
                 (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
                   ? locator.valuesHint(
                       { keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) },
                       [],
                       { requireValue: true },
                     )
-                  : undefined) ?? locator.templateField(object.source, field);
+                  : undefined) ??
+                locator.templateField(object.source, field);
               const where = field.length ? field.join('.') : '(object)';
               add({
                 check: 'schema',
@@ -369,7 +371,9 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
           if (policySeen.has(key)) continue;
           policySeen.add(key);
           const at =
-            locator.valuesHint(v.hint, v.context) ?? locator.templateField(v.source, v.field);
+            locator.templateLiteral(v.source, v.field, v.rendered) ??
+            locator.valuesHint(v.hint, v.context) ??
+            locator.templateField(v.source, v.field);
           add({
             check: 'policy',
             severity: levels[v.rule] === 'error' ? 'error' : 'warning',

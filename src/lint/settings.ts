@@ -137,14 +137,8 @@ export async function resolveLintSettings(
       `each environment once ('${repeated}' is repeated)`,
     );
 
+  // No values files: each environment lints the chart's own defaults (under its policy levels).
   const patterns = parseList(inputs['values-files']);
-  if (environments.length && !patterns.length) {
-    throw new InputError(
-      'values-files',
-      inputs['values-files'],
-      `values files per environment, e.g. chart/environments/${ENV_PLACEHOLDER}.yaml`,
-    );
-  }
   for (const pattern of patterns)
     workspacePath('values-files', pattern.split(ENV_PLACEHOLDER).join('x'), workspace);
   const root = realpathSync(workspace);

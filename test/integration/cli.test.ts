@@ -1,10 +1,12 @@
 // hotswap-ci as a script uses it: the bin shim run as a process, its exit
 // codes, its stdout outputs, and the same input errors as the actions' bundles.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
+import { TOOLS_BIN } from '../support/tools.js';
 
 interface CliRun {
   code: number | null;
@@ -15,6 +17,7 @@ interface CliRun {
 function cli(
   args: string[],
   onStderr?: (text: string, child: import('node:child_process').ChildProcess) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -22,6 +25,7 @@ function cli(
       [path.join(REPO_ROOT, 'bin', 'hotswap-ci.mjs'), ...args],
       {
         cwd: REPO_ROOT,
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -169,3 +173,122 @@ describe('hotswap-ci', () => {
     }
   });
 });
+
+describe('hotswap-ci lint', () => {
+  const FIXTURES = 'test/fixtures/lint';
+  const withHelm = { ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH}` };
+  const lint = (flags: Record<string, string>, extra: string[] = []) =>
+    cli(
+      ['lint', ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]), ...extra],
+      undefined,
+      withHelm,
+    );
+  const broken = {
+    chart: `${FIXTURES}/web`,
+    environments: 'latest-tag, bad-enum, dev',
+    'values-files': `${FIXTURES}/environments/{env}.yaml`,
+    'ci-values': 'false',
+    policy: 'default: error',
+  };
+  /** `file:line` of the first line of a fixture file containing `text`. */
+  const at = (file: string, text: string) => {
+    const index = readFileSync(path.join(REPO_ROOT, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text));
+    if (index < 0) throw new Error(`${text} not in ${file}`);
+    return `${file}:${index + 1}`;
+  };
+
+  interface Json {
+    result: string;
+    outputs: Record<string, string>;
+    sets: {
+      name: string;
+      result: string;
+      errors: number;
+      findings: { level: string; rule: string; file: string; line: number; message: string }[];
+    }[];
+  }
+
+  it('prints every finding per values set with level, rule, file:line and message; json for tools', async () => {
+    const [text, json] = await Promise.all([lint(broken), lint(broken, ['--format', 'json'])]);
+    expect(text.code, text.stderr).toBe(1);
+    expect(json.code, json.stderr).toBe(1);
+    // text: outputs stay name=value lines on stdout; the findings follow the step's line on stderr
+    expect(text.stdout).toMatch(/^result=fail$/m);
+    const report = text.stderr.slice(text.stderr.indexOf('✘ lint: failed'));
+    expect(report).toMatch(/^latest-tag: fail \(\d+ errors?, /m);
+    expect(report).toMatch(/^bad-enum: fail \(\d+ errors?, /m);
+    const latest = at(`${FIXTURES}/environments/latest-tag.yaml`, 'tag: latest');
+    expect(report).toMatch(
+      new RegExp(`^  error +policy/image-tag  ${latest}:\\d+  .*uses the latest tag`, 'm'),
+    );
+    const badEnum = at(`${FIXTURES}/environments/bad-enum.yaml`, 'pullPolicy: Sometimes');
+    expect(report).toMatch(new RegExp(`^  error +helm lint.*  ${badEnum}(:\\d+)?  `, 'm'));
+
+    const doc = JSON.parse(json.stdout) as Json;
+    expect(doc.result).toBe('fail');
+    expect(doc.outputs.result).toBe('fail');
+    expect(doc.sets.map((s) => s.name)).toEqual(['latest-tag', 'bad-enum', 'dev']);
+    const all = doc.sets.flatMap((s) => s.findings);
+    expect(all.length).toBeGreaterThan(2);
+    expect(doc.outputs.errors).toBe(
+      String(
+        new Set(
+          all.filter((f) => f.level === 'error').map((f) => `${f.file}:${f.line}:${f.message}`),
+        ).size,
+      ),
+    );
+    // every finding of the json document is a line of the text report, under its set
+    for (const set of doc.sets) {
+      const section = report.slice(report.indexOf(`\n${set.name}: ${set.result}`));
+      for (const f of set.findings) {
+        expect(section).toMatch(
+          new RegExp(
+            `^  ${f.level} +${escape(f.rule)}  ${escape(f.file)}:${f.line}(:\\d+)?  ${escape(f.message.split('\n')[0]!)}$`,
+            'm',
+          ),
+        );
+      }
+    }
+  });
+
+  it('lints the chart defaults when values-files is empty', async () => {
+    const r = await lint(
+      {
+        chart: `${FIXTURES}/web`,
+        environments: 'production',
+        'values-files': '',
+        'ci-values': 'false',
+      },
+      ['--format', 'json'],
+    );
+    expect(r.stderr).not.toMatch(/Invalid input/);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as Json;
+    expect(doc.sets).toEqual([
+      { name: 'production', result: 'pass', errors: 0, warnings: 0, findings: [] },
+    ]);
+    expect(Object.keys(JSON.parse(doc.outputs.manifests!) as object)).toEqual(['production']);
+  });
+
+  it('rejects an unknown format naming the flag', async () => {
+    const r = await lint({ chart: `${FIXTURES}/web`, format: 'xml' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Invalid input 'format': "xml". Expected one of text, json.`);
+  });
+
+  it('--help prints whole descriptions', async () => {
+    const r = await cli(['lint', '--help']);
+    expect(r.code).toBe(0);
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain(
+      'Target Kubernetes versions (e.g. `1.36`, `v1.34.4`), comma-separated. Supported minors: 1.36, 1.34. Each is passed to helm as --kube-version',
+    );
+    expect(flat).toContain('--format <value> (default: "text")');
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -171,6 +171,15 @@ describe('actions/lint', () => {
         line: lineOf(envFile('bad-servicemonitor'), 'interval: 30x'),
         message: /ServiceMonitor\/web-web spec\.endpoints\.0\.interval: must match pattern/,
       },
+      // an image hard-coded in a template: at that template line, not at image.tag in the values
+      {
+        env: 'hardcoded-image',
+        check: 'policy',
+        title: 'policy/image-tag',
+        file: template('deployment.yaml'),
+        line: lineOf(template('deployment.yaml'), 'image: example/migrate:latest'),
+        message: /init container "migrate" image "example\/migrate:latest" uses the latest tag/,
+      },
       // a template's fail: helm template stops at the template line
       {
         env: 'template-fail',

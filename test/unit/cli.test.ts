@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { inputReader, loadActionSpec, type ActionSpec } from '../../src/cli/action-inputs.js';
 import { parseFlags } from '../../src/cli/args.js';
 import { UsageError } from '../../src/cli/exit-codes.js';
+import { commandHelp, firstSentence, mainHelp, wrap } from '../../src/cli/help.js';
+import { lintCommand } from '../../src/cli/commands/lint.js';
 import { splitFlags } from '../../src/cli/pipeline.js';
 import { createProgress, renderTable } from '../../src/cli/progress.js';
 
@@ -42,6 +44,33 @@ describe('action inputs as flags', () => {
     expect(() => parseFlags(['--nope', 'x'], ['a'])).toThrow(UsageError);
     expect(() => parseFlags(['--nope', 'x'], ['a'])).toThrow("unknown flag '--nope'");
     expect(() => parseFlags(['--a'], ['a'])).toThrow("flag '--a' needs a value");
+  });
+});
+
+describe('help', () => {
+  const flat = (text: string) => text.replace(/\s+/g, ' ');
+
+  it("prints every flag's whole description, examples included", () => {
+    const lint = loadActionSpec('lint');
+    const help = flat(commandHelp(lint, undefined, undefined, lintCommand.flags));
+    for (const input of lint.inputs) expect(help).toContain(flat(input.description));
+    expect(help).toContain(
+      'Target Kubernetes versions (e.g. `1.36`, `v1.34.4`), comma-separated. Supported minors:',
+    );
+    expect(help).toMatch(/Flags of the command line only: --format <value> \(default: "text"\)/);
+  });
+
+  it('wraps descriptions to 100 columns under the flag', () => {
+    const help = commandHelp(loadActionSpec('lint'));
+    for (const line of help.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(wrap('aa bb cc', 8, '  ')).toBe('  aa bb\n  cc');
+  });
+
+  it('ends a summary sentence at a full stop, not at e.g. or i.e.', () => {
+    expect(firstSentence('Versions (e.g. `1.36`), i.e. minors. More.')).toBe(
+      'Versions (e.g. `1.36`), i.e. minors.',
+    );
+    expect(mainHelp()).toMatch(/^ {2}lint +Validates a Helm chart/m);
   });
 });
 

@@ -267,11 +267,42 @@ Vault environment of the API. Credentials only ever come from Secrets.
 {{- end }}
 
 {{/*
+API replicas the Deployment runs without an HPA: replicaCount, 3 when it is unset.
+*/}}
+{{- define "hotswap.replicas" -}}
+{{- ternary 3 .Values.replicaCount (kindIs "invalid" .Values.replicaCount) }}
+{{- end }}
+
+{{/*
+The HPA's minimum: an explicitly set replicaCount (the pods the user asked for),
+otherwise autoscaling.minReplicas. replicaCount defaults to null so that helm can
+tell "set" from "default".
+*/}}
+{{- define "hotswap.hpaMinReplicas" -}}
+{{- ternary .Values.autoscaling.minReplicas .Values.replicaCount (kindIs "invalid" .Values.replicaCount) }}
+{{- end }}
+
+{{/*
+Ingress paths of one host: `/` (Prefix) when the host gives none.
+*/}}
+{{- define "hotswap.ingressPaths" -}}
+{{- toYaml (.paths | default (list (dict "path" "/" "pathType" "Prefix"))) }}
+{{- end }}
+
+{{/*
 Validation that JSON schema can't express well.
 */}}
 {{- define "hotswap.validate" -}}
-{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
-{{- fail (printf "autoscaling.minReplicas (%d) must not exceed autoscaling.maxReplicas (%d)" (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
+{{- if .Values.autoscaling.enabled }}
+{{- $min := int (include "hotswap.hpaMinReplicas" .) }}
+{{- $max := int .Values.autoscaling.maxReplicas }}
+{{- $from := ternary "autoscaling.minReplicas" "replicaCount" (kindIs "invalid" .Values.replicaCount) }}
+{{- if lt $min 1 }}
+{{- fail (printf "%s (%d) must be at least 1 while autoscaling.enabled=true: it is the HorizontalPodAutoscaler's minimum (autoscaling.enabled=false scales to zero)" $from $min) }}
+{{- end }}
+{{- if gt $min $max }}
+{{- fail (printf "%s (%d) must not exceed autoscaling.maxReplicas (%d): it is the HorizontalPodAutoscaler's minimum" $from $min $max) }}
+{{- end }}
 {{- end }}
 {{- if and .Values.ingress.enabled (empty .Values.ingress.hosts) }}
 {{- fail "ingress.enabled=true needs at least one entry in ingress.hosts" }}

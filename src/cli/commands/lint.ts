@@ -1,8 +1,12 @@
-// hotswap-ci lint: the lint action's domain module from a terminal.
+// hotswap-ci lint: the lint action's domain module from a terminal. Every
+// finding is printed (stderr, grouped per values set), or with --format json
+// the whole result is one JSON document on stdout for tools.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Helm, type HelmMajor } from '../../helm/helm.js';
+import { parseChoice } from '../../inputs/parse.js';
+import { findingsText, groupFindings } from '../../lint/findings-report.js';
 import { lintChart } from '../../lint/run.js';
 import { readLintInputs } from '../../lint/inputs.js';
 import { resolveLintSettings } from '../../lint/settings.js';
@@ -11,10 +15,25 @@ import { repoRoot } from '../action-inputs.js';
 import { findBinary } from '../binaries.js';
 import type { Command } from '../command.js';
 
+const FORMATS = ['text', 'json'] as const;
+
 export const lintCommand: Command = {
   name: 'lint',
   action: 'lint',
+  flags: [
+    {
+      name: 'format',
+      description:
+        'How the result is printed: `text` lists every finding (level, rule, file:line, message) per ' +
+        'values set on stderr and the outputs as name=value lines on stdout; `json` prints one JSON ' +
+        'document on stdout instead: {result, outputs, sets: [{name, result, errors, warnings, ' +
+        'findings: [{level, rule, file, line, column, message}]}]}.',
+      default: 'text',
+      required: false,
+    },
+  ],
   async run(read, ctx) {
+    const format = parseChoice('format', read('format'), FORMATS, 'text');
     const inputs = readLintInputs(read);
     const settings = await resolveLintSettings(inputs, ctx.cwd);
     const bin = findBinary('helm', settings.helm);
@@ -35,6 +54,7 @@ export const lintCommand: Command = {
       log: ctx.log,
     });
     const outputs = lintOutputs(report);
+    const groups = groupFindings(report, settings.workspace);
     return {
       ok: report.result !== 'fail',
       detail:
@@ -42,6 +62,9 @@ export const lintCommand: Command = {
           ? failureMessage(report)
           : `${report.result}: ${settings.sets.map((s) => s.name).join(', ')}`,
       outputs,
+      ...(format === 'json'
+        ? { document: { result: report.result, outputs, sets: groups } }
+        : { report: findingsText(groups) }),
     };
   },
 };

@@ -50,7 +50,7 @@ describe('chart README', () => {
     const readme = await readFile(path.join(CHART_DIR, 'README.md'), 'utf8');
     expect(readme).toContain('| Key | Type | Default | Description |');
     for (const row of [
-      '| replicaCount | int | `3` |',
+      '| replicaCount | int | unset: 3, or `autoscaling.minReplicas` with autoscaling |',
       '| vault.authMethod | string | `"kubernetes"` | Vault auth method: `kubernetes`, `token` or `approle`. |',
       '| image.tag | string | `.Chart.AppVersion` |',
       '| postgresql.primary.persistence.size | string | `"20Gi"` |',

@@ -24,7 +24,7 @@ const rejected: { label: string; opts: RenderOptions; message: (string | RegExp)
   {
     label: 'a string replica count',
     opts: { set: { replicaCount: 'three' } },
-    message: ["at '/replicaCount': got string, want integer"],
+    message: ["at '/replicaCount': got string, want null or integer"],
   },
   {
     label: 'the built-in database off without an external host',
@@ -100,6 +100,13 @@ const rejected: { label: string; opts: RenderOptions; message: (string | RegExp)
     label: 'an external database without a password source',
     opts: { set: { 'postgresql.enabled': false, 'externalDatabase.host': 'db.example.com' } },
     message: ['externalDatabase.existingSecret (preferred) or externalDatabase.password must be set'],
+  },
+  {
+    label: 'an ingress path that is not absolute',
+    opts: {
+      set: { 'ingress.enabled': true, 'ingress.hosts[0].host': 'a.example.com', 'ingress.hosts[0].paths[0].path': 'api' },
+    },
+    message: ["at '/ingress/hosts/0/paths/0/path'"],
   },
   {
     label: 'minReplicas above maxReplicas',

@@ -178,6 +178,35 @@ describe('locating findings in values files', () => {
     });
   });
 
+  it('points a value spelled out in a template at that line, not at a values key', () => {
+    writeFileSync(
+      path.join(chart, 'templates', 'job.yaml'),
+      [
+        'kind: Job',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: app',
+        '          image: "{{ .Values.image.repository }}:latest"',
+        '        - name: sidecar',
+        "          image: 'busybox:latest'  # hard-coded",
+        '',
+      ].join('\n'),
+    );
+    const image = ['spec', 'template', 'spec', 'containers', 1, 'image'];
+    const source = 'web/templates/job.yaml';
+    expect(locator.templateLiteral(source, image, 'busybox:latest')).toEqual({
+      file: path.join(chart, 'templates', 'job.yaml'),
+      line: 9,
+    });
+    // from values (a template action on the line), another value, or an anchor field: not here
+    expect(locator.templateLiteral(source, image, 'example/app:latest')).toBeUndefined();
+    expect(locator.templateLiteral(source, image, 'busybox')).toBeUndefined();
+    expect(locator.templateLiteral(source, ['kind'], 'Job')).toBeUndefined();
+    expect(locator.templateLiteral(source, image, undefined)).toBeUndefined();
+  });
+
   it('finds exact values keys, the highest precedence first', () => {
     expect(locator.valuesKey(['replicaCount'])).toEqual({
       file: '/env/dev.yaml',

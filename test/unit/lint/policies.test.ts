@@ -236,7 +236,7 @@ describe('policy rules', () => {
       expect(v).toMatchObject({
         object: 'HorizontalPodAutoscaler/api',
         field: ['spec'],
-        hint: { keys: ['minReplicas'], value: 1 },
+        hint: { keys: ['minReplicas', 'replicaCount'], value: 1 },
       });
       // an HPA for another Deployment does not count
       expect(

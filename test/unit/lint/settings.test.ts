@@ -1,0 +1,41 @@
+// Lint settings from inputs: an empty values-files lints the chart's defaults.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveLintSettings, type LintInputs } from '../../../src/lint/settings.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const inputs = (given: Partial<LintInputs>): LintInputs => ({
+  chart: 'test/fixtures/lint/web',
+  environments: 'dev, production',
+  'values-files': 'test/fixtures/lint/environments/{env}.yaml',
+  'ci-values': 'false',
+  'kubernetes-versions': '1.36',
+  strict: 'true',
+  policy: '',
+  'base-ref': '',
+  helm: 'helm',
+  'release-name': '',
+  namespace: 'default',
+  'api-versions': '',
+  crds: '',
+  concurrency: '',
+  ...given,
+});
+
+describe('resolveLintSettings', () => {
+  it('gives each environment its values files', async () => {
+    const settings = await resolveLintSettings(inputs({}), ROOT);
+    expect(settings.sets.map((s) => path.relative(ROOT, s.files[0]!))).toEqual([
+      'test/fixtures/lint/environments/dev.yaml',
+      'test/fixtures/lint/environments/production.yaml',
+    ]);
+  });
+
+  it('lints the chart defaults per environment when values-files is empty', async () => {
+    const settings = await resolveLintSettings(inputs({ 'values-files': '' }), ROOT);
+    expect(settings.sets).toEqual([
+      { name: 'dev', kind: 'environment', files: [] },
+      { name: 'production', kind: 'environment', files: [] },
+    ]);
+  });
+});
