@@ -3,8 +3,14 @@
 export const REPOSITORY = 'hotswap/delivery-actions';
 export const MAJOR_TAG = 'v1';
 
-/** `owner/repo` from a git remote URL (https, ssh or scp-like), if it looks like one. */
+/**
+ * `owner/repo` from a git remote URL on a server (https://host/owner/repo,
+ * ssh://git@host/owner/repo, git@host:owner/repo); undefined for a local path.
+ */
 export function repositoryFromRemote(url: string): string | undefined {
-  const m = /[/:]([A-Za-z0-9][\w.-]*)\/([\w.-]+?)(?:\.git)?\/?$/.exec(url.trim());
+  const m =
+    /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+\/|[^@/\s]+@[^:/\s]+:)([A-Za-z0-9][\w.-]*)\/([\w.-]+?)(?:\.git)?\/?$/.exec(
+      url.trim(),
+    );
   return m ? `${m[1]}/${m[2]}` : undefined;
 }

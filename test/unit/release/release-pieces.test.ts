@@ -106,5 +106,7 @@ describe('the repository from a remote URL', () => {
     ['https://github.com/acme/delivery-actions.git', 'acme/delivery-actions'],
     ['git@github.example.com:acme/delivery-actions.git', 'acme/delivery-actions'],
     ['https://ghes.example.com/acme/delivery-actions', 'acme/delivery-actions'],
+    ['/work/main', undefined],
+    ['../delivery-actions', undefined],
   ])('%s', (url, repository) => expect(repositoryFromRemote(url)).toBe(repository));
 });
