@@ -150,8 +150,19 @@ jobs:
         run: echo "app-validation-result lint=$LINT installed=$INSTALLED"
 `;
 
-/** The application repository: its own chart and values, and the callers. */
-function makeApplication(pinnedSha: string): string {
+/** Chart validation against a base commit, as a pull request runs it. */
+const BUMP_CALLER = VALIDATE_CALLER.replace('name: chart\n', 'name: chart-bump\n')
+  .replace(
+    "      tools-mirror: {type: string, default: ''}\n",
+    "      tools-mirror: {type: string, default: ''}\n      base-ref: {type: string, required: true}\n",
+  )
+  .replace('      timeout: 2m\n', '      timeout: 2m\n      base-ref: ${{ inputs.base-ref }}\n');
+
+/**
+ * The application repository: its own chart and values, and the callers; a
+ * second commit changes a chart template without bumping the chart version.
+ */
+function makeApplication(pinnedSha: string): { app: string; base: string } {
   const app = mkdtempSync(path.join(tmpdir(), 'app-repo-'));
   cpSync(path.join(REPO_ROOT, 'chart/hotswap'), path.join(app, 'deploy/chart'), {
     recursive: true,
@@ -175,11 +186,18 @@ function makeApplication(pinnedSha: string): string {
     deployCaller('v1', '\n      actions-ref: main'),
   );
   writeFileSync(path.join(workflows, 'chart.yml'), VALIDATE_CALLER);
+  writeFileSync(path.join(workflows, 'chart-bump.yml'), BUMP_CALLER);
   git(app, 'init', '--quiet', '--initial-branch', 'main');
   git(app, 'remote', 'add', 'origin', 'https://github.com/acme/hotswap-app.git');
   git(app, 'add', '--all');
   git(app, 'commit', '--quiet', '-m', 'The application');
-  return app;
+  const base = git(app, 'rev-parse', 'HEAD');
+  appendFileSync(
+    path.join(app, 'deploy/chart/templates/NOTES.txt'),
+    '{{/* changed without a version bump */}}\n',
+  );
+  git(app, 'commit', '--quiet', '--all', '-m', 'Change the chart, not its version');
+  return { app, base };
 }
 
 describe('an application repository calling the released workflows', () => {
@@ -190,6 +208,7 @@ describe('an application repository calling the released workflows', () => {
   const localRepositories: Record<string, string> = {};
   let delivery: string;
   let app: string;
+  let appBase: string;
   let config: string;
   let mirror: MirrorServer;
   let healthy: StandIn;
@@ -251,7 +270,7 @@ describe('an application repository calling the released workflows', () => {
         localRepositories[`${REPOSITORY}@${commit}`] = worktree(commit);
       }
     }
-    app = makeApplication(rcRelease);
+    ({ app, base: appBase } = makeApplication(rcRelease));
     cleanup.push(app);
   });
 
@@ -311,6 +330,27 @@ describe('an application repository calling the released workflows', () => {
       lint: 'pass',
       installed: '1',
     });
+  });
+
+  it('validation with the base commit refuses a chart changed without a version bump', async () => {
+    const run = await runAct({
+      workflow: '.github/workflows/chart-bump.yml',
+      directory: app,
+      cacheDir,
+      localRepositories,
+      inputs: { 'tools-mirror': mirror.url, 'base-ref': appBase },
+    });
+    log('validate base-ref', run);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(
+      new RegExp(
+        `deploy/chart/templates/NOTES\\.txt.*is not greater than .* in ${appBase}: bump it`,
+      ),
+    );
+    expect(
+      stepOutput(run, 'validate/chart-validation/lint', 'Lint and template every environment')
+        .result,
+    ).toBe('fail');
   });
 
   it('deploys @v1: the release, its outputs seen by the caller, health checked, metrics check skipped', async () => {
