@@ -1,7 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { NODE24 } from './test/support/node24-setup.js';
 
 // unit: pure logic, mocks only at the edges. integration: real helm, real
-// bundles, real HTTP on loopback. e2e: the kwok cluster (one per run).
+// bundles, real HTTP on loopback. node24: the bundles' integration tests again
+// on Node.js 24, the runtime action.yml declares (they run alongside the
+// others, so CI takes no longer end to end). e2e: the kwok cluster (one per run).
+const BUNDLE_TESTS = [
+  'test/integration/action-runtime.test.ts',
+  'test/integration/runner-contract.test.ts',
+  'test/integration/lint-action.test.ts',
+  'test/integration/smoke-test-action.test.ts',
+  'test/integration/setup-action.test.ts',
+];
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +20,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'node24',
+          include: BUNDLE_TESTS,
+          globalSetup: ['test/support/node24-setup.ts'],
+          env: { HOTSWAP_ACTION_NODE: NODE24 },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -7,13 +7,17 @@
 //   npm run docs:actions:check           exit 1 if any README differs from its action.yml
 //
 // A README opts in with these markers (the text between them is replaced):
+//   <!-- action-docs:usage --> <!-- /action-docs:usage -->
 //   <!-- action-docs:inputs --> <!-- /action-docs:inputs -->
 //   <!-- action-docs:outputs --> <!-- /action-docs:outputs -->
-// A README without markers gets both sections appended; an action without a
-// README is reported and skipped.
+// The usage snippet (the `uses:` line with the repository's one name and the
+// major tag, and the required inputs) goes under `## Usage`; a README without
+// the table markers gets those sections appended. An action without a README
+// is reported and skipped.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { MAJOR_TAG, REPOSITORY } from '../src/release/repository.js';
 
 export interface ActionMeta {
   name?: string;
@@ -25,7 +29,7 @@ export interface ActionMeta {
   outputs?: Record<string, { description?: string }>;
 }
 
-const SECTIONS = ['inputs', 'outputs'] as const;
+const SECTIONS = ['usage', 'inputs', 'outputs'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** One table cell: on one line, pipes escaped. */
@@ -60,6 +64,30 @@ export function renderInputs(meta: ActionMeta): string {
   ].join('\n');
 }
 
+/** The first sentence of a description, on one line. */
+function firstSentence(text: string | undefined): string {
+  const line = cell(text).replace(/\\\|/g, '|');
+  const end = line.search(/\.(\s|$)/);
+  return end === -1 ? line : line.slice(0, end + 1);
+}
+
+/** The `uses:` line of an action and its required inputs, as a YAML step. */
+export function renderUsage(action: string, meta: ActionMeta): string {
+  const inputs = Object.entries(meta.inputs ?? {});
+  const required = inputs.filter(([, spec]) => spec.required && spec.default === undefined);
+  const lines = ['```yaml', `- uses: ${REPOSITORY}/actions/${action}@${MAJOR_TAG}`];
+  if (required.length > 0) {
+    lines.push('  with:');
+    for (const [name, spec] of required)
+      lines.push(`    # ${firstSentence(spec.description)}`, `    ${name}: ''`);
+  }
+  const optional = inputs.length - required.length;
+  if (optional > 0)
+    lines.push(`  # ${optional} optional input${optional === 1 ? '' : 's'}: see Inputs below.`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
 export function renderOutputs(meta: ActionMeta): string {
   const rows = Object.entries(meta.outputs ?? {}).map(
     ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`,
@@ -71,15 +99,24 @@ export function renderOutputs(meta: ActionMeta): string {
 const open = (s: Section) => `<!-- action-docs:${s} -->`;
 const close = (s: Section) => `<!-- /action-docs:${s} -->`;
 
-/** The README with its generated sections brought up to date (appended when absent). */
-export function updateReadme(readme: string, meta: ActionMeta): string {
+function render(section: Section, action: string, meta: ActionMeta): string {
+  if (section === 'usage') return renderUsage(action, meta);
+  return section === 'inputs' ? renderInputs(meta) : renderOutputs(meta);
+}
+
+/** The README with its generated sections brought up to date (added when absent). */
+export function updateReadme(readme: string, meta: ActionMeta, action = 'demo'): string {
   let text = readme;
   for (const section of SECTIONS) {
-    const body = section === 'inputs' ? renderInputs(meta) : renderOutputs(meta);
-    const block = `${open(section)}\n${body}\n${close(section)}`;
+    const block = `${open(section)}\n${render(section, action, meta)}\n${close(section)}`;
     const start = text.indexOf(open(section));
     const end = text.indexOf(close(section));
-    if (start === -1 && end === -1) {
+    if (start === -1 && end === -1 && section === 'usage') {
+      const usage = /^## Usage[^\n]*\n/m.exec(text);
+      text = usage
+        ? `${text.slice(0, usage.index + usage[0].length)}\n${block}\n${text.slice(usage.index + usage[0].length)}`
+        : `${text.replace(/\n*$/, '')}\n\n## Usage\n\n${block}\n`;
+    } else if (start === -1 && end === -1) {
       const title = section === 'inputs' ? '## Inputs' : '## Outputs';
       text = `${text.replace(/\n*$/, '')}\n\n${title}\n\n${block}\n`;
     } else if (start === -1 || end < start) {
@@ -117,7 +154,7 @@ export function syncActionDocs(
     const readmePath = path.join(dir, 'README.md');
     if (!existsSync(readmePath)) return { action, status: 'no README' };
     const current = readFileSync(readmePath, 'utf8');
-    const wanted = updateReadme(current, meta);
+    const wanted = updateReadme(current, meta, action);
     if (wanted === current) return { action, status: 'up to date' };
     if (options.check) return { action, status: 'drift' };
     writeFileSync(readmePath, wanted);
@@ -134,7 +171,7 @@ function main(argv: string[]): number {
   const drift = results.filter((r) => r.status === 'drift');
   if (drift.length) {
     console.error(
-      `The inputs/outputs tables differ from action.yml in: ${drift.map((r) => `actions/${r.action}/README.md`).join(', ')}. Run 'npm run docs:actions' and commit the result.`,
+      `The usage snippet or inputs/outputs tables differ from action.yml in: ${drift.map((r) => `actions/${r.action}/README.md`).join(', ')}. Run 'npm run docs:actions' and commit the result.`,
     );
     return 1;
   }

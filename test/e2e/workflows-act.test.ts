@@ -280,10 +280,11 @@ describe('reusable workflows run by act', () => {
           'smoke-metrics-url': healthy.metricsUrl,
           'tools-mirror': mirror.url,
         },
+        // One set for every stage (act has no environment secrets): the merged
+        // kubeconfig's current context is the e2e cluster, where dev and staging run.
         secrets: {
-          DEV_KUBECONFIG: kubeconfigBase64,
-          PRODUCTION_KUBECONFIG: productionKubeconfig,
-          PRODUCTION_SECRET_VALUES: `{postgresql: {auth: {password: "${prodPassword}"}}}`,
+          KUBECONFIG: productionKubeconfig,
+          SECRET_VALUES: `{postgresql: {auth: {password: "${prodPassword}"}}}`,
         },
       });
     };

@@ -4,7 +4,7 @@
 // resolved in the job's workspace. act emulates `actions/checkout` of the
 // repository itself by copying the working directory (minus .gitignore'd
 // files) into that workspace, without any network.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,17 @@ import { REPO_ROOT } from './run-action.js';
 import { toolPath } from './tools.js';
 
 export interface ActRunOptions {
-  /** Workflow file relative to the repository root. */
+  /** Workflow file relative to `directory`. */
   workflow: string;
+  /** The repository act runs (its workspace and checkout); default this checkout. */
+  directory?: string;
+  /**
+   * `--local-repository <owner>/<repo>@<ref>=<folder>`: what a `uses:` line of
+   * that repository at that ref resolves to, instead of a download.
+   */
+  localRepositories?: Record<string, string>;
+  /** Called with act's process once started (to send it a signal). */
+  onSpawn?: (child: ChildProcess) => void;
   event?: string;
   inputs?: Record<string, string>;
   /** Secrets, handed over in a 0600 dotenv file, never on the command line. */
@@ -55,7 +64,7 @@ export async function runAct(options: ActRunOptions): Promise<ActRun> {
     '--workflows',
     options.workflow,
     '--directory',
-    REPO_ROOT,
+    options.directory ?? REPO_ROOT,
     '--platform',
     'ubuntu-24.04=-self-hosted',
     '--platform',
@@ -69,16 +78,19 @@ export async function runAct(options: ActRunOptions): Promise<ActRun> {
     '--verbose',
   ];
   for (const [k, v] of Object.entries(options.inputs ?? {})) args.push('--input', `${k}=${v}`);
+  for (const [k, v] of Object.entries(options.localRepositories ?? {}))
+    args.push('--local-repository', `${k}=${v}`);
 
   const started = Date.now();
   try {
     return await new Promise<ActRun>((resolve, reject) => {
       const child = spawn(actBinary(), args, {
-        cwd: REPO_ROOT,
+        cwd: options.directory ?? REPO_ROOT,
         env: { ...process.env, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
+      options.onSpawn?.(child);
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -49,6 +49,14 @@ interface ActionYaml {
   runs: { using: string; main: string; post?: string };
 }
 
+/**
+ * The node that runs a bundle: HOTSWAP_ACTION_NODE (the runtime the actions
+ * declare, see scripts/node-runtime.sh and `npm run test:node24`), else this one.
+ */
+export function actionNode(): string {
+  return process.env.HOTSWAP_ACTION_NODE || process.execPath;
+}
+
 export function loadActionYaml(actionDir: string): ActionYaml {
   return yaml.load(readFileSync(path.join(actionDir, 'action.yml'), 'utf8')) as ActionYaml;
 }
@@ -171,7 +179,7 @@ export async function runAction(
   for (const [k, v] of Object.entries(options.state ?? {})) env[`STATE_${k}`] = v;
   Object.assign(env, options.env);
 
-  const child = spawn(process.execPath, [path.join(actionDir, entry)], {
+  const child = spawn(actionNode(), [path.join(actionDir, entry)], {
     cwd: workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

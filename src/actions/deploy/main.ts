@@ -1,7 +1,7 @@
 // The deploy action: inputs -> validated settings -> deploy() -> outputs,
 // job summary and an optional GitHub Deployment status.
 import * as core from '@actions/core';
-import { deploy, type DeployResult } from '../../deploy/deploy.js';
+import { deploy, DeployError, type DeployResult } from '../../deploy/deploy.js';
 import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
@@ -9,6 +9,7 @@ import { openClusterClients } from '../../helm/open.js';
 import { redact } from '../../secrets/redact.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
 import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
+import { finalPreviousRevision, publishPreviousRevision } from './rollback-target.js';
 
 export function readSettings(): DeploySettings {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -25,7 +26,7 @@ export function readSettings(): DeploySettings {
 function setOutputs(r: DeployResult): void {
   core.setOutput('status', r.status);
   core.setOutput('revision', r.revision ?? '');
-  core.setOutput('previous-revision', r.previousRevision ?? '');
+  core.setOutput('previous-revision', finalPreviousRevision(r));
   core.setOutput('rolled-back-to', r.rolledBackTo ?? '');
   core.setOutput('manifest-digest', r.manifestDigest ?? '');
   core.setOutput('warnings', r.warnings.join('\n'));
@@ -54,6 +55,7 @@ export async function main(): Promise<void> {
     });
   }
 
+  if (!s.diffOnly) await publishPreviousRevision(helm, s.release, s.namespace);
   let result: DeployResult;
   try {
     result = await deploy(s, {
@@ -64,6 +66,8 @@ export async function main(): Promise<void> {
     });
   } catch (error) {
     core.setOutput('status', 'failed');
+    // Refused before any change (missing namespace, a live deploy holds the release).
+    if (error instanceof DeployError) core.setOutput('previous-revision', '');
     if (target && deploymentId !== undefined) {
       await setDeploymentState(target, deploymentId, 'error', 'deploy failed').catch(() => {});
     }

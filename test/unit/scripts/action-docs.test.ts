@@ -1,8 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { describe, expect, test } from 'vitest';
-import { renderInputs, syncActionDocs, updateReadme } from '../../../scripts/action-docs.js';
+import {
+  renderInputs,
+  renderUsage,
+  syncActionDocs,
+  updateReadme,
+} from '../../../scripts/action-docs.js';
+import { MAJOR_TAG, REPOSITORY } from '../../../src/release/repository.js';
 import { REPO_ROOT } from '../../support/run-action.js';
 
 const ACTION_YML = `name: demo
@@ -56,15 +63,51 @@ describe('action-docs', () => {
     expect(readFileSync(path.join(root, 'actions/demo/README.md'), 'utf8')).toBe(MARKED);
   });
 
-  test('a README without markers gets both sections appended; no README is reported', () => {
+  test('a README without markers gets every section appended; no README is reported', () => {
     const appended = updateReadme('# Demo\n\nUsage.\n', { inputs: { a: { description: 'x' } } });
-    expect(appended).toMatch(/^# Demo\n\nUsage\.\n\n## Inputs\n\n<!-- action-docs:inputs -->\n/);
+    expect(appended).toMatch(
+      /^# Demo\n\nUsage\.\n\n## Usage\n\n<!-- action-docs:usage -->\n```yaml\n[^]*\n## Inputs\n\n<!-- action-docs:inputs -->\n/,
+    );
     expect(appended).toContain(
       '## Outputs\n\n<!-- action-docs:outputs -->\nThis action has no outputs.\n',
     );
     expect(syncActionDocs(repoWith(undefined), { check: true })).toEqual([
       { action: 'demo', status: 'no README' },
     ]);
+  });
+
+  test('the usage snippet names the repository and major tag, and the required inputs', () => {
+    const meta = yaml.load(ACTION_YML) as Parameters<typeof renderUsage>[1];
+    expect(renderUsage('demo', meta)).toBe(
+      [
+        '```yaml',
+        `- uses: ${REPOSITORY}/actions/demo@${MAJOR_TAG}`,
+        '  with:',
+        '    # A token.',
+        "    token: ''",
+        '  # 1 optional input: see Inputs below.',
+        '```',
+      ].join('\n'),
+    );
+    // Placed right under `## Usage`, above the hand-written examples.
+    const readme = updateReadme('# Demo\n\n## Usage\n\nHand-written.\n', meta, 'demo');
+    expect(readme.indexOf('<!-- action-docs:usage -->')).toBeLessThan(
+      readme.indexOf('Hand-written.'),
+    );
+  });
+
+  test('--check reports a usage snippet that names another repository', () => {
+    const root = repoWith(MARKED);
+    syncActionDocs(root, { check: false });
+    const file = path.join(root, 'actions/demo/README.md');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        `${REPOSITORY}/actions/demo`,
+        'hotswap/hotswap/actions/demo',
+      ),
+    );
+    expect(syncActionDocs(root, { check: true })).toEqual([{ action: 'demo', status: 'drift' }]);
   });
 
   test('unbalanced markers are an error', () => {
