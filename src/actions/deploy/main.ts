@@ -6,34 +6,33 @@ import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
 import { openClusterClients } from '../../helm/open.js';
-import { redact } from '../../secrets/redact.js';
+import { registerSecret } from '../../secrets/redact.js';
+import * as out from '../kit/channels.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
 import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
 
 export function readSettings(): DeploySettings {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const settings = parseDeploySettings((name) => core.getInput(name), { workspace });
-  // Mask before anything can print them.
-  for (const leaf of registerSecretLeaves(settings.secretValues)) core.setSecret(leaf);
-  if (settings.chart.kind === 'oci' && settings.chart.registryPassword) {
-    core.setSecret(settings.chart.registryPassword);
-  }
-  if (settings.githubToken) core.setSecret(settings.githubToken);
+  // Registered (redacted, and masked with ::add-mask::) before anything can print them.
+  registerSecretLeaves(settings.secretValues);
+  if (settings.chart.kind === 'oci') registerSecret(settings.chart.registryPassword);
+  registerSecret(settings.githubToken);
   return settings;
 }
 
 function setOutputs(r: DeployResult): void {
-  core.setOutput('status', r.status);
-  core.setOutput('revision', r.revision ?? '');
-  core.setOutput('previous-revision', r.previousRevision ?? '');
-  core.setOutput('rolled-back-to', r.rolledBackTo ?? '');
-  core.setOutput('manifest-digest', r.manifestDigest ?? '');
+  out.setOutput('status', r.status);
+  out.setOutput('revision', String(r.revision ?? ''));
+  out.setOutput('previous-revision', String(r.previousRevision ?? ''));
+  out.setOutput('rolled-back-to', String(r.rolledBackTo ?? ''));
+  out.setOutput('manifest-digest', r.manifestDigest ?? '');
 }
 
 export async function main(): Promise<void> {
   const s = readSettings();
   const { helm, kubectl } = await openClusterClients(s, findBinary);
-  core.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
+  out.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
 
   const target =
     s.githubToken && s.environment
@@ -47,7 +46,7 @@ export async function main(): Promise<void> {
   let deploymentId: number | undefined;
   if (target && !s.diffOnly) {
     deploymentId = await startDeployment(target).catch((e: Error) => {
-      core.warning(`Could not create a GitHub deployment: ${redact(e.message)}`);
+      out.warning(`Could not create a GitHub deployment: ${e.message}`);
       return undefined;
     });
   }
@@ -58,26 +57,24 @@ export async function main(): Promise<void> {
       helm,
       kubectl,
       tempDir: runnerTemp(),
-      log: (line) => core.info(line),
+      log: out.info,
     });
   } catch (error) {
-    core.setOutput('status', 'failed');
+    out.setOutput('status', 'failed');
     if (target && deploymentId !== undefined) {
       await setDeploymentState(target, deploymentId, 'error', 'deploy failed').catch(() => {});
     }
     throw error;
   }
   setOutputs(result);
-  await core.summary.addRaw(deploySummary(result, s.environment)).write();
+  await out.writeSummary(deploySummary(result, s.environment));
   if (target && deploymentId !== undefined) {
     await setDeploymentState(
       target,
       deploymentId,
       deploymentState(result.status),
       result.status,
-    ).catch((e: Error) =>
-      core.warning(`Could not update the GitHub deployment: ${redact(e.message)}`),
-    );
+    ).catch((e: Error) => out.warning(`Could not update the GitHub deployment: ${e.message}`));
   }
   if (result.status !== 'deployed' && result.status !== 'diff-only') {
     const rolled = result.rolledBackTo ? ` (rolled back to revision ${result.rolledBackTo})` : '';
