@@ -107,7 +107,7 @@ function pipelineHelp(): string {
     PIPELINE_DESCRIPTION,
     '',
     ...specs.flatMap((spec) => [`Flags of ${spec.name}:`, ...flagLines(spec), '']),
-    'Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted.',
+    'Exit codes: 0 ok, 1 failed, 2 bad usage or input (also a namespace, kube-context, release or revision the cluster does not have), 130 interrupted.',
     '',
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
+import { checkKubeContext } from '../../kube/kube-context.js';
 import { registerSecret } from '../../secrets/redact.js';
 import * as out from '../kit/channels.js';
 import { failureMessage, renderSummary } from '../../smoke/report.js';
@@ -22,6 +23,7 @@ export async function main(): Promise<void> {
           kubeconfig: inputs.kubeconfig,
           context: inputs.kubeContext,
         };
+  if (kube) await checkKubeContext(kube);
   const tempDir = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(tempDir, { recursive: true });
 
