@@ -13,7 +13,8 @@ export interface CliRun {
 
 /** `hotswap-ci <command> --<flag> <value>...` for the given inputs. */
 export function cliArgs(command: string, inputs: Record<string, string>): string[] {
-  return [command, ...Object.entries(inputs).flatMap(([k, v]) => [`--${k}`, v])];
+  // --flag=value: a value may start with '--' (a helm flag given as `set`).
+  return [command, ...Object.entries(inputs).map(([k, v]) => `--${k}=${v}`)];
 }
 
 export function runCli(
