@@ -420,6 +420,29 @@ describe('smoke-test secret headers', () => {
     expectNoLeak(run);
   });
 
+  it('is masked when echoed back JSON-escaped, in the excerpt and (escaped twice) in the report', async () => {
+    const secret = 'a"b\\x-quoted-tok';
+    const api = await standIn({ ECHO_HEADERS: 'true', HEALTH_STATUS: '500' });
+    const run = await smoke({
+      url: api.url,
+      'check-metrics': 'false',
+      'secret-headers': `Authorization: Bearer ${secret}`,
+      timeout: '1s',
+    });
+    expect(run.code).toBe(1);
+    const once = JSON.stringify(secret).slice(1, -1);
+    const twice = JSON.stringify(once).slice(1, -1);
+    // The server did echo it, escaped: the excerpt shows where, masked.
+    expect(check(run, 'health').bodyExcerpt).toContain('"authorization": "***"');
+    for (const text of [
+      run.summary,
+      run.outputs.report!,
+      run.stdout.replace(/^::add-mask::.*$/gm, ''),
+    ]) {
+      for (const form of [secret, once, twice, 'quoted-tok']) expect(text).not.toContain(form);
+    }
+  });
+
   it('without the header the server answers 401 and the check says so', async () => {
     const api = await standIn({ REQUIRE_TOKEN: TOKEN });
     const run = await smoke({ url: api.url, 'check-metrics': 'false', timeout: '1s' });
