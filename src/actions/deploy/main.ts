@@ -6,6 +6,7 @@ import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
 import { openClusterClients } from '../../helm/open.js';
+import { InputError } from '../../inputs/errors.js';
 import { registerSecret } from '../../secrets/redact.js';
 import * as out from '../kit/channels.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
@@ -60,7 +61,8 @@ export async function main(): Promise<void> {
       log: out.info,
     });
   } catch (error) {
-    out.setOutput('status', 'failed');
+    // Bad input (found against the cluster) sets no outputs, as every other bad input.
+    if (!(error instanceof InputError)) out.setOutput('status', 'failed');
     if (target && deploymentId !== undefined) {
       await setDeploymentState(target, deploymentId, 'error', 'deploy failed').catch(() => {});
     }
