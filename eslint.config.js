@@ -11,4 +11,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Every line, annotation, output and summary an action writes is redacted
+    // in one place: src/actions/kit/channels.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/actions/kit/channels.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.name='core'][property.name=/^(info|debug|notice|warning|error|setOutput|setFailed|setSecret|summary)$/]",
+          message: 'Write through src/actions/kit/channels.ts, which redacts secrets.',
+        },
+      ],
+    },
+  },
 );

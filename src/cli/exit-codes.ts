@@ -1,5 +1,8 @@
 // Exit codes a script can rely on. Bad usage and bad input share 2: in both
-// cases nothing was attempted and the same command will fail again as is.
+// cases nothing was changed and the same command will fail again as is. An
+// input that is well-formed but names what the cluster does not have (a
+// namespace, a kube-context, a release or revision) is bad input too: the
+// domain modules throw InputError for it, as the input parsers do.
 import { CancelledError } from '../exec/command.js';
 import { cancellation } from '../exec/signals.js';
 import { InputError } from '../inputs/errors.js';

@@ -1,6 +1,7 @@
 // hotswap-ci: argv in, exit code out. Each subcommand runs the domain module
 // of the action of the same name with the flags as its inputs.
 import { cancellation } from '../exec/signals.js';
+import { redact } from '../secrets/redact.js';
 import { loadActionSpec } from './action-inputs.js';
 import { commandSpec, type StepResult } from './command.js';
 import { parseFlags } from './args.js';
@@ -29,7 +30,13 @@ function printOutputs(io: CliIo, outputs: Record<string, string>, prefix = ''): 
   }
 }
 
-export async function cli(argv: string[], io: CliIo = defaultIo): Promise<ExitCode> {
+export async function cli(argv: string[], given: CliIo = defaultIo): Promise<ExitCode> {
+  // Everything the CLI prints (progress, outputs, errors) passes redact() here, once.
+  const io: CliIo = {
+    ...given,
+    stdout: (text) => given.stdout(redact(text)),
+    stderr: (text) => given.stderr(redact(text)),
+  };
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -101,7 +108,7 @@ function pipelineHelp(): string {
     PIPELINE_DESCRIPTION,
     '',
     ...specs.flatMap((spec) => [`Flags of ${spec.name}:`, ...flagLines(spec), '']),
-    'Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted.',
+    'Exit codes: 0 ok, 1 failed, 2 bad usage or input (also a namespace, kube-context, release or revision the cluster does not have), 130 interrupted.',
     '',
   ].join('\n');
 }

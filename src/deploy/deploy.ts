@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, CommandError } from '../exec/command.js';
+import { InputError } from '../inputs/errors.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { Helm, HelmRelease, RevisionInfo } from '../helm/helm.js';
 import type { ObjectDiagnostics } from '../kube/diagnostics.js';
@@ -114,8 +115,10 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   }
 
   if (!s.createNamespace && !(await kubectl.namespaceExists(s.namespace))) {
-    throw new DeployError(
-      `namespace '${s.namespace}' does not exist; create it or set create-namespace: true`,
+    throw new InputError(
+      'namespace',
+      s.namespace,
+      'an existing namespace (it does not exist; create it or set create-namespace: true)',
     );
   }
 

@@ -1,10 +1,12 @@
 // The change a deploy makes, object by object: the manifest helm would apply
-// against the one the running release recorded. Secret data never appears:
-// each key shows only whether its value changed.
+// against the one the running release recorded. No secret appears: Secret
+// data shows only whether each value changed, and so does any value elsewhere
+// (a Deployment env value, an annotation) that holds a secret, on both sides
+// of the diff, so a rotated-away old value is hidden as well as the new one.
 import { createHmac, randomBytes } from 'node:crypto';
 import { structuredPatch } from 'diff';
-import yaml from 'js-yaml';
-import { redact } from '../secrets/redact.js';
+import { parseAllDocuments, stringify } from 'yaml';
+import { holdsSecret, redact } from '../secrets/redact.js';
 
 export interface ObjectChange {
   /** `Kind namespace/name`. */
@@ -25,48 +27,89 @@ interface Doc {
 // change apart without offering a hash to guess a weak password against.
 const FINGERPRINT_KEY = randomBytes(32);
 
-function fingerprint(value: unknown): string {
-  return createHmac('sha256', FINGERPRINT_KEY).update(String(value)).digest('hex').slice(0, 8);
+function hidden(value: unknown): string {
+  const print = createHmac('sha256', FINGERPRINT_KEY).update(String(value)).digest('hex');
+  return `(redacted, fingerprint ${print.slice(0, 8)})`;
 }
 
-/** Replaces each Secret value with a fingerprint: a diff shows a change without showing the value. */
-function redactSecret(doc: Doc): Doc {
-  if (doc.kind !== 'Secret') return doc;
-  const hide = (m?: Record<string, unknown>) =>
-    m &&
-    Object.fromEntries(
-      Object.entries(m).map(([k, v]) => [k, `(redacted, fingerprint ${fingerprint(v)})`]),
-    );
-  return { ...doc, data: hide(doc.data), stringData: hide(doc.stringData) };
-}
-
-export function parseManifest(manifest: string, namespace: string): Map<string, string> {
-  const objects = new Map<string, string>();
-  for (const doc of yaml.loadAll(manifest) as (Doc | null)[]) {
-    if (!doc || typeof doc !== 'object' || !doc.kind) continue;
-    const id = `${doc.kind} ${doc.metadata?.namespace ?? namespace}/${doc.metadata?.name ?? '?'}`;
-    objects.set(id, yaml.dump(redactSecret(doc), { sortKeys: true, lineWidth: -1 }));
+/** The objects of a manifest by `Kind namespace/name`. */
+function parseObjects(manifest: string, namespace: string): Map<string, Doc> {
+  const objects = new Map<string, Doc>();
+  for (const doc of parseAllDocuments(manifest)) {
+    const value = doc.toJS({ maxAliasCount: 100 }) as Doc | null;
+    if (!value || typeof value !== 'object' || !value.kind) continue;
+    const id = `${value.kind} ${value.metadata?.namespace ?? namespace}/${value.metadata?.name ?? '?'}`;
+    objects.set(id, value);
   }
   return objects;
 }
 
+/** The values a manifest's Secrets hold, decoded: they are secrets wherever else they appear. */
+function secretDataValues(objects: Iterable<Doc>): Set<string> {
+  const values = new Set<string>();
+  for (const doc of objects) {
+    if (doc.kind !== 'Secret') continue;
+    for (const v of Object.values(doc.data ?? {}))
+      values.add(Buffer.from(String(v), 'base64').toString());
+    for (const v of Object.values(doc.stringData ?? {})) values.add(String(v));
+  }
+  return new Set([...values].filter((v) => v.trim().length >= 3));
+}
+
+type Visit = (value: string, path: string) => string;
+
+/** A copy of `value` with each string leaf replaced by `visit(leaf, path)`. */
+function mapStrings(value: unknown, path: string, visit: Visit): unknown {
+  if (typeof value === 'string') return visit(value, path);
+  if (Array.isArray(value)) return value.map((v, i) => mapStrings(v, `${path}[${i}]`, visit));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, mapStrings(v, `${path}.${k}`, visit)]),
+    );
+  }
+  return value;
+}
+
 export function diffManifests(before: string, after: string, namespace: string): ObjectChange[] {
-  const old = parseManifest(before, namespace);
-  const next = parseManifest(after, namespace);
+  const old = parseObjects(before, namespace);
+  const next = parseObjects(after, namespace);
+  const known = secretDataValues([...old.values(), ...next.values()]);
+  const isSecret = (v: string) => known.has(v) || known.has(v.trim()) || holdsSecret(v);
+
+  // A path that holds a secret on either side is hidden on both.
+  const secretPaths = new Set<string>();
+  for (const [id, doc] of [...old, ...next]) {
+    mapStrings(doc, id, (v, path) => (isSecret(v) && secretPaths.add(path), v));
+  }
+  const render = (id: string, doc: Doc): string => {
+    const shown =
+      doc.kind === 'Secret'
+        ? {
+            ...doc,
+            data: mapStrings(doc.data, '', hidden),
+            stringData: mapStrings(doc.stringData, '', hidden),
+          }
+        : mapStrings(doc, id, (v, path) => (secretPaths.has(path) || isSecret(v) ? hidden(v) : v));
+    return stringify(shown, { sortMapEntries: true, lineWidth: 0 });
+  };
+
   const changes: ObjectChange[] = [];
-  for (const [id, text] of next) {
-    const prev = old.get(id);
-    if (prev === undefined) {
+  for (const [id, doc] of next) {
+    const prevDoc = old.get(id);
+    if (prevDoc === undefined) {
       changes.push({ id, change: 'added', lines: [] });
-    } else if (prev !== text) {
-      const patch = structuredPatch(id, id, prev, text, '', '', { context: 2 });
-      const lines = patch.hunks.flatMap((h) => [
-        `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
-        ...h.lines,
-      ]);
-      // Belt and braces: a secret rendered into a non-Secret object is still masked.
-      changes.push({ id, change: 'changed', lines: lines.map(redact) });
+      continue;
     }
+    const prev = render(id, prevDoc);
+    const text = render(id, doc);
+    if (prev === text) continue;
+    const patch = structuredPatch(id, id, prev, text, '', '', { context: 2 });
+    const lines = patch.hunks.flatMap((h) => [
+      `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+      ...h.lines,
+    ]);
+    // Belt and braces: a secret inside a longer text (a command line, a URL) is masked too.
+    changes.push({ id, change: 'changed', lines: lines.map(redact) });
   }
   for (const id of old.keys())
     if (!next.has(id)) changes.push({ id, change: 'removed', lines: [] });

@@ -3,7 +3,6 @@
 // messages), never a log. Every leaf is registered for redaction first.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import { registerSecret } from '../secrets/redact.js';
 
 /** Every scalar leaf of a parsed YAML value, as text. */
@@ -34,7 +33,8 @@ export function writeSecretValuesFile(
   const dir = mkdtempSync(path.join(tempRoot, 'hotswap-secrets-'));
   const file = path.join(dir, 'secret-values.yaml');
   // mode applies at creation: the content is never readable by others, not even briefly.
-  writeFileSync(file, yaml.dump(values), { mode: 0o600, flag: 'wx' });
+  // JSON is YAML to helm, with every string quoted: no YAML 1.1 reading of `on` or `0755`.
+  writeFileSync(file, JSON.stringify(values), { mode: 0o600, flag: 'wx' });
   return {
     path: file,
     remove: () => rmSync(dir, { recursive: true, force: true }),

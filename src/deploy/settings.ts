@@ -3,7 +3,6 @@
 // with a message naming the input, the value and what is expected.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import { InputError } from '../inputs/errors.js';
 import { checkImageValues, parseImageValues } from './image-values.js';
 import {
@@ -14,6 +13,16 @@ import {
   parseInteger,
   parseList,
 } from '../inputs/parse.js';
+import {
+  MAX_FILE_YAML_BYTES,
+  MAX_INPUT_YAML_BYTES,
+  parseBoundedYaml,
+  sizeProblem,
+  YamlProblem,
+} from '../inputs/yaml.js';
+import { parseOverrides } from './overrides.js';
+
+export { parseOverrides } from './overrides.js';
 
 export type WaitStrategy = 'watch' | 'helm' | 'none';
 
@@ -108,15 +117,22 @@ export function parseWorkspaceFile(input: string, raw: string, workspace: string
   return real;
 }
 
-function parseYamlFile(input: string, raw: string, file: string): void {
-  if (!statSync(file).isFile()) throw new InputError(input, raw, 'a YAML file, not a directory');
-  let doc: unknown;
+/** A YAML file: size checked before it is read, parsed with alias expansion bounded. */
+export function readYamlFile(input: string, raw: string, file: string): unknown {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new InputError(input, raw, 'a YAML file, not a directory');
+  const tooBig = sizeProblem(stat.size, MAX_FILE_YAML_BYTES);
+  if (tooBig) throw new InputError(input, raw, `a YAML file (${tooBig.message})`);
   try {
-    doc = yaml.load(readFileSync(file, 'utf8'));
+    return parseBoundedYaml(readFileSync(file, 'utf8'), MAX_FILE_YAML_BYTES);
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0];
-    throw new InputError(input, raw, `a file holding valid YAML (${reason})`);
+    if (!(error instanceof YamlProblem)) throw error;
+    throw new InputError(input, raw, `a file holding valid YAML (${error.message})`);
   }
+}
+
+function parseYamlFile(input: string, raw: string, file: string): void {
+  const doc = readYamlFile(input, raw, file);
   if (doc !== undefined && doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
     throw new InputError(input, raw, 'a YAML file holding a mapping of values');
   }
@@ -127,33 +143,20 @@ export function parseSecretValues(input: string, raw: string): Record<string, un
   if (raw.trim() === '') return undefined;
   let doc: unknown;
   try {
-    doc = yaml.load(raw);
+    doc = parseBoundedYaml(raw, MAX_INPUT_YAML_BYTES);
   } catch (error) {
-    const mark = (error as { mark?: { line: number; column: number } }).mark;
-    const where = mark ? ` (syntax error at line ${mark.line + 1}, column ${mark.column + 1})` : '';
-    throw new InputError(input, '(secret, not shown)', `a YAML mapping of values${where}`);
+    if (!(error instanceof YamlProblem)) throw error;
+    // Only where, never what: the library's message may quote a piece of the value.
+    const why = error.where
+      ? `syntax error at line ${error.where.line}, column ${error.where.column}`
+      : error.message;
+    throw new InputError(input, '(secret, not shown)', `a YAML mapping of values (${why})`);
   }
   if (doc === null || doc === undefined) return undefined;
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new InputError(input, '(secret, not shown)', 'a YAML mapping of values');
   }
   return doc as Record<string, unknown>;
-}
-
-const OVERRIDE = /^[^\s=#][^\s=]*=.*$/;
-
-/** `key=value` lines for --set. Values stay as given; keys are helm value paths. */
-export function parseOverrides(input: string, raw: string): string[] {
-  const lines = raw
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  for (const line of lines) {
-    if (!OVERRIDE.test(line)) {
-      throw new InputError(input, line, "one 'key=value' per line, the key a helm value path");
-    }
-  }
-  return lines;
 }
 
 export function parseDigest(input: string, raw: string): string {
@@ -356,11 +359,13 @@ export function parseKubeconfigPath(input: string, raw: string): string {
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new InputError(input, raw, 'the path of an existing kubeconfig file');
   }
+  let doc: unknown;
   try {
-    const doc = yaml.load(readFileSync(file, 'utf8')) as { kind?: string } | null;
-    if (!doc || typeof doc !== 'object') throw new Error('empty');
+    doc = readYamlFile(input, raw, file);
   } catch {
     throw new InputError(input, raw, 'a kubeconfig file holding valid YAML');
   }
+  if (!doc || typeof doc !== 'object')
+    throw new InputError(input, raw, 'a kubeconfig file holding valid YAML');
   return file;
 }

@@ -52,6 +52,19 @@ export class CancelledError extends Error {
   }
 }
 
+/**
+ * The environment a child gets: ours, less what is meant for this process
+ * only. The runner hands every action input to the action as INPUT_<NAME>
+ * (INPUT_SECRET-VALUES, INPUT_SECRET-HEADERS...), and its own credentials as
+ * ACTIONS_*_TOKEN; helm, kubectl and curl need none of them, and a child's
+ * environment is readable by its own children and in /proc.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^INPUT_|^ACTIONS_\w*TOKEN$/i.test(name)),
+  );
+}
+
 export async function runCommand(
   file: string,
   args: readonly string[],
@@ -61,7 +74,7 @@ export async function runCommand(
   const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: childEnvironment(options.env ?? process.env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   track(child);

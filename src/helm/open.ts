@@ -2,6 +2,7 @@
 // in how a name becomes a binary path (the actions use io.which, the CLI its own
 // PATH lookup), so they pass that lookup in; the version check lives here once.
 import { InputError } from '../inputs/errors.js';
+import { checkKubeContext } from '../kube/kube-context.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { Helm, parseHelmMajor, type HelmMajor } from './helm.js';
 
@@ -42,6 +43,8 @@ export async function openClusterClients(
   },
   find: FindBinary,
 ): Promise<{ helm: Helm; kubectl: Kubectl }> {
+  const kubectlBin = await find('kubectl', s.kubectlBin);
+  await checkKubeContext({ kubectl: kubectlBin, kubeconfig: s.kubeconfig, context: s.kubeContext });
   const helm = await openHelm({
     bin: await find('helm', s.helmBin),
     major: s.helmMajor,
@@ -49,7 +52,7 @@ export async function openClusterClients(
     kubeContext: s.kubeContext,
   });
   const kubectl = new Kubectl({
-    bin: await find('kubectl', s.kubectlBin),
+    bin: kubectlBin,
     kubeconfig: s.kubeconfig || undefined,
     kubeContext: s.kubeContext || undefined,
   });

@@ -1,5 +1,7 @@
 // Which kubectl, and which cluster it talks to. Every kubectl call appends
 // the same connection flags.
+import { runCommand } from '../exec/command.js';
+import { InputError } from '../inputs/errors.js';
 
 export interface KubeContext {
   /** Path of the kubectl binary. */
@@ -13,4 +15,32 @@ export function kubeFlags(kube: KubeContext): string[] {
   if (kube.kubeconfig) flags.push('--kubeconfig', kube.kubeconfig);
   if (kube.context) flags.push('--context', kube.context);
   return flags;
+}
+
+/**
+ * A kube-context that the kubeconfig does not have is the input's fault: say
+ * so, with the contexts it does have, rather than kubectl's "context was not
+ * found" from deep inside the first command that uses it.
+ */
+export async function checkKubeContext(kube: KubeContext, input = 'kube-context'): Promise<void> {
+  if (!kube.context) return;
+  const config = kube.kubeconfig ? ['--kubeconfig', kube.kubeconfig] : [];
+  const { stdout } = await runCommand(
+    kube.kubectl,
+    ['config', 'get-contexts', '-o', 'name', ...config],
+    {
+      timeoutMs: 30_000,
+    },
+  );
+  const contexts = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (contexts.includes(kube.context)) return;
+  const source = kube.kubeconfig ? `kubeconfig ${kube.kubeconfig}` : 'the default kubeconfig';
+  throw new InputError(
+    input,
+    kube.context,
+    `a context of ${source} (it has: ${contexts.join(', ') || 'none'})`,
+  );
 }

@@ -4,6 +4,7 @@
 // does not refuse one.
 import { CancelledError } from '../exec/command.js';
 import type { Helm, RevisionInfo } from '../helm/helm.js';
+import { InputError } from '../inputs/errors.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
@@ -54,18 +55,27 @@ export function chooseTarget(
   revision: number | undefined,
 ): { current: RevisionInfo; target: RevisionInfo } {
   const current = history.at(-1);
+  // A release or revision the cluster does not have is a wrong input, as a malformed one is.
   if (!current)
-    throw new RollbackError(`release '${release}' not found in namespace '${namespace}'`);
+    throw new InputError(
+      'release',
+      release,
+      `a release installed in namespace '${namespace}' (release '${release}' not found in namespace '${namespace}')`,
+    );
   if (revision !== undefined) {
     const target = history.find((r) => r.revision === revision);
     if (!target) {
-      throw new RollbackError(
-        `revision ${revision} of release '${release}' is not in its history (available: ${history.map((r) => r.revision).join(', ')})`,
+      throw new InputError(
+        'revision',
+        String(revision),
+        `a revision in the history of release '${release}' (revision ${revision} of release '${release}' is not in its history; available: ${history.map((r) => r.revision).join(', ')})`,
       );
     }
     if (target.revision === current.revision) {
-      throw new RollbackError(
-        `revision ${revision} is the current revision of release '${release}': nothing to roll back to`,
+      throw new InputError(
+        'revision',
+        String(revision),
+        `an earlier revision (revision ${revision} is the current revision of release '${release}': nothing to roll back to)`,
       );
     }
     return { current, target };
@@ -86,6 +96,8 @@ export async function rollback(
   const start = Date.now();
   const { helm, kubectl, log } = deps;
   const history = await helm.history(s.release, s.namespace);
+  if (history.length === 0 && !(await kubectl.namespaceExists(s.namespace)))
+    throw new InputError('namespace', s.namespace, 'an existing namespace (it does not exist)');
   const { current, target } = chooseTarget(history, s.release, s.namespace, s.revision);
   if (isPending(current.status)) {
     log(

@@ -6,7 +6,13 @@
 //   count(hotswap_kernels_loaded) == 1
 //
 // Matchers: = != =~ !~ (regular expressions anchored, as in PromQL).
+//
+// Regular expressions run on RE2 (re2js, a pure JavaScript port): the same
+// syntax Prometheus itself uses (Go's regexp), matched in linear time. A
+// backtracking engine lets `(a|aa)*b` on a 48-character label block the event
+// loop for minutes, past every timeout of the check.
 // Operators: == != > >= < <=. Values: numbers, +Inf, -Inf, NaN.
+import { RE2JS } from 're2js';
 import { isLabelName, isMetricName, parseFloatValue, type Sample } from './prometheus-text.js';
 
 export type Comparison = '==' | '!=' | '>' | '>=' | '<' | '<=';
@@ -16,7 +22,8 @@ export interface LabelMatcher {
   label: string;
   op: '=' | '!=' | '=~' | '!~';
   value: string;
-  regex?: RegExp;
+  /** The compiled =~ / !~ pattern: whole-value match, linear time. */
+  regex?: { matches(input: string): boolean };
 }
 
 export interface MetricCondition {
@@ -68,9 +75,11 @@ export function parseMetricCondition(text: string): MetricCondition {
       const matcher: LabelMatcher = { label: m![1]!, op, value };
       if (op === '=~' || op === '!~') {
         try {
-          matcher.regex = new RegExp(`^(?:${value})$`);
-        } catch {
-          fail(`invalid regular expression ${JSON.stringify(value)}`);
+          matcher.regex = RE2JS.compile(value);
+        } catch (error) {
+          fail(
+            `invalid regular expression ${JSON.stringify(value)} (RE2 syntax: ${(error as Error).message})`,
+          );
         }
       }
       matchers.push(matcher);
@@ -106,9 +115,9 @@ function matches(sample: Sample, matchers: readonly LabelMatcher[]): boolean {
       case '!=':
         return actual !== m.value;
       case '=~':
-        return m.regex!.test(actual);
+        return m.regex!.matches(actual);
       case '!~':
-        return !m.regex!.test(actual);
+        return !m.regex!.matches(actual);
     }
   });
 }

@@ -40,6 +40,16 @@ function cli(
   });
 }
 
+/** 9 levels of 9 aliases: a few hundred bytes that expand to 9^9 leaves. */
+function aliasBomb(): string {
+  let text = `l0: &l0 [${Array(9).fill('lol').join(', ')}]\n`;
+  for (let i = 1; i <= 9; i++)
+    text += `l${i}: &l${i} [${Array(9)
+      .fill(`*l${i - 1}`)
+      .join(', ')}]\n`;
+  return text;
+}
+
 let standIn: StandIn;
 beforeAll(async () => {
   standIn = await startStandIn();
@@ -88,6 +98,23 @@ describe('hotswap-ci', () => {
     const message = /::error::(Invalid input .*)/.exec(action.stdout)?.[1];
     expect(message).toMatch(/^Invalid input 'release': "Bad_Name"\. Expected a helm release name/);
     expect(r.stderr).toContain(`error: ${message}`);
+  });
+
+  it.each([
+    ['secret-values', { 'secret-values': aliasBomb() }, /too many aliases/],
+    ['set', { set: '--post-renderer=/bin/sh' }, /the key a helm value path/],
+  ])('stops bad %s at once with exit 2, as the action does', async (input, bad, why) => {
+    const inputs = { release: 'web', chart: 'chart/hotswap', namespace: 'staging', ...bad };
+    const started = Date.now();
+    // --flag=value: a value may start with '--'.
+    const r = await cli(['deploy', ...Object.entries(inputs).map(([k, v]) => `--${k}=${v}`)]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`error: Invalid input '${input}'`));
+    expect(r.stderr).toMatch(why);
+    const action = await runAction('deploy', { inputs });
+    expect(action.code).toBe(1);
+    expect(action.stdout).toMatch(new RegExp(`::error::Invalid input '${input}'.*${why.source}`));
   });
 
   it('smoke-tests a running service: progress on stderr, outputs on stdout, exit 0', async () => {

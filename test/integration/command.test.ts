@@ -29,6 +29,20 @@ describe('runCommand', () => {
     expect((error as Error).message).not.toContain('hunter2');
   });
 
+  it('keeps action inputs and runner tokens out of the child environment', async () => {
+    const env = {
+      PATH: process.env.PATH,
+      'INPUT_SECRET-VALUES': 'db: {password: s3cr3t-in-env}',
+      INPUT_RELEASE: 'web',
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token-x',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token-y',
+      KUBECONFIG: '/tmp/kubeconfig',
+    };
+    const { stdout } = await runCommand('env', [], { env });
+    expect(stdout).toContain('KUBECONFIG=/tmp/kubeconfig');
+    expect(stdout).not.toMatch(/INPUT_|s3cr3t|ACTIONS_|runtime-token|oidc-token/);
+  });
+
   it('kills a child that outlives its timeout', async () => {
     await expect(runCommand('sleep', ['10'], { timeoutMs: 200 })).rejects.toThrow(
       /timed out after 200 ms/,

@@ -3,10 +3,12 @@
 // `curl` first on PATH records every argv before exec'ing the real one.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs, runCli } from '../support/cli.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../support/run-action.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
 
@@ -314,6 +316,51 @@ describe('smoke-test against the stand-in HotSwap API', () => {
   });
 });
 
+describe('smoke-test with a regex that backtracks catastrophically', () => {
+  // (a|aa)*b against 48 a's: minutes with a backtracking engine, blocking the
+  // event loop past every timeout. RE2 answers at once: the check ends in time.
+  const condition = 'app_info{version=~"(a|aa)*b"} >= 1';
+  let url = '';
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(`app_info{version="${'a'.repeat(48)}"} 1\n`);
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"Healthy"}');
+    }
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => server.close());
+
+  it('is evaluated within the timeout by the action and the CLI, the condition named', async () => {
+    const inputs = {
+      url,
+      'metrics-url': url,
+      'metric-conditions': condition,
+      timeout: '5s',
+      'check-timeout': '2s',
+      'retry-delay': '200ms',
+    };
+    const started = Date.now();
+    const run = await smoke(inputs);
+    // The smoke test's own 5 s budget, plus start-up on a loaded machine; a
+    // backtracking engine takes minutes.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.code).toBe(1);
+    expect(check(run, 'metrics').message).toContain(condition);
+    expect(run.stdout).toMatch(/::error::Smoke test failed: .*app_info\{version=~/);
+
+    const cli = await runCli(cliArgs('smoke-test', inputs), { timeoutMs: 60_000 });
+    expect(cli.durationMs).toBeLessThan(20_000);
+    expect(cli.code, cli.stderr).toBe(1);
+    expect(cli.stderr).toContain(condition);
+  });
+});
+
 describe('smoke-test secret headers', () => {
   const TOKEN = 'hs-tok-9f8e7d6c5b4a3210';
 
@@ -373,6 +420,29 @@ describe('smoke-test secret headers', () => {
     expectNoLeak(run);
   });
 
+  it('is masked when echoed back JSON-escaped, in the excerpt and (escaped twice) in the report', async () => {
+    const secret = 'a"b\\x-quoted-tok';
+    const api = await standIn({ ECHO_HEADERS: 'true', HEALTH_STATUS: '500' });
+    const run = await smoke({
+      url: api.url,
+      'check-metrics': 'false',
+      'secret-headers': `Authorization: Bearer ${secret}`,
+      timeout: '1s',
+    });
+    expect(run.code).toBe(1);
+    const once = JSON.stringify(secret).slice(1, -1);
+    const twice = JSON.stringify(once).slice(1, -1);
+    // The server did echo it, escaped: the excerpt shows where, masked.
+    expect(check(run, 'health').bodyExcerpt).toContain('"authorization": "***"');
+    for (const text of [
+      run.summary,
+      run.outputs.report!,
+      run.stdout.replace(/^::add-mask::.*$/gm, ''),
+    ]) {
+      for (const form of [secret, once, twice, 'quoted-tok']) expect(text).not.toContain(form);
+    }
+  });
+
   it('without the header the server answers 401 and the check says so', async () => {
     const api = await standIn({ REQUIRE_TOKEN: TOKEN });
     const run = await smoke({ url: api.url, 'check-metrics': 'false', timeout: '1s' });
@@ -422,6 +492,11 @@ describe.concurrent('smoke-test input validation', () => {
         'metric-conditions': 'hotswap_http_requests_total{code="200"} >> 1',
       },
       `Invalid input 'metric-conditions': "hotswap_http_requests_total{code=\\"200\\"} >> 1". Expected one condition per line`,
+    ],
+    [
+      'regex syntax RE2 does not have',
+      { url: 'http://127.0.0.1:1', 'metric-conditions': 'app_info{version=~"(a)\\\\1"} >= 1' },
+      `Invalid input 'metric-conditions': "app_info{version=~\\"(a)\\\\\\\\1\\"} >= 1". Expected one condition per line`,
     ],
     [
       'condition without comparison',

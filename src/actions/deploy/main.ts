@@ -6,7 +6,9 @@ import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
 import { openClusterClients } from '../../helm/open.js';
-import { redact } from '../../secrets/redact.js';
+import { InputError } from '../../inputs/errors.js';
+import { registerSecret } from '../../secrets/redact.js';
+import * as out from '../kit/channels.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
 import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
 import { finalPreviousRevision, publishPreviousRevision } from './rollback-target.js';
@@ -14,29 +16,27 @@ import { finalPreviousRevision, publishPreviousRevision } from './rollback-targe
 export function readSettings(): DeploySettings {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const settings = parseDeploySettings((name) => core.getInput(name), { workspace });
-  // Mask before anything can print them.
-  for (const leaf of registerSecretLeaves(settings.secretValues)) core.setSecret(leaf);
-  if (settings.chart.kind === 'oci' && settings.chart.registryPassword) {
-    core.setSecret(settings.chart.registryPassword);
-  }
-  if (settings.githubToken) core.setSecret(settings.githubToken);
+  // Registered (redacted, and masked with ::add-mask::) before anything can print them.
+  registerSecretLeaves(settings.secretValues);
+  if (settings.chart.kind === 'oci') registerSecret(settings.chart.registryPassword);
+  registerSecret(settings.githubToken);
   return settings;
 }
 
 function setOutputs(r: DeployResult): void {
-  core.setOutput('status', r.status);
-  core.setOutput('revision', r.revision ?? '');
-  core.setOutput('previous-revision', finalPreviousRevision(r));
-  core.setOutput('rolled-back-to', r.rolledBackTo ?? '');
-  core.setOutput('manifest-digest', r.manifestDigest ?? '');
-  core.setOutput('warnings', r.warnings.join('\n'));
-  for (const w of r.warnings) core.warning(`Not rolled out: ${w}`);
+  out.setOutput('status', r.status);
+  out.setOutput('revision', String(r.revision ?? ''));
+  out.setOutput('previous-revision', finalPreviousRevision(r));
+  out.setOutput('rolled-back-to', String(r.rolledBackTo ?? ''));
+  out.setOutput('manifest-digest', r.manifestDigest ?? '');
+  out.setOutput('warnings', r.warnings.join('\n'));
+  for (const w of r.warnings) out.warning(`Not rolled out: ${w}`);
 }
 
 export async function main(): Promise<void> {
   const s = readSettings();
   const { helm, kubectl } = await openClusterClients(s, findBinary);
-  core.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
+  out.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
 
   const target =
     s.githubToken && s.environment
@@ -50,7 +50,7 @@ export async function main(): Promise<void> {
   let deploymentId: number | undefined;
   if (target && !s.diffOnly) {
     deploymentId = await startDeployment(target).catch((e: Error) => {
-      core.warning(`Could not create a GitHub deployment: ${redact(e.message)}`);
+      out.warning(`Could not create a GitHub deployment: ${e.message}`);
       return undefined;
     });
   }
@@ -62,28 +62,28 @@ export async function main(): Promise<void> {
       helm,
       kubectl,
       tempDir: runnerTemp(),
-      log: (line) => core.info(line),
+      log: out.info,
     });
   } catch (error) {
-    core.setOutput('status', 'failed');
+    // Bad input (found against the cluster) sets no status, as every other bad input.
+    if (!(error instanceof InputError)) out.setOutput('status', 'failed');
     // Refused before any change (missing namespace, a live deploy holds the release).
-    if (error instanceof DeployError) core.setOutput('previous-revision', '');
+    if (error instanceof DeployError || error instanceof InputError)
+      out.setOutput('previous-revision', '');
     if (target && deploymentId !== undefined) {
       await setDeploymentState(target, deploymentId, 'error', 'deploy failed').catch(() => {});
     }
     throw error;
   }
   setOutputs(result);
-  await core.summary.addRaw(deploySummary(result, s.environment)).write();
+  await out.writeSummary(deploySummary(result, s.environment));
   if (target && deploymentId !== undefined) {
     await setDeploymentState(
       target,
       deploymentId,
       deploymentState(result.status),
       result.status,
-    ).catch((e: Error) =>
-      core.warning(`Could not update the GitHub deployment: ${redact(e.message)}`),
-    );
+    ).catch((e: Error) => out.warning(`Could not update the GitHub deployment: ${e.message}`));
   }
   if (result.status !== 'deployed' && result.status !== 'diff-only') {
     const rolled = result.rolledBackTo ? ` (rolled back to revision ${result.rolledBackTo})` : '';

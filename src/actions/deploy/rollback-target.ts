@@ -4,7 +4,7 @@
 // anything changes: a run cancelled midway (the runner stops this process)
 // still leaves it behind. It is withdrawn again when the deploy ends having
 // changed nothing, so nothing is rolled back that was not touched.
-import * as core from '@actions/core';
+import * as out from '../kit/channels.js';
 import type { DeployResult } from '../../deploy/deploy.js';
 import type { Helm } from '../../helm/helm.js';
 
@@ -16,7 +16,7 @@ export async function publishPreviousRevision(
 ): Promise<void> {
   const history = await helm.history(release, namespace);
   const running = [...history].reverse().find((r) => r.status === 'deployed');
-  core.setOutput('previous-revision', running ? String(running.revision) : '');
+  out.setOutput('previous-revision', running ? String(running.revision) : '');
 }
 
 /** The final `previous-revision`: empty when this deploy wrote no revision. */

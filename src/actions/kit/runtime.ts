@@ -1,6 +1,7 @@
 // The one place that turns a thrown error into a failed step. Entry files call
 // runAction(main, post?) and nothing else.
 import * as core from '@actions/core';
+import { maskSecretsInRunnerLogs, setFailed } from './channels.js';
 
 type Step = () => Promise<void>;
 
@@ -9,12 +10,13 @@ type Step = () => Promise<void>;
  * action's `post:` step (the runner hands back state saved by the main step).
  */
 export function runAction(main: Step, post?: Step): void {
+  maskSecretsInRunnerLogs();
   const isPost = core.getState('isPost') === 'true';
   if (!isPost) core.saveState('isPost', 'true');
   const step = isPost ? post : main;
   if (!step) return;
   step().catch((error: unknown) => {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    setFailed(error instanceof Error ? error.message : String(error));
   });
 }
 

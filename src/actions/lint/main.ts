@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
+import * as out from '../kit/channels.js';
 import { Helm } from '../../helm/helm.js';
 import { InputError } from '../../inputs/errors.js';
 import { mergeFindings } from '../../lint/findings.js';
@@ -34,15 +35,15 @@ async function findHelm(given: string): Promise<string> {
 function annotate(report: LintReport, workspace: string): void {
   for (const f of mergeFindings(report.findings)) {
     const sets = f.sets.length ? ` [${f.sets.join(', ')}]` : '';
-    const properties: core.AnnotationProperties = {
+    const properties: out.AnnotationProperties = {
       title: `${f.title}${sets}`,
       file: path.relative(workspace, f.file),
       startLine: f.line,
       ...(f.column ? { startColumn: f.column } : {}),
     };
-    if (f.severity === 'error') core.error(f.message, properties);
-    else if (f.severity === 'warning') core.warning(f.message, properties);
-    else core.notice(f.message, properties);
+    if (f.severity === 'error') out.error(f.message, properties);
+    else if (f.severity === 'warning') out.warning(f.message, properties);
+    else out.notice(f.message, properties);
   }
 }
 
@@ -55,7 +56,7 @@ export async function main(): Promise<void> {
   const runnerTemp = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(runnerTemp, { recursive: true });
   const outputDir = mkdtempSync(path.join(runnerTemp, 'hotswap-lint-'));
-  core.info(
+  out.info(
     `${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`,
   );
 
@@ -64,17 +65,17 @@ export async function main(): Promise<void> {
   const helm = new Helm({ bin, major: 4 });
   const [version, report] = await Promise.all([
     helm.version(),
-    lintChart(settings, { helm, schemaDir: schemaDir(), outputDir, log: core.info }),
+    lintChart(settings, { helm, schemaDir: schemaDir(), outputDir, log: out.info }),
   ]);
   const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
   if (major !== 3 && major !== 4)
     throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
 
   annotate(report, settings.workspace);
-  for (const [name, value] of Object.entries(lintOutputs(report))) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(lintOutputs(report))) out.setOutput(name, value);
   const chart = path.relative(settings.workspace, settings.chartDir) || '.';
-  await core.summary
-    .addRaw(summaryMarkdown(report, { chart, workspace: settings.workspace, helmVersion: version }))
-    .write();
-  if (report.result === 'fail') core.setFailed(failureMessage(report));
+  await out.writeSummary(
+    summaryMarkdown(report, { chart, workspace: settings.workspace, helmVersion: version }),
+  );
+  if (report.result === 'fail') out.setFailed(failureMessage(report));
 }

@@ -4,18 +4,19 @@ import { openClusterClients } from '../../helm/open.js';
 import { readRollbackInputs } from '../../rollback/inputs.js';
 import { rollback } from '../../rollback/rollback.js';
 import { rollbackSummary } from '../../rollback/summary.js';
+import * as out from '../kit/channels.js';
 import { findBinary } from '../kit/helm.js';
 
 export async function main(): Promise<void> {
   const s = readRollbackInputs((name) => core.getInput(name));
   const { helm, kubectl } = await openClusterClients(s, findBinary);
-  const result = await rollback(s, { helm, kubectl, log: (line) => core.info(line) });
-  core.setOutput('status', result.status);
-  core.setOutput('from-revision', result.from);
-  core.setOutput('to-revision', result.to);
-  core.setOutput('warnings', result.warnings.join('\n'));
-  for (const w of result.warnings) core.warning(`Not rolled out: ${w}`);
-  await core.summary.addRaw(rollbackSummary(result)).write();
+  const result = await rollback(s, { helm, kubectl, log: out.info });
+  out.setOutput('status', result.status);
+  out.setOutput('from-revision', String(result.from));
+  out.setOutput('to-revision', String(result.to));
+  out.setOutput('warnings', result.warnings.join('\n'));
+  for (const w of result.warnings) out.warning(`Not rolled out: ${w}`);
+  await out.writeSummary(rollbackSummary(result));
   if (result.status !== 'rolled-back') {
     throw new Error(
       `Rollback of ${s.release} to revision ${result.to} failed: ${result.error ?? 'see the job summary'}`,

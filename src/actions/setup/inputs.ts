@@ -9,9 +9,7 @@ export type { Inputs } from '../../setup/inputs.js';
 /** Reads the action's inputs; the token is masked before anything else can print it. */
 export function getInputs(): Inputs {
   const token = core.getInput('token');
-  if (token) {
-    core.setSecret(token);
-    registerSecret(token);
-  }
+  // registerSecret also emits ::add-mask:: (see kit/channels.ts).
+  if (token) registerSecret(token);
   return parseInputs((name) => core.getInput(name));
 }

@@ -11,6 +11,7 @@ import {
   installTools,
   type ClusterState,
 } from '../../setup/setup.js';
+import * as out from '../kit/channels.js';
 import { getInputs } from './inputs.js';
 
 export type { ClusterState } from '../../setup/setup.js';
@@ -21,10 +22,10 @@ function workDir(): string {
   return path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'hotswap-setup');
 }
 
-const info = (line: string) => core.info(line);
+const info = (line: string) => out.info(line);
 
 function setOutputs(outputs: Record<string, string>): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(outputs)) out.setOutput(name, value);
 }
 
 export async function main(): Promise<void> {
@@ -44,7 +45,7 @@ export async function main(): Promise<void> {
     core.exportVariable('KUBECONFIG', cluster.kubeconfig);
     setOutputs(clusterOutputs(cluster));
   }
-  await core.summary.addRaw(summaryMarkdown(installed.all, cluster)).write();
+  await out.writeSummary(summaryMarkdown(installed.all, cluster));
 }
 
 export async function post(): Promise<void> {

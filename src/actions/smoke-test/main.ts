@@ -3,17 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
+import { checkKubeContext } from '../../kube/kube-context.js';
 import { registerSecret } from '../../secrets/redact.js';
+import * as out from '../kit/channels.js';
 import { failureMessage, renderSummary } from '../../smoke/report.js';
 import { smokeTest } from '../../smoke/smoke-test.js';
 import { parseSmokeInputs } from '../../smoke/inputs.js';
 
 export async function main(): Promise<void> {
   const inputs = parseSmokeInputs((name) => core.getInput(name));
-  for (const secret of inputs.secrets) {
-    core.setSecret(secret);
-    registerSecret(secret);
-  }
+  for (const secret of inputs.secrets) registerSecret(secret);
   const { settings } = inputs;
   const curl = await io.which('curl', true);
   const kube =
@@ -24,14 +23,15 @@ export async function main(): Promise<void> {
           kubeconfig: inputs.kubeconfig,
           context: inputs.kubeContext,
         };
+  if (kube) await checkKubeContext(kube);
   const tempDir = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(tempDir, { recursive: true });
 
-  const report = await smokeTest(settings, { curl, kube, tempDir, log: (line) => core.info(line) });
+  const report = await smokeTest(settings, { curl, kube, tempDir, log: out.info });
 
-  await core.summary.addRaw(renderSummary(report)).write();
-  core.setOutput('passed', String(report.passed));
-  core.setOutput('report', JSON.stringify(report));
+  await out.writeSummary(renderSummary(report));
+  out.setOutput('passed', String(report.passed));
+  out.setOutput('report', JSON.stringify(report));
   if (!report.passed) throw new Error(failureMessage(report));
-  core.info(`Smoke test passed: ${report.checks.map((c) => `${c.name} ${c.status}`).join(', ')}`);
+  out.info(`Smoke test passed: ${report.checks.map((c) => `${c.name} ${c.status}`).join(', ')}`);
 }

@@ -1,4 +1,5 @@
 // hotswap-ci smoke-test: the smoke-test action's domain module from a terminal.
+import { checkKubeContext } from '../../kube/kube-context.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { parseSmokeInputs } from '../../smoke/inputs.js';
 import { failureMessage } from '../../smoke/report.js';
@@ -22,6 +23,7 @@ export const smokeTestCommand: Command = {
             kubeconfig: inputs.kubeconfig,
             context: inputs.kubeContext,
           };
+    if (kube) await checkKubeContext(kube);
     const report = await smokeTest(settings, { curl, kube, tempDir: ctx.tempDir, log: ctx.log });
     return {
       ok: report.passed,

@@ -2,10 +2,13 @@
 // request, out of a stuck pending state, and clear errors when there is
 // nothing sensible to roll back to.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs, runCli } from '../../support/cli.js';
+import { TOOLS_BIN } from '../../support/tools.js';
 import {
   clusterState,
   expectClusterUnchanged,
   history,
+  kubeconfig,
   kubectl,
   leaveReleasePending,
   makeWorkspace,
@@ -14,6 +17,13 @@ import {
 
 const namespace = `rollback-${process.pid}`;
 const workspace = makeWorkspace();
+/** hotswap-ci rollback with the same inputs, tools on PATH. */
+const cliRollback = (inputs: Record<string, string>) =>
+  runCli(cliArgs('rollback', { kubeconfig: kubeconfig(), ...inputs }), {
+    cwd: workspace,
+    env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
+  });
+
 const deployBase = {
   release: 'app',
   chart: 'chart/hotswap',
@@ -96,14 +106,25 @@ describe('rollback action', () => {
   });
 
   it.each([
-    [{ release: 'no-such-release' }, /release 'no-such-release' not found in namespace/],
-    [{ release: 'app', revision: '99' }, /revision 99 of release 'app' is not in its history/],
-    [{ release: 'app', revision: '7' }, /revision 7 is the current revision of release 'app'/],
-  ])('refuses %j clearly and changes nothing', async (inputs, message) => {
+    [{ release: 'no-such-release' }, 'release', /release 'no-such-release' not found in namespace/],
+    [
+      { release: 'app', revision: '99' },
+      'revision',
+      /revision 99 of release 'app' is not in its history/,
+    ],
+    [
+      { release: 'app', revision: '7' },
+      'revision',
+      /revision 7 is the current revision of release 'app'/,
+    ],
+  ])('refuses %j as bad input (CLI exit 2) and changes nothing', async (inputs, input, message) => {
     const before = await clusterState();
     const run = await runDeployAction('rollback', { namespace, ...inputs }, { workspace });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`::error::.*${message.source}`));
+    expect(run.stdout).toMatch(new RegExp(`::error::Invalid input '${input}'.*${message.source}`));
+    const cli = await cliRollback({ namespace, ...inputs });
+    expect(cli.code, cli.stderr).toBe(2);
+    expect(cli.stderr).toMatch(new RegExp(`error: Invalid input '${input}'.*${message.source}`));
     await expectClusterUnchanged(before);
   });
 
@@ -120,6 +141,10 @@ describe('rollback action', () => {
     expect(run.stdout).toMatch(
       /::error::.*release 'single' has no good revision before its current revision 1/,
     );
+    // Not an input problem: the release's state does not allow it (exit 1).
+    const cli = await cliRollback({ release: 'single', namespace });
+    expect(cli.code, cli.stderr).toBe(1);
+    expect(cli.stderr).toMatch(/has no good revision before its current revision 1/);
     await expectClusterUnchanged(before);
   });
 });

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffManifests } from '../../../src/deploy/diff.js';
 import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
@@ -48,10 +49,61 @@ describe('diffManifests', () => {
     expect(diffManifests(secret('same-pw'), secret('same-pw'), 'ns')).toEqual([]);
   });
 
-  it('masks a registered secret rendered into a plain object', () => {
+  it('hides a registered secret rendered into a plain object, showing only that it changed', () => {
     registerSecret('leaky-token-123');
     const changes = diffManifests(cm('a'), cm('leaky-token-123'), 'ns');
     expect(changes[0]!.lines.join('\n')).not.toContain('leaky-token-123');
-    expect(changes[0]!.lines).toContain('+  level: ***');
+    expect(changes[0]!.lines).toContainEqual(
+      expect.stringMatching(/^\+ {2}level: \(redacted, fingerprint [0-9a-f]{8}\)$/),
+    );
+  });
+
+  // A chart renders the same values into a Secret, a Deployment's env and a pod annotation.
+  const pem = (tag: string) =>
+    `-----BEGIN KEY-----\n${tag}-a2V5LWxpbmUtb25lLXh4\n${tag}-a2V5LWxpbmUtdHdvLXl5\n-----END KEY-----\n`;
+  const release = (v: { token: string; pem: string; quoted: string }) =>
+    [
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { token: v.token } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'app' },
+        spec: {
+          template: {
+            metadata: { annotations: { 'example.com/token': v.token, 'example.com/q': v.quoted } },
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  env: [
+                    { name: 'TOKEN', value: v.token },
+                    { name: 'KEY', value: v.pem },
+                    { name: 'QUOTED', value: v.quoted },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+    ]
+      .map((doc) => `---\n${stringify(doc, { defaultStringType: 'QUOTE_SINGLE' })}`)
+      .join('');
+
+  it('hides new and rotated-away values wherever the chart renders them', () => {
+    const oldValues = { token: "old-t0ken-'x'", pem: pem('old'), quoted: `'''a'' b' "old"` };
+    const newValues = { token: 'new-t0ken-"y"', pem: pem('new'), quoted: `'''a'' b' "new"` };
+    // Only this run's values are registered: the old ones are known from where they sit.
+    for (const v of Object.values(newValues)) registerSecret(v);
+    const changes = diffManifests(release(oldValues), release(newValues), 'ns');
+    expect(changes.map((c) => c.id)).toEqual(['Deployment ns/app', 'Secret ns/s']);
+    const text = changes.flatMap((c) => c.lines).join('\n');
+    expect(text).toMatch(/^-\s+value: \(redacted, fingerprint [0-9a-f]{8}\)$/m);
+    expect(text).toMatch(/^\+\s+example\.com\/token: \(redacted, fingerprint [0-9a-f]{8}\)$/m);
+    for (const v of [...Object.values(oldValues), ...Object.values(newValues)]) {
+      const lines = v.split('\n').filter((l) => l.length >= 4);
+      for (const piece of [v, ...lines, "a'' b", 'old-', 'new-', 't0ken'])
+        expect(text, piece).not.toContain(piece);
+    }
   });
 });

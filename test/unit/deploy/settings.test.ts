@@ -10,6 +10,18 @@ writeFileSync(path.join(ws, 'chart/hotswap/Chart.yaml'), 'name: hotswap\n');
 writeFileSync(path.join(ws, 'dev.yaml'), 'replicaCount: 1\n');
 symlinkSync('/etc/hostname', path.join(ws, 'escape.yaml'));
 
+/** 9 levels of 9 aliases: a few hundred bytes that expand to 9^9 leaves. */
+export function aliasBomb(leaf = 'lol'): string {
+  let text = `l0: &l0 [${Array(9).fill(leaf).join(', ')}]\n`;
+  for (let i = 1; i <= 9; i++)
+    text += `l${i}: &l${i} [${Array(9)
+      .fill(`*l${i - 1}`)
+      .join(', ')}]\n`;
+  return text;
+}
+writeFileSync(path.join(ws, 'bomb.yaml'), aliasBomb());
+writeFileSync(path.join(ws, 'anchors.yaml'), 'base: &b {cpu: 1}\nweb: *b\nworker: *b\n');
+
 const read = (inputs: Record<string, string>) => (name: string) =>
   ({ release: 'web', chart: 'chart/hotswap', namespace: 'dev', ...inputs })[name] ?? '';
 
@@ -58,6 +70,61 @@ describe('parseDeploySettings', () => {
     expect(() =>
       parseDeploySettings(read({ 'require-rollout': 'always' }), { workspace: ws }),
     ).toThrow(/Invalid input 'require-rollout'.*always/);
+  });
+
+  it('stops an alias bomb in secret-values or a values file at once, naming the input', () => {
+    for (const [input, bad, name] of [
+      [{ 'secret-values': aliasBomb('Secret-Bomb-Leaf') }, 'secret-values', /too many aliases/],
+      [{ 'values-files': 'bomb.yaml' }, 'values-files', /bomb\.yaml.*too many aliases/],
+    ] as const) {
+      const started = Date.now();
+      let message = '';
+      try {
+        parseDeploySettings(read(input), { workspace: ws });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^Invalid input '${bad}'`));
+      expect(message).toMatch(name);
+      expect(message).not.toContain('Secret-Bomb-Leaf');
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+    // Ordinary anchors still work.
+    const s = parseDeploySettings(read({ 'values-files': 'anchors.yaml' }), { workspace: ws });
+    expect(s.valuesFiles).toHaveLength(1);
+  });
+
+  it('caps the size of secret-values', () => {
+    const big = `blob: ${'x'.repeat(1024 * 1024)}\n`;
+    expect(() => parseDeploySettings(read({ 'secret-values': big }), { workspace: ws })).toThrow(
+      /Invalid input 'secret-values'.*more than the limit of 1024 KiB/,
+    );
+  });
+
+  it.each([
+    ['--post-renderer=/bin/sh'],
+    ['-f=/etc/passwd'],
+    ['image tag=1'],
+    ['.leading.dot=1'],
+    ['a..b=1'],
+    ['list[x]=1'],
+    ['no-equals-sign'],
+  ])('refuses set line %j as input, naming set', (line) => {
+    expect(() =>
+      parseDeploySettings(read({ set: `replicaCount=2\n${line}` }), { workspace: ws }),
+    ).toThrow(
+      `Invalid input 'set': ${JSON.stringify(line)}. Expected one 'key=value' per line, the key a helm value path`,
+    );
+  });
+
+  it('accepts set keys that are helm value paths', () => {
+    const set = [
+      'image.tag=1.2.3',
+      'env[0].name=A',
+      'podAnnotations.hotswap\\.dev/simulate=crash-loop',
+      'config.url=http://x?a=b,c=d',
+    ].join('\n');
+    expect(parseDeploySettings(read({ set }), { workspace: ws }).overrides).toHaveLength(4);
   });
 
   it('applies helm release name rules', () => {

@@ -21,7 +21,7 @@ describe('metric conditions', () => {
       metric: 'x:y_total',
       matchers: [
         { label: 'a', op: '=', value: '1' },
-        { label: 'b', op: '!~', value: '2|3', regex: /^(?:2|3)$/ },
+        { label: 'b', op: '!~', value: '2|3', regex: expect.anything() },
       ],
       comparison: '<=',
       threshold: -150,
@@ -42,6 +42,30 @@ describe('metric conditions', () => {
     ['avg(hotswap_up) >= 1', 'expected a comparison'],
   ])('rejects %j', (text, message) => {
     expect(() => parseMetricCondition(text)).toThrow(message);
+  });
+
+  it('matches regular expressions whole, in linear time (no catastrophic backtracking)', () => {
+    const { samples: long } = parsePrometheusText(`app_info{version="${'a'.repeat(48)}"} 1\n`);
+    const started = Date.now();
+    const result = evaluateCondition(
+      parseMetricCondition('app_info{version=~"(a|aa)*b"} >= 1'),
+      long,
+    );
+    expect(result.passed).toBe(false);
+    // A backtracking engine takes minutes here; RE2 a few milliseconds.
+    expect(Date.now() - started).toBeLessThan(1000);
+    const anchored = (re: string, value: string) =>
+      parseMetricCondition(`m{l=~${JSON.stringify(re)}} > 0`).matchers[0]!.regex!.matches(value);
+    expect(anchored('a|b', 'ab')).toBe(false);
+    expect(anchored('/health.*', '/healthz')).toBe(true);
+    expect(anchored('5..', '503x')).toBe(false);
+  });
+
+  it('refuses regular expression syntax RE2 (and Prometheus) does not have', () => {
+    expect(() => parseMetricCondition('m{l=~"(a)\\\\1"} > 0')).toThrow(
+      /invalid regular expression.*RE2/,
+    );
+    expect(() => parseMetricCondition('m{l=~"(?=x)"} > 0')).toThrow(/invalid regular expression/);
   });
 
   it('passes when any matching series satisfies the comparison', () => {
