@@ -3,8 +3,10 @@ import { loadActionSpec, type ActionSpec, type InputSpec } from './action-inputs
 import { COMMANDS } from './commands/index.js';
 import { PIPELINE_DESCRIPTION } from './pipeline.js';
 
-const EXITS =
-  'Exit codes: 0 ok, 1 failed, 2 bad usage or input (also a namespace, kube-context, release or revision the cluster does not have), 130 interrupted.';
+const EXITS = [
+  'Exit codes: 0 ok, 1 failed, 2 bad usage or input (also a namespace, kube-context, release or',
+  'revision the cluster does not have), 130 interrupted.',
+].join('\n');
 
 export function mainHelp(): string {
   const rows = [
