@@ -195,3 +195,23 @@ describe('deploy: a StatefulSet with updateStrategy OnDelete', () => {
     );
   });
 });
+
+describe('deploy: a paused Deployment', () => {
+  it('an upgrade it does not roll out is deployed with a warning naming the Deployment', async () => {
+    const release = { ...base, release: 'held', set: 'db.enabled=false' };
+    const first = await runDeployAction('deploy', release, { workspace });
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+
+    const run = await runDeployAction(
+      'deploy',
+      { ...release, set: 'db.enabled=false\nweb.paused=true\nweb.podAnnotations.rev=two' },
+      { workspace },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('deployed');
+    const line =
+      'Deployment/held-web is paused: its new revision is not rolled out (0 of 1 pods run it)';
+    expect(run.outputs.warnings).toBe(line);
+    expect(run.summary.split('\n')).toContain(`> ⚠️ **Not rolled out:** ${line}`);
+  });
+});
