@@ -99,6 +99,7 @@ const deployCases: [string, Record<string, string>][] = [
   // Found against the cluster, still the input's fault.
   ['kube-context', { 'kube-context': 'no-such-context' }],
   ['namespace', { namespace: 'no-such-namespace', 'create-namespace': 'false' }],
+  ['require-rollout', { 'require-rollout': 'sometimes' }],
 ];
 
 const rollbackCases: [string, Record<string, string>][] = [
