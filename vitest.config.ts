@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // unit: pure logic, mocks only at the edges. integration: real helm, real
 // bundles, real HTTP on loopback. e2e: the kwok cluster (one per run).
+// containers: a real Docker engine (scripts/docker-engine.sh up) and kind;
+// not part of `npm test`, run with `npm run test:containers`.
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +25,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'containers',
+          include: ['test/containers/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
         },
       },
     ],

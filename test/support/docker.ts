@@ -1,0 +1,31 @@
+// The Docker engine the container tests run on: started (or found) by
+// scripts/docker-engine.sh, which also provides the offline base image.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './run-action.js';
+
+export const BASE_IMAGE = 'hotswap-local/debian:bookworm';
+const ENGINE_SCRIPT = path.join(REPO_ROOT, 'scripts', 'docker-engine.sh');
+
+/** Starts the engine when none answers (seconds when warm, about 75 s cold). */
+export function engineUp(): void {
+  execFileSync('bash', [ENGINE_SCRIPT, 'up'], { stdio: 'inherit', timeout: 15 * 60_000 });
+}
+
+/** Runs docker and returns its trimmed stdout; throws with docker's stderr on failure. */
+export function docker(args: string[], timeoutMs = 120_000): string {
+  return execFileSync('docker', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  }).trim();
+}
+
+/** Names (or ids) listed by `docker <kind> ls` with a filter, e.g. ('container', 'label=x'). */
+export function listed(kind: 'container' | 'volume' | 'network', filter: string): string[] {
+  const args =
+    kind === 'container'
+      ? ['container', 'ls', '--all', '--filter', filter, '--format', '{{.Names}}']
+      : [kind, 'ls', '--filter', filter, '--format', '{{.Name}}'];
+  return docker(args).split('\n').filter(Boolean);
+}
