@@ -65,8 +65,8 @@ start_dockerd() { # start_dockerd <wrapper> <default-runtime>
     --add-runtime "runc-caps=$1" --default-runtime "$2" \
     >>"$STATE/dockerd.log" 2>&1 </dev/null &
   echo "$2" >"$STATE/runtime"
-  local i
-  for i in $(seq 1 60); do
+  local _
+  for _ in $(seq 1 60); do
     answers && return 0
     sleep 0.5
   done
@@ -79,8 +79,8 @@ stop_dockerd() {
   pid=$(cat "$STATE/dockerd.pid" 2>/dev/null) || return 0
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
-    local i
-    for i in $(seq 1 60); do
+    local _
+    for _ in $(seq 1 60); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.5
     done
