@@ -38,3 +38,25 @@ export function nodeImageArchive(): string {
     timeout: 90 * 60_000,
   }).trim();
 }
+
+/** Images for chart/hotswap built locally (scripts/chart-images.sh): api, postgresql, curl. */
+export function chartImages(): { api: string; postgresql: string; curl: string } {
+  const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'chart-images.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 30 * 60_000,
+  });
+  const images = Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=') as [string, string]),
+  );
+  return { api: images.api!, postgresql: images.postgresql!, curl: images.curl! };
+}
+
+/** Splits `repo:tag` at the last colon. */
+export function splitImage(image: string): { repository: string; tag: string } {
+  const at = image.lastIndexOf(':');
+  return { repository: image.slice(0, at), tag: image.slice(at + 1) };
+}
