@@ -37,8 +37,9 @@ COMPONENT_RECIPE=$(hash_of "$REPO/tools/build-node-component.sh")
 RECIPE=$(hash_of "${BASH_SOURCE[0]}" "$REPO/tools/build-node-component.sh" "$REPO"/tools/kind-node/* \
   "$REPO/tools/runc-caps/main.go" <(declare -p VERSIONS; echo "$NODE_PACKAGES $ETCD $KIND_MOD"))
 IMAGE=hotswap-local/kind-node:$K8S
-ARCHIVE=$CACHE/images/kind-node-$K8S-$RECIPE.tar
-TIMINGS=$ARCHIVE.timings
+# The archive name also says whether the node's containerd runs runc through
+# runc-caps (decided by the engine it is built on): set in main.
+ARCHIVE='' TIMINGS='' NODE_RUNC=''
 
 log() { printf 'kind-node-image: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -275,7 +276,6 @@ build() {
     timed "component:$c" build_component "$c"
   done
   RUNC_CAPS=$(bash "$REPO/scripts/docker-engine.sh" runc-caps)
-  NODE_RUNC=$(docker info --format '{{.DefaultRuntime}}')
   BASE=hotswap-local/kind-base:$RECIPE
   timed "image:base (debootstrap + kind images/base)" base_image "$BASE"
   timed "image:debian-iptables" iptables_image
@@ -297,7 +297,11 @@ build() {
 
 main() {
   mkdir -p "$CACHE/images" "$CACHE/node-components"
-  docker info >/dev/null 2>&1 || die "no Docker engine answers: run 'npm run docker:up' first"
+  NODE_RUNC=$(docker info --format '{{.DefaultRuntime}}' 2>/dev/null) ||
+    die "no Docker engine answers: run 'npm run docker:up' first"
+  [ "$NODE_RUNC" = runc-caps ] || NODE_RUNC=runc
+  ARCHIVE=$CACHE/images/kind-node-$K8S-$RECIPE-$NODE_RUNC.tar
+  TIMINGS=$ARCHIVE.timings
   if [ -s "$ARCHIVE" ] && [ -s "$ARCHIVE.id" ]; then
     if [ "$(docker image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null)" != "$(cat "$ARCHIVE.id")" ]; then
       local started=$SECONDS
@@ -305,7 +309,8 @@ main() {
       log "loaded $IMAGE from $ARCHIVE in $((SECONDS - started)) s"
     fi
   else
-    build
+    # Progress to stderr: stdout carries only the answer.
+    build >&2
   fi
   if [ "${1:-}" = archive ]; then echo "$ARCHIVE"; else echo "$IMAGE"; fi
 }
