@@ -286,7 +286,13 @@ build() {
   HELPER_IMAGE=$(sed -n 's/^const storageHelperImage = "\(.*\)"/\1/p' "$src")
   timed "image:control-plane+etcd+coredns+pause+storage" single_binary_images
   timed "image:kube-proxy" kube_proxy_image "registry.k8s.io/kube-proxy:$K8S"
+  local previous
+  previous=$(docker image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   timed "node image (import into containerd, commit)" node_image
+  # Earlier builds' base and node images are not needed any more (about 1.5 GB).
+  docker images --format '{{.Repository}}:{{.Tag}}' hotswap-local/kind-base | grep -vxF "$BASE" |
+    xargs -r docker rmi >/dev/null 2>&1 || true
+  if [ -n "$previous" ]; then docker rmi "$previous" >/dev/null 2>&1 || true; fi
   timed "docker save" save_archive
   docker image inspect --format '{{.Id}}' "$IMAGE" >"$ARCHIVE.id"
   mv "$ARCHIVE.partial" "$ARCHIVE"
