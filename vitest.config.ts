@@ -5,6 +5,8 @@ import { NODE24 } from './test/support/node24-setup.js';
 // bundles, real HTTP on loopback. node24: the bundles' integration tests again
 // on Node.js 24, the runtime action.yml declares (they run alongside the
 // others, so CI takes no longer end to end). e2e: the kwok cluster (one per run).
+// containers: a real Docker engine (scripts/docker-engine.sh up) and kind;
+// not part of `npm test`, run with `npm run test:containers`.
 const BUNDLE_TESTS = [
   'test/integration/action-runtime.test.ts',
   'test/integration/runner-contract.test.ts',
@@ -43,6 +45,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'containers',
+          include: ['test/containers/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
         },
       },
     ],

@@ -4,6 +4,7 @@
 // through KIND_EXPERIMENTAL_PROVIDER); without one the failure says so.
 import { CommandError, runCommand } from '../exec/command.js';
 import { formatDuration } from '../inputs/parse.js';
+import { kindFailure } from './kind-failure.js';
 
 export interface KindClusterOptions {
   /** Path of the kind binary. */
@@ -32,30 +33,24 @@ export class ContainerRuntimeError extends Error {
     super(
       `kind could not create cluster '${name}': no container runtime is reachable. kind runs each node as a ` +
         `container and needs Docker (or Podman/nerdctl with KIND_EXPERIMENTAL_PROVIDER); on this runner ` +
-        `use 'cluster: kwok', which needs no container runtime. kind said: ${detail}`,
+        `use 'cluster: kwok', which needs no container runtime. ${detail}`,
       options,
     );
     this.name = 'ContainerRuntimeError';
   }
 }
 
-const NO_RUNTIME = [
-  /executable file not found/i,
-  /cannot connect to the docker daemon/i,
-  /failed to get docker info/i,
-  /docker.*(permission denied|no such file or directory)/i,
-  /no .*provider.*(found|available)/i,
-];
-
-/** The last lines of kind's output that explain a failure. */
-function kindSays(error: CommandError): string {
-  const text = `${error.result.stderr}\n${error.result.stdout}`;
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^\s*(✓|•|Creating cluster|Ensuring node image)/.test(l))
-    .slice(-4)
-    .join(' | ');
+/** The node image is neither on the engine nor pullable (an offline runner, a wrong tag). */
+export class NodeImagePullError extends Error {
+  constructor(name: string, image: string | undefined, detail: string, options?: ErrorOptions) {
+    super(
+      `kind could not create cluster '${name}': pulling the node image ${image ? `'${image}' ` : ''}failed; ` +
+        `load it on the engine first (input 'kind-node-image-archive' takes a 'docker save' archive) ` +
+        `or check the name. kind said: ${detail}`,
+      options,
+    );
+    this.name = 'NodeImagePullError';
+  }
 }
 
 export async function createKindCluster(opts: KindClusterOptions): Promise<KindCluster> {
@@ -71,10 +66,12 @@ export async function createKindCluster(opts: KindClusterOptions): Promise<KindC
     });
   } catch (error) {
     if (error instanceof CommandError) {
-      const detail = kindSays(error);
-      if (NO_RUNTIME.some((re) => re.test(detail)))
-        throw new ContainerRuntimeError(opts.name, detail, { cause: error });
-      throw new Error(`kind could not create cluster '${opts.name}': ${detail || error.message}`, {
+      const { cause, reason } = kindFailure(`${error.result.stderr}\n${error.result.stdout}`);
+      if (cause === 'no-runtime')
+        throw new ContainerRuntimeError(opts.name, reason, { cause: error });
+      if (cause === 'image-pull')
+        throw new NodeImagePullError(opts.name, opts.image, reason, { cause: error });
+      throw new Error(`kind could not create cluster '${opts.name}': ${reason || error.message}`, {
         cause: error,
       });
     }

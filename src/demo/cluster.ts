@@ -1,5 +1,6 @@
-// The demo's local cluster: kind when a Docker engine answers, otherwise a
-// kwok cluster (a real control plane, simulated containers) from .tools/bin.
+// The demo's local cluster: kind when a Docker engine answers and already
+// holds kind's node image, otherwise a kwok cluster (a real control plane,
+// simulated containers) from .tools/bin.
 import path from 'node:path';
 import { runCommand } from '../exec/command.js';
 import { createKwokCluster, deleteKwokCluster } from '../cluster/kwok.js';
@@ -20,6 +21,44 @@ export async function dockerAvailable(): Promise<boolean> {
     timeoutMs: 15_000,
   }).catch(() => undefined);
   return probe?.code === 0;
+}
+
+/** The node image kind v0.33.0 creates clusters from when none is named (pkg/apis/config/defaults). */
+export const KIND_DEFAULT_NODE_IMAGE =
+  'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5';
+
+async function imagePresent(image: string): Promise<boolean> {
+  const docker = which('docker');
+  if (!docker) return false;
+  const probe = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}}', image], {
+    allowFailure: true,
+    timeoutMs: 15_000,
+  }).catch(() => undefined);
+  return probe?.code === 0;
+}
+
+export interface EngineChoice {
+  engine: 'kind' | 'kwok';
+  why: string;
+}
+
+/**
+ * kind only where it can start without a pull: a machine with an engine but no
+ * registry access (or a slow one) would otherwise fail, or stall, in `kind create`.
+ */
+export function chooseEngine(docker: boolean, nodeImage: boolean): EngineChoice {
+  if (!docker) return { engine: 'kwok', why: 'no Docker engine answers' };
+  if (!nodeImage)
+    return {
+      engine: 'kwok',
+      why: `a Docker engine answers, but kind's node image ${KIND_DEFAULT_NODE_IMAGE.split('@')[0]} is not on it (pull it to use kind)`,
+    };
+  return { engine: 'kind', why: `a Docker engine answers and holds kind's node image` };
+}
+
+export async function detectEngine(): Promise<EngineChoice> {
+  const docker = await dockerAvailable();
+  return chooseEngine(docker, docker && (await imagePresent(KIND_DEFAULT_NODE_IMAGE)));
 }
 
 export interface ClusterOptions {

@@ -18,7 +18,12 @@ import { findStep } from '../cli/commands/index.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
 import { createProgress, renderTable } from '../cli/progress.js';
 import { runStep } from '../cli/run-step.js';
-import { createLocalCluster, dockerAvailable, removeLocalCluster } from './cluster.js';
+import {
+  createLocalCluster,
+  detectEngine,
+  removeLocalCluster,
+  type EngineChoice,
+} from './cluster.js';
 import { forwardPodsToLocal } from './local-forward.js';
 import { startLocalStandIn } from './stand-in.js';
 
@@ -70,9 +75,12 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
 
   stderr(`HotSwap delivery demo: cluster ${name}, workdir ${workdir}\n`);
   try {
-    const engine = o.kubeconfig
-      ? 'kwok'
-      : (o.engine ?? ((await dockerAvailable()) ? 'kind' : 'kwok'));
+    const choice: EngineChoice = o.kubeconfig
+      ? { engine: 'kwok', why: 'an existing kwok cluster was given' }
+      : o.engine
+        ? { engine: o.engine, why: 'HOTSWAP_DEMO_ENGINE' }
+        : await detectEngine();
+    const engine = choice.engine;
     checkpoint();
     let cluster: { kubeconfig: string };
     if (o.kubeconfig) {
@@ -115,8 +123,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       cluster = await progress.phase(`cluster (${engine})`, async (log) => {
         log(
           engine === 'kind'
-            ? 'Docker engine found: kind'
-            : 'no Docker engine: kwok (real control plane, simulated containers)',
+            ? `kind: ${choice.why}`
+            : `kwok (real control plane, simulated containers): ${choice.why}`,
         );
         const created = await createLocalCluster(clusterOptions);
         log(`kubeconfig ${created.kubeconfig}`);

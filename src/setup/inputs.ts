@@ -32,6 +32,8 @@ export interface Inputs {
   clusterName: string;
   kindConfig?: string;
   kindNodeImage?: string;
+  /** A `docker save` archive of the node image, loaded before the create. */
+  kindNodeImageArchive?: string;
   waitMs: number;
   kwok: {
     version: string;
@@ -104,6 +106,20 @@ function parseClusterName(input: string, raw: string): string {
   return value;
 }
 
+/** A file path relative to the workspace that must exist (undefined when the input is empty). */
+function existingFile(
+  input: string,
+  raw: string,
+  workspace: string,
+  expected: string,
+): string | undefined {
+  const value = raw.trim();
+  if (!value) return undefined;
+  const file = path.resolve(workspace, value);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(input, raw, expected);
+  return file;
+}
+
 function exact(input: string, raw: string, fallback: string): string {
   const spec = parseVersionSpec(input, raw.trim() || fallback, { allowRanges: false });
   return (spec as { version: string }).version;
@@ -126,20 +142,13 @@ export function parseInputs(read: Read, opts: { workspace?: string } = {}): Inpu
   const clusterName = parseClusterName('cluster-name', read('cluster-name').trim() || 'hotswap');
   const waitMs = parseDuration('wait', read('wait'), 120_000);
 
-  const kindConfigRaw = read('kind-config').trim();
-  let kindConfig: string | undefined;
-  if (kindConfigRaw) {
-    kindConfig = path.resolve(
-      opts.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      kindConfigRaw,
-    );
-    if (!existsSync(kindConfig) || !statSync(kindConfig).isFile())
-      throw new InputError(
-        'kind-config',
-        kindConfigRaw,
-        'the path of an existing kind config file',
-      );
-  }
+  const workspace = opts.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const kindConfig = existingFile(
+    'kind-config',
+    read('kind-config'),
+    workspace,
+    'the path of an existing kind config file',
+  );
   const kindNodeImage = read('kind-node-image').trim() || undefined;
   if (kindNodeImage && !/^[a-z0-9][a-z0-9._/:-]*(@sha256:[a-f0-9]{64})?$/.test(kindNodeImage))
     throw new InputError(
@@ -147,6 +156,13 @@ export function parseInputs(read: Read, opts: { workspace?: string } = {}): Inpu
       kindNodeImage,
       "an image reference such as 'kindest/node:v1.36.3@sha256:<digest>'",
     );
+
+  const kindNodeImageArchive = existingFile(
+    'kind-node-image-archive',
+    read('kind-node-image-archive'),
+    workspace,
+    "the path of an existing 'docker save' archive of a kind node image",
+  );
 
   const kwok = {
     version: exact('kwok-version', read('kwok-version'), PINNED.kwok),
@@ -181,6 +197,7 @@ export function parseInputs(read: Read, opts: { workspace?: string } = {}): Inpu
     clusterName,
     kindConfig,
     kindNodeImage,
+    kindNodeImageArchive,
     waitMs,
     kwok,
     token,

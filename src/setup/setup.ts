@@ -2,10 +2,10 @@
 // and the kwok cluster's binaries), create the requested cluster, and delete
 // it again. The action (src/actions/setup) and `hotswap-ci setup` both run these.
 import path from 'node:path';
-import { ContainerRuntimeError, createKindCluster, deleteKindCluster } from '../cluster/kind.js';
 import { installTool } from '../tools/install.js';
 import { resolveToolVersion, type ResolvableTool, type ResolveSources } from '../tools/resolve.js';
 import type { Inputs } from './inputs.js';
+import { createKind, deleteKind, type KindState } from './kind.js';
 import { createKwok, deleteKwok, installKwokTools } from './kwok.js';
 import type { ClusterReport, Installation } from './report.js';
 
@@ -15,8 +15,7 @@ type Log = (line: string) => void;
 
 /** What deleting a cluster needs, known before it is created. */
 export type ClusterState =
-  | { kind: 'kind'; name: string; kind_bin: string; kubeconfig: string }
-  | { kind: 'kwok'; name: string; kwokctl: string; workdir: string };
+  KindState | { kind: 'kwok'; name: string; kwokctl: string; workdir: string };
 
 export interface Installed {
   /** Every installed tool by name, in install order (helm, kubectl, kind, then kwok's). */
@@ -99,32 +98,12 @@ export async function createCluster(
   const onState = o.onState ?? (() => {});
   const kubectl = installed.kubectl.tool.path;
   if (inputs.cluster === 'kind') {
-    const kind = installed.kind!.tool.path;
-    const kubeconfig = path.join(o.workDir, `kubeconfig-${inputs.clusterName}`);
-    const state: ClusterState = {
-      kind: 'kind',
-      name: inputs.clusterName,
-      kind_bin: kind,
-      kubeconfig,
-    };
-    onState(state);
-    try {
-      await createKindCluster({
-        kind,
-        kubectl,
-        name: inputs.clusterName,
-        config: inputs.kindConfig,
-        image: inputs.kindNodeImage,
-        waitMs: inputs.waitMs,
-        kubeconfig,
-        onLine: o.log,
-      });
-    } catch (error) {
-      // Without a container runtime nothing was created, and nothing could be deleted.
-      if (error instanceof ContainerRuntimeError) onState(undefined);
-      throw error;
-    }
-    return { kind: 'kind', name: inputs.clusterName, kubeconfig, state };
+    const state = await createKind(
+      inputs,
+      { kind: installed.kind!.tool.path, kubectl },
+      { workDir: o.workDir, log: o.log, onState },
+    );
+    return { kind: 'kind', name: state.name, kubeconfig: state.kubeconfig, state };
   }
   if (inputs.cluster === 'kwok') {
     const workdir = path.join(o.workDir, 'kwok');
@@ -146,11 +125,7 @@ export async function createCluster(
 export async function deleteCluster(state: ClusterState, log: Log): Promise<void> {
   log(`Deleting ${state.kind} cluster '${state.name}'`);
   if (state.kind === 'kind') {
-    await deleteKindCluster({
-      kind: state.kind_bin,
-      name: state.name,
-      kubeconfig: state.kubeconfig,
-    });
+    await deleteKind(state, log);
   } else {
     await deleteKwok(state);
   }

@@ -363,6 +363,11 @@ describe('bad inputs fail before any download, naming the input', () => {
       { cluster: 'kind', 'kind-config': 'no/such/kind.yaml' },
       /Invalid input 'kind-config': "no\/such\/kind\.yaml"/,
     ],
+    [
+      'kind-node-image-archive',
+      { cluster: 'kind', 'kind-node-image-archive': 'no/such/node.tar' },
+      /Invalid input 'kind-node-image-archive': "no\/such\/node\.tar"\. Expected the path of an existing 'docker save' archive/,
+    ],
     ['kwok-nodes', { cluster: 'kwok', 'kwok-nodes': '0' }, /Invalid input 'kwok-nodes': "0"/],
     [
       'kwok-mirror',
@@ -433,7 +438,8 @@ describe('cluster: kind', () => {
     const runnerDir = newRunnerDir();
     const run = await setup(
       { 'helm-version': 'v4.3.1', cluster: 'kind', 'cluster-name': 'ci-kind' },
-      { runnerDir, env: { PATH: '/usr/bin:/bin' } },
+      // No engine at that socket, whether or not this machine runs one.
+      { runnerDir, env: { PATH: '/usr/bin:/bin', DOCKER_HOST: 'unix:///nonexistent/docker.sock' } },
     );
     expect(run.code).toBe(1);
     const out = log(run);
@@ -441,7 +447,9 @@ describe('cluster: kind', () => {
       "kind could not create cluster 'ci-kind': no container runtime is reachable",
     );
     expect(out).toContain("use 'cluster: kwok'");
-    expect(out).toMatch(/kind said: .*docker/);
+    expect(out).toMatch(
+      /no Docker engine answers \(docker info: (Cannot connect to the Docker daemon at |nothing answers at )unix:\/\/\/nonexistent\/docker\.sock/,
+    );
     // The tools were installed before kind gave up.
     expect(run.outputs['kind-version']).toBe('v0.33.0');
 

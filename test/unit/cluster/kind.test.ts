@@ -10,6 +10,7 @@ import {
   ContainerRuntimeError,
   createKindCluster,
   deleteKindCluster,
+  NodeImagePullError,
 } from '../../../src/cluster/kind.js';
 
 function recorder(dir: string, name: string, body = ''): string {
@@ -94,8 +95,36 @@ describe('createKindCluster', () => {
         kubeconfig: '/k',
       }),
     ).rejects.toThrow(
-      `kind could not create cluster 'x': ERROR: failed to create cluster: node(s) already exist`,
+      `kind could not create cluster 'x': node(s) already exist for a cluster with the name "x"`,
     );
+  });
+
+  test('a node image that cannot be pulled is reported as a pull failure, not as the cgroup warning', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kind-fake-'));
+    const kind = recorder(
+      dir,
+      'kind',
+      [
+        `echo 'WARNING: cgroup v1 is deprecated in Kubernetes and will not be supported in a future kind release' >&2`,
+        `echo 'ERROR: failed to create cluster: failed to pull image "kindest/node:v1.37.0": command "docker pull kindest/node:v1.37.0" failed with error: exit status 1' >&2`,
+        `echo 'Command Output: Error response from daemon: dial tcp: lookup registry-1.docker.io: no such host' >&2`,
+        'exit 1',
+      ].join('\n'),
+    );
+    const error = (await createKindCluster({
+      kind,
+      kubectl: recorder(dir, 'kubectl'),
+      name: 'x',
+      image: 'kindest/node:v1.37.0',
+      waitMs: 1000,
+      kubeconfig: '/k',
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(NodeImagePullError);
+    expect(error.message).toMatch(
+      /^kind could not create cluster 'x': pulling the node image 'kindest\/node:v1.37.0' failed; .*no such host\)$/,
+    );
+    expect(error.message).not.toContain('cgroup');
+    expect(error.message).not.toContain('\n');
   });
 });
 

@@ -1,0 +1,3 @@
+module hotswap.local/runc-caps
+
+go 1.22
