@@ -50778,7 +50778,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -51018,15 +51018,178 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/secrets/redact.ts
+// Every secret value the pipeline handles is registered here once; any text
+// that may leave the process (logs, summaries, outputs, annotations, error
+// messages, helm's own stderr) goes through redact() first.
+//
+// A secret rarely leaves in its raw form only: a server echoes it back inside
+// JSON (escaped once, and twice once that JSON is itself put in a JSON
+// output), helm and our diff print it YAML-quoted, Kubernetes holds it in
+// base64, and a multi-line value (a PEM key) is printed line by line. Each of
+// those forms is registered with the value.
+
+const MASK = '***';
+/** Shorter values are not masked: masking "1" or "on" would mangle every log. */
+const MIN_SECRET = 3;
+/** A line of a multi-line secret is masked on its own from this length ("{" or "-----" would not be). */
+const MIN_LINE = 4;
+const redact_forms = new Set();
+let sorted;
+const lines = new Set();
+const listeners = [];
+function quotedInner(text, quote) {
+    const out = text.replace(/\n$/, '');
+    return out.startsWith(quote) && out.endsWith(quote) && out.length >= 2
+        ? out.slice(1, -1)
+        : undefined;
+}
+/** The value in each form it may be printed in: raw, JSON (once, twice), YAML quoted, base64. */
+function encodings(piece) {
+    const json = JSON.stringify(piece).slice(1, -1);
+    const yamlDouble = stringify(piece, { defaultStringType: 'QUOTE_DOUBLE', lineWidth: 0 });
+    const yamlSingle = stringify(piece, { defaultStringType: 'QUOTE_SINGLE', lineWidth: 0 });
+    return [
+        piece,
+        json,
+        JSON.stringify(json).slice(1, -1),
+        quotedInner(yamlDouble, '"') ?? piece,
+        quotedInner(yamlSingle, "'") ?? piece,
+        piece.replace(/'/g, "''"),
+        Buffer.from(piece).toString('base64'),
+    ];
+}
+/** The lines of a secret that are worth masking on their own: trimmed, 4 or more characters. */
+function secretLines(value) {
+    return [
+        ...new Set(value
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter((l) => l.length >= MIN_LINE)),
+    ];
+}
+/** Every string that redact() replaces for this secret value. Exported for tests. */
+function secretForms(value) {
+    const trimmed = value.trim();
+    if (trimmed.length < MIN_SECRET)
+        return [];
+    const pieces = new Set([value, trimmed]);
+    if (/[\r\n]/.test(trimmed))
+        for (const line of secretLines(value))
+            pieces.add(line);
+    const out = new Set();
+    for (const piece of pieces) {
+        for (const form of encodings(piece))
+            if (form.trim().length >= MIN_SECRET)
+                out.add(form);
+    }
+    return [...out];
+}
+/**
+ * Registers a secret value: redact() masks it from now on, and every listener
+ * (the action runtime's `::add-mask::`) is told each line of it.
+ */
+function registerSecret(value) {
+    const fresh = secretForms(value).filter((f) => !redact_forms.has(f));
+    if (fresh.length === 0)
+        return;
+    for (const form of fresh)
+        redact_forms.add(form);
+    sorted = undefined;
+    for (const line of secretLines(value)) {
+        if (lines.has(line))
+            continue;
+        lines.add(line);
+        for (const listener of listeners)
+            listener(line);
+    }
+}
+/** Calls `listener` with each line of every secret registered from now on (and of those already registered). */
+function onSecretLine(listener) {
+    listeners.push(listener);
+    for (const line of lines)
+        listener(line);
+}
+function redact(text) {
+    if (redact_forms.size === 0 || text === '')
+        return text;
+    // Longest first, so a secret that contains another (or a line of itself) is masked whole.
+    sorted ??= [...redact_forms].sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const form of sorted)
+        if (out.includes(form))
+            out = out.split(form).join(MASK);
+    return out;
+}
+/** True when `text` holds a registered secret in any of its forms. */
+function holdsSecret(text) {
+    for (const form of redact_forms)
+        if (text.includes(form))
+            return true;
+    return false;
+}
+/** For tests only. */
+function clearSecrets() {
+    redact_forms.clear();
+    lines.clear();
+    sorted = undefined;
+    listeners.length = 0;
+}
+
+;// CONCATENATED MODULE: ./src/actions/kit/channels.ts
+// Everything an action tells the runner goes through here, redacted: log
+// lines, annotations, outputs, the job summary and the failure message. The
+// action entries never call @actions/core's writers themselves (eslint
+// enforces it), so no channel can skip redact().
+
+
+function props(p) {
+    return p && { ...p, title: p.title === undefined ? undefined : redact(p.title) };
+}
+function channels_info(text) {
+    info(redact(text));
+}
+function channels_notice(text, p) {
+    notice(redact(text), props(p));
+}
+function channels_warning(text, p) {
+    warning(redact(text), props(p));
+}
+function channels_error(text, p) {
+    error(redact(text), props(p));
+}
+function channels_setOutput(name, value) {
+    setOutput(name, redact(value));
+}
+async function writeSummary(markdown) {
+    await summary.addRaw(redact(markdown)).write();
+}
+function channels_setFailed(message) {
+    setFailed(redact(message));
+}
+/**
+ * Every line of every secret, registered now or later, becomes an
+ * `::add-mask::` command, so the runner masks it in anything we did not write
+ * (a tool's own output, another step). Lines on their own: the runner matches
+ * a multi-line mask only as a whole.
+ */
+function maskSecretsInRunnerLogs() {
+    onSecretLine((line) => core_setSecret(line));
+}
+
 ;// CONCATENATED MODULE: ./src/actions/kit/runtime.ts
 // The one place that turns a thrown error into a failed step. Entry files call
 // runAction(main, post?) and nothing else.
+
 
 /**
  * Runs `main`, or `post` when the runner calls the same bundle again as the
  * action's `post:` step (the runner hands back state saved by the main step).
  */
 function runAction(main, post) {
+    maskSecretsInRunnerLogs();
     const isPost = getState('isPost') === 'true';
     if (!isPost)
         saveState('isPost', 'true');
@@ -51034,7 +51197,7 @@ function runAction(main, post) {
     if (!step)
         return;
     step().catch((error) => {
-        setFailed(error instanceof Error ? error.message : String(error));
+        channels_setFailed(error instanceof Error ? error.message : String(error));
     });
 }
 /** Entry for an action whose issue has not landed yet: fails loudly rather than pretending. */
@@ -51055,39 +51218,6 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/secrets/redact.ts
-// Every secret value the pipeline handles is registered here once; any text
-// that may leave the process (logs, summaries, error messages, helm's own
-// stderr) goes through redact() first.
-const MASK = '***';
-const secrets = new Set();
-/** Registers a secret value. Very short values are ignored: masking "1" would mangle every log. */
-function registerSecret(value) {
-    const trimmed = value.trim();
-    if (trimmed.length < 3)
-        return;
-    secrets.add(value);
-    if (trimmed !== value)
-        secrets.add(trimmed);
-    // Secrets also travel base64-encoded (Kubernetes Secret data, helm manifests).
-    secrets.add(Buffer.from(value).toString('base64'));
-}
-function redact(text) {
-    let out = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join(MASK);
-    }
-    return out;
-}
-function registeredSecrets() {
-    return [...secrets];
-}
-/** For tests only. */
-function clearSecrets() {
-    secrets.clear();
-}
-
 ;// CONCATENATED MODULE: ./src/exec/signals.ts
 const children = new Set();
 let received;
@@ -51152,12 +51282,22 @@ class CancelledError extends Error {
         this.name = 'CancelledError';
     }
 }
+/**
+ * The environment a child gets: ours, less what is meant for this process
+ * only. The runner hands every action input to the action as INPUT_<NAME>
+ * (INPUT_SECRET-VALUES, INPUT_SECRET-HEADERS...), and its own credentials as
+ * ACTIONS_*_TOKEN; helm, kubectl and curl need none of them, and a child's
+ * environment is readable by its own children and in /proc.
+ */
+function childEnvironment(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !/^INPUT_|^ACTIONS_\w*TOKEN$/i.test(name)));
+}
 async function runCommand(file, args, options = {}) {
     // Program and subcommand (`helm upgrade`, `kubectl get`) name the command in errors.
     const name = redact(`${file.split('/').pop()} ${args[0] ?? ''}`.trim());
     const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
         cwd: options.cwd,
-        env: options.env ?? process.env,
+        env: childEnvironment(options.env ?? process.env),
         stdio: ['pipe', 'pipe', 'pipe'],
     });
     track(child);
@@ -54702,19 +54842,21 @@ function createLimiter(limit) {
     };
     return (task) => new Promise((resolve, reject) => {
         queue.push(() => {
+            // The slot is handed to the next task before the caller hears of the
+            // result: a caller that then works synchronously for a while (schema
+            // validation of a rendered manifest) would otherwise keep the next
+            // helm process from starting until it is done.
             task()
-                .then(resolve, reject)
                 .finally(() => {
                 active--;
                 next();
-            });
+            })
+                .then(resolve, reject);
         });
         next();
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/lint/values-files.ts
 // Values files with positions: every key of a values YAML file with the line
 // it is written on, so a finding about `image.tag` can point at that line.
@@ -54832,6 +54974,9 @@ function listTemplates(dir, prefix = '') {
         ? listTemplates(external_node_path_default().join(dir, e.name), `${prefix}${e.name}/`)
         : [`${prefix}${e.name}`]);
 }
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 class Locator {
     chartDir;
     valuesFiles;
@@ -54869,7 +55014,7 @@ class Locator {
     }
     /** The line of the first `key:` in a file. */
     findKeyLine(file, key) {
-        const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const escaped = escapeRegExp(key);
         const pattern = new RegExp(`^\\s*(?:- )?["']?${escaped}["']?\\s*:`);
         const index = this.lines(file).findIndex((l) => pattern.test(l));
         return index >= 0 ? index + 1 : undefined;
@@ -54889,6 +55034,27 @@ class Locator {
                 return { file, line };
         }
         return { file, line: 1 };
+    }
+    /**
+     * The template line that spells out a field's rendered value itself
+     * (`image: busybox:latest`, no template action on the line). A value
+     * hard-coded in a template comes from there, whatever key of the same
+     * name the values files have.
+     */
+    templateLiteral(source, field, value) {
+        if (!['string', 'number', 'boolean'].includes(typeof value) || String(value) === '')
+            return undefined;
+        const key = [...field].reverse().find((s) => typeof s === 'string');
+        // Every template spells out kind and apiVersion: a finding about a missing
+        // piece (no PodDisruptionBudget) is anchored there, not caused there.
+        if (!key || key === 'kind' || key === 'apiVersion')
+            return undefined;
+        const file = this.templateFile(source);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+            return undefined;
+        const pattern = new RegExp(`^\\s*(?:- )?["']?${escapeRegExp(key)}["']?\\s*:\\s*(["']?)${escapeRegExp(String(value))}\\1\\s*(?:#.*)?$`);
+        const index = this.lines(file).findIndex((l) => !l.includes('{{') && pattern.test(l));
+        return index >= 0 ? { file, line: index + 1 } : undefined;
     }
     /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */
     valuesKey(keyPath) {
@@ -55090,12 +55256,17 @@ function violation(rule, ref, message, field, hint) {
     const context = sourceWords(ref.object.source);
     if (ref.container?.name)
         context.push(String(ref.container.name));
+    const at = existing(ref.object.doc, field);
+    const rendered = at.length === field.length ? get(ref.object.doc, at) : undefined;
     return {
         rule,
         object: nameOf(ref.object),
         source: ref.object.source,
         message,
-        field: existing(ref.object.doc, field),
+        field: at,
+        ...(['string', 'number', 'boolean'].includes(typeof rendered)
+            ? { rendered: rendered }
+            : {}),
         hint,
         context,
     };
@@ -55230,7 +55401,9 @@ const minimumReplicas = (objects) => scaledWorkloads(objects).flatMap((workload)
         if (min >= MIN_REPLICAS)
             return [];
         return [
-            violation('replicas', { object: hpa }, `${nameOf(hpa)} scales ${nameOf(workload)} down to ${min} replica(s); at least ${MIN_REPLICAS} are required`, ['spec', 'minReplicas'], { keys: ['minReplicas'], value: min }),
+            violation('replicas', { object: hpa }, `${nameOf(hpa)} scales ${nameOf(workload)} down to ${min} replica(s); at least ${MIN_REPLICAS} are required`, ['spec', 'minReplicas'], 
+            // Charts (ours among them) let an explicit replicaCount set the HPA minimum.
+            { keys: ['minReplicas', 'replicaCount'], value: min }),
         ];
     }
     const replicas = Number(get(workload.doc, ['spec', 'replicas']) ?? 1);
@@ -56256,9 +56429,11 @@ async function lintChart(settings, ctx) {
                         const scalar = value === undefined || (value !== null && typeof value === 'object')
                             ? undefined
                             : value;
-                        const at = (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
-                            ? locator.valuesHint({ keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) }, [], { requireValue: true })
-                            : undefined) ?? locator.templateField(object.source, field);
+                        const at = locator.templateLiteral(object.source, field, scalar) ??
+                            (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
+                                ? locator.valuesHint({ keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) }, [], { requireValue: true })
+                                : undefined) ??
+                            locator.templateField(object.source, field);
                         const where = field.length ? field.join('.') : '(object)';
                         add({
                             check: 'schema',
@@ -56283,7 +56458,9 @@ async function lintChart(settings, ctx) {
                 if (policySeen.has(key))
                     continue;
                 policySeen.add(key);
-                const at = locator.valuesHint(v.hint, v.context) ?? locator.templateField(v.source, v.field);
+                const at = locator.templateLiteral(v.source, v.field, v.rendered) ??
+                    locator.valuesHint(v.hint, v.context) ??
+                    locator.templateField(v.source, v.field);
                 add({
                     check: 'policy',
                     severity: levels[v.rule] === 'error' ? 'error' : 'warning',
@@ -56526,10 +56703,8 @@ async function resolveLintSettings(inputs, workspace) {
     const repeated = environments.find((e, i) => environments.indexOf(e) !== i);
     if (repeated)
         throw new errors_InputError('environments', inputs.environments, `each environment once ('${repeated}' is repeated)`);
+    // No values files: each environment lints the chart's own defaults (under its policy levels).
     const patterns = parseList(inputs['values-files']);
-    if (environments.length && !patterns.length) {
-        throw new errors_InputError('values-files', inputs['values-files'], `values files per environment, e.g. chart/environments/${ENV_PLACEHOLDER}.yaml`);
-    }
     for (const pattern of patterns)
         workspacePath('values-files', pattern.split(ENV_PLACEHOLDER).join('x'), workspace);
     const root = (0,external_node_fs_namespaceObject.realpathSync)(workspace);
@@ -56683,6 +56858,7 @@ function failureMessage(report) {
 
 
 
+
 /** actions/lint/schemas, next to the bundle's dist/ folder. */
 function schemaDir() {
     return external_node_path_default().resolve(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', 'schemas');
@@ -56705,11 +56881,11 @@ function annotate(report, workspace) {
             ...(f.column ? { startColumn: f.column } : {}),
         };
         if (f.severity === 'error')
-            error(f.message, properties);
+            channels_error(f.message, properties);
         else if (f.severity === 'warning')
-            warning(f.message, properties);
+            channels_warning(f.message, properties);
         else
-            notice(f.message, properties);
+            channels_notice(f.message, properties);
     }
 }
 async function main() {
@@ -56720,26 +56896,24 @@ async function main() {
     const runnerTemp = process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     (0,external_node_fs_namespaceObject.mkdirSync)(runnerTemp, { recursive: true });
     const outputDir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(runnerTemp, 'hotswap-lint-'));
-    info(`${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`);
+    channels_info(`${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`);
     // lint and template take the same flags in helm 3 and 4; the version is
     // asked for alongside the first calls rather than before them.
     const helm = new Helm({ bin, major: 4 });
     const [version, report] = await Promise.all([
         helm.version(),
-        lintChart(settings, { helm, schemaDir: schemaDir(), outputDir, log: info }),
+        lintChart(settings, { helm, schemaDir: schemaDir(), outputDir, log: channels_info }),
     ]);
     const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
     if (major !== 3 && major !== 4)
         throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
     annotate(report, settings.workspace);
     for (const [name, value] of Object.entries(lintOutputs(report)))
-        setOutput(name, value);
+        channels_setOutput(name, value);
     const chart = external_node_path_default().relative(settings.workspace, settings.chartDir) || '.';
-    await summary
-        .addRaw(summaryMarkdown(report, { chart, workspace: settings.workspace, helmVersion: version }))
-        .write();
+    await writeSummary(summaryMarkdown(report, { chart, workspace: settings.workspace, helmVersion: version }));
     if (report.result === 'fail')
-        setFailed(failureMessage(report));
+        channels_setFailed(failureMessage(report));
 }
 
 ;// CONCATENATED MODULE: ./src/actions/lint.ts
