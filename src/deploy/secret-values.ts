@@ -34,9 +34,12 @@ export function writeSecretValuesFile(
   const dir = mkdtempSync(path.join(tempRoot, 'hotswap-secrets-'));
   const file = path.join(dir, 'secret-values.yaml');
   // mode applies at creation: the content is never readable by others, not even briefly.
-  writeFileSync(file, yaml.dump(values), { mode: 0o600, flag: 'wx' });
-  return {
-    path: file,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+  const remove = () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', remove);
   };
+  // Also on a path that never reaches `finally` (process.exit on a second signal).
+  process.on('exit', remove);
+  writeFileSync(file, yaml.dump(values), { mode: 0o600, flag: 'wx' });
+  return { path: file, remove };
 }

@@ -6,6 +6,7 @@ import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
 import { openClusterClients } from '../../helm/open.js';
+import { ownExitOnSignal } from '../../exec/signals.js';
 import { redact } from '../../secrets/redact.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
 import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
@@ -28,11 +29,14 @@ function setOutputs(r: DeployResult): void {
   core.setOutput('previous-revision', r.previousRevision ?? '');
   core.setOutput('rolled-back-to', r.rolledBackTo ?? '');
   core.setOutput('manifest-digest', r.manifestDigest ?? '');
+  core.setOutput('last-verified-revision', r.lastVerifiedRevision ?? '');
   core.setOutput('warnings', r.warnings.join('\n'));
   for (const w of r.warnings) core.warning(`Not rolled out: ${w}`);
 }
 
 export async function main(): Promise<void> {
+  // A signal must not end the process before the release is left in a known state.
+  ownExitOnSignal();
   const s = readSettings();
   const { helm, kubectl } = await openClusterClients(s, findBinary);
   core.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
@@ -82,6 +86,11 @@ export async function main(): Promise<void> {
     );
   }
   if (result.status !== 'deployed' && result.status !== 'diff-only') {
+    if (result.cancel) {
+      throw new Error(
+        `Deploy of ${s.release} ${result.error ?? 'cancelled'}; the release is now at ${result.cancel.state}`,
+      );
+    }
     const rolled = result.rolledBackTo ? ` (rolled back to revision ${result.rolledBackTo})` : '';
     throw new Error(
       `Deploy of ${s.release} ${result.status}${rolled}: ${result.error ?? 'see the job summary'}`,

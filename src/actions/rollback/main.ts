@@ -4,18 +4,25 @@ import { openClusterClients } from '../../helm/open.js';
 import { readRollbackInputs } from '../../rollback/inputs.js';
 import { rollback } from '../../rollback/rollback.js';
 import { rollbackSummary } from '../../rollback/summary.js';
+import { ownExitOnSignal } from '../../exec/signals.js';
 import { findBinary } from '../kit/helm.js';
 
 export async function main(): Promise<void> {
+  // A signal lets helm rollback finish rather than leave the release pending-rollback.
+  ownExitOnSignal();
   const s = readRollbackInputs((name) => core.getInput(name));
   const { helm, kubectl } = await openClusterClients(s, findBinary);
   const result = await rollback(s, { helm, kubectl, log: (line) => core.info(line) });
   core.setOutput('status', result.status);
   core.setOutput('from-revision', result.from);
   core.setOutput('to-revision', result.to);
+  core.setOutput('last-verified-revision', result.lastVerifiedRevision ?? '');
   core.setOutput('warnings', result.warnings.join('\n'));
   for (const w of result.warnings) core.warning(`Not rolled out: ${w}`);
   await core.summary.addRaw(rollbackSummary(result)).write();
+  if (result.cancelled) {
+    throw new Error(`Rollback of ${s.release} ${result.error ?? 'cancelled'}; ${result.cancelled}`);
+  }
   if (result.status !== 'rolled-back') {
     throw new Error(
       `Rollback of ${s.release} to revision ${result.to} failed: ${result.error ?? 'see the job summary'}`,

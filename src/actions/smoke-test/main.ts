@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
+import { Kubectl } from '../../kube/kubectl.js';
 import { registerSecret } from '../../secrets/redact.js';
+import { recordVerdict, releaseUnderTest } from '../../smoke/record.js';
 import { failureMessage, renderSummary } from '../../smoke/report.js';
 import { smokeTest } from '../../smoke/smoke-test.js';
 import { parseSmokeInputs } from '../../smoke/inputs.js';
@@ -27,9 +29,26 @@ export async function main(): Promise<void> {
   const tempDir = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(tempDir, { recursive: true });
 
+  const tested = inputs.release
+    ? await releaseUnderTest(
+        new Kubectl({
+          bin: await io.which('kubectl', true),
+          kubeconfig: inputs.kubeconfig,
+          kubeContext: inputs.kubeContext,
+        }),
+        inputs.release.name,
+        inputs.release.namespace,
+      )
+    : undefined;
+
   const report = await smokeTest(settings, { curl, kube, tempDir, log: (line) => core.info(line) });
 
-  await core.summary.addRaw(renderSummary(report)).write();
+  let recorded = '';
+  if (tested) {
+    recorded = await recordVerdict(tested, report.passed);
+    core.info(recorded);
+  }
+  await core.summary.addRaw(renderSummary(report) + (recorded ? `\n> ${recorded}\n` : '')).write();
   core.setOutput('passed', String(report.passed));
   core.setOutput('report', JSON.stringify(report));
   if (!report.passed) throw new Error(failureMessage(report));
