@@ -10,9 +10,9 @@
 //     run recovers it at once), then rolled back to the rollback target when
 //     the budget allows it; a rollback cut short is marked cancelled in turn.
 import { beginCleanup, cleanupRemainingMs } from '../exec/signals.js';
-import type { Helm, RevisionInfo } from '../helm/helm.js';
+import type { Helm, ReleaseStatus, RevisionInfo } from '../helm/helm.js';
 import { redact } from '../secrets/redact.js';
-import type { RecordStore } from './records.js';
+import { withMark, type RecordStore } from './records.js';
 import { isPending, stuckVerdict } from './release-state.js';
 
 export type Phase = 'prepare' | 'upgrade' | 'watch' | 'rollback';
@@ -24,6 +24,8 @@ export interface CancelOutcome {
   steps: string[];
   /** The newest revision once settled, e.g. `revision 5 deployed (Rollback to 3: ...)`. */
   state: string;
+  /** The release history once settled. */
+  history: RevisionInfo[];
 }
 
 /** A rollback needs about this long on a responsive cluster; with less left it is not started. */
@@ -65,7 +67,7 @@ export async function settleCancelled(ctx: SettleContext): Promise<CancelOutcome
         `the rollback (revision ${last.revision}, ${last.description}) was applied; its verification was cut short`,
       );
     } else {
-      history = await undo(ctx, last, step);
+      history = await undo(ctx, history, last, step);
     }
   } catch (error) {
     step(`could not finish: ${redact((error as Error).message)}`);
@@ -75,39 +77,35 @@ export async function settleCancelled(ctx: SettleContext): Promise<CancelOutcome
   const state = last
     ? `revision ${last.revision} ${last.status} (${last.description})`
     : 'no release';
-  return { signal: ctx.signal, phase: ctx.phase, steps, state };
+  return { signal: ctx.signal, phase: ctx.phase, steps, state, history };
 }
 
 async function undo(
   ctx: SettleContext,
+  history: RevisionInfo[],
   last: RevisionInfo,
   step: (line: string) => void,
 ): Promise<RevisionInfo[]> {
   const { helm, store } = ctx;
   // The intent first: it is what the next run acts on if nothing else gets done.
+  const records = withMark(await store.read(), last.revision, 'cancelled');
   await store.mark(last.revision, 'cancelled');
   step(
     `revision ${last.revision} (${last.status}) is recorded as cancelled: the next deploy recovers it at once`,
   );
-  const records = await store.read();
-  const verdict = stuckVerdict(
-    [...(await helm.history(ctx.release, ctx.namespace))],
-    records,
-    0,
-    Date.now(),
-  );
+  const verdict = stuckVerdict(history, records, 0, Date.now());
   if (verdict.kind !== 'rollback') {
     step(
       verdict.kind === 'uninstall'
         ? 'the release never had a good revision: the next deploy uninstalls it'
         : 'no verified or trusted revision to roll back to: left for the next deploy',
     );
-    return helm.history(ctx.release, ctx.namespace);
+    return history;
   }
   const left = cleanupRemainingMs();
   if (left < UNDO_MIN_MS) {
     step(`${Math.round(left)} ms left of the grace period: too little to roll back now`);
-    return helm.history(ctx.release, ctx.namespace);
+    return history;
   }
   const basis = verdict.unverifiedTarget ? "helm's last good revision" : 'verified revision';
   try {
@@ -124,13 +122,14 @@ async function undo(
       `the rollback to revision ${verdict.to} did not finish: ${redact((error as Error).message)}`,
     );
   }
-  const after = await helm.history(ctx.release, ctx.namespace);
-  const newest = after.at(-1);
-  if (newest && newest.revision > last.revision && isPending(newest.status)) {
+  // A rollback cut short left its own pending revision: that one is marked too
+  // (helm's record read with kubectl: quicker than helm history).
+  const newest = (await store.read()).latest;
+  if (newest && newest.revision > last.revision && isPending(newest.status as ReleaseStatus)) {
     await store.mark(newest.revision, 'cancelled');
     step(
       `revision ${newest.revision} (${newest.status}) is recorded as cancelled: the next deploy recovers it at once`,
     );
   }
-  return after;
+  return helm.history(ctx.release, ctx.namespace);
 }

@@ -157,7 +157,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
       signal: /\((SIG\w+)\)/.exec(error.message)?.[1] ?? 'signal',
       log,
     });
-    result.history = await helm.history(s.release, s.namespace).catch(() => result.history);
+    result.history = result.cancel.history;
     result.lastVerifiedRevision = await store
       .read()
       .then((r) => lastVerifiedRevision(result.history, r))

@@ -34,6 +34,8 @@ export interface ReleaseRecords {
   supported: boolean;
   /** The revision helm's record calls deployed, if any. */
   deployed?: number;
+  /** The newest revision and its status as helm's record has it. */
+  latest?: { revision: number; status: string };
 }
 
 export const NO_RECORDS: ReleaseRecords = { marks: new Map(), present: false, supported: true };
@@ -48,14 +50,23 @@ export function storageKind(
   return undefined;
 }
 
+/** `records` with one more mark, as it reads once `mark` is written. */
+export function withMark(records: ReleaseRecords, revision: number, mark: Mark): ReleaseRecords {
+  const marks = new Map(records.marks);
+  marks.set(revision, { ...marks.get(revision), [mark]: true });
+  return { ...records, marks, present: true };
+}
+
 /** Reads the records' labels (one line of JSON each) into marks. Pure, for tests. */
 export function parseRecordLabels(lines: readonly Record<string, string>[]): ReleaseRecords {
   const marks = new Map<number, RevisionMarks>();
   let present = false;
   let deployed: number | undefined;
+  let latest: ReleaseRecords['latest'];
   for (const labels of lines) {
     const revision = Number(labels.version);
     if (!Number.isInteger(revision)) continue;
+    if (revision > (latest?.revision ?? 0)) latest = { revision, status: labels.status ?? '' };
     if (labels.status === 'deployed' && revision > (deployed ?? 0)) deployed = revision;
     const own: RevisionMarks = {};
     for (const [mark, key] of Object.entries(LABELS) as [Mark, string][]) {
@@ -65,7 +76,7 @@ export function parseRecordLabels(lines: readonly Record<string, string>[]): Rel
     }
     marks.set(revision, own);
   }
-  return { marks, present, supported: true, deployed };
+  return { marks, present, supported: true, deployed, latest };
 }
 
 export class RecordStore {

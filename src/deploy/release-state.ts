@@ -49,15 +49,22 @@ export function lastGoodRevision(
   return goodRevisions(history).find((r) => r.revision < before);
 }
 
-/** Good revisions (see goodRevisions) that passed our verification and were not rejected since. */
+/**
+ * Revisions that passed our verification and were not rejected since, newest
+ * first. goodRevisions' guess from a rollback that followed is not applied:
+ * our own failures are recorded (rejected), and a rollback asked for by hand
+ * does not undo a verification.
+ */
 export function verifiedRevisions(
   history: readonly RevisionInfo[],
   records: ReleaseRecords,
 ): RevisionInfo[] {
-  return goodRevisions(history).filter((r) => {
-    const m = records.marks.get(r.revision);
-    return m?.verified && !m.rejected;
-  });
+  return [...history]
+    .sort((a, b) => b.revision - a.revision)
+    .filter((r) => {
+      const m = records.marks.get(r.revision);
+      return (r.status === 'deployed' || r.status === 'superseded') && m?.verified && !m.rejected;
+    });
 }
 
 export interface RollbackTarget {

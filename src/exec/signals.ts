@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 /** Time from the first signal for the children running then to end (killed after it). */
-export const CHILD_GRACE_MS = 5_000;
+export const CHILD_GRACE_MS = 4_000;
 /** Time from the first signal for the whole cleanup: before the runner's SIGTERM at 7.5 s. */
 export const CLEANUP_BUDGET_MS = 7_000;
 

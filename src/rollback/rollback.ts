@@ -5,7 +5,7 @@
 // release stuck in a pending state: helm rollback does not refuse one. A
 // signal lets helm finish; a rollback cut short is marked for the next run.
 import { CancelledError } from '../exec/command.js';
-import type { Helm, RevisionInfo } from '../helm/helm.js';
+import type { Helm, ReleaseStatus, RevisionInfo } from '../helm/helm.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
@@ -171,11 +171,16 @@ export async function rollback(
       result.error = redact((error as Error).message);
     } else {
       result.error = error.message;
-      result.cancelled = await markCancelled(helm, store, s, current.revision);
+      result.cancelled = await markCancelled(store, current.revision);
     }
   }
-  result.history = await helm.history(s.release, s.namespace);
-  result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+  try {
+    result.history = await helm.history(s.release, s.namespace);
+    result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+  } catch (error) {
+    // Out of time after a signal: the summary still says what was done.
+    if (!result.cancelled) throw error;
+  }
   result.durationMs = Date.now() - start;
   return result;
 }
@@ -185,18 +190,18 @@ export async function rollback(
  * grace period). A revision it left pending is marked cancelled, which the
  * next deploy recovers at once instead of waiting for stuck-release-max-age.
  */
-async function markCancelled(
-  helm: Helm,
-  store: RecordStore,
-  s: RollbackSettings,
-  from: number,
-): Promise<string> {
+async function markCancelled(store: RecordStore, from: number): Promise<string> {
   beginCleanup();
-  const last = (await helm.history(s.release, s.namespace)).at(-1);
-  if (!last || last.revision <= from) return 'the rollback wrote nothing to the release';
-  if (!isPending(last.status)) {
-    return `the rollback was applied (revision ${last.revision} ${last.status}); its verification was cut short`;
+  try {
+    // helm's record, read with kubectl: quicker than helm history, and time is short.
+    const last = (await store.read()).latest;
+    if (!last || last.revision <= from) return 'the rollback wrote nothing to the release';
+    if (!isPending(last.status as ReleaseStatus)) {
+      return `the rollback was applied (revision ${last.revision} ${last.status}); its verification was cut short`;
+    }
+    await store.mark(last.revision, 'cancelled');
+    return `revision ${last.revision} was left ${last.status} and is recorded as cancelled: the next deploy recovers it at once`;
+  } catch (error) {
+    return `the state it left could not be recorded: ${redact((error as Error).message)}`;
   }
-  await store.mark(last.revision, 'cancelled');
-  return `revision ${last.revision} was left ${last.status} and is recorded as cancelled: the next deploy recovers it at once`;
 }

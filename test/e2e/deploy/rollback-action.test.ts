@@ -118,7 +118,7 @@ describe('rollback action', () => {
     const run = await runDeployAction('rollback', { release: 'single', namespace }, { workspace });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /::error::.*release 'single' has no good revision before its current revision 1/,
+      /::error::.*release 'single' has no verified or good revision before its current revision 1/,
     );
     await expectClusterUnchanged(before);
   });

@@ -122,7 +122,7 @@ describe('rollbackTarget', () => {
       want: { revision: 3, verified: true },
     },
     {
-      name: 'verified but rolled away from since: not a target',
+      name: 'verified, then rolled away from by hand: still a target (failures are recorded)',
       history: [
         rev(1, 'superseded', 'Install complete'),
         rev(2, 'superseded', 'Upgrade complete'),
@@ -131,7 +131,18 @@ describe('rollbackTarget', () => {
       ],
       marks: { 1: { verified: true }, 2: { verified: true } },
       before: 4,
-      want: { revision: 1, verified: true },
+      want: { revision: 2, verified: true },
+    },
+    {
+      name: "no records: helm's last good revision, not one a rollback went away from",
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'superseded', 'Rollback to 1: revision 2 failed'),
+        rev(4, 'deployed', 'Upgrade complete'),
+      ],
+      before: 4,
+      want: { revision: 3, verified: false },
     },
     {
       name: "no records at all (never handled, adoption unhealthy): helm's last good revision",
