@@ -99,13 +99,17 @@ export async function rollBack(
       what: `rollback to revision ${target.revision}`,
       namespace: s.namespace,
       manifest: await helm.manifest(s.release, s.namespace),
-      policy,
+      // A strategy that keeps the restored revision from running (OnDelete,
+      // paused) is reported, not failed: the rollback's job is to stop the
+      // broken revision, and failing it would leave nothing better.
+      policy: { ...policy, requireRollout: false },
       timeoutMs: s.timeoutMs,
       pollMs: deps.pollMs,
       forceStatefulSetRollback: true,
       log,
     });
     deletedPods = watched.deletedPods;
+    result.warnings.push(...watched.notRolledOut.map((w) => `after the rollback: ${w}`));
     if (watched.state !== 'ready') {
       result.rollback = {
         action: 'rollback',

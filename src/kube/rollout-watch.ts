@@ -1,8 +1,7 @@
 // Watches a release's rollout by polling: each poll takes one snapshot of the
-// release's own objects (named, one kubectl call per namespace) and of the
-// pods, ReplicaSets and ControllerRevisions that link them to their pods (one
-// call per namespace holding workloads, run alongside), and judges it with
-// assessRollout until it is ready, fails, or runs out of time.
+// release's own objects and of the pods, ReplicaSets and ControllerRevisions
+// that link workloads to their pods (one kubectl call per namespace), and
+// judges it with assessRollout until it is ready, fails, or runs out of time.
 import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
@@ -39,42 +38,65 @@ export interface WatchResult extends RolloutAssessment {
   deletedPods: string[];
 }
 
-/** The kubectl argument naming one object, e.g. `deployment.v1.apps/web` or `pod/p`. */
-export function resourceArg(o: ReleaseObject): string {
+/** Built-in kinds with a rule, as kubectl lists them. */
+const LIST_TYPES: Record<string, string> = {
+  'apps/Deployment': 'deployments.apps',
+  'apps/StatefulSet': 'statefulsets.apps',
+  'apps/DaemonSet': 'daemonsets.apps',
+  'batch/Job': 'jobs.batch',
+  'batch/CronJob': 'cronjobs.batch',
+  '/Pod': 'pods',
+};
+
+/** The kubectl type of an object's kind, e.g. `deployments.apps` or `widget.v1.example.com`. */
+export function resourceType(o: ReleaseObject): string {
+  const known = LIST_TYPES[`${o.group}/${o.kind}`];
+  if (known) return known;
   const version = o.apiVersion.slice(o.apiVersion.indexOf('/') + 1);
-  const type = o.group ? `${o.kind.toLowerCase()}.${version}.${o.group}` : o.kind.toLowerCase();
-  return `${type}/${o.name}`;
+  return o.group ? `${o.kind.toLowerCase()}.${version}.${o.group}` : o.kind.toLowerCase();
 }
 
-/** What each namespace needs from the cluster on every poll. */
+/** The kubectl argument naming one object, e.g. `deployments.apps/web`. */
+export function resourceArg(o: ReleaseObject): string {
+  return `${resourceType(o)}/${o.name}`;
+}
+
+/** What each poll asks the cluster. */
 export interface SnapshotPlan {
-  /** Namespace ('' for cluster-scoped) -> the named objects to get. */
-  named: Map<string, ReleaseObject[]>;
-  /** Namespace -> the kinds that link its workloads to their pods. */
-  dependents: Map<string, string[]>;
+  /**
+   * Namespace -> the release's objects there and the kubectl types to list:
+   * theirs plus what links workloads to pods. One kubectl call per namespace
+   * per poll; the objects are then picked by kind and name.
+   */
+  namespaces: Map<string, { objects: ReleaseObject[]; types: string[] }>;
+  /** Cluster-scoped objects (custom resources), got by name. */
+  clusterScoped: ReleaseObject[];
 }
 
 export function snapshotPlan(
   objects: readonly ReleaseObject[],
   policy: RolloutPolicy,
 ): SnapshotPlan {
-  const named = new Map<string, ReleaseObject[]>();
-  const dependents = new Map<string, Set<string>>();
+  const plan: SnapshotPlan = { namespaces: new Map(), clusterScoped: [] };
+  const types = new Map<string, Set<string>>();
   for (const o of objects) {
     if (!isWatched(o) || (o.hookEvents && !policy.includeHooks)) continue;
-    const ns = o.namespace ?? '';
-    named.set(ns, [...(named.get(ns) ?? []), o]);
-    if (!['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind) || !o.namespace)
+    if (!o.namespace) {
+      plan.clusterScoped.push(o);
       continue;
-    const kinds = dependents.get(ns) ?? new Set(['pods']);
-    if (o.kind === 'Deployment') kinds.add('replicasets.apps');
-    if (o.kind === 'DaemonSet') kinds.add('controllerrevisions.apps');
-    dependents.set(ns, kinds);
+    }
+    const entry = plan.namespaces.get(o.namespace) ?? { objects: [], types: [] };
+    entry.objects.push(o);
+    plan.namespaces.set(o.namespace, entry);
+    const t = types.get(o.namespace) ?? new Set<string>();
+    t.add(resourceType(o));
+    if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)) t.add('pods');
+    if (o.kind === 'Deployment') t.add('replicasets.apps');
+    if (o.kind === 'DaemonSet') t.add('controllerrevisions.apps');
+    types.set(o.namespace, t);
   }
-  return {
-    named,
-    dependents: new Map([...dependents].map(([ns, kinds]) => [ns, [...kinds]])),
-  };
+  for (const [ns, entry] of plan.namespaces) entry.types = [...types.get(ns)!];
+  return plan;
 }
 
 function matches(o: ReleaseObject, live: KubeObject): boolean {
@@ -82,21 +104,30 @@ function matches(o: ReleaseObject, live: KubeObject): boolean {
     live.kind === o.kind &&
     live.metadata.name === o.name &&
     groupOf(live.apiVersion ?? '') === o.group &&
-    // A custom resource taken for namespaced may come back cluster-scoped.
+    // A custom resource taken for namespaced (its CRD is not in the release)
+    // may come back cluster-scoped.
     (!live.metadata.namespace || live.metadata.namespace === o.namespace)
   );
 }
 
+/**
+ * One look at the release. Listing each namespace's types in one call costs
+ * one kubectl process per poll, as the label-selector list did (getting the
+ * objects by name and their pods separately costs two): objects are still
+ * identified by kind, namespace and name from the manifest, never a label.
+ */
 export async function takeSnapshot(kubectl: Kubectl, plan: SnapshotPlan): Promise<RolloutSnapshot> {
-  const named = [...plan.named].map(async ([ns, objects]) => {
-    const live = await kubectl.getNamed(objects.map(resourceArg), ns || undefined);
-    return objects.map((ref) => ({ ref, live: live.find((l) => matches(ref, l)) }));
-  });
-  const linked = [...plan.dependents].map(([ns, kinds]) => kubectl.list(kinds.join(','), ns));
-  const [objects, lists] = await Promise.all([Promise.all(named), Promise.all(linked)]);
-  const all = lists.flat();
+  const calls = [...plan.namespaces].map(([ns, { types }]) => kubectl.list(types.join(','), ns));
+  if (plan.clusterScoped.length > 0) {
+    calls.push(kubectl.getNamed(plan.clusterScoped.map(resourceArg)));
+  }
+  const all = (await Promise.all(calls)).flat();
+  const wanted = [
+    ...[...plan.namespaces.values()].flatMap((e) => e.objects),
+    ...plan.clusterScoped,
+  ];
   return {
-    objects: objects.flat(),
+    objects: wanted.map((ref) => ({ ref, live: all.find((l) => matches(ref, l)) })),
     pods: all.filter((o) => o.kind === 'Pod'),
     replicaSets: all.filter((o) => o.kind === 'ReplicaSet'),
     controllerRevisions: all.filter((o) => o.kind === 'ControllerRevision'),

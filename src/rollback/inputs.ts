@@ -1,12 +1,6 @@
 // Every input of actions/rollback (and `hotswap-ci rollback`), read and
 // validated in one place before helm runs.
-import {
-  parseBoolean,
-  parseDnsLabel,
-  parseChoice,
-  parseDuration,
-  parseInteger,
-} from '../inputs/parse.js';
+import { parseDnsLabel, parseChoice, parseDuration, parseInteger } from '../inputs/parse.js';
 import {
   parseReleaseName,
   readHelmMajor,
@@ -48,7 +42,6 @@ export function readRollbackInputs(read: (name: string) => string): RollbackInpu
       fallback: 2,
     }),
     unschedulableGraceMs: parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
-    requireRollout: parseBoolean('require-rollout', read('require-rollout'), false),
     helmBin: read('helm').trim() || 'helm',
     helmMajor: readHelmMajor(read),
     kubectlBin: read('kubectl').trim() || 'kubectl',

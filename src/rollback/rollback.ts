@@ -26,8 +26,6 @@ export interface RollbackSettings {
   historyMax: number;
   crashLoopRestarts: number;
   unschedulableGraceMs: number;
-  /** The restored revision must run on every pod (OnDelete, paused are failures, not warnings). */
-  requireRollout: boolean;
 }
 
 export interface RollbackResult {
@@ -143,7 +141,6 @@ export async function rollback(
         policy: {
           crashLoopRestarts: s.crashLoopRestarts,
           unschedulableGraceMs: s.unschedulableGraceMs,
-          requireRollout: s.requireRollout,
         },
         timeoutMs: s.timeoutMs,
         pollMs: deps.pollMs,

@@ -50,18 +50,50 @@ class FakeKubectl extends Kubectl {
 const list = (items: KubeObject[]) => JSON.stringify({ kind: 'List', items });
 
 describe('snapshotPlan and resourceArg', () => {
-  it('names each watched object once, per namespace, with what links its pods', () => {
+  it('lists per namespace the types of the watched objects and what links their pods', () => {
     const plan = snapshotPlan(releaseObjects(MANIFEST, NS), policy);
     expect(
-      Object.fromEntries([...plan.named].map(([ns, objects]) => [ns, objects.map(resourceArg)])),
+      Object.fromEntries(
+        [...plan.namespaces].map(([ns, e]) => [
+          ns,
+          { objects: e.objects.map(resourceArg), types: e.types },
+        ]),
+      ),
     ).toEqual({
-      shop: ['deployment.v1.apps/web', 'statefulset.v1.apps/db', 'widget.v1.example.com/w'],
-      monitoring: ['daemonset.v1.apps/agent'],
+      shop: {
+        objects: ['deployments.apps/web', 'statefulsets.apps/db', 'widget.v1.example.com/w'],
+        types: [
+          'deployments.apps',
+          'pods',
+          'replicasets.apps',
+          'statefulsets.apps',
+          'widget.v1.example.com',
+        ],
+      },
+      monitoring: {
+        objects: ['daemonsets.apps/agent'],
+        types: ['daemonsets.apps', 'pods', 'controllerrevisions.apps'],
+      },
     });
-    expect(Object.fromEntries(plan.dependents)).toEqual({
-      shop: ['pods', 'replicasets.apps'],
-      monitoring: ['pods', 'controllerrevisions.apps'],
-    });
+    expect(plan.clusterScoped).toEqual([]);
+  });
+
+  it('gets cluster-scoped custom resources by name', () => {
+    const objects = releaseObjects(
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: gates.example.com }
+spec: { group: example.com, scope: Cluster, names: { kind: Gate } }
+---
+apiVersion: example.com/v1beta1
+kind: Gate
+metadata: { name: main }
+`,
+      NS,
+    );
+    expect(snapshotPlan(objects, policy).clusterScoped.map(resourceArg)).toEqual([
+      'gate.v1beta1.example.com/main',
+    ]);
   });
 
   it('leaves hooks out unless they are judged', () => {
@@ -71,15 +103,15 @@ describe('snapshotPlan and resourceArg', () => {
         events: ['pre-upgrade'],
       },
     ]);
-    expect(snapshotPlan(objects, policy).named.size).toBe(0);
-    expect([...snapshotPlan(objects, { ...policy, includeHooks: true }).named.keys()]).toEqual([
-      NS,
-    ]);
+    expect(snapshotPlan(objects, policy).namespaces.size).toBe(0);
+    expect([...snapshotPlan(objects, { ...policy, includeHooks: true }).namespaces.keys()]).toEqual(
+      [NS],
+    );
   });
 });
 
 describe('watchRollout', () => {
-  it('gets the named objects in one call per namespace, alongside their pods', async () => {
+  it('takes each snapshot with one kubectl call per namespace, and picks the objects by name', async () => {
     const web: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -87,23 +119,19 @@ describe('watchRollout', () => {
       spec: { replicas: 1 },
       status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
     };
-    const kubectl = new FakeKubectl((args) =>
-      args.includes('deployment.v1.apps/web') ? JSON.stringify(web) : list([]),
-    );
+    // Another Deployment in the namespace, not the release's: never judged.
+    const other = { ...web, metadata: { ...web.metadata, name: 'other' }, status: {} };
+    const kubectl = new FakeKubectl(() => list([other, web]));
     const objects = releaseObjects(MANIFEST.split('---')[0]!, NS);
     const result = await watchRollout(kubectl, { ...policy, objects, timeoutMs: 5000, pollMs: 1 });
     expect(result.state).toBe('ready');
     expect(kubectl.calls).toEqual([
-      ['get', 'deployment.v1.apps/web', '--ignore-not-found', '-o', 'json', '-n', NS],
-      ['get', 'pods,replicasets.apps', '-n', NS, '-o', 'json'],
+      ['get', 'deployments.apps,pods,replicasets.apps', '-n', NS, '-o', 'json'],
     ]);
   });
 
   it('waits for an object of the release that is not there, and times out naming it', async () => {
-    // kubectl get --ignore-not-found prints nothing when nothing is found.
-    const kubectl = new FakeKubectl((args) =>
-      args.includes('--ignore-not-found') ? '' : list([]),
-    );
+    const kubectl = new FakeKubectl(() => list([]));
     let t = 0;
     const result = await watchRollout(kubectl, {
       ...policy,
@@ -150,13 +178,10 @@ describe('watchRollout', () => {
         deleted = true;
         return '';
       }
-      if (args.includes('statefulset.v1.apps/db'))
-        return JSON.stringify(
-          deleted
-            ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
-            : sts,
-        );
-      return list(deleted ? [] : [stuck]);
+      const now = deleted
+        ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
+        : sts;
+      return list(deleted ? [now] : [now, stuck]);
     });
     const lines: string[] = [];
     const result = await watchRollout(kubectl, {
