@@ -92,6 +92,8 @@ export async function rollBack(
     return;
   }
   let deletedPods: string[] = [];
+  // A restored revision that its update strategy keeps from running was not seen to work.
+  let runsEverywhere = true;
   if (s.wait === 'watch') {
     // Judged on the objects of the revision it restored, and only on their
     // pods of that revision: leftovers of the broken one are going away.
@@ -110,6 +112,7 @@ export async function rollBack(
     });
     deletedPods = watched.deletedPods;
     result.warnings.push(...watched.notRolledOut.map((w) => `after the rollback: ${w}`));
+    runsEverywhere = watched.notRolledOut.length === 0;
     if (watched.state !== 'ready') {
       result.rollback = {
         action: 'rollback',
@@ -123,7 +126,7 @@ export async function rollBack(
       return;
     }
   }
-  if (s.wait !== 'none') {
+  if (s.wait !== 'none' && runsEverywhere) {
     const restored = (await helm.history(s.release, s.namespace)).at(-1);
     if (restored) await c.store.mark(restored.revision, 'verified');
   }

@@ -348,9 +348,12 @@ async function conclude(
 
   if (result.error === undefined) {
     result.status = 'deployed';
-    // Our watch, or helm's own wait, judged it ready; with wait none nobody did (a smoke test may).
+    // Our watch, or helm's own wait, judged it ready; with wait none nobody did
+    // (a smoke test may), nor when its update strategy keeps it from running.
     if (s.wait !== 'none' && result.revision !== undefined) {
-      await store.mark(result.revision, 'verified');
+      if (result.warnings.length === 0) await store.mark(result.revision, 'verified');
+      else
+        log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
     }
     log(`Release '${s.release}' revision ${result.revision} deployed`);
     return done();

@@ -161,7 +161,10 @@ export async function rollback(
     if (result.error === undefined) {
       result.status = 'rolled-back';
       const restored = (await helm.history(s.release, s.namespace)).at(-1);
-      if (restored && s.wait !== 'none') await store.mark(restored.revision, 'verified');
+      // Not seen to work when its update strategy keeps it from running (warnings).
+      if (restored && s.wait !== 'none' && result.warnings.length === 0) {
+        await store.mark(restored.revision, 'verified');
+      }
     }
   } catch (error) {
     if (!(error instanceof CancelledError)) {
