@@ -217,6 +217,30 @@ describe('cancellation, phase by phase', () => {
     expect(next.outputs['rolled-back-to']).toBe('3');
   });
 
+  it('helm killed outright mid-upgrade (wait: helm): said as it is, and rolled back by the step', async () => {
+    const release = 'c-killed';
+    expect((await deploy({ release })).outputs.status).toBe('deployed');
+    const running = deploy({ release, wait: 'helm', timeout: '5m', set: NOT_READY });
+    const deadline = Date.now() + 90_000;
+    let helmPid: number | undefined;
+    while (helmPid === undefined) {
+      if (Date.now() > deadline) throw new Error('helm upgrade never got under way');
+      await sleep(200);
+      if ((await history(release, namespace)).at(-1)?.status !== 'pending-upgrade') continue;
+      const line = (await processesMentioning(namespace)).find((l) => / upgrade c-killed /.test(l));
+      helmPid = line ? Number(line.trim().split(/\s+/)[0]) : undefined;
+    }
+    process.kill(helmPid, 'SIGKILL');
+    const run = await running;
+    expect(run.outputs.status, run.stdout).toBe('rolled-back');
+    expect(run.outputs['rolled-back-to']).toBe('1');
+    expect(run.summary).not.toContain('helm rolled back the release itself');
+    expect(run.summary).toContain('rolled back to verified revision 1');
+    const revisions = await history(release, namespace);
+    expect(revisions.map((r) => r.status)).toEqual(['superseded', 'pending-upgrade', 'deployed']);
+    expect(secretFilesLeft(run.runnerDir)).toEqual([]);
+  });
+
   it('smoke test: a cancelled test records nothing; a finished one records its verdict', async () => {
     const release = 'c-smoke';
     expect((await deploy({ release })).outputs.status).toBe('deployed'); // 1, verified
