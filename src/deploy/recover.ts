@@ -37,6 +37,8 @@ export async function recoverRelease(
   const what = verdict.cancelled
     ? `left by a cancelled run in ${verdict.status} (revision ${verdict.revision})`
     : `stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since}`;
+  const kind = verdict.cancelled ? 'cancelled' : 'stuck';
+  const found = `${verdict.status} revision ${verdict.revision} ${verdict.cancelled ? 'left by a cancelled run' : `since ${verdict.since}`}`;
   if (verdict.kind === 'stranded') {
     const message = `release '${s.release}' was ${what}, and none of its earlier revisions is verified or trusted to return to`;
     if (verdict.status.startsWith('pending-'))
@@ -50,7 +52,7 @@ export async function recoverRelease(
       ? `helm's last good revision ${verdict.to} (no verified revision)`
       : `verified revision ${verdict.to}`;
     result.recovery = `release '${s.release}' was ${what}: rolled back to ${basis}`;
-    log(`Recovering: release was ${what}, rolling back to ${basis}`);
+    log(`Recovering ${kind} release: ${found}, rolling back to ${basis}`);
     await helm.rollback(s.release, s.namespace, verdict.to, {
       historyMax: s.historyMax,
       timeout,
@@ -60,7 +62,7 @@ export async function recoverRelease(
     return helm.history(s.release, s.namespace);
   }
   result.recovery = `release '${s.release}' was ${what} with no good revision: uninstalled`;
-  log(`Recovering: release was ${what} and never deployed well, uninstalling it`);
+  log(`Recovering ${kind} release: ${found} never deployed, uninstalling it`);
   await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
   return [];
 }

@@ -19,7 +19,7 @@ import { describeFailures, verifyRevision } from '../deploy/verify.js';
 export interface RollbackSettings {
   release: string;
   namespace: string;
-  /** Undefined: the newest good revision before the current one. */
+  /** Undefined: the newest verified revision before the current one. */
   revision: number | undefined;
   timeoutMs: number;
   wait: 'watch' | 'helm' | 'none';

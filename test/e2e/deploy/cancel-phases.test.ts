@@ -213,7 +213,9 @@ describe('cancellation, phase by phase', () => {
     await expectKnownState(release);
 
     const next = await expectFailingDeployRollsBackToVerified(release, [2, 4]);
-    expect(next.stdout).toMatch(/left by a cancelled run in pending-rollback \(revision 4\)/);
+    expect(next.stdout).toMatch(
+      /Recovering cancelled release: pending-rollback revision 4 left by a cancelled run, rolling back to verified revision 3/,
+    );
     expect(next.outputs['rolled-back-to']).toBe('3');
   });
 
