@@ -35,6 +35,7 @@ export async function verifyRevision(kubectl: Kubectl, o: VerifyOptions): Promis
   const objects = releaseObjects(o.manifest, o.namespace);
   const watched = await watchRollout(kubectl, {
     ...o.policy,
+    namespace: o.namespace,
     objects,
     timeoutMs: o.timeoutMs,
     pollMs: o.pollMs,
@@ -79,7 +80,7 @@ export async function inspectAfterHelmFailure(
     const hooks = (latest.hooks ?? []) as ReleaseHook[];
     const judged = { ...policy, includeHooks: true };
     const objects = releaseObjects(latest.manifest ?? '', namespace, hooks);
-    const snapshot = await takeSnapshot(kubectl, snapshotPlan(objects, judged));
+    const snapshot = await takeSnapshot(kubectl, snapshotPlan(objects, judged), namespace);
     const a = assessRollout(snapshot, judged, now);
     const diagnostics = await collectDiagnostics(kubectl, namespace, a.failures, a.pods);
     return { failures: a.failures, diagnostics };

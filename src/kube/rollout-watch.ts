@@ -16,6 +16,8 @@ import {
 import { stuckStatefulSetPods } from './workload-pods.js';
 
 export interface WatchOptions extends RolloutPolicy {
+  /** The release's namespace. */
+  namespace?: string;
   /** The objects of the revision to judge (releaseObjects of its manifest and hooks). */
   objects: readonly ReleaseObject[];
   timeoutMs: number;
@@ -116,7 +118,11 @@ function matches(o: ReleaseObject, live: KubeObject): boolean {
  * objects by name and their pods separately costs two): objects are still
  * identified by kind, namespace and name from the manifest, never a label.
  */
-export async function takeSnapshot(kubectl: Kubectl, plan: SnapshotPlan): Promise<RolloutSnapshot> {
+export async function takeSnapshot(
+  kubectl: Kubectl,
+  plan: SnapshotPlan,
+  releaseNamespace?: string,
+): Promise<RolloutSnapshot> {
   const calls = [...plan.namespaces].map(([ns, { types }]) => kubectl.list(types.join(','), ns));
   if (plan.clusterScoped.length > 0) {
     calls.push(kubectl.getNamed(plan.clusterScoped.map(resourceArg)));
@@ -127,6 +133,7 @@ export async function takeSnapshot(kubectl: Kubectl, plan: SnapshotPlan): Promis
     ...plan.clusterScoped,
   ];
   return {
+    releaseNamespace,
     objects: wanted.map((ref) => ({ ref, live: all.find((l) => matches(ref, l)) })),
     pods: all.filter((o) => o.kind === 'Pod'),
     replicaSets: all.filter((o) => o.kind === 'ReplicaSet'),
@@ -183,7 +190,7 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
     const stoppedBy = cancellation();
     if (stoppedBy) throw new CancelledError('rollout watch', stoppedBy);
     try {
-      const snapshot = await takeSnapshot(kubectl, plan);
+      const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
       consecutiveErrors = 0;
       last = assessRollout(snapshot, options, now());
       const key = JSON.stringify([last.state, last.waitingFor]);

@@ -37,6 +37,8 @@ export interface RolloutPolicy {
 /** One look at the release: each of its objects with the live one (undefined: not found). */
 export interface RolloutSnapshot extends Dependents {
   objects: readonly { ref: ReleaseObject; live?: KubeObject }[];
+  /** The release's namespace: objects elsewhere are named with theirs. */
+  releaseNamespace?: string;
 }
 
 export interface RolloutAssessment {
@@ -178,7 +180,7 @@ export function assessRollout(
     skipped: [],
     pods: [],
   };
-  const releaseNamespace = snapshot.objects.find((o) => !o.ref.hookEvents)?.ref.namespace;
+  const { releaseNamespace } = snapshot;
   for (const { ref: o, live } of snapshot.objects) {
     if (!isWatched(o) || (o.hookEvents && !judgedHook(o, policy))) continue;
     const verdict = live ? verdictOf(o, live) : missing(o);

@@ -111,6 +111,42 @@ describe('deploy: a chart without app.kubernetes.io/instance labels', () => {
   });
 });
 
+describe('rollback action: verified on the revision it restores', () => {
+  it('deletes the StatefulSet pod stuck on the broken revision and judges only restored pods', async () => {
+    const release = { ...base, release: 'manual' };
+    const first = await runDeployAction('deploy', release, { workspace });
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+    const good = (await statefulSet('manual-db')).updateRevision;
+    // A broken revision 2 left in place: both workloads' new pods fail.
+    const bad = await runDeployAction(
+      'deploy',
+      {
+        ...release,
+        set: 'db.podAnnotations.hotswap\\.dev/simulate=image-pull\nweb.podAnnotations.hotswap\\.dev/simulate=crash-loop',
+        'rollback-on-failure': 'false',
+      },
+      { workspace },
+    );
+    expect(bad.outputs.status, bad.stdout).toBe('failed');
+
+    const run = await runDeployAction(
+      'rollback',
+      { release: 'manual', namespace, timeout: '2m' },
+      { workspace },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled-back',
+      'from-revision': '2',
+      'to-revision': '1',
+      warnings: '',
+    });
+    expect(run.summary).toContain(`**Forced rollback:** deleted pod(s) ${namespace}/manual-db-0`);
+    const sts = await statefulSet('manual-db');
+    expect(sts).toMatchObject({ updateRevision: good, readyReplicas: 1 });
+  });
+});
+
 describe('deploy: a StatefulSet with updateStrategy OnDelete', () => {
   const onDelete = 'db.updateStrategy=OnDelete';
 
@@ -157,5 +193,25 @@ describe('deploy: a StatefulSet with updateStrategy OnDelete', () => {
     expect(revisions.at(-1)!.description).toMatch(
       /^Rollback to 1: revision 2 failed \(StatefulSet\/strict-db NotRolledOut\)/,
     );
+  });
+});
+
+describe('deploy: a paused Deployment', () => {
+  it('an upgrade it does not roll out is deployed with a warning naming the Deployment', async () => {
+    const release = { ...base, release: 'held', set: 'db.enabled=false' };
+    const first = await runDeployAction('deploy', release, { workspace });
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+
+    const run = await runDeployAction(
+      'deploy',
+      { ...release, set: 'db.enabled=false\nweb.paused=true\nweb.podAnnotations.rev=two' },
+      { workspace },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('deployed');
+    const line =
+      'Deployment/held-web is paused: its new revision is not rolled out (0 of 1 pods run it)';
+    expect(run.outputs.warnings).toBe(line);
+    expect(run.summary.split('\n')).toContain(`> ⚠️ **Not rolled out:** ${line}`);
   });
 });

@@ -70,6 +70,7 @@ const deployCases: [string, Record<string, string>][] = [
   ['environment-url', { 'environment-url': 'ftp://example.com' }],
   ['crash-loop-restarts', { 'crash-loop-restarts': 'many' }],
   ['diff-only', { 'diff-only': 'perhaps' }],
+  ['require-rollout', { 'require-rollout': 'sometimes' }],
 ];
 
 const rollbackCases: [string, Record<string, string>][] = [

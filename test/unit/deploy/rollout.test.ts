@@ -30,6 +30,7 @@ function snapshot(
   deps: Partial<Omit<RolloutSnapshot, 'objects'>> = {},
 ): RolloutSnapshot {
   return {
+    releaseNamespace: NS,
     objects: objects.map((o) =>
       Array.isArray(o) ? { ref: o[0], live: o[1] } : { ref: refOf(o), live: o },
     ),
