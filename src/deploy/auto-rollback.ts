@@ -1,27 +1,52 @@
-// The automatic rollback of a failed deploy: to the last good revision, or an
+// The automatic rollback of a failed deploy: to the last verified revision
+// (helm's last good one only when the release has no verified revision), or an
 // uninstall of a failed first install; verified like a deploy, on the objects
-// of the revision it restored.
+// of the revision it restored, and recorded as verified when it passes.
 import { CancelledError } from '../exec/command.js';
 import type { RevisionInfo } from '../helm/helm.js';
 import type { RolloutPolicy } from '../kube/rollout.js';
+import { formatDuration } from '../inputs/parse.js';
 import { redact } from '../secrets/redact.js';
 import type { DeployDeps, DeployResult } from './deploy.js';
-import { lastGoodRevision } from './release-state.js';
+import type { RecordStore, ReleaseRecords } from './records.js';
+import { lastGoodRevision, rollbackTarget } from './release-state.js';
 import type { DeploySettings } from './settings.js';
 import { describeFailures, verifyRevision } from './verify.js';
+
+export interface RollbackContext {
+  result: DeployResult;
+  history: RevisionInfo[];
+  records: ReleaseRecords;
+  store: RecordStore;
+  /** The newest revision before the upgrade. */
+  lastRevision: number;
+}
 
 export async function rollBack(
   s: DeploySettings,
   deps: DeployDeps,
-  result: DeployResult,
-  history: RevisionInfo[],
-  lastRevision: number,
-  policy: RolloutPolicy,
-  timeout: string,
+  c: RollbackContext,
 ): Promise<void> {
   const { helm, kubectl, log } = deps;
-  const failed = result.revision ?? lastRevision + 1;
-  const target = lastGoodRevision(history, failed);
+  const { result, history } = c;
+  const timeout = formatDuration(s.timeoutMs);
+  const policy: RolloutPolicy = {
+    crashLoopRestarts: s.crashLoopRestarts,
+    unschedulableGraceMs: s.unschedulableGraceMs,
+    requireRollout: s.requireRollout,
+  };
+  const failed = result.revision ?? c.lastRevision + 1;
+  const chosen = rollbackTarget(history, c.records, failed);
+  const target = chosen?.revision;
+  if (!target && lastGoodRevision(history, failed)) {
+    // Good by helm's word, but none we verified or trust: a person decides.
+    result.rollback = {
+      action: 'none',
+      ok: false,
+      message: `no verified revision before revision ${failed} to roll back to; the release is left as it is`,
+    };
+    return;
+  }
   if (!target) {
     if (s.keepFailedInstall || history.length === 0) {
       result.rollback = {
@@ -42,8 +67,9 @@ export async function rollBack(
     };
     return;
   }
+  const basis = chosen.verified ? 'last verified' : "no verified revision; helm's last good";
   log(
-    `Rolling back '${s.release}' to revision ${target.revision} (last good: ${target.description})`,
+    `Rolling back '${s.release}' to revision ${target.revision} (${basis}: ${target.description})`,
   );
   const reason = result.failures[0]
     ? `${result.failures[0].object} ${result.failures[0].reason}`
@@ -66,6 +92,8 @@ export async function rollBack(
     return;
   }
   let deletedPods: string[] = [];
+  // A restored revision that its update strategy keeps from running was not seen to work.
+  let runsEverywhere = true;
   if (s.wait === 'watch') {
     // Judged on the objects of the revision it restored, and only on their
     // pods of that revision: leftovers of the broken one are going away.
@@ -84,6 +112,7 @@ export async function rollBack(
     });
     deletedPods = watched.deletedPods;
     result.warnings.push(...watched.notRolledOut.map((w) => `after the rollback: ${w}`));
+    runsEverywhere = watched.notRolledOut.length === 0;
     if (watched.state !== 'ready') {
       result.rollback = {
         action: 'rollback',
@@ -97,13 +126,17 @@ export async function rollBack(
       return;
     }
   }
+  if (s.wait !== 'none' && runsEverywhere) {
+    const restored = (await helm.history(s.release, s.namespace)).at(-1);
+    if (restored) await c.store.mark(restored.revision, 'verified');
+  }
   result.status = 'rolled-back';
   result.rolledBackTo = target.revision;
   result.rollback = {
     action: 'rollback',
     to: target.revision,
     ok: true,
-    message: `rolled back to revision ${target.revision}`,
+    message: `rolled back to ${chosen.verified ? 'verified ' : ''}revision ${target.revision}`,
     deletedPods,
   };
   log(`Rolled back to revision ${target.revision}`);

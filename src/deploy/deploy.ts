@@ -1,7 +1,9 @@
-// One deploy, start to end: release state (recover a stuck release), values
-// and secrets file, diff, helm upgrade --install, rollout watch, and on any
-// failure a rollback to the last good revision. Plain arguments in, a plain
-// result out; the action layer turns it into outputs and a summary.
+// One deploy, start to end: release state (recover a stuck or cancelled
+// release, adopt one never verified), values and secrets file, diff, helm
+// upgrade --install, rollout watch (recorded on the release as verified or
+// rejected), and on any failure a rollback to the last verified revision; on
+// a signal, settle the release in a known state (cancel.ts). Plain arguments
+// in, a plain result out; the action layer turns it into outputs and a summary.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -16,13 +18,18 @@ import { redact, registerSecret } from '../secrets/redact.js';
 import { ensureChartDependencies } from './chart-dependencies.js';
 import { diffManifests, type ObjectChange } from './diff.js';
 import { rollBack } from './auto-rollback.js';
-import { stuckVerdict } from './release-state.js';
+import { settleCancelled, type CancelOutcome, type Phase } from './cancel.js';
+import { RecordStore, type ReleaseRecords } from './records.js';
+import { adoptRelease, DeployError, recoverRelease } from './recover.js';
+import { lastVerifiedRevision } from './release-state.js';
 import { registerSecretLeaves, writeSecretValuesFile } from './secret-values.js';
 import type { DeploySettings } from './settings.js';
 import { upgradeArgs } from './upgrade.js';
 import { describeFailures, inspectAfterHelmFailure, verifyRevision } from './verify.js';
 
-export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'diff-only';
+export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'diff-only' | 'cancelled';
+
+export { DeployError };
 
 export interface DeployDeps {
   helm: Helm;
@@ -42,8 +49,14 @@ export interface DeployResult {
   previousRevision?: number;
   rolledBackTo?: number;
   manifestDigest?: string;
-  /** What was done about a stuck pending release, if anything. */
+  /** What was done about a stuck or cancelled release, if anything. */
   recovery?: string;
+  /** What judging a release never verified before found (see adoptRelease). */
+  adoption?: string;
+  /** The newest revision that passed our verification, once the deploy ended. */
+  lastVerifiedRevision?: number;
+  /** Set when a signal stopped the run: where it stopped and what was done. */
+  cancel?: CancelOutcome;
   diff?: ObjectChange[];
   /** Why the deploy failed (redacted). */
   error?: string;
@@ -74,8 +87,6 @@ export interface DeployResult {
 const CONCURRENT =
   /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 
-export class DeployError extends Error {}
-
 /** helm's `-o json` release; with an OCI chart helm first prints `Pulled: ...` lines. */
 export function releaseJson(stdout: string): HelmRelease {
   const start = stdout.search(/^\{/m);
@@ -101,7 +112,6 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     history: [],
     durationMs: 0,
   };
-  const timeout = formatDuration(s.timeoutMs);
   const policy: RolloutPolicy = {
     crashLoopRestarts: s.crashLoopRestarts,
     unschedulableGraceMs: s.unschedulableGraceMs,
@@ -122,37 +132,74 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     );
   }
 
-  // 1. Release state: a stuck pending release is recovered, a live one is left alone.
-  let history = await helm.history(s.release, s.namespace);
-  const verdict = stuckVerdict(history, s.stuckMaxAgeMs, now());
-  if (verdict.kind === 'busy') {
-    throw new DeployError(
-      `release '${s.release}' is ${verdict.status}: another deploy is in progress since ${verdict.since} ` +
-        `(${Math.round(verdict.ageMs / 1000)}s ago, less than stuck-release-max-age ${formatDuration(s.stuckMaxAgeMs)}); ` +
-        'nothing was changed',
-    );
-  }
-  if (verdict.kind === 'rollback') {
-    result.recovery = `release '${s.release}' was stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since}: rolled back to revision ${verdict.to}`;
-    log(
-      `Recovering stuck release: ${verdict.status} revision ${verdict.revision} since ${verdict.since}, rolling back to good revision ${verdict.to}`,
-    );
-    await helm.rollback(s.release, s.namespace, verdict.to, {
+  const store = new RecordStore(kubectl, s.release, s.namespace);
+  const run: RunState = { phase: 'prepare', startRevision: undefined };
+  try {
+    // 1. Release state: recover a stuck or cancelled revision, adopt a release never verified.
+    let history = await helm.history(s.release, s.namespace);
+    run.startRevision = history.at(-1)?.revision ?? 0;
+    let records: ReleaseRecords = await store.read();
+    if (!records.supported) {
+      log(
+        `helm's storage (HELM_DRIVER=${process.env.HELM_DRIVER}) is not readable with kubectl: revisions are not recorded as verified`,
+      );
+    }
+    history = await recoverRelease(s, deps, history, records, result);
+    if (result.recovery) records = await store.read();
+    if (!s.diffOnly) {
+      const adopted = await adoptRelease(s, deps, store, history, records, policy);
+      records = adopted.records;
+      result.adoption = adopted.note;
+    }
+    return await apply(s, deps, { result, history, records, store, run, policy, start });
+  } catch (error) {
+    if (!(error instanceof CancelledError)) throw error;
+    result.status = 'cancelled';
+    result.error = error.message;
+    result.cancel = await settleCancelled({
+      helm,
+      store,
+      release: s.release,
+      namespace: s.namespace,
       historyMax: s.historyMax,
-      timeout,
-      wait: false,
-      description: `Rollback to ${verdict.to}: recovered from stuck ${verdict.status} revision ${verdict.revision}`,
+      phase: run.phase,
+      startRevision: run.startRevision,
+      signal: /\((SIG\w+)\)/.exec(error.message)?.[1] ?? 'signal',
+      log,
     });
-    history = await helm.history(s.release, s.namespace);
-  } else if (verdict.kind === 'uninstall') {
-    result.recovery = `release '${s.release}' was stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since} with no good revision: uninstalled`;
-    log(
-      `Recovering stuck release: ${verdict.status} revision ${verdict.revision} since ${verdict.since} never deployed, uninstalling it`,
-    );
-    await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
-    history = [];
+    result.history = result.cancel.history;
+    result.lastVerifiedRevision = await store
+      .read()
+      .then((r) => lastVerifiedRevision(result.history, r))
+      .catch(() => undefined);
+    return result;
+  } finally {
+    result.durationMs = now() - start;
   }
+}
 
+interface RunState {
+  phase: Phase;
+  /** The newest revision before this run wrote anything; unset until the history was read. */
+  startRevision: number | undefined;
+}
+
+interface ApplyContext {
+  result: DeployResult;
+  history: RevisionInfo[];
+  records: ReleaseRecords;
+  store: RecordStore;
+  run: RunState;
+  policy: RolloutPolicy;
+  start: number;
+}
+
+/** Values, diff, upgrade, watch and rollback: everything after the release state is settled. */
+async function apply(s: DeploySettings, deps: DeployDeps, c: ApplyContext): Promise<DeployResult> {
+  const { helm, kubectl, log } = deps;
+  const now = deps.now ?? Date.now;
+  const { result, run, policy, history } = c;
+  const timeout = formatDuration(s.timeoutMs);
   const deployed = [...history].reverse().find((r) => r.status === 'deployed');
   result.previousRevision = deployed?.revision;
   const lastRevision = history.at(-1)?.revision ?? 0;
@@ -203,6 +250,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     }
 
     // 3. Apply.
+    run.phase = 'upgrade';
     log(
       `helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`,
     );
@@ -234,6 +282,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
 
     // 4. Watch the rollout.
     if (upgradeError === undefined && s.wait === 'watch') {
+      run.phase = 'watch';
       log(`Watching the rollout of revision ${result.revision} (timeout ${timeout})`);
       const watched = await verifyRevision(kubectl, {
         what: `revision ${result.revision}`,
@@ -268,52 +317,89 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
       result.diagnostics = seen.diagnostics;
     }
 
-    history = await helm.history(s.release, s.namespace);
-    if (result.revision === undefined) {
-      const ours = history.at(-1);
-      if (ours && ours.revision > lastRevision) result.revision = ours.revision;
-    }
-
-    if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
-      // helm stopped before writing a revision (bad values, schema, rendering):
-      // the release is as it was, there is nothing to roll back.
-      result.error = `${result.error} (no revision was created; the release is unchanged)`;
-      result.history = history;
-      log(`Deploy failed before any change: ${result.error}`);
-      return result;
-    }
-
-    if (result.error === undefined) {
-      result.status = 'deployed';
-      result.history = history;
-      log(`Release '${s.release}' revision ${result.revision} deployed`);
-      return result;
-    }
-    log(`Deploy failed: ${result.error}`);
-
-    // 5. Roll back to the last good revision.
-    if (s.wait === 'helm' && s.rollbackOnFailure) {
-      // helm's own --rollback-on-failure / --atomic already acted.
-      const last = history.at(-1);
-      const rolled = last && /^Rollback to (\d+)/.exec(last.description);
-      if (rolled) {
-        result.status = 'rolled-back';
-        result.rolledBackTo = Number(rolled[1]);
-      }
-      result.rollback = {
-        action: history.length === 0 ? 'uninstall' : 'rollback',
-        to: result.rolledBackTo,
-        ok: true,
-        message: 'helm rolled back the release itself',
-      };
-    } else if (s.rollbackOnFailure) {
-      await rollBack(s, deps, result, history, lastRevision, policy, timeout);
-    }
-    result.history = await helm.history(s.release, s.namespace);
-    return result;
+    return await conclude(s, deps, c, lastRevision, upgradeError);
   } finally {
     secretFile?.remove();
     if (registryDir) rmSync(registryDir, { recursive: true, force: true });
-    result.durationMs = now() - start;
   }
+}
+
+/**
+ * After helm and the watch: record the verdict on the new revision, and on a
+ * failure roll back to the last verified revision.
+ */
+async function conclude(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+  lastRevision: number,
+  upgradeError: string | undefined,
+): Promise<DeployResult> {
+  const { helm, log } = deps;
+  const { result, store, run } = c;
+  let history = await helm.history(s.release, s.namespace);
+  if (result.revision === undefined) {
+    const ours = history.at(-1);
+    if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+  }
+  const done = async (): Promise<DeployResult> => {
+    result.history = await helm.history(s.release, s.namespace);
+    result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+    return result;
+  };
+
+  if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+    // helm stopped before writing a revision (bad values, schema, rendering):
+    // the release is as it was, there is nothing to roll back.
+    result.error = `${result.error} (no revision was created; the release is unchanged)`;
+    log(`Deploy failed before any change: ${result.error}`);
+    return done();
+  }
+
+  if (result.error === undefined) {
+    result.status = 'deployed';
+    // Our watch, or helm's own wait, judged it ready; with wait none nobody did
+    // (a smoke test may), nor when its update strategy keeps it from running.
+    if (s.wait !== 'none' && result.revision !== undefined) {
+      if (result.warnings.length === 0) await store.mark(result.revision, 'verified');
+      else
+        log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
+    }
+    log(`Release '${s.release}' revision ${result.revision} deployed`);
+    return done();
+  }
+  log(`Deploy failed: ${result.error}`);
+  if (upgradeError === undefined && result.revision !== undefined) {
+    await store.mark(result.revision, 'rejected');
+  }
+
+  // 5. Roll back to the last verified revision.
+  run.phase = 'rollback';
+  const last = history.at(-1);
+  const helmRolledBack = last && /^Rollback to (\d+)/.exec(last.description);
+  if (s.wait === 'helm' && s.rollbackOnFailure && (helmRolledBack || history.length === 0)) {
+    // helm's own --rollback-on-failure / --atomic already acted.
+    if (helmRolledBack) {
+      result.status = 'rolled-back';
+      result.rolledBackTo = Number(helmRolledBack[1]);
+    }
+    result.rollback = {
+      action: history.length === 0 ? 'uninstall' : 'rollback',
+      to: result.rolledBackTo,
+      ok: true,
+      message: helmRolledBack
+        ? `helm rolled back the release itself, to revision ${result.rolledBackTo}`
+        : 'helm uninstalled the failed first install itself',
+    };
+  } else if (s.rollbackOnFailure) {
+    if (s.wait === 'helm' && last) {
+      // helm did not get to roll back (killed, or its rollback failed): it is ours to do.
+      log(
+        `helm left revision ${last.revision} ${last.status} without rolling back: rolling back now`,
+      );
+    }
+    history = await helm.history(s.release, s.namespace);
+    await rollBack(s, deps, { result, history, records: await store.read(), store, lastRevision });
+  }
+  return done();
 }

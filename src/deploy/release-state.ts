@@ -1,7 +1,9 @@
-// What a release's history says: which revisions are good to return to, and
-// whether a pending-* release is stuck (safe to recover) or still being worked
-// on by another deploy (leave it alone).
+// What a release's history and our records on it say: which revisions are
+// good to return to (verified ones first), and whether the newest revision
+// needs recovering now (stuck pending, or left cancelled by a run of ours) or
+// is still being worked on by another deploy (leave it alone).
 import type { ReleaseStatus, RevisionInfo } from '../helm/helm.js';
+import type { ReleaseRecords } from './records.js';
 
 const PENDING: ReadonlySet<ReleaseStatus> = new Set([
   'pending-install',
@@ -47,10 +49,72 @@ export function lastGoodRevision(
   return goodRevisions(history).find((r) => r.revision < before);
 }
 
+/**
+ * Revisions that passed our verification and were not rejected since, newest
+ * first. goodRevisions' guess from a rollback that followed is not applied:
+ * our own failures are recorded (rejected), and a rollback asked for by hand
+ * does not undo a verification.
+ */
+export function verifiedRevisions(
+  history: readonly RevisionInfo[],
+  records: ReleaseRecords,
+): RevisionInfo[] {
+  return [...history]
+    .sort((a, b) => b.revision - a.revision)
+    .filter((r) => {
+      const m = records.marks.get(r.revision);
+      return (r.status === 'deployed' || r.status === 'superseded') && m?.verified && !m.rejected;
+    });
+}
+
+export interface RollbackTarget {
+  revision: RevisionInfo;
+  /** False: no verified revision exists, so this is helm's last good one (not verified by us). */
+  verified: boolean;
+}
+
+/**
+ * Where a failed or cancelled revision goes back to: the newest verified
+ * revision before `before`. Only when the release has no verified revision at
+ * all (never handled by these actions, or its adoption found it unhealthy) is
+ * helm's last good revision used, and never one we rejected or left cancelled.
+ */
+export function rollbackTarget(
+  history: readonly RevisionInfo[],
+  records: ReleaseRecords,
+  before = Number.MAX_SAFE_INTEGER,
+): RollbackTarget | undefined {
+  const verified = verifiedRevisions(history, records);
+  const target = verified.find((r) => r.revision < before);
+  if (target) return { revision: target, verified: true };
+  if (verified.length > 0) return undefined;
+  const fallback = goodRevisions(history).find((r) => {
+    const m = records.marks.get(r.revision);
+    return r.revision < before && !m?.rejected && !m?.cancelled;
+  });
+  return fallback && { revision: fallback, verified: false };
+}
+
+/** The newest verified revision, for the `last-verified-revision` output. */
+export function lastVerifiedRevision(
+  history: readonly RevisionInfo[],
+  records: ReleaseRecords,
+): number | undefined {
+  return verifiedRevisions(history, records)[0]?.revision;
+}
+
 export type StuckVerdict =
   | { kind: 'none' }
   | { kind: 'busy'; status: ReleaseStatus; since: string; ageMs: number }
-  | { kind: 'uninstall'; status: ReleaseStatus; since: string; ageMs: number; revision: number }
+  | {
+      kind: 'uninstall';
+      status: ReleaseStatus;
+      since: string;
+      ageMs: number;
+      revision: number;
+      /** A run of ours was cancelled on it: recovered at once, whatever its age. */
+      cancelled: boolean;
+    }
   | {
       kind: 'rollback';
       status: ReleaseStatus;
@@ -58,34 +122,54 @@ export type StuckVerdict =
       ageMs: number;
       revision: number;
       to: number;
+      cancelled: boolean;
+      /** The target is helm's last good revision, not one we verified. */
+      unverifiedTarget: boolean;
+    }
+  | {
+      kind: 'stranded';
+      status: ReleaseStatus;
+      since: string;
+      ageMs: number;
+      revision: number;
+      cancelled: boolean;
     };
 
 /**
- * A pending release younger than `maxAgeMs` may belong to a deploy that is
- * still running: it is left alone. An older one is recovered: rolled back to
- * the newest good revision, or uninstalled when it never had one.
+ * What to do about the newest revision before a deploy. A pending release
+ * younger than `maxAgeMs` may belong to a deploy that is still running: it is
+ * left alone, unless a run of ours marked it cancelled. An older one, or any
+ * revision marked cancelled (a watch, upgrade or rollback cut short), is
+ * recovered now: rolled back to the rollback target, or uninstalled when the
+ * release never had a good revision.
  */
 export function stuckVerdict(
   history: readonly RevisionInfo[],
+  records: ReleaseRecords,
   maxAgeMs: number,
   now: number,
 ): StuckVerdict {
   const last = [...history].sort((a, b) => a.revision - b.revision).at(-1);
-  if (!last || !isPending(last.status)) return { kind: 'none' };
+  if (!last) return { kind: 'none' };
+  const cancelled = records.marks.get(last.revision)?.cancelled === true;
+  if (!cancelled && !isPending(last.status)) return { kind: 'none' };
   const since = last.updated;
   const ageMs = now - Date.parse(since);
   if (Number.isNaN(ageMs))
     throw new Error(`release revision ${last.revision} has an unreadable update time '${since}'`);
-  if (ageMs < maxAgeMs) return { kind: 'busy', status: last.status, since, ageMs };
-  const target = lastGoodRevision(history, last.revision);
-  if (!target)
-    return { kind: 'uninstall', status: last.status, since, ageMs, revision: last.revision };
-  return {
-    kind: 'rollback',
-    status: last.status,
-    since,
-    ageMs,
-    revision: last.revision,
-    to: target.revision,
-  };
+  if (!cancelled && ageMs < maxAgeMs) return { kind: 'busy', status: last.status, since, ageMs };
+  const found = { status: last.status, since, ageMs, revision: last.revision, cancelled };
+  const target = rollbackTarget(history, records, last.revision);
+  if (target) {
+    return {
+      kind: 'rollback',
+      ...found,
+      to: target.revision.revision,
+      unverifiedTarget: !target.verified,
+    };
+  }
+  // Uninstall only what never ran well; a release with good but untrusted
+  // revisions is left for a person to decide.
+  if (!lastGoodRevision(history, last.revision)) return { kind: 'uninstall', ...found };
+  return { kind: 'stranded', ...found };
 }

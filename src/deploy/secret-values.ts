@@ -33,10 +33,13 @@ export function writeSecretValuesFile(
   const dir = mkdtempSync(path.join(tempRoot, 'hotswap-secrets-'));
   const file = path.join(dir, 'secret-values.yaml');
   // mode applies at creation: the content is never readable by others, not even briefly.
+  const remove = () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', remove);
+  };
+  // Also on a path that never reaches `finally` (process.exit on a second signal).
+  process.on('exit', remove);
   // JSON is YAML to helm, with every string quoted: no YAML 1.1 reading of `on` or `0755`.
   writeFileSync(file, JSON.stringify(values), { mode: 0o600, flag: 'wx' });
-  return {
-    path: file,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  return { path: file, remove };
 }

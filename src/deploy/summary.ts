@@ -2,6 +2,7 @@
 // their diagnostics, rollback, diff and release history.
 import { codeBlock, details, heading, table } from '../report/markdown.js';
 import { failureSections, historyTable, rolloutNotes } from '../report/release.js';
+import type { CancelOutcome } from './cancel.js';
 import type { DeployResult } from './deploy.js';
 
 const ICON: Record<DeployResult['status'], string> = {
@@ -9,6 +10,7 @@ const ICON: Record<DeployResult['status'], string> = {
   'rolled-back': '↩️',
   failed: '❌',
   'diff-only': '🔍',
+  cancelled: '⏹️',
 };
 
 export function deploySummary(r: DeployResult, environment: string): string {
@@ -17,20 +19,31 @@ export function deploySummary(r: DeployResult, environment: string): string {
   out.push(heading(2, `${ICON[r.status]} Deploy ${where}: ${r.status}`));
   out.push(
     table(
-      ['status', 'revision', 'previous revision', 'rolled back to', 'manifest digest', 'duration'],
+      [
+        'status',
+        'revision',
+        'previous revision',
+        'rolled back to',
+        'last verified revision',
+        'manifest digest',
+        'duration',
+      ],
       [
         [
           r.status,
           r.revision,
           r.previousRevision,
           r.rolledBackTo,
+          r.lastVerifiedRevision,
           r.manifestDigest ? `\`${r.manifestDigest.slice(0, 19)}…\`` : undefined,
           `${(r.durationMs / 1000).toFixed(1)}s`,
         ],
       ],
     ),
   );
-  if (r.recovery) out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
+  if (r.recovery) out.push(`> **Release recovered:** ${r.recovery}\n`);
+  if (r.adoption) out.push(`> **First verification of this release:** ${r.adoption}\n`);
+  if (r.cancel) out.push(...cancelSection(r.cancel));
   out.push(...rolloutNotes({ ...r, deletedPods: r.rollback?.deletedPods }));
   out.push(...failureSections(r));
   for (const d of r.diagnostics) {
@@ -68,4 +81,13 @@ export function deploySummary(r: DeployResult, environment: string): string {
   }
   if (r.history.length > 0) out.push(heading(3, 'Release history'), historyTable(r.history));
   return out.join('\n');
+}
+
+/** What a cancelled run found and did, in order, and the state it left. */
+function cancelSection(c: CancelOutcome): string[] {
+  return [
+    heading(3, `Cancelled (${c.signal}) during ${c.phase}`),
+    c.steps.map((line) => `- ${line}`).join('\n') + '\n',
+    `The release is now at ${c.state}.\n`,
+  ];
 }

@@ -3,7 +3,14 @@
 // redacted, exit codes decided here, signals forwarded to the child.
 import { spawn } from 'node:child_process';
 import { redact } from '../secrets/redact.js';
-import { cancellation, track } from './signals.js';
+import {
+  cancellation,
+  cleaningUp,
+  cleanupRemainingMs,
+  signalCount,
+  track,
+  type OnCancel,
+} from './signals.js';
 
 export interface CommandOptions {
   cwd?: string;
@@ -26,6 +33,12 @@ export interface CommandOptions {
    * The caller asked for the stop, so the result is returned rather than thrown.
    */
   signal?: AbortSignal;
+  /**
+   * `finish`: a cancellation does not reach this child, which runs on until the
+   * cleanup budget ends (helm rollback and uninstall die at once on a signal,
+   * leaving the release pending). Default `forward`.
+   */
+  onCancel?: OnCancel;
 }
 
 export interface CommandResult {
@@ -77,7 +90,8 @@ export async function runCommand(
     env: childEnvironment(options.env ?? process.env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  track(child);
+  const signalsAtStart = signalCount();
+  track(child, options.onCancel);
   const out = { stdout: '', stderr: '' };
   for (const stream of ['stdout', 'stderr'] as const) {
     let partial = '';
@@ -102,13 +116,14 @@ export async function runCommand(
   else options.signal?.addEventListener('abort', stop, { once: true });
 
   let timedOut = false;
-  const timer =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGTERM');
-        }, options.timeoutMs);
+  // A command run while cleaning up after a signal gets what is left of the budget.
+  const timeoutMs = Math.min(options.timeoutMs ?? Infinity, cleanupRemainingMs());
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+      }, timeoutMs)
+    : undefined;
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
     (resolve, reject) => {
       child.once('error', reject);
@@ -134,10 +149,29 @@ export async function runCommand(
     stderr: redact(out.stderr),
   };
   const stoppedBy = cancellation();
-  if (stoppedBy) throw new CancelledError(name, stoppedBy);
+  if (stoppedBy && cancelledHere(signalsAtStart, signal, timedOut, options.onCancel)) {
+    throw new CancelledError(name, stoppedBy);
+  }
   if (stopped) return result;
-  if (timedOut) throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+  if (timedOut) throw new CommandError(`${name} (timed out after ${timeoutMs} ms)`, result);
   if (signal) throw new CommandError(`${name} (killed by ${signal})`, result);
   if (result.code !== 0 && !options.allowFailure) throw new CommandError(name, result);
   return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
+}
+
+/**
+ * Whether a cancellation ends this command's part in the run. Outside cleanup,
+ * any signal does. During cleanup, only a signal that arrived while it ran and
+ * reached it, or the end of the budget (killed or timed out): the signal that
+ * started the cleanup does not stop the cleanup's own commands.
+ */
+function cancelledHere(
+  signalsAtStart: number,
+  killedBy: NodeJS.Signals | null,
+  timedOut: boolean,
+  onCancel: OnCancel = 'forward',
+): boolean {
+  if (!cleaningUp()) return true;
+  if (killedBy === 'SIGKILL' || timedOut) return true;
+  return onCancel === 'forward' && signalCount() > signalsAtStart;
 }

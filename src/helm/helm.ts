@@ -109,7 +109,14 @@ export class Helm {
     release: string,
     namespace: string,
     revision: number,
-    options: { historyMax: number; timeout: string; wait: boolean; description?: string },
+    options: {
+      historyMax: number;
+      timeout: string;
+      wait: boolean;
+      description?: string;
+      /** Stop helm after this long (cleanup after a cancellation). */
+      timeoutMs?: number;
+    },
   ): Promise<CommandResult> {
     const args = ['rollback', release, String(revision), '-n', namespace];
     args.push('--history-max', String(options.historyMax), '--timeout', options.timeout);
@@ -118,7 +125,8 @@ export class Helm {
     if (options.description && this.major === 4) {
       args.push('--description', options.description.slice(0, 256));
     }
-    return this.run(args);
+    // helm rollback does not handle signals: cut short, it leaves the release pending-rollback.
+    return this.run(args, { onCancel: 'finish', timeoutMs: options.timeoutMs });
   }
 
   async uninstall(
@@ -128,7 +136,7 @@ export class Helm {
   ): Promise<CommandResult> {
     const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
     if (options.wait) args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-    return this.run(args);
+    return this.run(args, { onCancel: 'finish' });
   }
 
   /** The manifest helm recorded for a revision (the latest when unset). */

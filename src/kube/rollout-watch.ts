@@ -2,6 +2,8 @@
 // release's own objects and of the pods, ReplicaSets and ControllerRevisions
 // that link workloads to their pods (one kubectl call per namespace), and
 // judges it with assessRollout until it is ready, fails, or runs out of time.
+import { CancelledError } from '../exec/command.js';
+import { cancellableSleep, cancellation } from '../exec/signals.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
 import { groupOf, type ReleaseObject } from './release-objects.js';
 import {
@@ -184,6 +186,9 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
     ...extra,
   });
   for (;;) {
+    // Cancelled between polls: stop here, the caller decides what the revision's state is.
+    const stoppedBy = cancellation();
+    if (stoppedBy) throw new CancelledError('rollout watch', stoppedBy);
     try {
       const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
       consecutiveErrors = 0;
@@ -196,10 +201,11 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
         await forceStatefulSetRollback(kubectl, snapshot, deleted, options.log ?? (() => {}));
       }
     } catch (error) {
+      if (error instanceof CancelledError) throw error;
       // A transient API error is retried; one that persists ends the watch.
       if (++consecutiveErrors >= 5) throw error;
     }
     if (now() - start >= options.timeoutMs) return result({ state: 'failed', timedOut: true });
-    await new Promise((r) => setTimeout(r, poll));
+    await cancellableSleep(poll);
   }
 }

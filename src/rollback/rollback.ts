@@ -1,22 +1,26 @@
-// Rolls a release back to a chosen revision or, by default, to the newest good
-// revision before the current one; waits and verifies with the same rollout
-// watch as deploy. Works on a release stuck in a pending state: helm rollback
-// does not refuse one.
+// Rolls a release back to a chosen revision or, by default, to the newest
+// verified revision before the current one (helm's last good one when the
+// release has none); waits and verifies with the same rollout watch as deploy,
+// and records the restored revision as verified when it passes. Works on a
+// release stuck in a pending state: helm rollback does not refuse one. A
+// signal lets helm finish; a rollback cut short is marked for the next run.
 import { CancelledError } from '../exec/command.js';
-import type { Helm, RevisionInfo } from '../helm/helm.js';
+import type { Helm, ReleaseStatus, RevisionInfo } from '../helm/helm.js';
 import { InputError } from '../inputs/errors.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import type { RolloutFailure } from '../kube/rollout.js';
 import { redact } from '../secrets/redact.js';
-import { isPending, lastGoodRevision } from '../deploy/release-state.js';
+import { RecordStore, type ReleaseRecords } from '../deploy/records.js';
+import { isPending, lastVerifiedRevision, rollbackTarget } from '../deploy/release-state.js';
+import { beginCleanup } from '../exec/signals.js';
 import { describeFailures, verifyRevision } from '../deploy/verify.js';
 
 export interface RollbackSettings {
   release: string;
   namespace: string;
-  /** Undefined: the newest good revision before the current one. */
+  /** Undefined: the newest verified revision before the current one. */
   revision: number | undefined;
   timeoutMs: number;
   wait: 'watch' | 'helm' | 'none';
@@ -33,6 +37,12 @@ export interface RollbackResult {
   to: number;
   /** Status of the current revision before the rollback (pending-* when it was stuck). */
   fromStatus: string;
+  /** The default target was helm's last good revision: the release has no verified one. */
+  unverifiedTarget?: boolean;
+  /** Newest revision that passed verification once the rollback ended. */
+  lastVerifiedRevision?: number;
+  /** Set when a signal stopped the run, with what it left. */
+  cancelled?: string;
   error?: string;
   failures: RolloutFailure[];
   diagnostics: ObjectDiagnostics[];
@@ -50,10 +60,11 @@ export class RollbackError extends Error {}
 
 export function chooseTarget(
   history: readonly RevisionInfo[],
+  records: ReleaseRecords,
   release: string,
   namespace: string,
   revision: number | undefined,
-): { current: RevisionInfo; target: RevisionInfo } {
+): { current: RevisionInfo; target: RevisionInfo; verified: boolean } {
   const current = history.at(-1);
   // A release or revision the cluster does not have is a wrong input, as a malformed one is.
   if (!current)
@@ -78,15 +89,15 @@ export function chooseTarget(
         `an earlier revision (revision ${revision} is the current revision of release '${release}': nothing to roll back to)`,
       );
     }
-    return { current, target };
+    return { current, target, verified: records.marks.get(target.revision)?.verified === true };
   }
-  const target = lastGoodRevision(history, current.revision);
-  if (!target) {
+  const chosen = rollbackTarget(history, records, current.revision);
+  if (!chosen) {
     throw new RollbackError(
-      `release '${release}' has no good revision before its current revision ${current.revision}: nothing to roll back to`,
+      `release '${release}' has no verified or good revision before its current revision ${current.revision}: nothing to roll back to`,
     );
   }
-  return { current, target };
+  return { current, target: chosen.revision, verified: chosen.verified };
 }
 
 export async function rollback(
@@ -95,10 +106,12 @@ export async function rollback(
 ): Promise<RollbackResult> {
   const start = Date.now();
   const { helm, kubectl, log } = deps;
+  const store = new RecordStore(kubectl, s.release, s.namespace);
   const history = await helm.history(s.release, s.namespace);
   if (history.length === 0 && !(await kubectl.namespaceExists(s.namespace)))
     throw new InputError('namespace', s.namespace, 'an existing namespace (it does not exist)');
-  const { current, target } = chooseTarget(history, s.release, s.namespace, s.revision);
+  const chosen = chooseTarget(history, await store.read(), s.release, s.namespace, s.revision);
+  const { current, target } = chosen;
   if (isPending(current.status)) {
     log(
       `Release '${s.release}' is stuck in ${current.status} (revision ${current.revision} since ${current.updated}): rolling it back`,
@@ -114,6 +127,7 @@ export async function rollback(
     from: current.revision,
     to: target.revision,
     fromStatus: current.status,
+    unverifiedTarget: s.revision === undefined && !chosen.verified,
     failures: [],
     diagnostics: [],
     warnings: [],
@@ -156,12 +170,50 @@ export async function rollback(
           : `revision ${target.revision} is not healthy: ${describeFailures(watched.failures)}`;
       }
     }
-    if (result.error === undefined) result.status = 'rolled-back';
+    if (result.error === undefined) {
+      result.status = 'rolled-back';
+      const restored = (await helm.history(s.release, s.namespace)).at(-1);
+      // Not seen to work when its update strategy keeps it from running (warnings).
+      if (restored && s.wait !== 'none' && result.warnings.length === 0) {
+        await store.mark(restored.revision, 'verified');
+      }
+    }
   } catch (error) {
-    if (error instanceof CancelledError) throw error;
-    result.error = redact((error as Error).message);
+    if (!(error instanceof CancelledError)) {
+      result.error = redact((error as Error).message);
+    } else {
+      result.error = error.message;
+      result.cancelled = await markCancelled(store, current.revision);
+    }
   }
-  result.history = await helm.history(s.release, s.namespace);
+  try {
+    result.history = await helm.history(s.release, s.namespace);
+    result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+  } catch (error) {
+    // Out of time after a signal: the summary still says what was done.
+    if (!result.cancelled) throw error;
+  }
   result.durationMs = Date.now() - start;
   return result;
+}
+
+/**
+ * After a signal: helm rollback was let finish (or killed at the end of the
+ * grace period). A revision it left pending is marked cancelled, which the
+ * next deploy recovers at once instead of waiting for stuck-release-max-age.
+ */
+async function markCancelled(store: RecordStore, from: number): Promise<string> {
+  beginCleanup();
+  try {
+    // helm's record, read with kubectl: quicker than helm history, and time is short.
+    const last = (await store.read()).latest;
+    if (!last || last.revision <= from) return 'the rollback wrote nothing to the release';
+    if (!isPending(last.status as ReleaseStatus)) {
+      return `the rollback was applied (revision ${last.revision} ${last.status}); its verification was cut short`;
+    }
+    await store.mark(last.revision, 'cancelled');
+    return `revision ${last.revision} was left ${last.status} and is recorded as cancelled: the next deploy recovers it at once`;
+  } catch (error) {
+    return `the state it left could not be recorded: ${redact((error as Error).message)}`;
+  }
 }

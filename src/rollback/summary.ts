@@ -9,10 +9,24 @@ export function rollbackSummary(r: RollbackResult): string {
   out.push(heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
   out.push(
     table(
-      ['from revision', 'from status', 'to revision', 'duration'],
-      [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]],
+      ['from revision', 'from status', 'to revision', 'last verified revision', 'duration'],
+      [
+        [
+          r.from,
+          r.fromStatus,
+          r.to,
+          r.lastVerifiedRevision,
+          `${(r.durationMs / 1000).toFixed(1)}s`,
+        ],
+      ],
     ),
   );
+  if (r.unverifiedTarget) {
+    out.push(
+      `> **No verified revision:** revision ${r.to} is helm's last good revision; nothing recorded it as verified.\n`,
+    );
+  }
+  if (r.cancelled) out.push(`> **Cancelled:** ${r.error ?? ''}; ${r.cancelled}.\n`);
   out.push(...rolloutNotes(r));
   out.push(...failureSections(r));
   for (const d of r.diagnostics) {

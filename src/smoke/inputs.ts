@@ -13,6 +13,7 @@ import {
   parseInteger,
   parseList,
 } from '../inputs/parse.js';
+import { parseReleaseName } from '../deploy/settings.js';
 import { DEFAULT_CURL_IMAGE } from '../kube/curl-pod.js';
 import { parseJsonFieldCheck, type JsonFieldCheck } from './json-fields.js';
 import { parseMetricCondition, type MetricCondition } from './metric-conditions.js';
@@ -26,6 +27,8 @@ export interface Inputs {
   settings: SmokeSettings;
   kubeconfig?: string;
   kubeContext?: string;
+  /** The helm release whose deployed revision the test is recorded on (passed or rejected). */
+  release?: { name: string; namespace: string };
   /** Values to mask before anything is logged. */
   secrets: string[];
 }
@@ -229,8 +232,15 @@ export function parseSmokeInputs(input: InputReader): Inputs {
     caFile,
     headers,
   };
+  const release = input('release').trim()
+    ? {
+        name: parseReleaseName('release', input('release')),
+        namespace: parseDnsLabel('namespace', input('namespace') || 'default'),
+      }
+    : undefined;
   return {
     settings,
+    release,
     kubeconfig: input('kubeconfig').trim() || undefined,
     kubeContext: input('kube-context').trim() || undefined,
     secrets: secretHeaders.flatMap((header) => secretParts(header.value)),

@@ -9,6 +9,7 @@ import { openClusterClients } from '../../helm/open.js';
 import { InputError } from '../../inputs/errors.js';
 import { registerSecret } from '../../secrets/redact.js';
 import * as out from '../kit/channels.js';
+import { ownExitOnSignal } from '../../exec/signals.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
 import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
 import { finalPreviousRevision, publishPreviousRevision } from './rollback-target.js';
@@ -29,11 +30,14 @@ function setOutputs(r: DeployResult): void {
   out.setOutput('previous-revision', finalPreviousRevision(r));
   out.setOutput('rolled-back-to', String(r.rolledBackTo ?? ''));
   out.setOutput('manifest-digest', r.manifestDigest ?? '');
+  out.setOutput('last-verified-revision', String(r.lastVerifiedRevision ?? ''));
   out.setOutput('warnings', r.warnings.join('\n'));
   for (const w of r.warnings) out.warning(`Not rolled out: ${w}`);
 }
 
 export async function main(): Promise<void> {
+  // A signal must not end the process before the release is left in a known state.
+  ownExitOnSignal();
   const s = readSettings();
   const { helm, kubectl } = await openClusterClients(s, findBinary);
   out.info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
@@ -86,6 +90,11 @@ export async function main(): Promise<void> {
     ).catch((e: Error) => out.warning(`Could not update the GitHub deployment: ${e.message}`));
   }
   if (result.status !== 'deployed' && result.status !== 'diff-only') {
+    if (result.cancel) {
+      throw new Error(
+        `Deploy of ${s.release} ${result.error ?? 'cancelled'}; the release is now at ${result.cancel.state}`,
+      );
+    }
     const rolled = result.rolledBackTo ? ` (rolled back to revision ${result.rolledBackTo})` : '';
     throw new Error(
       `Deploy of ${s.release} ${result.status}${rolled}: ${result.error ?? 'see the job summary'}`,

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
 import { checkKubeContext } from '../../kube/kube-context.js';
+import { Kubectl } from '../../kube/kubectl.js';
 import { registerSecret } from '../../secrets/redact.js';
+import { recordVerdict, releaseUnderTest } from '../../smoke/record.js';
 import * as out from '../kit/channels.js';
 import { failureMessage, renderSummary } from '../../smoke/report.js';
 import { smokeTest } from '../../smoke/smoke-test.js';
@@ -27,9 +29,26 @@ export async function main(): Promise<void> {
   const tempDir = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(tempDir, { recursive: true });
 
+  const tested = inputs.release
+    ? await releaseUnderTest(
+        new Kubectl({
+          bin: await io.which('kubectl', true),
+          kubeconfig: inputs.kubeconfig,
+          kubeContext: inputs.kubeContext,
+        }),
+        inputs.release.name,
+        inputs.release.namespace,
+      )
+    : undefined;
+
   const report = await smokeTest(settings, { curl, kube, tempDir, log: out.info });
 
-  await out.writeSummary(renderSummary(report));
+  let recorded = '';
+  if (tested) {
+    recorded = await recordVerdict(tested, report.passed);
+    out.info(recorded);
+  }
+  await out.writeSummary(renderSummary(report) + (recorded ? `\n> ${recorded}\n` : ''));
   out.setOutput('passed', String(report.passed));
   out.setOutput('report', JSON.stringify(report));
   if (!report.passed) throw new Error(failureMessage(report));

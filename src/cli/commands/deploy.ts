@@ -21,7 +21,9 @@ export const deployCommand: Command = {
         ? `revision ${r.revision ?? '?'} failed, rolled back to ${r.rolledBackTo}: ${r.error ?? ''}`
         : r.status === 'deployed'
           ? `revision ${r.revision} deployed`
-          : `${r.status}${r.error ? `: ${r.error}` : ''}`;
+          : r.cancel
+            ? `${r.error ?? 'cancelled'}; the release is now at ${r.cancel.state}`
+            : `${r.status}${r.error ? `: ${r.error}` : ''}`;
     return {
       ok,
       detail,
@@ -31,6 +33,7 @@ export const deployCommand: Command = {
         'previous-revision': String(r.previousRevision ?? ''),
         'rolled-back-to': String(r.rolledBackTo ?? ''),
         'manifest-digest': r.manifestDigest ?? '',
+        'last-verified-revision': String(r.lastVerifiedRevision ?? ''),
         warnings: r.warnings.join('\n'),
       },
     };

@@ -22,6 +22,7 @@ export const rollbackCommand: Command = {
         status: r.status,
         'from-revision': String(r.from),
         'to-revision': String(r.to),
+        'last-verified-revision': String(r.lastVerifiedRevision ?? ''),
         warnings: r.warnings.join('\n'),
       },
     };

@@ -1,6 +1,8 @@
 // hotswap-ci smoke-test: the smoke-test action's domain module from a terminal.
 import { checkKubeContext } from '../../kube/kube-context.js';
+import { Kubectl } from '../../kube/kubectl.js';
 import { registerSecret } from '../../secrets/redact.js';
+import { recordVerdict, releaseUnderTest } from '../../smoke/record.js';
 import { parseSmokeInputs } from '../../smoke/inputs.js';
 import { failureMessage } from '../../smoke/report.js';
 import { smokeTest } from '../../smoke/smoke-test.js';
@@ -24,7 +26,19 @@ export const smokeTestCommand: Command = {
             context: inputs.kubeContext,
           };
     if (kube) await checkKubeContext(kube);
+    const tested = inputs.release
+      ? await releaseUnderTest(
+          new Kubectl({
+            bin: findBinary('kubectl', 'kubectl'),
+            kubeconfig: inputs.kubeconfig,
+            kubeContext: inputs.kubeContext,
+          }),
+          inputs.release.name,
+          inputs.release.namespace,
+        )
+      : undefined;
     const report = await smokeTest(settings, { curl, kube, tempDir: ctx.tempDir, log: ctx.log });
+    if (tested) ctx.log(await recordVerdict(tested, report.passed));
     return {
       ok: report.passed,
       detail: report.passed

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { parseRecordLabels, type ReleaseRecords } from '../../../src/deploy/records.js';
 import { runCommand } from '../../../src/exec/command.js';
 import { kubeconfig } from '../support.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../../support/run-action.js';
@@ -50,6 +51,35 @@ export async function history(release: string, namespace: string): Promise<Revis
     { allowFailure: true },
   );
   return r.code === 0 ? (JSON.parse(r.stdout) as Revision[]) : [];
+}
+
+/** Our labels on helm's release records (the storage Secrets), as the actions read them. */
+export async function records(release: string, namespace: string): Promise<ReleaseRecords> {
+  const out = await kubectl([
+    'get',
+    'secrets',
+    '-n',
+    namespace,
+    '-l',
+    `owner=helm,name=${release}`,
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.labels}{"\\n"}{end}',
+  ]);
+  return parseRecordLabels(
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, string>),
+  );
+}
+
+/** Revisions recorded as verified, oldest first. */
+export async function verifiedRevisions(release: string, namespace: string): Promise<number[]> {
+  const r = await records(release, namespace);
+  return [...r.marks]
+    .filter(([, m]) => m.verified && !m.rejected)
+    .map(([revision]) => revision)
+    .sort((a, b) => a - b);
 }
 
 /**
@@ -199,7 +229,7 @@ export interface DeployRun extends ActionRun {
 }
 
 export async function runDeployAction(
-  action: 'deploy' | 'rollback',
+  action: 'deploy' | 'rollback' | 'smoke-test',
   inputs: Record<string, string>,
   {
     workspace,

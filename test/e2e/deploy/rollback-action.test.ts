@@ -139,7 +139,7 @@ describe('rollback action', () => {
     const run = await runDeployAction('rollback', { release: 'single', namespace }, { workspace });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /::error::.*release 'single' has no good revision before its current revision 1/,
+      /::error::.*release 'single' has no verified or good revision before its current revision 1/,
     );
     // Not an input problem: the release's state does not allow it (exit 1).
     const cli = await cliRollback({ release: 'single', namespace });

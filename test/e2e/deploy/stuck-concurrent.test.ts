@@ -60,9 +60,9 @@ describe('deploy: stuck and concurrent releases', () => {
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('deployed');
     expect(run.stdout).toMatch(
-      /Recovering stuck release: pending-upgrade revision 2 since .*rolling back to good revision 1/,
+      /Recovering stuck release: pending-upgrade revision 2 since .*rolling back to verified revision 1/,
     );
-    expect(run.summary).toContain('Stuck release recovered');
+    expect(run.summary).toContain('Release recovered');
     const after = await history('stuck', namespace);
     expect(after.map((r) => [r.status, r.description.split(':')[0]])).toEqual([
       ['superseded', 'Install complete'],

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { RevisionInfo } from '../../../src/helm/helm.js';
 import {
+  LABELS,
+  parseRecordLabels,
+  type ReleaseRecords,
+  type RevisionMarks,
+} from '../../../src/deploy/records.js';
+import {
   goodRevisions,
   lastGoodRevision,
+  lastVerifiedRevision,
+  rollbackTarget,
   stuckVerdict,
 } from '../../../src/deploy/release-state.js';
 
@@ -37,36 +45,244 @@ describe('goodRevisions', () => {
   });
 });
 
+type Marks = Record<number, RevisionMarks>;
+const records = (marks: Marks = {}, present = Object.keys(marks).length > 0): ReleaseRecords => ({
+  marks: new Map(Object.entries(marks).map(([k, v]) => [Number(k), v])),
+  present,
+  supported: true,
+});
+
+describe('parseRecordLabels', () => {
+  it('counts a mark only on the revision it names (helm copies labels to later revisions)', () => {
+    const r = parseRecordLabels([
+      { name: 'web', owner: 'helm', status: 'superseded', version: '1', [LABELS.verified]: '1' },
+      // helm's upgrade copied revision 1's labels to revision 2
+      { name: 'web', owner: 'helm', status: 'superseded', version: '2', [LABELS.verified]: '1' },
+      {
+        name: 'web',
+        owner: 'helm',
+        status: 'deployed',
+        version: '3',
+        [LABELS.verified]: '1',
+        [LABELS.cancelled]: '3',
+      },
+    ]);
+    expect([...r.marks]).toEqual([
+      [1, { verified: true }],
+      [2, {}],
+      [3, { cancelled: true }],
+    ]);
+    expect(r).toMatchObject({ present: true, deployed: 3 });
+    expect(parseRecordLabels([{ name: 'web', owner: 'helm', version: '1' }]).present).toBe(false);
+  });
+});
+
+describe('rollbackTarget', () => {
+  const cases: {
+    name: string;
+    history: RevisionInfo[];
+    marks?: Marks;
+    present?: boolean;
+    before?: number;
+    want: { revision: number; verified: boolean } | undefined;
+  }[] = [
+    {
+      name: 'the newest verified revision, not the newer deployed one nobody verified',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'deployed', 'Upgrade complete'), // a cancelled watch left it deployed
+        rev(4, 'deployed', 'Upgrade complete'),
+      ],
+      marks: { 1: { verified: true }, 2: { verified: true }, 3: { cancelled: true } },
+      before: 4,
+      want: { revision: 2, verified: true },
+    },
+    {
+      name: 'a revision a smoke test rejected after its watch passed is skipped',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'failed', 'Upgrade failed'),
+      ],
+      marks: { 1: { verified: true }, 2: { verified: true, rejected: true } },
+      before: 3,
+      want: { revision: 1, verified: true },
+    },
+    {
+      name: 'a verified rollback revision is a target',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'superseded', 'Rollback to 1: revision 2 failed (Pod/x CrashLoopBackOff)'),
+        rev(4, 'deployed', 'Upgrade complete'),
+      ],
+      marks: { 1: { verified: true }, 2: { rejected: true }, 3: { verified: true } },
+      before: 4,
+      want: { revision: 3, verified: true },
+    },
+    {
+      name: 'verified, then rolled away from by hand: still a target (failures are recorded)',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'superseded', 'Rollback to 1: requested'),
+        rev(4, 'deployed', 'Upgrade complete'),
+      ],
+      marks: { 1: { verified: true }, 2: { verified: true } },
+      before: 4,
+      want: { revision: 2, verified: true },
+    },
+    {
+      name: "no records: helm's last good revision, not one a rollback went away from",
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'superseded', 'Rollback to 1: revision 2 failed'),
+        rev(4, 'deployed', 'Upgrade complete'),
+      ],
+      before: 4,
+      want: { revision: 3, verified: false },
+    },
+    {
+      name: "no records at all (never handled, adoption unhealthy): helm's last good revision",
+      history: [rev(1, 'superseded', 'Install complete'), rev(2, 'deployed', 'Upgrade complete')],
+      before: 3,
+      want: { revision: 2, verified: false },
+    },
+    {
+      name: 'no verified revision: the fallback skips rejected and cancelled ones',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'deployed', 'Upgrade complete'),
+      ],
+      marks: { 2: { cancelled: true }, 3: { rejected: true } },
+      before: 4,
+      want: { revision: 1, verified: false },
+    },
+    {
+      name: 'verified revisions exist but only newer ones: no target (no unverified fallback)',
+      history: [rev(1, 'superseded', 'Install complete'), rev(2, 'deployed', 'Upgrade complete')],
+      marks: { 2: { verified: true } },
+      before: 2,
+      want: undefined,
+    },
+    {
+      name: 'a failed first install has nothing to return to',
+      history: [rev(1, 'failed', 'Install failed')],
+      before: 1,
+      want: undefined,
+    },
+  ];
+  it.each(cases)('$name', ({ history, marks, present, before, want }) => {
+    const got = rollbackTarget(history, records(marks, present), before);
+    expect(got && { revision: got.revision.revision, verified: got.verified }).toEqual(want);
+  });
+
+  it('last-verified-revision is the newest verified good revision', () => {
+    const history = [
+      rev(1, 'superseded', 'Install complete'),
+      rev(2, 'superseded', 'Upgrade complete'),
+      rev(3, 'deployed', 'Upgrade complete'),
+    ];
+    expect(
+      lastVerifiedRevision(history, records({ 1: { verified: true }, 2: { verified: true } })),
+    ).toBe(2);
+    expect(
+      lastVerifiedRevision(history, records({ 2: { verified: true, rejected: true } })),
+    ).toBeUndefined();
+  });
+});
+
 describe('stuckVerdict', () => {
   const now = Date.parse('2026-01-01T00:20:00Z');
-  it('leaves a young pending release alone', () => {
-    const v = stuckVerdict(
-      [
+  const young = '2026-01-01T00:19:58Z';
+  const cases: {
+    name: string;
+    history: RevisionInfo[];
+    marks?: Marks;
+    want: Record<string, unknown>;
+  }[] = [
+    {
+      name: 'a young pending release of someone else is left alone',
+      history: [
         rev(1, 'deployed', 'Install complete'),
         rev(2, 'pending-upgrade', 'Preparing upgrade', '2026-01-01T00:15:00.5Z'),
       ],
-      600_000,
-      now,
-    );
-    expect(v).toMatchObject({ kind: 'busy', status: 'pending-upgrade', ageMs: 299_500 });
-  });
-  it('rolls an old pending-upgrade back to the last good revision', () => {
-    const v = stuckVerdict(
-      [rev(1, 'deployed', 'Install complete'), rev(2, 'pending-upgrade', 'Preparing upgrade')],
-      600_000,
-      now,
-    );
-    expect(v).toMatchObject({ kind: 'rollback', revision: 2, to: 1 });
-  });
-  it('uninstalls an old pending-install that never deployed', () => {
-    expect(
-      stuckVerdict([rev(1, 'pending-install', 'Initial install underway')], 600_000, now),
-    ).toMatchObject({ kind: 'uninstall', revision: 1 });
-  });
-  it('says nothing for a settled release', () => {
-    expect(stuckVerdict([rev(1, 'deployed', 'Install complete')], 600_000, now)).toEqual({
-      kind: 'none',
-    });
-    expect(stuckVerdict([], 600_000, now)).toEqual({ kind: 'none' });
+      want: { kind: 'busy', status: 'pending-upgrade', ageMs: 299_500 },
+    },
+    {
+      name: 'an old pending-upgrade goes back to the last good revision',
+      history: [
+        rev(1, 'deployed', 'Install complete'),
+        rev(2, 'pending-upgrade', 'Preparing upgrade'),
+      ],
+      want: { kind: 'rollback', revision: 2, to: 1, cancelled: false, unverifiedTarget: true },
+    },
+    {
+      name: 'a young pending-rollback our cancelled run marked is recovered at once, to the verified revision',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'superseded', 'Upgrade complete'),
+        rev(4, 'pending-rollback', 'Rollback to 2: revision 3 failed', young),
+      ],
+      marks: { 2: { verified: true }, 3: { rejected: true }, 4: { cancelled: true } },
+      want: { kind: 'rollback', revision: 4, to: 2, cancelled: true, unverifiedTarget: false },
+    },
+    {
+      name: 'a young pending-upgrade our run marked cancelled (helm killed at the deadline)',
+      history: [
+        rev(1, 'deployed', 'Install complete'),
+        rev(2, 'pending-upgrade', 'Preparing upgrade', young),
+      ],
+      marks: { 1: { verified: true }, 2: { cancelled: true } },
+      want: { kind: 'rollback', revision: 2, to: 1, cancelled: true },
+    },
+    {
+      name: 'a deployed revision whose watch was cancelled (the intent) is rolled back at once',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'deployed', 'Upgrade complete', young),
+      ],
+      marks: { 1: { verified: true }, 2: { cancelled: true } },
+      want: { kind: 'rollback', revision: 2, to: 1, cancelled: true },
+    },
+    {
+      name: 'a cancelled mark copied from an earlier revision does not count',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'superseded', 'Upgrade complete'),
+        rev(3, 'deployed', 'Rollback to 1: run cancelled (SIGINT) during watch of revision 2'),
+      ],
+      marks: { 1: { verified: true }, 2: { cancelled: true }, 3: {} },
+      want: { kind: 'none' },
+    },
+    {
+      name: 'an old pending-install that never deployed is uninstalled',
+      history: [rev(1, 'pending-install', 'Initial install underway')],
+      want: { kind: 'uninstall', revision: 1 },
+    },
+    {
+      name: 'good revisions but none verified or trusted: stranded, not uninstalled',
+      history: [
+        rev(1, 'superseded', 'Install complete'),
+        rev(2, 'pending-upgrade', 'Preparing upgrade', young),
+      ],
+      marks: { 1: { verified: true, rejected: true }, 2: { cancelled: true } },
+      want: { kind: 'stranded', revision: 2, cancelled: true },
+    },
+    {
+      name: 'a settled release',
+      history: [rev(1, 'deployed', 'Install complete')],
+      want: { kind: 'none' },
+    },
+    { name: 'no release', history: [], want: { kind: 'none' } },
+  ];
+  it.each(cases)('$name', ({ history, marks, want }) => {
+    const got = stuckVerdict(history, records(marks), 600_000, now);
+    if (want.kind === 'none') expect(got).toEqual(want);
+    else expect(got).toMatchObject(want);
   });
 });

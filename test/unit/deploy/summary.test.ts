@@ -91,3 +91,41 @@ describe('releaseJson', () => {
     expect(() => releaseJson('Error')).toThrow(/no release JSON/);
   });
 });
+
+describe('deploySummary of a cancelled run', () => {
+  it('says where it stopped, what it did in order, and the state it left', () => {
+    const steps = [
+      'revision 6 (deployed) is recorded as cancelled: the next deploy recovers it at once',
+      'rolled back to verified revision 5 (not waited for: no time left to watch it)',
+    ];
+    const md = deploySummary(
+      {
+        ...result,
+        status: 'cancelled',
+        revision: 6,
+        rolledBackTo: undefined,
+        lastVerifiedRevision: 5,
+        rollback: undefined,
+        failures: [],
+        diagnostics: [],
+        cancel: {
+          signal: 'SIGINT',
+          phase: 'watch',
+          steps,
+          state:
+            'revision 7 deployed (Rollback to 5: run cancelled (SIGINT) during watch of revision 6)',
+          history: [],
+        },
+      },
+      '',
+    );
+    expect(md).toContain('## ⏹️ Deploy prod/web: cancelled');
+    expect(md).toContain('| last verified revision |');
+    expect(md).toContain('| cancelled | 6 | 4 | - | 5 |');
+    expect(md).toContain('### Cancelled (SIGINT) during watch');
+    expect(md).toContain(steps.map((line) => `- ${line}`).join('\n'));
+    expect(md).toContain(
+      'The release is now at revision 7 deployed (Rollback to 5: run cancelled (SIGINT) during watch of revision 6).',
+    );
+  });
+});
