@@ -41131,18 +41131,53 @@ function clearSecrets() {
 }
 
 ;// CONCATENATED MODULE: ./src/exec/signals.ts
-const children = new Set();
+/** Time from the first signal for the children running then to end (killed after it). */
+const CHILD_GRACE_MS = 4_000;
+/** Time from the first signal for the whole cleanup: before the runner's SIGTERM at 7.5 s. */
+const CLEANUP_BUDGET_MS = 7_000;
+const children = new Map();
+const signals_listeners = new Set();
 let received;
+let firstAt;
+let count = 0;
 let installed = false;
 let exitOwned = false;
+let cleaning = false;
+function exitCode(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
+}
+function killAtDeadline(child, startedBefore) {
+    // Children cut short by the signal end first, leaving the cleanup time to record what they left.
+    const remaining = cleanupRemainingMs() - (startedBefore ? CLEANUP_BUDGET_MS - CHILD_GRACE_MS : 0);
+    setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill('SIGKILL');
+    }, remaining).unref();
+}
 function forward(signal) {
     received = signal;
-    for (const child of children)
-        child.kill(signal);
+    count++;
+    if (firstAt === undefined) {
+        firstAt = Date.now();
+        for (const child of children.keys())
+            killAtDeadline(child, true);
+    }
+    for (const [child, mode] of children)
+        if (mode === 'forward')
+            child.kill(signal);
+    for (const listener of signals_listeners)
+        listener(signal);
     // With no child to wait for there is nothing to clean up: stop now, unless
     // the program has cleanup of its own to do (see ownExitOnSignal).
-    if (children.size === 0 && !exitOwned)
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (!exitOwned) {
+        if (children.size === 0)
+            process.exit(exitCode(signal));
+    }
+    else if (count > 1) {
+        // The runner's kill follows the second signal: leave through the exit
+        // handlers (temporary files) while there is still time.
+        setTimeout(() => process.exit(exitCode(signal)), 1_500).unref();
+    }
 }
 function install() {
     if (installed)
@@ -41153,21 +41188,56 @@ function install() {
 }
 /**
  * For a program that owns resources outside its children (a cluster, a local
- * server): a signal is recorded and forwarded, but the process does not exit;
- * the program sees cancellation(), cleans up and sets its own exit code.
+ * server, a release): a signal is recorded and forwarded, but the process does
+ * not exit; the program sees cancellation(), cleans up and sets its own exit code.
  */
 function ownExitOnSignal() {
     exitOwned = true;
     install();
 }
-function track(child) {
+function track(child, mode = 'forward') {
     install();
-    children.add(child);
+    children.set(child, mode);
     child.once('close', () => children.delete(child));
+    if (firstAt !== undefined)
+        killAtDeadline(child, false);
 }
 /** The signal this process was asked to stop with, if any. */
 function cancellation() {
     return received;
+}
+/** How many signals arrived so far: a command compares it before and after. */
+function signalCount() {
+    return count;
+}
+/** Milliseconds left of the cleanup budget (Infinity while not cancelled). */
+function cleanupRemainingMs(now = Date.now()) {
+    return firstAt === undefined ? Infinity : Math.max(0, firstAt + CLEANUP_BUDGET_MS - now);
+}
+/**
+ * The program is putting things in order after a signal: from now on a
+ * command fails as cancelled only when a further signal arrives while it runs
+ * (or the budget ends), not for the signal that started the cleanup.
+ */
+function beginCleanup() {
+    cleaning = true;
+}
+function cleaningUp() {
+    return cleaning;
+}
+/** Waits `ms`, or less when a signal arrives. */
+function cancellableSleep(ms) {
+    if (received)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signals_listeners.delete(done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signals_listeners.add(done);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/exec/command.ts
@@ -41212,7 +41282,8 @@ async function runCommand(file, args, options = {}) {
         env: childEnvironment(options.env ?? process.env),
         stdio: ['pipe', 'pipe', 'pipe'],
     });
-    track(child);
+    const signalsAtStart = signalCount();
+    track(child, options.onCancel);
     const out = { stdout: '', stderr: '' };
     for (const stream of ['stdout', 'stderr']) {
         let partial = '';
@@ -41239,12 +41310,14 @@ async function runCommand(file, args, options = {}) {
     else
         options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
+    // A command run while cleaning up after a signal gets what is left of the budget.
+    const timeoutMs = Math.min(options.timeoutMs ?? Infinity, cleanupRemainingMs());
+    const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
             timedOut = true;
             child.kill('SIGTERM');
-        }, options.timeoutMs);
+        }, timeoutMs)
+        : undefined;
     const [code, signal] = await new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (c, s) => resolve([c, s]));
@@ -41265,17 +41338,31 @@ async function runCommand(file, args, options = {}) {
         stderr: redact_redact(out.stderr),
     };
     const stoppedBy = cancellation();
-    if (stoppedBy)
+    if (stoppedBy && cancelledHere(signalsAtStart, signal, timedOut, options.onCancel)) {
         throw new CancelledError(name, stoppedBy);
+    }
     if (stopped)
         return result;
     if (timedOut)
-        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+        throw new CommandError(`${name} (timed out after ${timeoutMs} ms)`, result);
     if (signal)
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
     return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
+}
+/**
+ * Whether a cancellation ends this command's part in the run. Outside cleanup,
+ * any signal does. During cleanup, only a signal that arrived while it ran and
+ * reached it, or the end of the budget (killed or timed out): the signal that
+ * started the cleanup does not stop the cleanup's own commands.
+ */
+function cancelledHere(signalsAtStart, killedBy, timedOut, onCancel = 'forward') {
+    if (!cleaningUp())
+        return true;
+    if (killedBy === 'SIGKILL' || timedOut)
+        return true;
+    return onCancel === 'forward' && signalCount() > signalsAtStart;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/errors.ts
@@ -45349,31 +45436,78 @@ function lastGoodRevision(history, before = Number.MAX_SAFE_INTEGER) {
     return goodRevisions(history).find((r) => r.revision < before);
 }
 /**
- * A pending release younger than `maxAgeMs` may belong to a deploy that is
- * still running: it is left alone. An older one is recovered: rolled back to
- * the newest good revision, or uninstalled when it never had one.
+ * Revisions that passed our verification and were not rejected since, newest
+ * first. goodRevisions' guess from a rollback that followed is not applied:
+ * our own failures are recorded (rejected), and a rollback asked for by hand
+ * does not undo a verification.
  */
-function stuckVerdict(history, maxAgeMs, now) {
+function verifiedRevisions(history, records) {
+    return [...history]
+        .sort((a, b) => b.revision - a.revision)
+        .filter((r) => {
+        const m = records.marks.get(r.revision);
+        return (r.status === 'deployed' || r.status === 'superseded') && m?.verified && !m.rejected;
+    });
+}
+/**
+ * Where a failed or cancelled revision goes back to: the newest verified
+ * revision before `before`. Only when the release has no verified revision at
+ * all (never handled by these actions, or its adoption found it unhealthy) is
+ * helm's last good revision used, and never one we rejected or left cancelled.
+ */
+function rollbackTarget(history, records, before = Number.MAX_SAFE_INTEGER) {
+    const verified = verifiedRevisions(history, records);
+    const target = verified.find((r) => r.revision < before);
+    if (target)
+        return { revision: target, verified: true };
+    if (verified.length > 0)
+        return undefined;
+    const fallback = goodRevisions(history).find((r) => {
+        const m = records.marks.get(r.revision);
+        return r.revision < before && !m?.rejected && !m?.cancelled;
+    });
+    return fallback && { revision: fallback, verified: false };
+}
+/** The newest verified revision, for the `last-verified-revision` output. */
+function lastVerifiedRevision(history, records) {
+    return verifiedRevisions(history, records)[0]?.revision;
+}
+/**
+ * What to do about the newest revision before a deploy. A pending release
+ * younger than `maxAgeMs` may belong to a deploy that is still running: it is
+ * left alone, unless a run of ours marked it cancelled. An older one, or any
+ * revision marked cancelled (a watch, upgrade or rollback cut short), is
+ * recovered now: rolled back to the rollback target, or uninstalled when the
+ * release never had a good revision.
+ */
+function stuckVerdict(history, records, maxAgeMs, now) {
     const last = [...history].sort((a, b) => a.revision - b.revision).at(-1);
-    if (!last || !isPending(last.status))
+    if (!last)
+        return { kind: 'none' };
+    const cancelled = records.marks.get(last.revision)?.cancelled === true;
+    if (!cancelled && !isPending(last.status))
         return { kind: 'none' };
     const since = last.updated;
     const ageMs = now - Date.parse(since);
     if (Number.isNaN(ageMs))
         throw new Error(`release revision ${last.revision} has an unreadable update time '${since}'`);
-    if (ageMs < maxAgeMs)
+    if (!cancelled && ageMs < maxAgeMs)
         return { kind: 'busy', status: last.status, since, ageMs };
-    const target = lastGoodRevision(history, last.revision);
-    if (!target)
-        return { kind: 'uninstall', status: last.status, since, ageMs, revision: last.revision };
-    return {
-        kind: 'rollback',
-        status: last.status,
-        since,
-        ageMs,
-        revision: last.revision,
-        to: target.revision,
-    };
+    const found = { status: last.status, since, ageMs, revision: last.revision, cancelled };
+    const target = rollbackTarget(history, records, last.revision);
+    if (target) {
+        return {
+            kind: 'rollback',
+            ...found,
+            to: target.revision.revision,
+            unverifiedTarget: !target.verified,
+        };
+    }
+    // Uninstall only what never ran well; a release with good but untrusted
+    // revisions is left for a person to decide.
+    if (!lastGoodRevision(history, last.revision))
+        return { kind: 'uninstall', ...found };
+    return { kind: 'stranded', ...found };
 }
 
 ;// CONCATENATED MODULE: ./src/kube/diagnostics.ts
@@ -45964,6 +46098,12 @@ function assessRollout(snapshot, policy, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/kube/rollout-watch.ts
+// Watches a release's rollout by polling: each poll takes one snapshot of the
+// release's own objects and of the pods, ReplicaSets and ControllerRevisions
+// that link workloads to their pods (one kubectl call per namespace), and
+// judges it with assessRollout until it is ready, fails, or runs out of time.
+
+
 
 
 
@@ -46087,6 +46227,10 @@ async function watchRollout(kubectl, options) {
         ...extra,
     });
     for (;;) {
+        // Cancelled between polls: stop here, the caller decides what the revision's state is.
+        const stoppedBy = cancellation();
+        if (stoppedBy)
+            throw new CancelledError('rollout watch', stoppedBy);
         try {
             const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
             consecutiveErrors = 0;
@@ -46102,13 +46246,15 @@ async function watchRollout(kubectl, options) {
             }
         }
         catch (error) {
+            if (error instanceof CancelledError)
+                throw error;
             // A transient API error is retried; one that persists ends the watch.
             if (++consecutiveErrors >= 5)
                 throw error;
         }
         if (now() - start >= options.timeoutMs)
             return result({ state: 'failed', timedOut: true });
-        await new Promise((r) => setTimeout(r, poll));
+        await cancellableSleep(poll);
     }
 }
 
@@ -46171,17 +46317,36 @@ async function inspectAfterHelmFailure(helm, kubectl, release, namespace, policy
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/auto-rollback.ts
-// The automatic rollback of a failed deploy: to the last good revision, or an
+// The automatic rollback of a failed deploy: to the last verified revision
+// (helm's last good one only when the release has no verified revision), or an
 // uninstall of a failed first install; verified like a deploy, on the objects
-// of the revision it restored.
+// of the revision it restored, and recorded as verified when it passes.
 
 
 
 
-async function rollBack(s, deps, result, history, lastRevision, policy, timeout) {
+
+async function rollBack(s, deps, c) {
     const { helm, kubectl, log } = deps;
-    const failed = result.revision ?? lastRevision + 1;
-    const target = lastGoodRevision(history, failed);
+    const { result, history } = c;
+    const timeout = formatDuration(s.timeoutMs);
+    const policy = {
+        crashLoopRestarts: s.crashLoopRestarts,
+        unschedulableGraceMs: s.unschedulableGraceMs,
+        requireRollout: s.requireRollout,
+    };
+    const failed = result.revision ?? c.lastRevision + 1;
+    const chosen = rollbackTarget(history, c.records, failed);
+    const target = chosen?.revision;
+    if (!target && lastGoodRevision(history, failed)) {
+        // Good by helm's word, but none we verified or trust: a person decides.
+        result.rollback = {
+            action: 'none',
+            ok: false,
+            message: `no verified revision before revision ${failed} to roll back to; the release is left as it is`,
+        };
+        return;
+    }
     if (!target) {
         if (s.keepFailedInstall || history.length === 0) {
             result.rollback = {
@@ -46202,7 +46367,8 @@ async function rollBack(s, deps, result, history, lastRevision, policy, timeout)
         };
         return;
     }
-    log(`Rolling back '${s.release}' to revision ${target.revision} (last good: ${target.description})`);
+    const basis = chosen.verified ? 'last verified' : "no verified revision; helm's last good";
+    log(`Rolling back '${s.release}' to revision ${target.revision} (${basis}: ${target.description})`);
     const reason = result.failures[0]
         ? `${result.failures[0].object} ${result.failures[0].reason}`
         : 'helm failed';
@@ -46226,6 +46392,8 @@ async function rollBack(s, deps, result, history, lastRevision, policy, timeout)
         return;
     }
     let deletedPods = [];
+    // A restored revision that its update strategy keeps from running was not seen to work.
+    let runsEverywhere = true;
     if (s.wait === 'watch') {
         // Judged on the objects of the revision it restored, and only on their
         // pods of that revision: leftovers of the broken one are going away.
@@ -46244,6 +46412,7 @@ async function rollBack(s, deps, result, history, lastRevision, policy, timeout)
         });
         deletedPods = watched.deletedPods;
         result.warnings.push(...watched.notRolledOut.map((w) => `after the rollback: ${w}`));
+        runsEverywhere = watched.notRolledOut.length === 0;
         if (watched.state !== 'ready') {
             result.rollback = {
                 action: 'rollback',
@@ -46255,16 +46424,309 @@ async function rollBack(s, deps, result, history, lastRevision, policy, timeout)
             return;
         }
     }
+    if (s.wait !== 'none' && runsEverywhere) {
+        const restored = (await helm.history(s.release, s.namespace)).at(-1);
+        if (restored)
+            await c.store.mark(restored.revision, 'verified');
+    }
     result.status = 'rolled-back';
     result.rolledBackTo = target.revision;
     result.rollback = {
         action: 'rollback',
         to: target.revision,
         ok: true,
-        message: `rolled back to revision ${target.revision}`,
+        message: `rolled back to ${chosen.verified ? 'verified ' : ''}revision ${target.revision}`,
         deletedPods,
     };
     log(`Rolled back to revision ${target.revision}`);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/records.ts
+const LABELS = {
+    /** Passed the rollout watch (or helm's wait) or a smoke test. */
+    verified: 'hotswap.dev/verified',
+    /** Failed the rollout watch or a smoke test: never a rollback target. */
+    rejected: 'hotswap.dev/rejected',
+    /** A run was cancelled while it owned this revision: the next run recovers it at once. */
+    cancelled: 'hotswap.dev/cancelled',
+};
+const NO_RECORDS = { marks: new Map(), present: false, supported: true };
+/** The kind of object helm stores releases in, from HELM_DRIVER as helm reads it. */
+function storageKind(driver = process.env.HELM_DRIVER ?? '') {
+    const d = driver.trim().toLowerCase();
+    if (d === '' || d === 'secret' || d === 'secrets')
+        return 'secret';
+    if (d === 'configmap' || d === 'configmaps')
+        return 'configmap';
+    return undefined;
+}
+/** `records` with one more mark, as it reads once `mark` is written. */
+function withMark(records, revision, mark) {
+    const marks = new Map(records.marks);
+    marks.set(revision, { ...marks.get(revision), [mark]: true });
+    return { ...records, marks, present: true };
+}
+/** Reads the records' labels (one line of JSON each) into marks. Pure, for tests. */
+function parseRecordLabels(lines) {
+    const marks = new Map();
+    let present = false;
+    let deployed;
+    let latest;
+    for (const labels of lines) {
+        const revision = Number(labels.version);
+        if (!Number.isInteger(revision))
+            continue;
+        if (revision > (latest?.revision ?? 0))
+            latest = { revision, status: labels.status ?? '' };
+        if (labels.status === 'deployed' && revision > (deployed ?? 0))
+            deployed = revision;
+        const own = {};
+        for (const [mark, key] of Object.entries(LABELS)) {
+            if (labels[key] === undefined)
+                continue;
+            present = true;
+            if (labels[key] === String(revision))
+                own[mark] = true;
+        }
+        marks.set(revision, own);
+    }
+    return { marks, present, supported: true, deployed, latest };
+}
+class RecordStore {
+    kubectl;
+    release;
+    namespace;
+    kind = storageKind();
+    constructor(kubectl, release, namespace) {
+        this.kubectl = kubectl;
+        this.release = release;
+        this.namespace = namespace;
+    }
+    get supported() {
+        return this.kind !== undefined;
+    }
+    async read() {
+        if (!this.kind)
+            return { ...NO_RECORDS, supported: false };
+        // Labels only: the records' data (the whole release, gzipped) is not fetched.
+        const { stdout } = await this.kubectl.run([
+            'get',
+            this.kind,
+            '-n',
+            this.namespace,
+            '-l',
+            `owner=helm,name=${this.release}`,
+            '-o',
+            'jsonpath={range .items[*]}{.metadata.labels}{"\\n"}{end}',
+        ], { timeoutMs: 30_000 });
+        const lines = stdout
+            .split('\n')
+            .filter((l) => l.trim().startsWith('{'))
+            .map((l) => JSON.parse(l));
+        return parseRecordLabels(lines);
+    }
+    /** Sets (or, with `false`, removes) one mark on the record of `revision`. */
+    async mark(revision, mark, on = true) {
+        if (!this.kind)
+            return;
+        const label = on ? `${LABELS[mark]}=${revision}` : `${LABELS[mark]}-`;
+        await this.kubectl.run([
+            'label',
+            this.kind,
+            `sh.helm.release.v1.${this.release}.v${revision}`,
+            '-n',
+            this.namespace,
+            label,
+            '--overwrite',
+        ], { timeoutMs: 30_000 });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/cancel.ts
+// What a run does after SIGINT/SIGTERM, within the runner's grace period
+// (SIGTERM 7.5 s after SIGINT, then a kill). helm has stopped by now: an
+// upgrade handles the signal itself (its revision marked failed), a rollback
+// was let finish, and whatever still ran at the child deadline was killed.
+// From what the history then shows, the run leaves the release in a state the
+// next run knows how to act on:
+//   - nothing of ours written                   -> nothing to do
+//   - our rollback applied                      -> done (its watch was cut short)
+//   - our revision pending, failed or unverified -> marked cancelled first (the next
+//     run recovers it at once), then rolled back to the rollback target when
+//     the budget allows it; a rollback cut short is marked cancelled in turn.
+
+
+
+
+/** A rollback needs about this long on a responsive cluster; with less left it is not started. */
+const UNDO_MIN_MS = 3_500;
+/** Kept back from the undo for marking a rollback that was cut short. */
+const MARK_RESERVE_MS = 1_200;
+const cancel_ROLLBACK = /^Rollback to (\d+)/;
+async function settleCancelled(ctx) {
+    beginCleanup();
+    const { helm } = ctx;
+    const steps = [];
+    const step = (line) => {
+        steps.push(line);
+        ctx.log(`Cancelled (${ctx.signal}) during ${ctx.phase}: ${line}`);
+    };
+    let history = [];
+    try {
+        history = await helm.history(ctx.release, ctx.namespace);
+        const last = history.at(-1);
+        if (ctx.startRevision === undefined || !last || last.revision <= ctx.startRevision) {
+            step('this run wrote nothing to the release');
+        }
+        else if (cancel_ROLLBACK.test(last.description) && last.status === 'deployed') {
+            step(`the rollback (revision ${last.revision}, ${last.description}) was applied; its verification was cut short`);
+        }
+        else {
+            history = await undo(ctx, history, last, step);
+        }
+    }
+    catch (error) {
+        step(`could not finish: ${redact_redact(error.message)}`);
+        history = await helm.history(ctx.release, ctx.namespace).catch(() => history);
+    }
+    const last = history.at(-1);
+    const state = last
+        ? `revision ${last.revision} ${last.status} (${last.description})`
+        : 'no release';
+    return { signal: ctx.signal, phase: ctx.phase, steps, state, history };
+}
+async function undo(ctx, history, last, step) {
+    const { helm, store } = ctx;
+    // The intent first: it is what the next run acts on if nothing else gets done.
+    const records = withMark(await store.read(), last.revision, 'cancelled');
+    await store.mark(last.revision, 'cancelled');
+    step(`revision ${last.revision} (${last.status}) is recorded as cancelled: the next deploy recovers it at once`);
+    const verdict = stuckVerdict(history, records, 0, Date.now());
+    if (verdict.kind !== 'rollback') {
+        step(verdict.kind === 'uninstall'
+            ? 'the release never had a good revision: the next deploy uninstalls it'
+            : 'no verified or trusted revision to roll back to: left for the next deploy');
+        return history;
+    }
+    const left = cleanupRemainingMs();
+    if (left < UNDO_MIN_MS) {
+        step(`${Math.round(left)} ms left of the grace period: too little to roll back now`);
+        return history;
+    }
+    const basis = verdict.unverifiedTarget ? "helm's last good revision" : 'verified revision';
+    try {
+        await helm.rollback(ctx.release, ctx.namespace, verdict.to, {
+            historyMax: ctx.historyMax,
+            timeout: `${Math.floor((left - MARK_RESERVE_MS) / 1000)}s`,
+            wait: false,
+            description: `Rollback to ${verdict.to}: run cancelled (${ctx.signal}) during ${ctx.phase} of revision ${last.revision}`,
+            timeoutMs: left - MARK_RESERVE_MS,
+        });
+        step(`rolled back to ${basis} ${verdict.to} (not waited for: no time left to watch it)`);
+    }
+    catch (error) {
+        step(`the rollback to revision ${verdict.to} did not finish: ${redact_redact(error.message)}`);
+    }
+    // A rollback cut short left its own pending revision: that one is marked too
+    // (helm's record read with kubectl: quicker than helm history).
+    const newest = (await store.read()).latest;
+    if (newest && newest.revision > last.revision && isPending(newest.status)) {
+        await store.mark(newest.revision, 'cancelled');
+        step(`revision ${newest.revision} (${newest.status}) is recorded as cancelled: the next deploy recovers it at once`);
+    }
+    return helm.history(ctx.release, ctx.namespace);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/recover.ts
+// Before a deploy touches the release: recover a revision that needs it (stuck
+// pending, or left cancelled by a run of ours), and adopt a release that these
+// actions have never verified by judging its current revision first.
+
+
+
+class DeployError extends Error {
+}
+/** Adoption looks at a running release for at most this long before the upgrade goes ahead. */
+const ADOPTION_TIMEOUT_MS = 60_000;
+/** Recovers the newest revision when it needs it; returns the history afterwards. */
+async function recoverRelease(s, deps, history, records, result) {
+    const { helm, log } = deps;
+    const timeout = formatDuration(s.timeoutMs);
+    const verdict = stuckVerdict(history, records, s.stuckMaxAgeMs, (deps.now ?? Date.now)());
+    if (verdict.kind === 'none')
+        return history;
+    if (verdict.kind === 'busy') {
+        throw new DeployError(`release '${s.release}' is ${verdict.status}: another deploy is in progress since ${verdict.since} ` +
+            `(${Math.round(verdict.ageMs / 1000)}s ago, less than stuck-release-max-age ${formatDuration(s.stuckMaxAgeMs)}); ` +
+            'nothing was changed');
+    }
+    const what = verdict.cancelled
+        ? `left by a cancelled run in ${verdict.status} (revision ${verdict.revision})`
+        : `stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since}`;
+    const kind = verdict.cancelled ? 'cancelled' : 'stuck';
+    const found = `${verdict.status} revision ${verdict.revision} ${verdict.cancelled ? 'left by a cancelled run' : `since ${verdict.since}`}`;
+    if (verdict.kind === 'stranded') {
+        const message = `release '${s.release}' was ${what}, and none of its earlier revisions is verified or trusted to return to`;
+        if (verdict.status.startsWith('pending-'))
+            throw new DeployError(`${message}; nothing was changed`);
+        log(`${message}: deploying over it`);
+        result.recovery = `${message}: deployed over it`;
+        return history;
+    }
+    if (verdict.kind === 'rollback') {
+        const basis = verdict.unverifiedTarget
+            ? `helm's last good revision ${verdict.to} (no verified revision)`
+            : `verified revision ${verdict.to}`;
+        result.recovery = `release '${s.release}' was ${what}: rolled back to ${basis}`;
+        log(`Recovering ${kind} release: ${found}, rolling back to ${basis}`);
+        await helm.rollback(s.release, s.namespace, verdict.to, {
+            historyMax: s.historyMax,
+            timeout,
+            wait: false,
+            description: `Rollback to ${verdict.to}: recovered from ${verdict.cancelled ? 'cancelled' : 'stuck'} ${verdict.status} revision ${verdict.revision}`,
+        });
+        return helm.history(s.release, s.namespace);
+    }
+    result.recovery = `release '${s.release}' was ${what} with no good revision: uninstalled`;
+    log(`Recovering ${kind} release: ${found} never deployed, uninstalling it`);
+    await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
+    return [];
+}
+/**
+ * A release that has no record of ours was deployed before these actions
+ * were used: its current revision is judged before the upgrade, and recorded
+ * as verified when healthy, so a failed upgrade has a verified place to go
+ * back to. When it is not healthy that is said, and a failed upgrade falls
+ * back to helm's last deployed revision.
+ */
+async function adoptRelease(s, deps, store, history, records, policy) {
+    const current = [...history].reverse().find((r) => r.status === 'deployed');
+    if (!current || records.present || !records.supported || !s.rollbackOnFailure) {
+        return { records };
+    }
+    const { helm, kubectl, log } = deps;
+    log(`Release '${s.release}' has no verification record: judging its current revision ${current.revision} before the upgrade`);
+    const watched = await verifyRevision(kubectl, {
+        what: `current revision ${current.revision}`,
+        namespace: s.namespace,
+        manifest: await helm.manifest(s.release, s.namespace, current.revision),
+        policy,
+        timeoutMs: Math.min(s.timeoutMs, ADOPTION_TIMEOUT_MS),
+        pollMs: deps.pollMs,
+        log,
+    });
+    if (watched.state === 'ready') {
+        await store.mark(current.revision, 'verified');
+        const note = `revision ${current.revision}, deployed before these actions handled the release, is healthy and now recorded as verified`;
+        log(note);
+        return { records: await store.read(), note };
+    }
+    const why = watched.timedOut
+        ? `not ready within ${formatDuration(Math.min(s.timeoutMs, ADOPTION_TIMEOUT_MS))} (waiting for ${watched.waitingFor.join('; ')})`
+        : describeFailures(watched.failures, false);
+    const note = `revision ${current.revision}, deployed before these actions handled the release, is not healthy: ${why}; if this deploy fails it falls back to helm's last deployed revision`;
+    log(note);
+    return { records, note };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/secret-values.ts
@@ -46295,12 +46757,15 @@ function writeSecretValuesFile(values, tempRoot) {
     const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(tempRoot, 'hotswap-secrets-'));
     const file = external_node_path_default().join(dir, 'secret-values.yaml');
     // mode applies at creation: the content is never readable by others, not even briefly.
+    const remove = () => {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        process.off('exit', remove);
+    };
+    // Also on a path that never reaches `finally` (process.exit on a second signal).
+    process.on('exit', remove);
     // JSON is YAML to helm, with every string quoted: no YAML 1.1 reading of `on` or `0755`.
     (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify(values), { mode: 0o600, flag: 'wx' });
-    return {
-        path: file,
-        remove: () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true }),
-    };
+    return { path: file, remove };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/image-values.ts
@@ -46465,10 +46930,16 @@ function upgradeArgs(s, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/deploy.ts
-// One deploy, start to end: release state (recover a stuck release), values
-// and secrets file, diff, helm upgrade --install, rollout watch, and on any
-// failure a rollback to the last good revision. Plain arguments in, a plain
-// result out; the action layer turns it into outputs and a summary.
+// One deploy, start to end: release state (recover a stuck or cancelled
+// release, adopt one never verified), values and secrets file, diff, helm
+// upgrade --install, rollout watch (recorded on the release as verified or
+// rejected), and on any failure a rollback to the last verified revision; on
+// a signal, settle the release in a known state (cancel.ts). Plain arguments
+// in, a plain result out; the action layer turns it into outputs and a summary.
+
+
+
+
 
 
 
@@ -46490,8 +46961,6 @@ function upgradeArgs(s, o) {
  * history and the other one stored the next revision first.
  */
 const CONCURRENT = /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
-class DeployError extends Error {
-}
 /** helm's `-o json` release; with an OCI chart helm first prints `Pulled: ...` lines. */
 function releaseJson(stdout) {
     const start = stdout.search(/^\{/m);
@@ -46517,7 +46986,6 @@ async function deploy(s, deps) {
         history: [],
         durationMs: 0,
     };
-    const timeout = formatDuration(s.timeoutMs);
     const policy = {
         crashLoopRestarts: s.crashLoopRestarts,
         unschedulableGraceMs: s.unschedulableGraceMs,
@@ -46532,31 +47000,59 @@ async function deploy(s, deps) {
     if (!s.createNamespace && !(await kubectl.namespaceExists(s.namespace))) {
         throw new InputError('namespace', s.namespace, 'an existing namespace (it does not exist; create it or set create-namespace: true)');
     }
-    // 1. Release state: a stuck pending release is recovered, a live one is left alone.
-    let history = await helm.history(s.release, s.namespace);
-    const verdict = stuckVerdict(history, s.stuckMaxAgeMs, now());
-    if (verdict.kind === 'busy') {
-        throw new DeployError(`release '${s.release}' is ${verdict.status}: another deploy is in progress since ${verdict.since} ` +
-            `(${Math.round(verdict.ageMs / 1000)}s ago, less than stuck-release-max-age ${formatDuration(s.stuckMaxAgeMs)}); ` +
-            'nothing was changed');
+    const store = new RecordStore(kubectl, s.release, s.namespace);
+    const run = { phase: 'prepare', startRevision: undefined };
+    try {
+        // 1. Release state: recover a stuck or cancelled revision, adopt a release never verified.
+        let history = await helm.history(s.release, s.namespace);
+        run.startRevision = history.at(-1)?.revision ?? 0;
+        let records = await store.read();
+        if (!records.supported) {
+            log(`helm's storage (HELM_DRIVER=${process.env.HELM_DRIVER}) is not readable with kubectl: revisions are not recorded as verified`);
+        }
+        history = await recoverRelease(s, deps, history, records, result);
+        if (result.recovery)
+            records = await store.read();
+        if (!s.diffOnly) {
+            const adopted = await adoptRelease(s, deps, store, history, records, policy);
+            records = adopted.records;
+            result.adoption = adopted.note;
+        }
+        return await apply(s, deps, { result, history, records, store, run, policy, start });
     }
-    if (verdict.kind === 'rollback') {
-        result.recovery = `release '${s.release}' was stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since}: rolled back to revision ${verdict.to}`;
-        log(`Recovering stuck release: ${verdict.status} revision ${verdict.revision} since ${verdict.since}, rolling back to good revision ${verdict.to}`);
-        await helm.rollback(s.release, s.namespace, verdict.to, {
+    catch (error) {
+        if (!(error instanceof CancelledError))
+            throw error;
+        result.status = 'cancelled';
+        result.error = error.message;
+        result.cancel = await settleCancelled({
+            helm,
+            store,
+            release: s.release,
+            namespace: s.namespace,
             historyMax: s.historyMax,
-            timeout,
-            wait: false,
-            description: `Rollback to ${verdict.to}: recovered from stuck ${verdict.status} revision ${verdict.revision}`,
+            phase: run.phase,
+            startRevision: run.startRevision,
+            signal: /\((SIG\w+)\)/.exec(error.message)?.[1] ?? 'signal',
+            log,
         });
-        history = await helm.history(s.release, s.namespace);
+        result.history = result.cancel.history;
+        result.lastVerifiedRevision = await store
+            .read()
+            .then((r) => lastVerifiedRevision(result.history, r))
+            .catch(() => undefined);
+        return result;
     }
-    else if (verdict.kind === 'uninstall') {
-        result.recovery = `release '${s.release}' was stuck in ${verdict.status} (revision ${verdict.revision}) since ${verdict.since} with no good revision: uninstalled`;
-        log(`Recovering stuck release: ${verdict.status} revision ${verdict.revision} since ${verdict.since} never deployed, uninstalling it`);
-        await helm.uninstall(s.release, s.namespace, { timeout, wait: false });
-        history = [];
+    finally {
+        result.durationMs = now() - start;
     }
+}
+/** Values, diff, upgrade, watch and rollback: everything after the release state is settled. */
+async function apply(s, deps, c) {
+    const { helm, kubectl, log } = deps;
+    const now = deps.now ?? Date.now;
+    const { result, run, policy, history } = c;
+    const timeout = formatDuration(s.timeoutMs);
     const deployed = [...history].reverse().find((r) => r.status === 'deployed');
     result.previousRevision = deployed?.revision;
     const lastRevision = history.at(-1)?.revision ?? 0;
@@ -46602,6 +47098,7 @@ async function deploy(s, deps) {
             }
         }
         // 3. Apply.
+        run.phase = 'upgrade';
         log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
         let upgradeError;
         // The manifest helm applied, from the upgrade's own output: no second helm call.
@@ -46629,6 +47126,7 @@ async function deploy(s, deps) {
         }
         // 4. Watch the rollout.
         if (upgradeError === undefined && s.wait === 'watch') {
+            run.phase = 'watch';
             log(`Watching the rollout of revision ${result.revision} (timeout ${timeout})`);
             const watched = await verifyRevision(kubectl, {
                 what: `revision ${result.revision}`,
@@ -46656,55 +47154,84 @@ async function deploy(s, deps) {
             result.failures = seen.failures;
             result.diagnostics = seen.diagnostics;
         }
-        history = await helm.history(s.release, s.namespace);
-        if (result.revision === undefined) {
-            const ours = history.at(-1);
-            if (ours && ours.revision > lastRevision)
-                result.revision = ours.revision;
-        }
-        if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
-            // helm stopped before writing a revision (bad values, schema, rendering):
-            // the release is as it was, there is nothing to roll back.
-            result.error = `${result.error} (no revision was created; the release is unchanged)`;
-            result.history = history;
-            log(`Deploy failed before any change: ${result.error}`);
-            return result;
-        }
-        if (result.error === undefined) {
-            result.status = 'deployed';
-            result.history = history;
-            log(`Release '${s.release}' revision ${result.revision} deployed`);
-            return result;
-        }
-        log(`Deploy failed: ${result.error}`);
-        // 5. Roll back to the last good revision.
-        if (s.wait === 'helm' && s.rollbackOnFailure) {
-            // helm's own --rollback-on-failure / --atomic already acted.
-            const last = history.at(-1);
-            const rolled = last && /^Rollback to (\d+)/.exec(last.description);
-            if (rolled) {
-                result.status = 'rolled-back';
-                result.rolledBackTo = Number(rolled[1]);
-            }
-            result.rollback = {
-                action: history.length === 0 ? 'uninstall' : 'rollback',
-                to: result.rolledBackTo,
-                ok: true,
-                message: 'helm rolled back the release itself',
-            };
-        }
-        else if (s.rollbackOnFailure) {
-            await rollBack(s, deps, result, history, lastRevision, policy, timeout);
-        }
-        result.history = await helm.history(s.release, s.namespace);
-        return result;
+        return await conclude(s, deps, c, lastRevision, upgradeError);
     }
     finally {
         secretFile?.remove();
         if (registryDir)
             (0,external_node_fs_namespaceObject.rmSync)(registryDir, { recursive: true, force: true });
-        result.durationMs = now() - start;
     }
+}
+/**
+ * After helm and the watch: record the verdict on the new revision, and on a
+ * failure roll back to the last verified revision.
+ */
+async function conclude(s, deps, c, lastRevision, upgradeError) {
+    const { helm, log } = deps;
+    const { result, store, run } = c;
+    let history = await helm.history(s.release, s.namespace);
+    if (result.revision === undefined) {
+        const ours = history.at(-1);
+        if (ours && ours.revision > lastRevision)
+            result.revision = ours.revision;
+    }
+    const done = async () => {
+        result.history = await helm.history(s.release, s.namespace);
+        result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+        return result;
+    };
+    if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+        // helm stopped before writing a revision (bad values, schema, rendering):
+        // the release is as it was, there is nothing to roll back.
+        result.error = `${result.error} (no revision was created; the release is unchanged)`;
+        log(`Deploy failed before any change: ${result.error}`);
+        return done();
+    }
+    if (result.error === undefined) {
+        result.status = 'deployed';
+        // Our watch, or helm's own wait, judged it ready; with wait none nobody did
+        // (a smoke test may), nor when its update strategy keeps it from running.
+        if (s.wait !== 'none' && result.revision !== undefined) {
+            if (result.warnings.length === 0)
+                await store.mark(result.revision, 'verified');
+            else
+                log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
+        }
+        log(`Release '${s.release}' revision ${result.revision} deployed`);
+        return done();
+    }
+    log(`Deploy failed: ${result.error}`);
+    if (upgradeError === undefined && result.revision !== undefined) {
+        await store.mark(result.revision, 'rejected');
+    }
+    // 5. Roll back to the last verified revision.
+    run.phase = 'rollback';
+    const last = history.at(-1);
+    const helmRolledBack = last && /^Rollback to (\d+)/.exec(last.description);
+    if (s.wait === 'helm' && s.rollbackOnFailure && (helmRolledBack || history.length === 0)) {
+        // helm's own --rollback-on-failure / --atomic already acted.
+        if (helmRolledBack) {
+            result.status = 'rolled-back';
+            result.rolledBackTo = Number(helmRolledBack[1]);
+        }
+        result.rollback = {
+            action: history.length === 0 ? 'uninstall' : 'rollback',
+            to: result.rolledBackTo,
+            ok: true,
+            message: helmRolledBack
+                ? `helm rolled back the release itself, to revision ${result.rolledBackTo}`
+                : 'helm uninstalled the failed first install itself',
+        };
+    }
+    else if (s.rollbackOnFailure) {
+        if (s.wait === 'helm' && last) {
+            // helm did not get to roll back (killed, or its rollback failed): it is ours to do.
+            log(`helm left revision ${last.revision} ${last.status} without rolling back: rolling back now`);
+        }
+        history = await helm.history(s.release, s.namespace);
+        await rollBack(s, deps, { result, history, records: await store.read(), store, lastRevision });
+    }
+    return done();
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/yaml.ts
@@ -47137,23 +47664,37 @@ const ICON = {
     'rolled-back': '↩️',
     failed: '❌',
     'diff-only': '🔍',
+    cancelled: '⏹️',
 };
 function deploySummary(r, environment) {
     const out = [];
     const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
     out.push(heading(2, `${ICON[r.status]} Deploy ${where}: ${r.status}`));
-    out.push(table(['status', 'revision', 'previous revision', 'rolled back to', 'manifest digest', 'duration'], [
+    out.push(table([
+        'status',
+        'revision',
+        'previous revision',
+        'rolled back to',
+        'last verified revision',
+        'manifest digest',
+        'duration',
+    ], [
         [
             r.status,
             r.revision,
             r.previousRevision,
             r.rolledBackTo,
+            r.lastVerifiedRevision,
             r.manifestDigest ? `\`${r.manifestDigest.slice(0, 19)}…\`` : undefined,
             `${(r.durationMs / 1000).toFixed(1)}s`,
         ],
     ]));
     if (r.recovery)
-        out.push(`> **Stuck release recovered:** ${r.recovery}\n`);
+        out.push(`> **Release recovered:** ${r.recovery}\n`);
+    if (r.adoption)
+        out.push(`> **First verification of this release:** ${r.adoption}\n`);
+    if (r.cancel)
+        out.push(...cancelSection(r.cancel));
     out.push(...rolloutNotes({ ...r, deletedPods: r.rollback?.deletedPods }));
     out.push(...failureSections(r));
     for (const d of r.diagnostics) {
@@ -47184,6 +47725,14 @@ function deploySummary(r, environment) {
     if (r.history.length > 0)
         out.push(heading(3, 'Release history'), historyTable(r.history));
     return out.join('\n');
+}
+/** What a cancelled run found and did, in order, and the state it left. */
+function cancelSection(c) {
+    return [
+        heading(3, `Cancelled (${c.signal}) during ${c.phase}`),
+        c.steps.map((line) => `- ${line}`).join('\n') + '\n',
+        `The release is now at ${c.state}.\n`,
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/kube/kube-context.ts
@@ -47375,13 +47924,14 @@ class Helm {
         if (options.description && this.major === 4) {
             args.push('--description', options.description.slice(0, 256));
         }
-        return this.run(args);
+        // helm rollback does not handle signals: cut short, it leaves the release pending-rollback.
+        return this.run(args, { onCancel: 'finish', timeoutMs: options.timeoutMs });
     }
     async uninstall(release, namespace, options) {
         const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
         if (options.wait)
             args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        return this.run(args);
+        return this.run(args, { onCancel: 'finish' });
     }
     /** The manifest helm recorded for a revision (the latest when unset). */
     async manifest(release, namespace, revision) {
@@ -52565,6 +53115,7 @@ function finalPreviousRevision(r) {
 
 
 
+
 function readSettings() {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const settings = parseDeploySettings((name) => getInput(name), { workspace });
@@ -52581,11 +53132,14 @@ function setOutputs(r) {
     channels_setOutput('previous-revision', finalPreviousRevision(r));
     channels_setOutput('rolled-back-to', String(r.rolledBackTo ?? ''));
     channels_setOutput('manifest-digest', r.manifestDigest ?? '');
+    channels_setOutput('last-verified-revision', String(r.lastVerifiedRevision ?? ''));
     channels_setOutput('warnings', r.warnings.join('\n'));
     for (const w of r.warnings)
         channels_warning(`Not rolled out: ${w}`);
 }
 async function main() {
+    // A signal must not end the process before the release is left in a known state.
+    ownExitOnSignal();
     const s = readSettings();
     const { helm, kubectl } = await openClusterClients(s, findBinary);
     channels_info(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
@@ -52633,6 +53187,9 @@ async function main() {
         await setDeploymentState(target, deploymentId, deploymentState(result.status), result.status).catch((e) => channels_warning(`Could not update the GitHub deployment: ${e.message}`));
     }
     if (result.status !== 'deployed' && result.status !== 'diff-only') {
+        if (result.cancel) {
+            throw new Error(`Deploy of ${s.release} ${result.error ?? 'cancelled'}; the release is now at ${result.cancel.state}`);
+        }
         const rolled = result.rolledBackTo ? ` (rolled back to revision ${result.rolledBackTo})` : '';
         throw new Error(`Deploy of ${s.release} ${result.status}${rolled}: ${result.error ?? 'see the job summary'}`);
     }

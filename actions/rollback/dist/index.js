@@ -40298,18 +40298,53 @@ function clearSecrets() {
 }
 
 ;// CONCATENATED MODULE: ./src/exec/signals.ts
-const children = new Set();
+/** Time from the first signal for the children running then to end (killed after it). */
+const CHILD_GRACE_MS = 4_000;
+/** Time from the first signal for the whole cleanup: before the runner's SIGTERM at 7.5 s. */
+const CLEANUP_BUDGET_MS = 7_000;
+const children = new Map();
+const signals_listeners = new Set();
 let received;
+let firstAt;
+let count = 0;
 let installed = false;
 let exitOwned = false;
+let cleaning = false;
+function exitCode(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
+}
+function killAtDeadline(child, startedBefore) {
+    // Children cut short by the signal end first, leaving the cleanup time to record what they left.
+    const remaining = cleanupRemainingMs() - (startedBefore ? CLEANUP_BUDGET_MS - CHILD_GRACE_MS : 0);
+    setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill('SIGKILL');
+    }, remaining).unref();
+}
 function forward(signal) {
     received = signal;
-    for (const child of children)
-        child.kill(signal);
+    count++;
+    if (firstAt === undefined) {
+        firstAt = Date.now();
+        for (const child of children.keys())
+            killAtDeadline(child, true);
+    }
+    for (const [child, mode] of children)
+        if (mode === 'forward')
+            child.kill(signal);
+    for (const listener of signals_listeners)
+        listener(signal);
     // With no child to wait for there is nothing to clean up: stop now, unless
     // the program has cleanup of its own to do (see ownExitOnSignal).
-    if (children.size === 0 && !exitOwned)
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (!exitOwned) {
+        if (children.size === 0)
+            process.exit(exitCode(signal));
+    }
+    else if (count > 1) {
+        // The runner's kill follows the second signal: leave through the exit
+        // handlers (temporary files) while there is still time.
+        setTimeout(() => process.exit(exitCode(signal)), 1_500).unref();
+    }
 }
 function install() {
     if (installed)
@@ -40320,21 +40355,56 @@ function install() {
 }
 /**
  * For a program that owns resources outside its children (a cluster, a local
- * server): a signal is recorded and forwarded, but the process does not exit;
- * the program sees cancellation(), cleans up and sets its own exit code.
+ * server, a release): a signal is recorded and forwarded, but the process does
+ * not exit; the program sees cancellation(), cleans up and sets its own exit code.
  */
 function ownExitOnSignal() {
     exitOwned = true;
     install();
 }
-function track(child) {
+function track(child, mode = 'forward') {
     install();
-    children.add(child);
+    children.set(child, mode);
     child.once('close', () => children.delete(child));
+    if (firstAt !== undefined)
+        killAtDeadline(child, false);
 }
 /** The signal this process was asked to stop with, if any. */
 function cancellation() {
     return received;
+}
+/** How many signals arrived so far: a command compares it before and after. */
+function signalCount() {
+    return count;
+}
+/** Milliseconds left of the cleanup budget (Infinity while not cancelled). */
+function cleanupRemainingMs(now = Date.now()) {
+    return firstAt === undefined ? Infinity : Math.max(0, firstAt + CLEANUP_BUDGET_MS - now);
+}
+/**
+ * The program is putting things in order after a signal: from now on a
+ * command fails as cancelled only when a further signal arrives while it runs
+ * (or the budget ends), not for the signal that started the cleanup.
+ */
+function beginCleanup() {
+    cleaning = true;
+}
+function cleaningUp() {
+    return cleaning;
+}
+/** Waits `ms`, or less when a signal arrives. */
+function cancellableSleep(ms) {
+    if (received)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signals_listeners.delete(done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signals_listeners.add(done);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/exec/command.ts
@@ -40379,7 +40449,8 @@ async function runCommand(file, args, options = {}) {
         env: childEnvironment(options.env ?? process.env),
         stdio: ['pipe', 'pipe', 'pipe'],
     });
-    track(child);
+    const signalsAtStart = signalCount();
+    track(child, options.onCancel);
     const out = { stdout: '', stderr: '' };
     for (const stream of ['stdout', 'stderr']) {
         let partial = '';
@@ -40406,12 +40477,14 @@ async function runCommand(file, args, options = {}) {
     else
         options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
+    // A command run while cleaning up after a signal gets what is left of the budget.
+    const timeoutMs = Math.min(options.timeoutMs ?? Infinity, cleanupRemainingMs());
+    const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
             timedOut = true;
             child.kill('SIGTERM');
-        }, options.timeoutMs);
+        }, timeoutMs)
+        : undefined;
     const [code, signal] = await new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (c, s) => resolve([c, s]));
@@ -40432,17 +40505,31 @@ async function runCommand(file, args, options = {}) {
         stderr: redact_redact(out.stderr),
     };
     const stoppedBy = cancellation();
-    if (stoppedBy)
+    if (stoppedBy && cancelledHere(signalsAtStart, signal, timedOut, options.onCancel)) {
         throw new CancelledError(name, stoppedBy);
+    }
     if (stopped)
         return result;
     if (timedOut)
-        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+        throw new CommandError(`${name} (timed out after ${timeoutMs} ms)`, result);
     if (signal)
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
     return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
+}
+/**
+ * Whether a cancellation ends this command's part in the run. Outside cleanup,
+ * any signal does. During cleanup, only a signal that arrived while it ran and
+ * reached it, or the end of the budget (killed or timed out): the signal that
+ * started the cleanup does not stop the cleanup's own commands.
+ */
+function cancelledHere(signalsAtStart, killedBy, timedOut, onCancel = 'forward') {
+    if (!cleaningUp())
+        return true;
+    if (killedBy === 'SIGKILL' || timedOut)
+        return true;
+    return onCancel === 'forward' && signalCount() > signalsAtStart;
 }
 
 ;// CONCATENATED MODULE: ./src/kube/kube-context.ts
@@ -40634,13 +40721,14 @@ class Helm {
         if (options.description && this.major === 4) {
             args.push('--description', options.description.slice(0, 256));
         }
-        return this.run(args);
+        // helm rollback does not handle signals: cut short, it leaves the release pending-rollback.
+        return this.run(args, { onCancel: 'finish', timeoutMs: options.timeoutMs });
     }
     async uninstall(release, namespace, options) {
         const args = ['uninstall', release, '-n', namespace, '--timeout', options.timeout];
         if (options.wait)
             args.push(this.major === 4 ? '--wait=watcher' : '--wait');
-        return this.run(args);
+        return this.run(args, { onCancel: 'finish' });
     }
     /** The manifest helm recorded for a revision (the latest when unset). */
     async manifest(release, namespace, revision) {
@@ -44339,6 +44427,107 @@ function readRollbackInputs(read) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/records.ts
+const LABELS = {
+    /** Passed the rollout watch (or helm's wait) or a smoke test. */
+    verified: 'hotswap.dev/verified',
+    /** Failed the rollout watch or a smoke test: never a rollback target. */
+    rejected: 'hotswap.dev/rejected',
+    /** A run was cancelled while it owned this revision: the next run recovers it at once. */
+    cancelled: 'hotswap.dev/cancelled',
+};
+const NO_RECORDS = { marks: new Map(), present: false, supported: true };
+/** The kind of object helm stores releases in, from HELM_DRIVER as helm reads it. */
+function storageKind(driver = process.env.HELM_DRIVER ?? '') {
+    const d = driver.trim().toLowerCase();
+    if (d === '' || d === 'secret' || d === 'secrets')
+        return 'secret';
+    if (d === 'configmap' || d === 'configmaps')
+        return 'configmap';
+    return undefined;
+}
+/** `records` with one more mark, as it reads once `mark` is written. */
+function withMark(records, revision, mark) {
+    const marks = new Map(records.marks);
+    marks.set(revision, { ...marks.get(revision), [mark]: true });
+    return { ...records, marks, present: true };
+}
+/** Reads the records' labels (one line of JSON each) into marks. Pure, for tests. */
+function parseRecordLabels(lines) {
+    const marks = new Map();
+    let present = false;
+    let deployed;
+    let latest;
+    for (const labels of lines) {
+        const revision = Number(labels.version);
+        if (!Number.isInteger(revision))
+            continue;
+        if (revision > (latest?.revision ?? 0))
+            latest = { revision, status: labels.status ?? '' };
+        if (labels.status === 'deployed' && revision > (deployed ?? 0))
+            deployed = revision;
+        const own = {};
+        for (const [mark, key] of Object.entries(LABELS)) {
+            if (labels[key] === undefined)
+                continue;
+            present = true;
+            if (labels[key] === String(revision))
+                own[mark] = true;
+        }
+        marks.set(revision, own);
+    }
+    return { marks, present, supported: true, deployed, latest };
+}
+class RecordStore {
+    kubectl;
+    release;
+    namespace;
+    kind = storageKind();
+    constructor(kubectl, release, namespace) {
+        this.kubectl = kubectl;
+        this.release = release;
+        this.namespace = namespace;
+    }
+    get supported() {
+        return this.kind !== undefined;
+    }
+    async read() {
+        if (!this.kind)
+            return { ...NO_RECORDS, supported: false };
+        // Labels only: the records' data (the whole release, gzipped) is not fetched.
+        const { stdout } = await this.kubectl.run([
+            'get',
+            this.kind,
+            '-n',
+            this.namespace,
+            '-l',
+            `owner=helm,name=${this.release}`,
+            '-o',
+            'jsonpath={range .items[*]}{.metadata.labels}{"\\n"}{end}',
+        ], { timeoutMs: 30_000 });
+        const lines = stdout
+            .split('\n')
+            .filter((l) => l.trim().startsWith('{'))
+            .map((l) => JSON.parse(l));
+        return parseRecordLabels(lines);
+    }
+    /** Sets (or, with `false`, removes) one mark on the record of `revision`. */
+    async mark(revision, mark, on = true) {
+        if (!this.kind)
+            return;
+        const label = on ? `${LABELS[mark]}=${revision}` : `${LABELS[mark]}-`;
+        await this.kubectl.run([
+            'label',
+            this.kind,
+            `sh.helm.release.v1.${this.release}.v${revision}`,
+            '-n',
+            this.namespace,
+            label,
+            '--overwrite',
+        ], { timeoutMs: 30_000 });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/release-state.ts
 const PENDING = new Set([
     'pending-install',
@@ -44380,31 +44569,78 @@ function lastGoodRevision(history, before = Number.MAX_SAFE_INTEGER) {
     return goodRevisions(history).find((r) => r.revision < before);
 }
 /**
- * A pending release younger than `maxAgeMs` may belong to a deploy that is
- * still running: it is left alone. An older one is recovered: rolled back to
- * the newest good revision, or uninstalled when it never had one.
+ * Revisions that passed our verification and were not rejected since, newest
+ * first. goodRevisions' guess from a rollback that followed is not applied:
+ * our own failures are recorded (rejected), and a rollback asked for by hand
+ * does not undo a verification.
  */
-function stuckVerdict(history, maxAgeMs, now) {
+function verifiedRevisions(history, records) {
+    return [...history]
+        .sort((a, b) => b.revision - a.revision)
+        .filter((r) => {
+        const m = records.marks.get(r.revision);
+        return (r.status === 'deployed' || r.status === 'superseded') && m?.verified && !m.rejected;
+    });
+}
+/**
+ * Where a failed or cancelled revision goes back to: the newest verified
+ * revision before `before`. Only when the release has no verified revision at
+ * all (never handled by these actions, or its adoption found it unhealthy) is
+ * helm's last good revision used, and never one we rejected or left cancelled.
+ */
+function rollbackTarget(history, records, before = Number.MAX_SAFE_INTEGER) {
+    const verified = verifiedRevisions(history, records);
+    const target = verified.find((r) => r.revision < before);
+    if (target)
+        return { revision: target, verified: true };
+    if (verified.length > 0)
+        return undefined;
+    const fallback = goodRevisions(history).find((r) => {
+        const m = records.marks.get(r.revision);
+        return r.revision < before && !m?.rejected && !m?.cancelled;
+    });
+    return fallback && { revision: fallback, verified: false };
+}
+/** The newest verified revision, for the `last-verified-revision` output. */
+function lastVerifiedRevision(history, records) {
+    return verifiedRevisions(history, records)[0]?.revision;
+}
+/**
+ * What to do about the newest revision before a deploy. A pending release
+ * younger than `maxAgeMs` may belong to a deploy that is still running: it is
+ * left alone, unless a run of ours marked it cancelled. An older one, or any
+ * revision marked cancelled (a watch, upgrade or rollback cut short), is
+ * recovered now: rolled back to the rollback target, or uninstalled when the
+ * release never had a good revision.
+ */
+function stuckVerdict(history, records, maxAgeMs, now) {
     const last = [...history].sort((a, b) => a.revision - b.revision).at(-1);
-    if (!last || !isPending(last.status))
+    if (!last)
+        return { kind: 'none' };
+    const cancelled = records.marks.get(last.revision)?.cancelled === true;
+    if (!cancelled && !isPending(last.status))
         return { kind: 'none' };
     const since = last.updated;
     const ageMs = now - Date.parse(since);
     if (Number.isNaN(ageMs))
         throw new Error(`release revision ${last.revision} has an unreadable update time '${since}'`);
-    if (ageMs < maxAgeMs)
+    if (!cancelled && ageMs < maxAgeMs)
         return { kind: 'busy', status: last.status, since, ageMs };
-    const target = lastGoodRevision(history, last.revision);
-    if (!target)
-        return { kind: 'uninstall', status: last.status, since, ageMs, revision: last.revision };
-    return {
-        kind: 'rollback',
-        status: last.status,
-        since,
-        ageMs,
-        revision: last.revision,
-        to: target.revision,
-    };
+    const found = { status: last.status, since, ageMs, revision: last.revision, cancelled };
+    const target = rollbackTarget(history, records, last.revision);
+    if (target) {
+        return {
+            kind: 'rollback',
+            ...found,
+            to: target.revision.revision,
+            unverifiedTarget: !target.verified,
+        };
+    }
+    // Uninstall only what never ran well; a release with good but untrusted
+    // revisions is left for a person to decide.
+    if (!lastGoodRevision(history, last.revision))
+        return { kind: 'uninstall', ...found };
+    return { kind: 'stranded', ...found };
 }
 
 ;// CONCATENATED MODULE: ./src/kube/diagnostics.ts
@@ -44995,6 +45231,12 @@ function rollout_assessRollout(snapshot, policy, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/kube/rollout-watch.ts
+// Watches a release's rollout by polling: each poll takes one snapshot of the
+// release's own objects and of the pods, ReplicaSets and ControllerRevisions
+// that link workloads to their pods (one kubectl call per namespace), and
+// judges it with assessRollout until it is ready, fails, or runs out of time.
+
+
 
 
 
@@ -45118,6 +45360,10 @@ async function watchRollout(kubectl, options) {
         ...extra,
     });
     for (;;) {
+        // Cancelled between polls: stop here, the caller decides what the revision's state is.
+        const stoppedBy = cancellation();
+        if (stoppedBy)
+            throw new CancelledError('rollout watch', stoppedBy);
         try {
             const snapshot = await rollout_watch_takeSnapshot(kubectl, plan, options.namespace);
             consecutiveErrors = 0;
@@ -45133,13 +45379,15 @@ async function watchRollout(kubectl, options) {
             }
         }
         catch (error) {
+            if (error instanceof CancelledError)
+                throw error;
             // A transient API error is retried; one that persists ends the watch.
             if (++consecutiveErrors >= 5)
                 throw error;
         }
         if (now() - start >= options.timeoutMs)
             return result({ state: 'failed', timedOut: true });
-        await new Promise((r) => setTimeout(r, poll));
+        await cancellableSleep(poll);
     }
 }
 
@@ -45202,10 +45450,14 @@ async function inspectAfterHelmFailure(helm, kubectl, release, namespace, policy
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/rollback.ts
-// Rolls a release back to a chosen revision or, by default, to the newest good
-// revision before the current one; waits and verifies with the same rollout
-// watch as deploy. Works on a release stuck in a pending state: helm rollback
-// does not refuse one.
+// Rolls a release back to a chosen revision or, by default, to the newest
+// verified revision before the current one (helm's last good one when the
+// release has none); waits and verifies with the same rollout watch as deploy,
+// and records the restored revision as verified when it passes. Works on a
+// release stuck in a pending state: helm rollback does not refuse one. A
+// signal lets helm finish; a rollback cut short is marked for the next run.
+
+
 
 
 
@@ -45214,7 +45466,7 @@ async function inspectAfterHelmFailure(helm, kubectl, release, namespace, policy
 
 class RollbackError extends Error {
 }
-function chooseTarget(history, release, namespace, revision) {
+function chooseTarget(history, records, release, namespace, revision) {
     const current = history.at(-1);
     // A release or revision the cluster does not have is a wrong input, as a malformed one is.
     if (!current)
@@ -45227,21 +45479,23 @@ function chooseTarget(history, release, namespace, revision) {
         if (target.revision === current.revision) {
             throw new errors_InputError('revision', String(revision), `an earlier revision (revision ${revision} is the current revision of release '${release}': nothing to roll back to)`);
         }
-        return { current, target };
+        return { current, target, verified: records.marks.get(target.revision)?.verified === true };
     }
-    const target = lastGoodRevision(history, current.revision);
-    if (!target) {
-        throw new RollbackError(`release '${release}' has no good revision before its current revision ${current.revision}: nothing to roll back to`);
+    const chosen = rollbackTarget(history, records, current.revision);
+    if (!chosen) {
+        throw new RollbackError(`release '${release}' has no verified or good revision before its current revision ${current.revision}: nothing to roll back to`);
     }
-    return { current, target };
+    return { current, target: chosen.revision, verified: chosen.verified };
 }
 async function rollback(s, deps) {
     const start = Date.now();
     const { helm, kubectl, log } = deps;
+    const store = new RecordStore(kubectl, s.release, s.namespace);
     const history = await helm.history(s.release, s.namespace);
     if (history.length === 0 && !(await kubectl.namespaceExists(s.namespace)))
         throw new errors_InputError('namespace', s.namespace, 'an existing namespace (it does not exist)');
-    const { current, target } = chooseTarget(history, s.release, s.namespace, s.revision);
+    const chosen = chooseTarget(history, await store.read(), s.release, s.namespace, s.revision);
+    const { current, target } = chosen;
     if (isPending(current.status)) {
         log(`Release '${s.release}' is stuck in ${current.status} (revision ${current.revision} since ${current.updated}): rolling it back`);
     }
@@ -45253,6 +45507,7 @@ async function rollback(s, deps) {
         from: current.revision,
         to: target.revision,
         fromStatus: current.status,
+        unverifiedTarget: s.revision === undefined && !chosen.verified,
         failures: [],
         diagnostics: [],
         warnings: [],
@@ -45295,17 +45550,57 @@ async function rollback(s, deps) {
                     : `revision ${target.revision} is not healthy: ${describeFailures(watched.failures)}`;
             }
         }
-        if (result.error === undefined)
+        if (result.error === undefined) {
             result.status = 'rolled-back';
+            const restored = (await helm.history(s.release, s.namespace)).at(-1);
+            // Not seen to work when its update strategy keeps it from running (warnings).
+            if (restored && s.wait !== 'none' && result.warnings.length === 0) {
+                await store.mark(restored.revision, 'verified');
+            }
+        }
     }
     catch (error) {
-        if (error instanceof CancelledError)
-            throw error;
-        result.error = redact_redact(error.message);
+        if (!(error instanceof CancelledError)) {
+            result.error = redact_redact(error.message);
+        }
+        else {
+            result.error = error.message;
+            result.cancelled = await markCancelled(store, current.revision);
+        }
     }
-    result.history = await helm.history(s.release, s.namespace);
+    try {
+        result.history = await helm.history(s.release, s.namespace);
+        result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+    }
+    catch (error) {
+        // Out of time after a signal: the summary still says what was done.
+        if (!result.cancelled)
+            throw error;
+    }
     result.durationMs = Date.now() - start;
     return result;
+}
+/**
+ * After a signal: helm rollback was let finish (or killed at the end of the
+ * grace period). A revision it left pending is marked cancelled, which the
+ * next deploy recovers at once instead of waiting for stuck-release-max-age.
+ */
+async function markCancelled(store, from) {
+    beginCleanup();
+    try {
+        // helm's record, read with kubectl: quicker than helm history, and time is short.
+        const last = (await store.read()).latest;
+        if (!last || last.revision <= from)
+            return 'the rollback wrote nothing to the release';
+        if (!isPending(last.status)) {
+            return `the rollback was applied (revision ${last.revision} ${last.status}); its verification was cut short`;
+        }
+        await store.mark(last.revision, 'cancelled');
+        return `revision ${last.revision} was left ${last.status} and is recorded as cancelled: the next deploy recovers it at once`;
+    }
+    catch (error) {
+        return `the state it left could not be recorded: ${redact_redact(error.message)}`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -45386,7 +45681,20 @@ function rollbackSummary(r) {
     const out = [];
     const icon = r.status === 'rolled-back' ? '↩️' : '❌';
     out.push(heading(2, `${icon} Rollback ${r.namespace}/${r.release}: ${r.status}`));
-    out.push(table(['from revision', 'from status', 'to revision', 'duration'], [[r.from, r.fromStatus, r.to, `${(r.durationMs / 1000).toFixed(1)}s`]]));
+    out.push(table(['from revision', 'from status', 'to revision', 'last verified revision', 'duration'], [
+        [
+            r.from,
+            r.fromStatus,
+            r.to,
+            r.lastVerifiedRevision,
+            `${(r.durationMs / 1000).toFixed(1)}s`,
+        ],
+    ]));
+    if (r.unverifiedTarget) {
+        out.push(`> **No verified revision:** revision ${r.to} is helm's last good revision; nothing recorded it as verified.\n`);
+    }
+    if (r.cancelled)
+        out.push(`> **Cancelled:** ${r.error ?? ''}; ${r.cancelled}.\n`);
     out.push(...rolloutNotes(r));
     out.push(...failureSections(r));
     for (const d of r.diagnostics) {
@@ -45465,17 +45773,24 @@ async function findBinary(input, name) {
 
 
 
+
 async function main() {
+    // A signal lets helm rollback finish rather than leave the release pending-rollback.
+    ownExitOnSignal();
     const s = readRollbackInputs((name) => getInput(name));
     const { helm, kubectl } = await openClusterClients(s, findBinary);
     const result = await rollback(s, { helm, kubectl, log: channels_info });
     channels_setOutput('status', result.status);
     channels_setOutput('from-revision', String(result.from));
     channels_setOutput('to-revision', String(result.to));
+    channels_setOutput('last-verified-revision', String(result.lastVerifiedRevision ?? ''));
     channels_setOutput('warnings', result.warnings.join('\n'));
     for (const w of result.warnings)
         channels_warning(`Not rolled out: ${w}`);
     await writeSummary(rollbackSummary(result));
+    if (result.cancelled) {
+        throw new Error(`Rollback of ${s.release} ${result.error ?? 'cancelled'}; ${result.cancelled}`);
+    }
     if (result.status !== 'rolled-back') {
         throw new Error(`Rollback of ${s.release} to revision ${result.to} failed: ${result.error ?? 'see the job summary'}`);
     }

@@ -45096,18 +45096,53 @@ async function resolveToolVersion(tool, spec, sources) {
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/exec/signals.ts
-const children = new Set();
+/** Time from the first signal for the children running then to end (killed after it). */
+const CHILD_GRACE_MS = 4_000;
+/** Time from the first signal for the whole cleanup: before the runner's SIGTERM at 7.5 s. */
+const CLEANUP_BUDGET_MS = 7_000;
+const children = new Map();
+const signals_listeners = new Set();
 let received;
+let firstAt;
+let count = 0;
 let installed = false;
 let exitOwned = false;
+let cleaning = false;
+function exitCode(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
+}
+function killAtDeadline(child, startedBefore) {
+    // Children cut short by the signal end first, leaving the cleanup time to record what they left.
+    const remaining = cleanupRemainingMs() - (startedBefore ? CLEANUP_BUDGET_MS - CHILD_GRACE_MS : 0);
+    setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill('SIGKILL');
+    }, remaining).unref();
+}
 function forward(signal) {
     received = signal;
-    for (const child of children)
-        child.kill(signal);
+    count++;
+    if (firstAt === undefined) {
+        firstAt = Date.now();
+        for (const child of children.keys())
+            killAtDeadline(child, true);
+    }
+    for (const [child, mode] of children)
+        if (mode === 'forward')
+            child.kill(signal);
+    for (const listener of signals_listeners)
+        listener(signal);
     // With no child to wait for there is nothing to clean up: stop now, unless
     // the program has cleanup of its own to do (see ownExitOnSignal).
-    if (children.size === 0 && !exitOwned)
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (!exitOwned) {
+        if (children.size === 0)
+            process.exit(exitCode(signal));
+    }
+    else if (count > 1) {
+        // The runner's kill follows the second signal: leave through the exit
+        // handlers (temporary files) while there is still time.
+        setTimeout(() => process.exit(exitCode(signal)), 1_500).unref();
+    }
 }
 function install() {
     if (installed)
@@ -45118,21 +45153,56 @@ function install() {
 }
 /**
  * For a program that owns resources outside its children (a cluster, a local
- * server): a signal is recorded and forwarded, but the process does not exit;
- * the program sees cancellation(), cleans up and sets its own exit code.
+ * server, a release): a signal is recorded and forwarded, but the process does
+ * not exit; the program sees cancellation(), cleans up and sets its own exit code.
  */
 function ownExitOnSignal() {
     exitOwned = true;
     install();
 }
-function track(child) {
+function track(child, mode = 'forward') {
     install();
-    children.add(child);
+    children.set(child, mode);
     child.once('close', () => children.delete(child));
+    if (firstAt !== undefined)
+        killAtDeadline(child, false);
 }
 /** The signal this process was asked to stop with, if any. */
 function cancellation() {
     return received;
+}
+/** How many signals arrived so far: a command compares it before and after. */
+function signalCount() {
+    return count;
+}
+/** Milliseconds left of the cleanup budget (Infinity while not cancelled). */
+function cleanupRemainingMs(now = Date.now()) {
+    return firstAt === undefined ? Infinity : Math.max(0, firstAt + CLEANUP_BUDGET_MS - now);
+}
+/**
+ * The program is putting things in order after a signal: from now on a
+ * command fails as cancelled only when a further signal arrives while it runs
+ * (or the budget ends), not for the signal that started the cleanup.
+ */
+function beginCleanup() {
+    cleaning = true;
+}
+function cleaningUp() {
+    return cleaning;
+}
+/** Waits `ms`, or less when a signal arrives. */
+function cancellableSleep(ms) {
+    if (received)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signals_listeners.delete(done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signals_listeners.add(done);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/exec/command.ts
@@ -45177,7 +45247,8 @@ async function runCommand(file, args, options = {}) {
         env: childEnvironment(options.env ?? process.env),
         stdio: ['pipe', 'pipe', 'pipe'],
     });
-    track(child);
+    const signalsAtStart = signalCount();
+    track(child, options.onCancel);
     const out = { stdout: '', stderr: '' };
     for (const stream of ['stdout', 'stderr']) {
         let partial = '';
@@ -45204,12 +45275,14 @@ async function runCommand(file, args, options = {}) {
     else
         options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
+    // A command run while cleaning up after a signal gets what is left of the budget.
+    const timeoutMs = Math.min(options.timeoutMs ?? Infinity, cleanupRemainingMs());
+    const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
             timedOut = true;
             child.kill('SIGTERM');
-        }, options.timeoutMs);
+        }, timeoutMs)
+        : undefined;
     const [code, signal] = await new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (c, s) => resolve([c, s]));
@@ -45230,17 +45303,31 @@ async function runCommand(file, args, options = {}) {
         stderr: redact_redact(out.stderr),
     };
     const stoppedBy = cancellation();
-    if (stoppedBy)
+    if (stoppedBy && cancelledHere(signalsAtStart, signal, timedOut, options.onCancel)) {
         throw new CancelledError(name, stoppedBy);
+    }
     if (stopped)
         return result;
     if (timedOut)
-        throw new CommandError(`${name} (timed out after ${options.timeoutMs} ms)`, result);
+        throw new CommandError(`${name} (timed out after ${timeoutMs} ms)`, result);
     if (signal)
         throw new CommandError(`${name} (killed by ${signal})`, result);
     if (result.code !== 0 && !options.allowFailure)
         throw new CommandError(name, result);
     return options.rawOutput ? { ...result, stdout: out.stdout, stderr: out.stderr } : result;
+}
+/**
+ * Whether a cancellation ends this command's part in the run. Outside cleanup,
+ * any signal does. During cleanup, only a signal that arrived while it ran and
+ * reached it, or the end of the budget (killed or timed out): the signal that
+ * started the cleanup does not stop the cleanup's own commands.
+ */
+function cancelledHere(signalsAtStart, killedBy, timedOut, onCancel = 'forward') {
+    if (!cleaningUp())
+        return true;
+    if (killedBy === 'SIGKILL' || timedOut)
+        return true;
+    return onCancel === 'forward' && signalCount() > signalsAtStart;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
