@@ -41,6 +41,8 @@ export interface SettleContext {
   release: string;
   namespace: string;
   historyMax: number;
+  /** false: the caller (the deploy workflow's rollback step) owns the rollback; only mark. */
+  rollBack: boolean;
   phase: Phase;
   /** The newest revision before this run wrote anything (unset: it read nothing yet). */
   startRevision: number | undefined;
@@ -100,6 +102,10 @@ async function undo(
         ? 'the release never had a good revision: the next deploy uninstalls it'
         : 'no verified or trusted revision to roll back to: left for the next deploy',
     );
+    return history;
+  }
+  if (!ctx.rollBack) {
+    step(`rollback-on-failure is off: revision ${verdict.to} is left to the caller's rollback`);
     return history;
   }
   const left = cleanupRemainingMs();

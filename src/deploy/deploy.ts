@@ -162,6 +162,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
       release: s.release,
       namespace: s.namespace,
       historyMax: s.historyMax,
+      rollBack: s.rollbackOnFailure,
       phase: run.phase,
       startRevision: run.startRevision,
       signal: /\((SIG\w+)\)/.exec(error.message)?.[1] ?? 'signal',
