@@ -46608,6 +46608,10 @@ async function undo(ctx, history, last, step) {
             : 'no verified or trusted revision to roll back to: left for the next deploy');
         return history;
     }
+    if (!ctx.rollBack) {
+        step(`rollback-on-failure is off: revision ${verdict.to} is left to the caller's rollback`);
+        return history;
+    }
     const left = cleanupRemainingMs();
     if (left < UNDO_MIN_MS) {
         step(`${Math.round(left)} ms left of the grace period: too little to roll back now`);
@@ -47031,6 +47035,7 @@ async function deploy(s, deps) {
             release: s.release,
             namespace: s.namespace,
             historyMax: s.historyMax,
+            rollBack: s.rollbackOnFailure,
             phase: run.phase,
             startRevision: run.startRevision,
             signal: /\((SIG\w+)\)/.exec(error.message)?.[1] ?? 'signal',
