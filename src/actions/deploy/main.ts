@@ -8,7 +8,6 @@ import { deploySummary } from '../../deploy/summary.js';
 import { openClusterClients } from '../../helm/open.js';
 import { redact } from '../../secrets/redact.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
-import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
 
 export function readSettings(): DeploySettings {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -44,9 +43,11 @@ export async function main(): Promise<void> {
           description: `${s.release} to ${s.namespace}`,
         }
       : undefined;
+  // Octokit (most of @actions/github) is loaded only when there is a deployment to record.
+  const github = target && !s.diffOnly ? await import('./github-deployment.js') : undefined;
   let deploymentId: number | undefined;
-  if (target && !s.diffOnly) {
-    deploymentId = await startDeployment(target).catch((e: Error) => {
+  if (target && github) {
+    deploymentId = await github.startDeployment(target).catch((e: Error) => {
       core.warning(`Could not create a GitHub deployment: ${redact(e.message)}`);
       return undefined;
     });
@@ -62,22 +63,26 @@ export async function main(): Promise<void> {
     });
   } catch (error) {
     core.setOutput('status', 'failed');
-    if (target && deploymentId !== undefined) {
-      await setDeploymentState(target, deploymentId, 'error', 'deploy failed').catch(() => {});
+    if (target && github && deploymentId !== undefined) {
+      await github
+        .setDeploymentState(target, deploymentId, 'error', 'deploy failed')
+        .catch(() => {});
     }
     throw error;
   }
   setOutputs(result);
   await core.summary.addRaw(deploySummary(result, s.environment)).write();
-  if (target && deploymentId !== undefined) {
-    await setDeploymentState(
-      target,
-      deploymentId,
-      deploymentState(result.status),
-      result.status,
-    ).catch((e: Error) =>
-      core.warning(`Could not update the GitHub deployment: ${redact(e.message)}`),
-    );
+  if (target && github && deploymentId !== undefined) {
+    await github
+      .setDeploymentState(
+        target,
+        deploymentId,
+        github.deploymentState(result.status),
+        result.status,
+      )
+      .catch((e: Error) =>
+        core.warning(`Could not update the GitHub deployment: ${redact(e.message)}`),
+      );
   }
   if (result.status !== 'deployed' && result.status !== 'diff-only') {
     const rolled = result.rolledBackTo ? ` (rolled back to revision ${result.rolledBackTo})` : '';
