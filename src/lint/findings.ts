@@ -61,16 +61,16 @@ export function skippedRow(set: string, check: string, note: string): CheckRow {
   return { set, check, status: 'skipped', errors: 0, warnings: 0, note };
 }
 
+/** The Kubernetes minor version a title names (`schema (Kubernetes 1.36)`), 0 when none. */
+function minorOf(title: string): number {
+  return Number(/\(Kubernetes \d+\.(\d+)\)/.exec(title)?.[1] ?? 0);
+}
+
 /**
  * Findings that say the same thing at the same place once: several values
  * sets often share one, and helm lint and helm template report the same
  * values.schema.json violation.
  */
-/** Newest Kubernetes minor named in a title (`schema (Kubernetes 1.36)`), 0 when none. */
-function minorOf(title: string): number {
-  return Number(/\(Kubernetes \d+\.(\d+)\)/.exec(title)?.[1] ?? 0);
-}
-
 export function mergeFindings(findings: readonly Finding[]): (Finding & { sets: string[] })[] {
   const byKey = new Map<string, Finding & { sets: string[] }>();
   const titles = new Map<string, { check: number; title: string }[]>();
