@@ -1,29 +1,23 @@
 // npm run bench: every benchmark in one go, then the table in README.md
 // between <!-- bench:start --> and <!-- bench:end -->. Each benchmark prints
 // its own side-by-side numbers and appends JSON rows to BENCH_OUT (see
-// bench/lib/rows.ts); this script adds the actions' start-up time (each
-// bundle run with no inputs as the runner runs it, median of 5) and their
-// bundle sizes. Each benchmark also runs alone: `npx tsx bench/<name>.ts`.
+// bench/lib/rows.ts); this script adds the actions' start-up time
+// (bench/startup.ts: valid inputs, spawn to the first tool call, median of 5)
+// and their bundle sizes. Each benchmark also runs alone: `npx tsx bench/<name>.ts`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createKwokCluster, deleteKwokCluster } from '../src/cluster/kwok.js';
 import { kwokBinaries } from '../test/support/kwok.js';
-import { REPO_ROOT, runAction } from '../test/support/run-action.js';
-import { row, type BenchRow } from './lib/rows.js';
+import { REPO_ROOT } from '../test/support/run-action.js';
+import type { BenchRow } from './lib/rows.js';
+import { startupRows } from './startup.js';
 
 const ACTIONS = ['setup', 'lint', 'deploy', 'smoke-test', 'rollback'];
-const STARTUP_RUNS = 5;
 const README = path.join(REPO_ROOT, 'README.md');
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function cpuModel(): string {
   const info = readFileSync('/proc/cpuinfo', 'utf8');
@@ -52,29 +46,21 @@ function bench(script: string, args: string[], env: Record<string, string>): Ben
   return { script, ok: r.status === 0, seconds };
 }
 
-async function startupRows(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  for (const action of ACTIONS) {
-    const times: number[] = [];
-    for (let i = 0; i < STARTUP_RUNS; i++) {
-      const started = performance.now();
-      // No inputs: every action validates and exits (with an input error or a
-      // usage message); this is the cost of starting node and loading the bundle.
-      await runAction(action, { inputs: {}, timeoutMs: 60_000 });
-      times.push(performance.now() - started);
-    }
-    rows.push(
-      row(`start-up: actions/${action} with no inputs, to exit`, median(times), null, STARTUP_RUNS),
-    );
-  }
-  return rows;
+function dirBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + statSync(path.join(e.parentPath, e.name)).size, 0);
 }
 
-function sizes(): string[] {
-  return ACTIONS.map((a) => {
-    const bytes = statSync(path.join(REPO_ROOT, 'actions', a, 'dist', 'index.js')).size;
-    return `${a} ${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-  });
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+/** Every file of each action's dist/ (chunks, source maps, licenses), then lint's schema data. */
+function sizes(): string {
+  const dists = ACTIONS.map(
+    (a) => `${a} ${mib(dirBytes(path.join(REPO_ROOT, 'actions', a, 'dist')))}`,
+  );
+  const schemas = dirBytes(path.join(REPO_ROOT, 'actions', 'lint', 'schemas'));
+  return `${dists.join(', ')}; lint's Kubernetes schema data and generated validators (actions/lint/schemas, outside dist/) ${mib(schemas)}`;
 }
 
 function fmt(ms: number | null): string {
@@ -93,7 +79,7 @@ function table(rows: BenchRow[], runs: BenchRun[], totalSeconds: number): string
         `| ${r.name} | ${fmt(r.ours_ms)} | ${fmt(r.peer_ms)} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.runs} |`,
     ),
     '',
-    `Bundle sizes (actions/<name>/dist/index.js): ${sizes().join(', ')}.`,
+    `Bundle sizes (all of actions/<name>/dist/): ${sizes()}.`,
   ];
   const failed = runs.filter((r) => !r.ok);
   if (failed.length)
@@ -152,7 +138,7 @@ async function main(): Promise<void> {
       await deleteKwokCluster({ name, kwokctl: binaries.kwokctl, workdir }).catch(() => {});
     }
 
-    console.log('\n=== action start-up, median of 5 each');
+    console.log('\n=== action start-up on valid inputs, to the first tool call, median of 5 each');
     const rows = readRows(out);
     rows.push(...(await startupRows()));
     const body = table(rows, runs, (Date.now() - started) / 1000);

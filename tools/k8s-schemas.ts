@@ -6,6 +6,8 @@
 //   tsx tools/k8s-schemas.ts            regenerate every pinned source below
 //   tsx tools/k8s-schemas.ts --check    fail when the committed files differ
 //
+// Each data file is also compiled into validators (tools/k8s-validators.ts).
+//
 // Sources come from the Go module proxy (`go mod download -json`), so this
 // runs offline once the modules are in the module cache.
 import { execFileSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import yaml from 'js-yaml';
 import { fromCrdSchema, fromOpenApiV3, type SchemaData } from '../src/lint/schema-data.js';
+import { writeValidators } from './k8s-validators.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 export const SCHEMA_DIR = path.join(REPO_ROOT, 'actions', 'lint', 'schemas');
@@ -96,6 +99,8 @@ function main(): void {
       `${path.relative(REPO_ROOT, file)}: ${kinds} kinds, ${definitions} definitions, ${(bytes.length / 1024).toFixed(0)} KiB`,
     );
   }
+  if (check) stale += writeValidators(true);
+  else writeValidators(false); // the validators generated from the data just written
   if (stale) {
     console.error("Run 'npx tsx tools/k8s-schemas.ts' and commit the result.");
     process.exit(1);

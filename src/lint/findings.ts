@@ -61,6 +61,11 @@ export function skippedRow(set: string, check: string, note: string): CheckRow {
   return { set, check, status: 'skipped', errors: 0, warnings: 0, note };
 }
 
+/** The Kubernetes minor version a title names (`schema (Kubernetes 1.36)`), 0 when none. */
+function minorOf(title: string): number {
+  return Number(/\(Kubernetes \d+\.(\d+)\)/.exec(title)?.[1] ?? 0);
+}
+
 /**
  * Findings that say the same thing at the same place once: several values
  * sets often share one, and helm lint and helm template report the same
@@ -68,15 +73,25 @@ export function skippedRow(set: string, check: string, note: string): CheckRow {
  */
 export function mergeFindings(findings: readonly Finding[]): (Finding & { sets: string[] })[] {
   const byKey = new Map<string, Finding & { sets: string[] }>();
+  const titles = new Map<string, { check: number; title: string }[]>();
   // In check order, so a merged title reads `helm lint, helm template (...)`.
   const ordered = [...findings].sort((a, b) => CHECKS.indexOf(a.check) - CHECKS.indexOf(b.check));
   for (const f of ordered) {
     const key = [f.severity, f.file, f.line, f.message].join('\u0000');
     const seen = byKey.get(key);
+    const title = { check: CHECKS.indexOf(f.check), title: f.title };
     if (seen) {
       if (f.set && !seen.sets.includes(f.set)) seen.sets.push(f.set);
-      if (!seen.title.split(', ').includes(f.title)) seen.title += `, ${f.title}`;
-    } else byKey.set(key, { ...f, sets: f.set ? [f.set] : [] });
+      const list = titles.get(key)!;
+      if (list.some((t) => t.title === f.title)) continue;
+      // Newest version first within a check, whichever helm call ended first.
+      list.push(title);
+      list.sort((a, b) => a.check - b.check || minorOf(b.title) - minorOf(a.title));
+      seen.title = list.map((t) => t.title).join(', ');
+    } else {
+      byKey.set(key, { ...f, sets: f.set ? [f.set] : [] });
+      titles.set(key, [title]);
+    }
   }
   return [...byKey.values()];
 }

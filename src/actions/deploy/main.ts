@@ -11,7 +11,6 @@ import { registerSecret } from '../../secrets/redact.js';
 import * as out from '../kit/channels.js';
 import { ownExitOnSignal } from '../../exec/signals.js';
 import { findBinary, runnerTemp } from '../kit/helm.js';
-import { deploymentState, setDeploymentState, startDeployment } from './github-deployment.js';
 import { finalPreviousRevision, publishPreviousRevision } from './rollback-target.js';
 
 export function readSettings(): DeploySettings {
@@ -51,9 +50,11 @@ export async function main(): Promise<void> {
           description: `${s.release} to ${s.namespace}`,
         }
       : undefined;
+  // Octokit (most of @actions/github) is loaded only when there is a deployment to record.
+  const github = target && !s.diffOnly ? await import('./github-deployment.js') : undefined;
   let deploymentId: number | undefined;
-  if (target && !s.diffOnly) {
-    deploymentId = await startDeployment(target).catch((e: Error) => {
+  if (target && github) {
+    deploymentId = await github.startDeployment(target).catch((e: Error) => {
       out.warning(`Could not create a GitHub deployment: ${e.message}`);
       return undefined;
     });
@@ -74,20 +75,24 @@ export async function main(): Promise<void> {
     // Refused before any change (missing namespace, a live deploy holds the release).
     if (error instanceof DeployError || error instanceof InputError)
       out.setOutput('previous-revision', '');
-    if (target && deploymentId !== undefined) {
-      await setDeploymentState(target, deploymentId, 'error', 'deploy failed').catch(() => {});
+    if (target && github && deploymentId !== undefined) {
+      await github
+        .setDeploymentState(target, deploymentId, 'error', 'deploy failed')
+        .catch(() => {});
     }
     throw error;
   }
   setOutputs(result);
   await out.writeSummary(deploySummary(result, s.environment));
-  if (target && deploymentId !== undefined) {
-    await setDeploymentState(
-      target,
-      deploymentId,
-      deploymentState(result.status),
-      result.status,
-    ).catch((e: Error) => out.warning(`Could not update the GitHub deployment: ${e.message}`));
+  if (target && github && deploymentId !== undefined) {
+    await github
+      .setDeploymentState(
+        target,
+        deploymentId,
+        github.deploymentState(result.status),
+        result.status,
+      )
+      .catch((e: Error) => out.warning(`Could not update the GitHub deployment: ${e.message}`));
   }
   if (result.status !== 'deployed' && result.status !== 'diff-only') {
     if (result.cancel) {

@@ -3,10 +3,12 @@ import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromCrdSchema, fromOpenApiV3, type SchemaData } from '../../../src/lint/schema-data.js';
 import {
-  KubernetesValidator,
+  createValidator,
+  loadCompiler,
   loadKubernetesSchema,
   loadShippedCrds,
   withoutNulls,
+  type KubernetesValidator,
   type SchemaOutcome,
 } from '../../../src/lint/schema.js';
 import { REPO_ROOT } from '../../support/run-action.js';
@@ -68,12 +70,9 @@ describe('KubernetesValidator', () => {
   let lenient: KubernetesValidator;
   let k134: KubernetesValidator;
   beforeAll(() => {
-    const crds = [loadShippedCrds(SCHEMAS)];
-    strict = new KubernetesValidator(loadKubernetesSchema(SCHEMAS, '1.36'), crds, { strict: true });
-    lenient = new KubernetesValidator(loadKubernetesSchema(SCHEMAS, '1.36'), crds, {
-      strict: false,
-    });
-    k134 = new KubernetesValidator(loadKubernetesSchema(SCHEMAS, '1.34'), crds, { strict: true });
+    strict = createValidator({ schemaDir: SCHEMAS, minor: '1.36', strict: true });
+    lenient = createValidator({ schemaDir: SCHEMAS, minor: '1.36', strict: false });
+    k134 = createValidator({ schemaDir: SCHEMAS, minor: '1.34', strict: true });
   });
 
   it('accepts a valid Deployment, int-or-string fields either way, and null fields', () => {
@@ -234,7 +233,7 @@ describe('schema-data conversion', () => {
     });
   });
 
-  it('reads CRDs: served versions, int-or-string, preserved unknown fields, ObjectMeta for metadata', () => {
+  it('reads CRDs: served versions, int-or-string, preserved unknown fields, ObjectMeta for metadata', async () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -281,8 +280,12 @@ describe('schema-data conversion', () => {
     });
 
     // unknown fields are rejected in strict mode except under x-kubernetes-preserve-unknown-fields
-    const validator = new KubernetesValidator(loadKubernetesSchema(SCHEMAS, '1.36'), [data], {
+    const validator = createValidator({
+      schemaDir: SCHEMAS,
+      minor: '1.36',
       strict: true,
+      userCrds: [data],
+      compile: await loadCompiler(),
     });
     const gadget = (spec: Record<string, unknown>) => ({
       apiVersion: 'example.io/v1',

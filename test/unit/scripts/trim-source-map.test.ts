@@ -1,0 +1,44 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without types
+import { trimSourceMap, trimSourceMapFile } from '../../../scripts/trim-source-map.mjs';
+
+describe('trimSourceMap', () => {
+  const map = {
+    version: 3,
+    file: 'index.js',
+    sources: ['../src/a.ts', '../node_modules/lib/x.js'],
+    names: ['foo', 'bar'],
+    sourcesContent: ['source text', 'library text'],
+    // line 1: a.ts 0:0 (foo), x.js 3:2, a.ts 1:4 (bar); line 2: x.js 2:4; line 3: a.ts 3:4
+    mappings: 'AAAAA,KCGE,IDFEC;ACCA;ADCA',
+  };
+
+  it('keeps the mappings into the kept sources, re-encoded, and no source text', () => {
+    const trimmed = trimSourceMap(map, (s: string) => !s.includes('node_modules/'));
+    expect(trimmed).toEqual({
+      version: 3,
+      file: 'index.js',
+      sources: ['../src/a.ts'],
+      names: ['foo', 'bar'],
+      mappings: 'AAAAA,SACIC;;AAEA',
+    });
+  });
+
+  it('gives back the same mappings when it keeps every source', () => {
+    expect(trimSourceMap(map, () => true).mappings).toBe(map.mappings);
+  });
+
+  it('points the kept sources at the real files, relative to the map', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'trim-map-'));
+    const dist = path.join(root, 'actions', 'lint', 'dist');
+    mkdirSync(dist, { recursive: true });
+    const file = path.join(dist, 'index.js.map');
+    writeFileSync(file, JSON.stringify(map));
+    trimSourceMapFile(file, path.join(root, 'src'));
+    const trimmed = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
+    expect(trimmed.sources).toEqual(['../../../src/a.ts']);
+  });
+});
