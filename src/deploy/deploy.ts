@@ -39,6 +39,8 @@ export interface DeployDeps {
   log: (line: string) => void;
   now?: () => number;
   pollMs?: number;
+  /** Called once the release's history is read, before anything changes (the action publishes previous-revision). */
+  onHistory?: (history: RevisionInfo[]) => void;
 }
 
 export interface DeployResult {
@@ -145,6 +147,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
       );
     }
     history = await recoverRelease(s, deps, history, records, result);
+    deps.onHistory?.(history);
     if (result.recovery) records = await store.read();
     if (!s.diffOnly) {
       const adopted = await adoptRelease(s, deps, store, history, records, policy);

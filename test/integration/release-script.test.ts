@@ -75,7 +75,7 @@ describe('npm run release', () => {
     const r = release(dir, '--dry-run', '1.0.0');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('release: actions/*/dist is stale: npm run build changed');
-    expect(r.stderr).toContain('actions/rollback/dist/index.js');
+    expect(r.stderr).toContain('actions/rollback/dist/action.js');
     expect(git(dir, 'tag')).toBe('');
   });
 

@@ -60,7 +60,6 @@ export async function main(): Promise<void> {
     });
   }
 
-  if (!s.diffOnly) await publishPreviousRevision(helm, s.release, s.namespace);
   let result: DeployResult;
   try {
     result = await deploy(s, {
@@ -68,6 +67,7 @@ export async function main(): Promise<void> {
       kubectl,
       tempDir: runnerTemp(),
       log: out.info,
+      onHistory: s.diffOnly ? undefined : publishPreviousRevision,
     });
   } catch (error) {
     // Bad input (found against the cluster) sets no status, as every other bad input.

@@ -6,15 +6,10 @@
 // changed nothing, so nothing is rolled back that was not touched.
 import * as out from '../kit/channels.js';
 import type { DeployResult } from '../../deploy/deploy.js';
-import type { Helm } from '../../helm/helm.js';
+import type { RevisionInfo } from '../../helm/helm.js';
 
 /** The revision running now (the newest `deployed` one), published as `previous-revision`. */
-export async function publishPreviousRevision(
-  helm: Pick<Helm, 'history'>,
-  release: string,
-  namespace: string,
-): Promise<void> {
-  const history = await helm.history(release, namespace);
+export function publishPreviousRevision(history: RevisionInfo[]): void {
   const running = [...history].reverse().find((r) => r.status === 'deployed');
   out.setOutput('previous-revision', running ? String(running.revision) : '');
 }
