@@ -144,7 +144,7 @@ describe('rollback action', () => {
     // Not an input problem: the release's state does not allow it (exit 1).
     const cli = await cliRollback({ release: 'single', namespace });
     expect(cli.code, cli.stderr).toBe(1);
-    expect(cli.stderr).toMatch(/has no good revision before its current revision 1/);
+    expect(cli.stderr).toMatch(/has no verified or good revision before its current revision 1/);
     await expectClusterUnchanged(before);
   });
 });
