@@ -18,7 +18,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${HOTSWAP_TOOLS_CACHE:-$HOME/.cache/hotswap-tools}
-version() { node -p "require('$REPO/tools/versions.json')['$1']"; }
+version() { node -p "require('$REPO/src/tools/pinned-versions.json')['$1']"; }
 K8S=$(version kubernetes)
 ETCD=$(version etcd)
 KIND_MOD=sigs.k8s.io/kind@$(version kind)

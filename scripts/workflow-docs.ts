@@ -3,8 +3,8 @@
 // `--check` changes nothing and exits 1 when the document has drifted.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderWorkflowTables, updateDocument } from '../src/workflows/docs.js';
-import { loadWorkflow } from '../src/workflows/model.js';
+import { renderWorkflowTables, updateDocument } from './workflows/docs.js';
+import { loadWorkflow } from './workflows/model.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WORKFLOWS = path.join(ROOT, '.github/workflows');

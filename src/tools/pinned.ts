@@ -1,6 +1,6 @@
-// The pinned versions in tools/versions.json, bundled into each action so its
+// The pinned versions in src/tools/pinned-versions.json, bundled into each action so its
 // defaults match what this repository tests.
-import versions from '../../tools/versions.json' with { type: 'json' };
+import versions from './pinned-versions.json' with { type: 'json' };
 
 export type PinnedTool = Exclude<keyof typeof versions, '$comment'>;
 

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/exec/command.js';
 import { createReleaseCommits, planRelease, tagRelease } from '../../src/release/release.js';
 import { REPOSITORY } from '../../src/release/repository.js';
-import { MIRROR_ROOT } from '../../tools/install.js';
+import { MIRROR_ROOT } from '../../tools/provision.js';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { resultLine, runAct, stepOutputs, type ActRun } from '../support/act.js';
 import { git, snapshotRepository } from '../support/repo-snapshot.js';

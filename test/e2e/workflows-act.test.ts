@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKwokCluster, deleteKwokCluster, type Cluster } from '../../src/cluster/kwok.js';
 import { runCommand } from '../../src/exec/command.js';
-import { MIRROR_ROOT } from '../../tools/install.js';
+import { MIRROR_ROOT } from '../../tools/provision.js';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { resultLine, runAct, stepOutputs, type ActRun } from '../support/act.js';
 import { kwokBinaries } from '../support/kwok.js';

@@ -11,7 +11,7 @@ import {
   digestFromChecksumFile,
   releaseAsset,
 } from '../../src/tools/releases.js';
-import { MIRROR_ROOT } from '../../tools/install.js';
+import { MIRROR_ROOT } from '../../tools/provision.js';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 
 describe('loopback tools mirror', () => {

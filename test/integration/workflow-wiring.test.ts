@@ -8,7 +8,7 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isReusable, pinActions, pinWorkflowCalls } from '../../src/release/pin.js';
 import { REPOSITORY } from '../../src/release/repository.js';
-import { checkWorkflowFile, formatProblems } from '../../src/workflows/wiring.js';
+import { checkWorkflowFile, formatProblems } from '../../scripts/workflows/wiring.js';
 import { REPO_ROOT } from '../support/run-action.js';
 
 const SELF = [REPOSITORY];

@@ -2,7 +2,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MIRROR_ROOT } from '../../tools/install.js';
+import { MIRROR_ROOT } from '../../tools/provision.js';
 import { releaseAsset } from '../../src/tools/releases.js';
 
 export { MIRROR_ROOT };

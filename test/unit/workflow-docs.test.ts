@@ -7,8 +7,8 @@ import {
   renderWorkflowTables,
   startMarker,
   updateDocument,
-} from '../../src/workflows/docs.js';
-import { loadWorkflow } from '../../src/workflows/model.js';
+} from '../../scripts/workflows/docs.js';
+import { loadWorkflow } from '../../scripts/workflows/model.js';
 
 function workflowFrom(yaml: string) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'wf-docs-')), 'w.yml');

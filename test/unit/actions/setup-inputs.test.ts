@@ -15,7 +15,7 @@ const reader = (given: Record<string, string>) => (name: string) => {
 };
 
 describe('action.yml defaults', () => {
-  test('pinned versions match tools/versions.json', () => {
+  test('pinned versions match src/tools/pinned-versions.json', () => {
     expect(defaults['kubectl-version']).toBe(PINNED.kubectl);
     expect(defaults['kind-version']).toBe(PINNED.kind);
     expect(defaults['kwok-version']).toBe(PINNED.kwok);
