@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import semver from 'semver';
-import { runCommand } from '../exec/command.js';
+import { runCommand } from '../../src/exec/command.js';
 import { releaseNotes } from './changelog.js';
 import { isReusable, pinActions, pinWorkflowCalls } from './pin.js';
 
