@@ -21,6 +21,7 @@ import {
   YamlProblem,
 } from '../inputs/yaml.js';
 import { parseOverrides } from './overrides.js';
+import type { InputReader } from '../inputs/parse.js';
 
 export { parseOverrides } from './overrides.js';
 
@@ -75,9 +76,6 @@ export type ChartSource =
       /** Plain HTTP to the registry (a local registry without TLS). */
       plainHttp: boolean;
     };
-
-/** Reads one input by its action.yml name ('' when unset). */
-export type InputReader = (name: string) => string;
 
 export interface SettingsContext {
   /** GITHUB_WORKSPACE: every file input must resolve inside it. */
@@ -326,19 +324,19 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
 // Inputs deploy and rollback share, read the same way by both.
 
 /** helm-major: '' (detect from the binary), 3 or 4. */
-export function readHelmMajor(read: (name: string) => string): 3 | 4 | undefined {
+export function readHelmMajor(read: InputReader): 3 | 4 | undefined {
   const raw = read('helm-major').trim();
   return raw === '' ? undefined : (Number(parseChoice('helm-major', raw, ['3', '4'])) as 3 | 4);
 }
 
 /** kubeconfig: '' (kubectl's default) or an existing kubeconfig file, as an absolute path. */
-export function readKubeconfig(read: (name: string) => string): string {
+export function readKubeconfig(read: InputReader): string {
   const raw = read('kubeconfig');
   return raw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', raw);
 }
 
 /** kube-context: '' (the kubeconfig's current context) or a context name. */
-export function readKubeContext(read: (name: string) => string): string {
+export function readKubeContext(read: InputReader): string {
   const kubeContext = read('kube-context').trim();
   if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
     throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
@@ -347,7 +345,7 @@ export function readKubeContext(read: (name: string) => string): string {
 }
 
 /** timeout: how long a rollout may take, 5m by default, at least 1s. */
-export function readRolloutTimeout(read: (name: string) => string): number {
+export function readRolloutTimeout(read: InputReader): number {
   const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
   if (timeoutMs < 1000)
     throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');

@@ -9,6 +9,7 @@ import {
   readRolloutTimeout,
 } from '../deploy/settings.js';
 import type { RollbackSettings } from './rollback.js';
+import type { InputReader } from '../inputs/parse.js';
 
 export interface RollbackInputs extends RollbackSettings {
   helmBin: string;
@@ -18,7 +19,7 @@ export interface RollbackInputs extends RollbackSettings {
   kubeContext: string;
 }
 
-export function readRollbackInputs(read: (name: string) => string): RollbackInputs {
+export function readRollbackInputs(read: InputReader): RollbackInputs {
   const revisionRaw = read('revision').trim();
   const kubeContext = readKubeContext(read);
   const timeoutMs = readRolloutTimeout(read);

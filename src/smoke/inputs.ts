@@ -20,6 +20,7 @@ import { parseMetricCondition, type MetricCondition } from './metric-conditions.
 import { isMetricName } from './prometheus-text.js';
 import type { SmokeSettings } from './smoke-test.js';
 import { withPort, type SmokeTarget } from './targets.js';
+import type { InputReader } from '../inputs/parse.js';
 
 export const TARGETS = ['url', 'port-forward', 'pod'] as const;
 
@@ -34,9 +35,6 @@ export interface Inputs {
 }
 
 const MASKED = '***';
-
-/** Reads one input by its action.yml name ('' when unset). */
-export type InputReader = (name: string) => string;
 
 /** An http(s) URL without credentials (those belong in secret-headers). */
 function parseHttpUrl(name: string, raw: string): string {

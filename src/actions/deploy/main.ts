@@ -10,7 +10,7 @@ import { InputError } from '../../inputs/errors.js';
 import { registerSecret } from '../../secrets/redact.js';
 import * as out from '../kit/channels.js';
 import { ownExitOnSignal } from '../../exec/signals.js';
-import { findBinary, runnerTemp } from '../kit/helm.js';
+import { findBinary, runnerTemp } from '../kit/runner-env.js';
 import { finalPreviousRevision, publishPreviousRevision } from './rollback-target.js';
 
 export function readSettings(): DeploySettings {
