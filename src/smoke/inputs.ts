@@ -13,7 +13,7 @@ import {
   parseInteger,
   parseList,
 } from '../inputs/parse.js';
-import { parseReleaseName } from '../deploy/settings.js';
+import { parseReleaseName } from '../inputs/cluster.js';
 import { DEFAULT_CURL_IMAGE } from '../kube/curl-pod.js';
 import { parseJsonFieldCheck, type JsonFieldCheck } from './json-fields.js';
 import { parseMetricCondition, type MetricCondition } from './metric-conditions.js';
