@@ -10,7 +10,7 @@ import { CancelledError, CommandError } from '../exec/command.js';
 import type { RevisionInfo } from '../helm/helm.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { RolloutPolicy } from '../kube/rollout.js';
-import type { RecordStore, ReleaseRecords } from '../release/records.js';
+import { withMark, type RecordStore, type ReleaseRecords } from '../release/records.js';
 import { lastVerifiedRevision } from '../release/state.js';
 import { describeFailures, inspectAfterHelmFailure, verifyRollout } from '../release/verify.js';
 import { redact } from '../secrets/redact.js';
@@ -64,15 +64,17 @@ export async function apply(
   result.previousRevision = deployed?.revision;
   const lastRevision = history.at(-1)?.revision ?? 0;
   return withChartAccess(s, deps, async (access) => {
-    if (s.diff) {
+    if (s.diffOnly) {
       result.diff = await plannedDiff(s, deps, access, deployed !== undefined);
       deps.log(`Diff: ${result.diff.length} object(s) change`);
-      if (s.diffOnly) {
-        result.status = 'diff-only';
-        result.history = history;
-        return result;
-      }
+      result.status = 'diff-only';
+      result.history = history;
+      return result;
     }
+    // The running release's manifest is read while helm upgrades; the diff's
+    // other side is the manifest the upgrade applied (its own -o json), so a
+    // deploy with a diff pays for no server-side dry run.
+    const current = s.diff ? runningManifest(s, deps, deployed !== undefined) : undefined;
     c.run.phase = 'upgrade';
     const upgraded = await upgrade(s, deps, access, result);
     const upgradeError = upgraded.error;
@@ -81,7 +83,16 @@ export async function apply(
       result.history = await deps.helm.history(s.release, s.namespace);
       return result;
     }
-    await judge(s, deps, c, upgraded);
+    // The watch's first reads are under way before the diff is computed
+    // (parsing and comparing two manifests is the main thread's work).
+    const judging = judge(s, deps, c, upgraded);
+    judging.catch(() => {}); // awaited below, after the diff
+    const before = await current;
+    if (before !== undefined && upgradeError === undefined) {
+      result.diff = diffManifests(before, upgraded.manifest, s.namespace);
+      deps.log(`Diff: ${result.diff.length} object(s) change`);
+    }
+    await judging;
     return conclude(s, deps, c, lastRevision, upgradeError);
   });
 }
@@ -119,7 +130,27 @@ async function withChartAccess<T>(
   }
 }
 
-/** The objects the upgrade would change, against the running release (secrets redacted). */
+/**
+ * The manifest of the running release ('' when none is deployed), started
+ * now and awaited later; a failed read means no diff (logged) rather than a
+ * failed deploy whose upgrade went through.
+ */
+function runningManifest(
+  s: DeploySettings,
+  deps: DeployDeps,
+  hasDeployed: boolean,
+): Promise<string | undefined> {
+  if (!hasDeployed) return Promise.resolve('');
+  return deps.helm.manifest(s.release, s.namespace).catch((error: unknown) => {
+    if (!(error instanceof CancelledError))
+      deps.log(
+        `No diff: the running release's manifest could not be read (${redact(String(error))})`,
+      );
+    return undefined;
+  });
+}
+
+/** diff-only: the objects an upgrade would change, against the running release (secrets redacted). */
 async function plannedDiff(
   s: DeploySettings,
   deps: DeployDeps,
@@ -127,17 +158,19 @@ async function plannedDiff(
   hasDeployed: boolean,
 ): Promise<ReturnType<typeof diffManifests>> {
   const { helm } = deps;
-  const rendered = await helm.run(
-    upgradeArgs(s, {
-      major: helm.major,
-      chartRef: access.chartRef,
-      secretValuesFile: access.secretValuesFile,
-      dryRun: hasDeployed ? 'server' : 'client',
-    }),
-    { rawOutput: true, env: access.env },
-  );
+  const [rendered, current] = await Promise.all([
+    helm.run(
+      upgradeArgs(s, {
+        major: helm.major,
+        chartRef: access.chartRef,
+        secretValuesFile: access.secretValuesFile,
+        dryRun: hasDeployed ? 'server' : 'client',
+      }),
+      { rawOutput: true, env: access.env },
+    ),
+    hasDeployed ? helm.manifest(s.release, s.namespace) : Promise.resolve(''),
+  ]);
   const planned = releaseJson(rendered.stdout).manifest ?? '';
-  const current = hasDeployed ? await helm.manifest(s.release, s.namespace) : '';
   return diffManifests(current, planned, s.namespace);
 }
 
@@ -239,14 +272,21 @@ async function conclude(
 ): Promise<DeployResult> {
   const { helm, log } = deps;
   const { result, store } = c;
+  if (result.error === undefined) return concludeDeployed(s, deps, c);
   const history = await helm.history(s.release, s.namespace);
   if (result.revision === undefined) {
     const ours = history.at(-1);
     if (ours && ours.revision > lastRevision) result.revision = ours.revision;
   }
-  const done = async (): Promise<DeployResult> => {
-    result.history = await helm.history(s.release, s.namespace);
-    result.lastVerifiedRevision = lastVerifiedRevision(result.history, await store.read());
+  // `unchanged`: the history just read is still the release's (recording a
+  // verdict labels helm's storage, it writes no revision).
+  const done = async (unchanged?: RevisionInfo[]): Promise<DeployResult> => {
+    const [latest, records] = await Promise.all([
+      unchanged ?? helm.history(s.release, s.namespace),
+      store.read(),
+    ]);
+    result.history = latest;
+    result.lastVerifiedRevision = lastVerifiedRevision(latest, records);
     return result;
   };
 
@@ -255,21 +295,9 @@ async function conclude(
     // the release is as it was, there is nothing to roll back.
     result.error = `${result.error} (no revision was created; the release is unchanged)`;
     log(`Deploy failed before any change: ${result.error}`);
-    return done();
+    return done(history);
   }
 
-  if (result.error === undefined) {
-    result.status = 'deployed';
-    // Our watch, or helm's own wait, judged it ready; with wait none nobody did
-    // (a smoke test may), nor when its update strategy keeps it from running.
-    if (s.wait !== 'none' && result.revision !== undefined) {
-      if (result.warnings.length === 0) await store.mark(result.revision, 'verified');
-      else
-        log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
-    }
-    log(`Release '${s.release}' revision ${result.revision} deployed`);
-    return done();
-  }
   log(`Deploy failed: ${result.error}`);
   if (upgradeError === undefined && result.revision !== undefined) {
     await store.mark(result.revision, 'rejected');
@@ -278,6 +306,39 @@ async function conclude(
   c.run.phase = 'rollback';
   await rollBackAfterFailure(s, deps, c, history, lastRevision);
   return done();
+}
+
+/**
+ * A healthy revision: recorded as verified while the history is read (a label
+ * on helm's storage writes no revision), and the newest verified revision
+ * known without reading the records again.
+ */
+async function concludeDeployed(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+): Promise<DeployResult> {
+  const { helm, log } = deps;
+  const { result, store } = c;
+  result.status = 'deployed';
+  let records = c.records;
+  const record = async (revision: number): Promise<void> => {
+    await store.mark(revision, 'verified');
+    records = withMark(records, revision, 'verified');
+  };
+  // Our watch, or helm's own wait, judged it ready; with wait none nobody did
+  // (a smoke test may), nor when its update strategy keeps it from running.
+  const judged = s.wait !== 'none' && result.revision !== undefined;
+  if (judged && result.warnings.length > 0)
+    log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
+  const [history] = await Promise.all([
+    helm.history(s.release, s.namespace),
+    judged && result.warnings.length === 0 ? record(result.revision!) : undefined,
+  ]);
+  log(`Release '${s.release}' revision ${result.revision} deployed`);
+  result.history = history;
+  result.lastVerifiedRevision = lastVerifiedRevision(history, records);
+  return result;
 }
 
 /** A failed revision: helm's own rollback acknowledged, or ours to the last verified revision. */

@@ -102,11 +102,15 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   };
   registerSecretLeaves(s.secretValues);
   if (s.chart.kind === 'oci' && s.chart.registryPassword) registerSecret(s.chart.registryPassword);
-  await checkBeforeChange(s, deps);
   const store = new RecordStore(deps.kubectl, s.release, s.namespace);
+  // The first reads do not depend on the checks (nor on each other): they
+  // run alongside them, and are used only once the checks passed.
+  const firstReads = Promise.all([deps.helm.history(s.release, s.namespace), store.read()]);
+  firstReads.catch(() => {}); // awaited below; keeps a failed check from leaving it unhandled
+  await checkBeforeChange(s, deps);
   const run: RunState = { phase: 'prepare', startRevision: undefined };
   try {
-    const { history, records } = await releaseState(s, deps, store, run, result);
+    const { history, records } = await releaseState(s, deps, store, run, result, await firstReads);
     return await apply(s, deps, { result, history, records, store, run, policy: rolloutPolicy(s) });
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error;
@@ -138,11 +142,12 @@ async function releaseState(
   store: RecordStore,
   run: RunState,
   result: DeployResult,
+  [read, readRecords]: [RevisionInfo[], ReleaseRecords],
 ): Promise<{ history: RevisionInfo[]; records: ReleaseRecords }> {
-  const { helm, log } = deps;
-  let history = await helm.history(s.release, s.namespace);
+  const { log } = deps;
+  let history = read;
   run.startRevision = history.at(-1)?.revision ?? 0;
-  let records = await store.read();
+  let records = readRecords;
   if (!records.supported) {
     log(
       `helm's storage (HELM_DRIVER=${process.env.HELM_DRIVER}) is not readable with kubectl: revisions are not recorded as verified`,
