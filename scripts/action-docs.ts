@@ -17,7 +17,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { MAJOR_TAG, REPOSITORY } from '../src/release/repository.js';
+import { MAJOR_TAG, REPOSITORY } from './release/repository.js';
 
 export interface ActionMeta {
   name?: string;

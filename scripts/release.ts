@@ -3,7 +3,7 @@
 // Checks that the tree is clean, the tag is new, CHANGELOG.md has notes for
 // the version and actions/*/dist is what `npm run build` makes of src/; then
 // creates the release commits (workflows pinned to their actions by SHA, see
-// src/release/pin.ts), tags vX.Y.Z and moves vX (not for a prerelease), and
+// scripts/release/pin.ts), tags vX.Y.Z and moves vX (not for a prerelease), and
 // with --push pushes the tags. --dry-run stops before anything is written and
 // prints the tags and the notes. HOTSWAP_RELEASE_ACTIONS=deploy,lint limits
 // the dist check to those bundles (a quick local look; the release workflow
@@ -17,8 +17,8 @@ import {
   tagRelease,
   uncommitted,
   type ReleasePlan,
-} from '../src/release/release.js';
-import { REPOSITORY, repositoryFromRemote } from '../src/release/repository.js';
+} from './release/release.js';
+import { REPOSITORY, repositoryFromRemote } from './release/repository.js';
 
 interface Args {
   version: string;

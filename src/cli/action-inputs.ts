@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import type { InputReader } from '../inputs/parse.js';
 
 export interface InputSpec {
   name: string;
@@ -60,9 +61,6 @@ export function loadActionSpec(action: string, root = repoRoot()): ActionSpec {
     outputs: Object.keys(doc.outputs ?? {}),
   };
 }
-
-/** Reads one input by its action.yml name ('' when unset), as core.getInput does. */
-export type InputReader = (name: string) => string;
 
 /** Given values first, then the action.yml default, as the runner fills them in. */
 export function inputReader(spec: ActionSpec, given: Record<string, string>): InputReader {

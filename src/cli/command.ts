@@ -1,5 +1,6 @@
 // What every subcommand is: an action's inputs in, the action's outputs out.
-import type { ActionSpec, InputReader, InputSpec } from './action-inputs.js';
+import type { InputReader } from '../inputs/parse.js';
+import type { ActionSpec, InputSpec } from './action-inputs.js';
 
 export interface CommandContext {
   /** The workspace: file inputs resolve against it (GITHUB_WORKSPACE for the actions). */

@@ -12,8 +12,8 @@
 import { beginCleanup, cleanupRemainingMs } from '../exec/signals.js';
 import type { Helm, ReleaseStatus, RevisionInfo } from '../helm/helm.js';
 import { redact } from '../secrets/redact.js';
-import { withMark, type RecordStore } from './records.js';
-import { isPending, stuckVerdict } from './release-state.js';
+import { withMark, type RecordStore } from '../release/records.js';
+import { isPending, stuckVerdict } from '../release/state.js';
 
 export type Phase = 'prepare' | 'upgrade' | 'watch' | 'rollback';
 

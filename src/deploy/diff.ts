@@ -100,6 +100,8 @@ export function diffManifests(before: string, after: string, namespace: string):
       changes.push({ id, change: 'added', lines: [] });
       continue;
     }
+    // Unchanged objects (most of them, usually) skip rendering.
+    if (JSON.stringify(prevDoc) === JSON.stringify(doc)) continue;
     const prev = render(id, prevDoc);
     const text = render(id, doc);
     if (prev === text) continue;

@@ -1,32 +1,34 @@
 // Turns the raw deploy inputs into one validated settings object. Everything
 // here runs before any command touches a cluster: a bad input fails the run
 // with a message naming the input, the value and what is expected.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../inputs/errors.js';
 import { checkImageValues, parseImageValues } from './image-values.js';
+import { parseBoolean, parseDnsLabel, parseDuration, parseList } from '../inputs/parse.js';
 import {
-  parseBoolean,
-  parseChoice,
-  parseDnsLabel,
-  parseDuration,
-  parseInteger,
-  parseList,
-} from '../inputs/parse.js';
-import {
-  MAX_FILE_YAML_BYTES,
   MAX_INPUT_YAML_BYTES,
   parseBoundedYaml,
-  sizeProblem,
+  readYamlFile,
   YamlProblem,
 } from '../inputs/yaml.js';
 import { parseOverrides } from './overrides.js';
+import type { InputReader } from '../inputs/parse.js';
+import {
+  readClusterInputs,
+  readReleaseInputs,
+  readRolloutInputs,
+  type ClusterInputs,
+  type RolloutInputs,
+  type WaitStrategy,
+} from '../inputs/cluster.js';
+import { withDefaults } from '../inputs/defaults.js';
 
 export { parseOverrides } from './overrides.js';
 
-export type WaitStrategy = 'watch' | 'helm' | 'none';
+export type { WaitStrategy };
 
-export interface DeploySettings {
+export interface DeploySettings extends ClusterInputs, RolloutInputs {
   release: string;
   chart: ChartSource;
   namespace: string;
@@ -42,22 +44,11 @@ export interface DeploySettings {
   imageDigest: string;
   /** Value paths of the chart's image mappings, where image-tag/image-digest go. */
   imageValues: string[];
-  helmBin: string;
-  /** Undefined: detected from `helm version`. */
-  helmMajor: 3 | 4 | undefined;
-  kubectlBin: string;
-  timeoutMs: number;
-  wait: WaitStrategy;
   rollbackOnFailure: boolean;
   keepFailedInstall: boolean;
-  historyMax: number;
-  kubeconfig: string;
-  kubeContext: string;
   diff: boolean;
   diffOnly: boolean;
   stuckMaxAgeMs: number;
-  crashLoopRestarts: number;
-  unschedulableGraceMs: number;
   /** A new revision that its update strategy keeps from running (OnDelete, paused) fails the deploy. */
   requireRollout: boolean;
   githubToken: string;
@@ -76,29 +67,9 @@ export type ChartSource =
       plainHttp: boolean;
     };
 
-/** Reads one input by its action.yml name ('' when unset). */
-export type InputReader = (name: string) => string;
-
 export interface SettingsContext {
   /** GITHUB_WORKSPACE: every file input must resolve inside it. */
   workspace: string;
-}
-
-/** Helm's release name rule: DNS-1123 subdomain-like, at most 53 characters. */
-export function parseReleaseName(input: string, raw: string): string {
-  const value = raw.trim();
-  if (
-    value.length === 0 ||
-    value.length > 53 ||
-    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)
-  ) {
-    throw new InputError(
-      input,
-      raw,
-      "a helm release name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 53 characters",
-    );
-  }
-  return value;
 }
 
 /** A file input: must exist, be a regular file and stay inside the workspace (symlinks resolved). */
@@ -115,20 +86,6 @@ export function parseWorkspaceFile(input: string, raw: string, workspace: string
     throw new InputError(input, raw, `a path inside the workspace ${root}`);
   }
   return real;
-}
-
-/** A YAML file: size checked before it is read, parsed with alias expansion bounded. */
-export function readYamlFile(input: string, raw: string, file: string): unknown {
-  const stat = statSync(file);
-  if (!stat.isFile()) throw new InputError(input, raw, 'a YAML file, not a directory');
-  const tooBig = sizeProblem(stat.size, MAX_FILE_YAML_BYTES);
-  if (tooBig) throw new InputError(input, raw, `a YAML file (${tooBig.message})`);
-  try {
-    return parseBoundedYaml(readFileSync(file, 'utf8'), MAX_FILE_YAML_BYTES);
-  } catch (error) {
-    if (!(error instanceof YamlProblem)) throw error;
-    throw new InputError(input, raw, `a file holding valid YAML (${error.message})`);
-  }
 }
 
 function parseYamlFile(input: string, raw: string, file: string): void {
@@ -216,7 +173,7 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
         'registry-username and registry-password to be given together',
       );
     }
-    const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'), false);
+    const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'));
     return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
   }
   if (version !== '') {
@@ -237,9 +194,9 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
   return { kind: 'local', path: file };
 }
 
-export function parseDeploySettings(read: InputReader, ctx: SettingsContext): DeploySettings {
-  const release = parseReleaseName('release', read('release'));
-  const namespace = parseDnsLabel('namespace', read('namespace'));
+export function parseDeploySettings(given: InputReader, ctx: SettingsContext): DeploySettings {
+  const read = withDefaults(given, 'deploy');
+  const { release, namespace } = readReleaseInputs(read);
   const chart = parseChart(read, ctx);
 
   const environment = read('environment').trim();
@@ -257,35 +214,20 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
     checkImageValues(imageValues, chart.path, valuesFiles);
   }
 
-  const helmMajor = readHelmMajor(read);
-  const helmBin = read('helm').trim() || 'helm';
-  const kubectlBin = read('kubectl').trim() || 'kubectl';
-
-  const kubeconfig = readKubeconfig(read);
-  const kubeContext = readKubeContext(read);
-
-  const timeoutMs = readRolloutTimeout(read);
-  const stuckMaxAgeMs = parseDuration(
-    'stuck-release-max-age',
-    read('stuck-release-max-age'),
-    600_000,
-  );
-  const unschedulableGraceMs = parseDuration(
-    'unschedulable-grace',
-    read('unschedulable-grace'),
-    30_000,
-  );
+  const cluster = readClusterInputs(read);
+  const rollout = readRolloutInputs(read);
+  const stuckMaxAgeMs = parseDuration('stuck-release-max-age', read('stuck-release-max-age'));
   const url = read('environment-url').trim();
   if (url !== '' && !/^https?:\/\/[^\s]+$/.test(url)) {
     throw new InputError('environment-url', url, 'an http:// or https:// URL');
   }
 
-  const diffOnly = parseBoolean('diff-only', read('diff-only'), false);
+  const diffOnly = parseBoolean('diff-only', read('diff-only'));
   return {
     release,
     chart,
     namespace,
-    createNamespace: parseBoolean('create-namespace', read('create-namespace'), false),
+    createNamespace: parseBoolean('create-namespace', read('create-namespace')),
     environment,
     valuesFiles,
     overrides: parseOverrides('set', read('set')),
@@ -293,79 +235,15 @@ export function parseDeploySettings(read: InputReader, ctx: SettingsContext): De
     imageTag,
     imageDigest,
     imageValues,
-    helmBin,
-    helmMajor,
-    kubectlBin,
-    timeoutMs,
-    wait: parseChoice<WaitStrategy>('wait', read('wait'), ['watch', 'helm', 'none'], 'watch'),
-    rollbackOnFailure: parseBoolean('rollback-on-failure', read('rollback-on-failure'), true),
-    keepFailedInstall: parseBoolean('keep-failed-install', read('keep-failed-install'), false),
-    historyMax: parseInteger('history-max', read('history-max'), {
-      min: 0,
-      max: 1000,
-      fallback: 10,
-    }),
-    kubeconfig,
-    kubeContext,
-    diff: diffOnly || parseBoolean('diff', read('diff'), true),
+    ...cluster,
+    ...rollout,
+    rollbackOnFailure: parseBoolean('rollback-on-failure', read('rollback-on-failure')),
+    keepFailedInstall: parseBoolean('keep-failed-install', read('keep-failed-install')),
+    diff: diffOnly || parseBoolean('diff', read('diff')),
     diffOnly,
     stuckMaxAgeMs,
-    crashLoopRestarts: parseInteger('crash-loop-restarts', read('crash-loop-restarts'), {
-      min: 0,
-      max: 100,
-      fallback: 2,
-    }),
-    unschedulableGraceMs,
-    requireRollout: parseBoolean('require-rollout', read('require-rollout'), false),
+    requireRollout: parseBoolean('require-rollout', read('require-rollout')),
     githubToken: read('token').trim(),
     environmentUrl: url,
   };
-}
-
-/** The kubeconfig may live outside the workspace (e.g. ~/.kube/config) but must be a readable YAML file. */
-// Inputs deploy and rollback share, read the same way by both.
-
-/** helm-major: '' (detect from the binary), 3 or 4. */
-export function readHelmMajor(read: (name: string) => string): 3 | 4 | undefined {
-  const raw = read('helm-major').trim();
-  return raw === '' ? undefined : (Number(parseChoice('helm-major', raw, ['3', '4'])) as 3 | 4);
-}
-
-/** kubeconfig: '' (kubectl's default) or an existing kubeconfig file, as an absolute path. */
-export function readKubeconfig(read: (name: string) => string): string {
-  const raw = read('kubeconfig');
-  return raw.trim() === '' ? '' : parseKubeconfigPath('kubeconfig', raw);
-}
-
-/** kube-context: '' (the kubeconfig's current context) or a context name. */
-export function readKubeContext(read: (name: string) => string): string {
-  const kubeContext = read('kube-context').trim();
-  if (kubeContext !== '' && !/^[A-Za-z0-9@:_./-]+$/.test(kubeContext)) {
-    throw new InputError('kube-context', kubeContext, 'a context name from the kubeconfig');
-  }
-  return kubeContext;
-}
-
-/** timeout: how long a rollout may take, 5m by default, at least 1s. */
-export function readRolloutTimeout(read: (name: string) => string): number {
-  const timeoutMs = parseDuration('timeout', read('timeout'), 300_000);
-  if (timeoutMs < 1000)
-    throw new InputError('timeout', read('timeout'), 'a duration of at least 1s');
-  return timeoutMs;
-}
-
-export function parseKubeconfigPath(input: string, raw: string): string {
-  const file = path.resolve(raw.trim());
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new InputError(input, raw, 'the path of an existing kubeconfig file');
-  }
-  let doc: unknown;
-  try {
-    doc = readYamlFile(input, raw, file);
-  } catch {
-    throw new InputError(input, raw, 'a kubeconfig file holding valid YAML');
-  }
-  if (!doc || typeof doc !== 'object')
-    throw new InputError(input, raw, 'a kubeconfig file holding valid YAML');
-  return file;
 }

@@ -2,7 +2,7 @@
 // in how a name becomes a binary path (the actions use io.which, the CLI its own
 // PATH lookup), so they pass that lookup in; the version check lives here once.
 import { InputError } from '../inputs/errors.js';
-import { checkKubeContext } from '../kube/kube-context.js';
+import { checkKubeContext, type KubeTarget } from '../kube/kube-target.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { Helm, parseHelmMajor, type HelmMajor } from './helm.js';
 
@@ -43,18 +43,17 @@ export async function openClusterClients(
   },
   find: FindBinary,
 ): Promise<{ helm: Helm; kubectl: Kubectl }> {
-  const kubectlBin = await find('kubectl', s.kubectlBin);
-  await checkKubeContext({ kubectl: kubectlBin, kubeconfig: s.kubeconfig, context: s.kubeContext });
+  const target: KubeTarget = {
+    kubectl: await find('kubectl', s.kubectlBin),
+    kubeconfig: s.kubeconfig || undefined,
+    context: s.kubeContext || undefined,
+  };
+  await checkKubeContext(target);
   const helm = await openHelm({
     bin: await find('helm', s.helmBin),
     major: s.helmMajor,
     kubeconfig: s.kubeconfig,
     kubeContext: s.kubeContext,
   });
-  const kubectl = new Kubectl({
-    bin: kubectlBin,
-    kubeconfig: s.kubeconfig || undefined,
-    kubeContext: s.kubeContext || undefined,
-  });
-  return { helm, kubectl };
+  return { helm, kubectl: new Kubectl(target) };
 }

@@ -2,6 +2,9 @@
 // failure tells the user exactly which input to fix.
 import { InputError } from './errors.js';
 
+/** Reads one input by its action.yml name ('' when unset): core.getInput, or the CLI's flags. */
+export type InputReader = (name: string) => string;
+
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 

@@ -3,7 +3,9 @@
 // the text, and a limit on alias expansion. A "billion laughs" document of a
 // few hundred bytes (9 levels of 9 aliases) otherwise expands to hundreds of
 // millions of nodes and hangs the run long before any check.
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
+import { InputError } from './errors.js';
 
 /** Inline YAML inputs (secret-values): far above any real use, far below trouble. */
 export const MAX_INPUT_YAML_BYTES = 1024 * 1024;
@@ -51,5 +53,19 @@ export function parseBoundedYaml(text: string, maxBytes: number): unknown {
     throw new YamlProblem(
       `too many aliases (${(e as Error).message}): alias expansion is limited to ${MAX_ALIAS_COUNT} per document`,
     );
+  }
+}
+
+/** A YAML file input: size checked before it is read, parsed with alias expansion bounded. */
+export function readYamlFile(input: string, raw: string, file: string): unknown {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new InputError(input, raw, 'a YAML file, not a directory');
+  const tooBig = sizeProblem(stat.size, MAX_FILE_YAML_BYTES);
+  if (tooBig) throw new InputError(input, raw, `a YAML file (${tooBig.message})`);
+  try {
+    return parseBoundedYaml(readFileSync(file, 'utf8'), MAX_FILE_YAML_BYTES);
+  } catch (error) {
+    if (!(error instanceof YamlProblem)) throw error;
+    throw new InputError(input, raw, `a file holding valid YAML (${error.message})`);
   }
 }

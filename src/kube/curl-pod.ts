@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { runCommand } from '../exec/command.js';
 import type { CurlTransport } from '../http/curl.js';
-import { kubeFlags, type KubeContext } from './kube-context.js';
+import { kubeFlags, type KubeTarget } from './kube-target.js';
 
 /** curl's official image, pinned; runs as curl_user (uid 100, gid 101). */
 export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.11.1';
 
 export interface CurlPodOptions {
-  kube: KubeContext;
+  kube: KubeTarget;
   namespace: string;
   image: string;
   /** How long the Pod may live at most. */
@@ -104,7 +104,7 @@ export function curlPodRunArgs(options: CurlPodOptions & { name: string }): stri
 }
 
 export function curlPodExecArgs(
-  pod: { name: string; namespace: string; kube: KubeContext },
+  pod: { name: string; namespace: string; kube: KubeTarget },
   curlArgs: readonly string[],
   withConfig: boolean,
 ): string[] {

@@ -1,12 +1,7 @@
 // kubectl behind one small interface: every call goes through runCommand
 // (argv, redacted output) with the kubeconfig/context of this deploy.
 import { runCommand, type CommandOptions, type CommandResult } from '../exec/command.js';
-
-export interface KubectlContext {
-  bin: string;
-  kubeconfig?: string;
-  kubeContext?: string;
-}
+import { kubeFlags, type KubeTarget } from './kube-target.js';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -30,13 +25,10 @@ export interface KubeObject {
 }
 
 export class Kubectl {
-  constructor(readonly ctx: KubectlContext) {}
+  constructor(readonly target: KubeTarget) {}
 
   run(args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
-    const kube: string[] = [];
-    if (this.ctx.kubeconfig) kube.push('--kubeconfig', this.ctx.kubeconfig);
-    if (this.ctx.kubeContext) kube.push('--context', this.ctx.kubeContext);
-    return runCommand(this.ctx.bin, [...kube, ...args], options);
+    return runCommand(this.target.kubectl, [...kubeFlags(this.target), ...args], options);
   }
 
   /** `kubectl get <kinds> -o json` as a list of objects. */

@@ -3,10 +3,10 @@
 // avoids the race of choosing a port here and binding it there; the forward
 // is ready when kubectl has printed a "Forwarding from" line for every port.
 import { runCommand, type CommandResult } from '../exec/command.js';
-import { kubeFlags, type KubeContext } from './kube-context.js';
+import { kubeFlags, type KubeTarget } from './kube-target.js';
 
 export interface PortForwardOptions {
-  kube: KubeContext;
+  kube: KubeTarget;
   namespace: string;
   /** `service/<name>`, `pod/<name>` or `deployment/<name>`. */
   resource: string;

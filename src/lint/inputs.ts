@@ -2,6 +2,7 @@
 // the action, the CLI's flags and action.yml defaults in hotswap-ci);
 // validation is in ./settings.ts.
 import type { LintInputs } from './settings.js';
+import type { InputReader } from '../inputs/parse.js';
 
 const NAMES: (keyof LintInputs)[] = [
   'chart',
@@ -20,6 +21,6 @@ const NAMES: (keyof LintInputs)[] = [
   'concurrency',
 ];
 
-export function readLintInputs(read: (name: string) => string): LintInputs {
+export function readLintInputs(read: InputReader): LintInputs {
   return Object.fromEntries(NAMES.map((name) => [name, read(name)])) as unknown as LintInputs;
 }

@@ -47,18 +47,6 @@ export interface Violation {
 /** Lowest replica count (or HPA minimum) that survives a node drain with capacity to spare. */
 export const MIN_REPLICAS = 3;
 
-export const RULE_DESCRIPTIONS: Record<RuleName, string> = {
-  'run-as-non-root': 'containers set runAsNonRoot: true and never run as uid 0',
-  'read-only-root-filesystem': 'containers set readOnlyRootFilesystem: true',
-  'drop-capabilities': 'containers drop ALL capabilities and add none but NET_BIND_SERVICE',
-  resources: 'containers request cpu and memory and limit memory',
-  probes: 'long-running containers have liveness and readiness probes',
-  'image-tag': 'images name a tag other than latest, or a digest',
-  replicas: `Deployments and StatefulSets run at least ${MIN_REPLICAS} replicas (or an HPA minimum of ${MIN_REPLICAS})`,
-  'pod-disruption-budget': 'Deployments and StatefulSets are covered by a PodDisruptionBudget',
-  'ingress-tls': 'every Ingress host is covered by TLS',
-};
-
 type Rule = (objects: readonly RenderedObject[]) => Violation[];
 
 // ---- object helpers -------------------------------------------------------

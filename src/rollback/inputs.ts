@@ -1,51 +1,27 @@
 // Every input of actions/rollback (and `hotswap-ci rollback`), read and
 // validated in one place before helm runs.
-import { parseDnsLabel, parseChoice, parseDuration, parseInteger } from '../inputs/parse.js';
 import {
-  parseReleaseName,
-  readHelmMajor,
-  readKubeconfig,
-  readKubeContext,
-  readRolloutTimeout,
-} from '../deploy/settings.js';
+  readClusterInputs,
+  readReleaseInputs,
+  readRolloutInputs,
+  type ClusterInputs,
+} from '../inputs/cluster.js';
+import { withDefaults } from '../inputs/defaults.js';
+import { parseInteger, type InputReader } from '../inputs/parse.js';
 import type { RollbackSettings } from './rollback.js';
 
-export interface RollbackInputs extends RollbackSettings {
-  helmBin: string;
-  helmMajor: 3 | 4 | undefined;
-  kubectlBin: string;
-  kubeconfig: string;
-  kubeContext: string;
-}
+export interface RollbackInputs extends RollbackSettings, ClusterInputs {}
 
-export function readRollbackInputs(read: (name: string) => string): RollbackInputs {
+export function readRollbackInputs(given: InputReader): RollbackInputs {
+  const read = withDefaults(given, 'rollback');
   const revisionRaw = read('revision').trim();
-  const kubeContext = readKubeContext(read);
-  const timeoutMs = readRolloutTimeout(read);
   return {
-    release: parseReleaseName('release', read('release')),
-    namespace: parseDnsLabel('namespace', read('namespace')),
+    ...readReleaseInputs(read),
     revision:
       revisionRaw === ''
         ? undefined
         : parseInteger('revision', revisionRaw, { min: 1, max: 1_000_000 }),
-    timeoutMs,
-    wait: parseChoice('wait', read('wait'), ['watch', 'helm', 'none'] as const, 'watch'),
-    historyMax: parseInteger('history-max', read('history-max'), {
-      min: 0,
-      max: 1000,
-      fallback: 10,
-    }),
-    crashLoopRestarts: parseInteger('crash-loop-restarts', read('crash-loop-restarts'), {
-      min: 0,
-      max: 100,
-      fallback: 2,
-    }),
-    unschedulableGraceMs: parseDuration('unschedulable-grace', read('unschedulable-grace'), 30_000),
-    helmBin: read('helm').trim() || 'helm',
-    helmMajor: readHelmMajor(read),
-    kubectlBin: read('kubectl').trim() || 'kubectl',
-    kubeconfig: readKubeconfig(read),
-    kubeContext,
+    ...readRolloutInputs(read),
+    ...readClusterInputs(read),
   };
 }

@@ -12,10 +12,12 @@ import type { ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import type { RolloutFailure } from '../kube/rollout.js';
 import { redact } from '../secrets/redact.js';
-import { RecordStore, type ReleaseRecords } from '../deploy/records.js';
-import { isPending, lastVerifiedRevision, rollbackTarget } from '../deploy/release-state.js';
+import { RecordStore, type ReleaseRecords } from '../release/records.js';
+import { isPending, lastVerifiedRevision, rollbackTarget } from '../release/state.js';
 import { beginCleanup } from '../exec/signals.js';
-import { describeFailures, verifyRevision } from '../deploy/verify.js';
+import { ReleaseRefusedError } from '../release/release.js';
+import { rollbackTo, type RollbackOutcome } from '../release/rollback.js';
+import { describeFailures } from '../release/verify.js';
 
 export interface RollbackSettings {
   release: string;
@@ -56,8 +58,6 @@ export interface RollbackResult {
   durationMs: number;
 }
 
-export class RollbackError extends Error {}
-
 export function chooseTarget(
   history: readonly RevisionInfo[],
   records: ReleaseRecords,
@@ -93,7 +93,7 @@ export function chooseTarget(
   }
   const chosen = rollbackTarget(history, records, current.revision);
   if (!chosen) {
-    throw new RollbackError(
+    throw new ReleaseRefusedError(
       `release '${release}' has no verified or good revision before its current revision ${current.revision}: nothing to roll back to`,
     );
   }
@@ -136,49 +136,32 @@ export async function rollback(
     history,
     durationMs: 0,
   };
-  const timeout = formatDuration(s.timeoutMs);
   try {
-    await helm.rollback(s.release, s.namespace, target.revision, {
-      historyMax: s.historyMax,
-      timeout,
-      wait: s.wait === 'helm',
+    const rolled = await rollbackTo({ helm, kubectl, log, pollMs: deps.pollMs }, store, {
+      release: s.release,
+      namespace: s.namespace,
+      to: target.revision,
       description: `Rollback to ${target.revision}: requested, from revision ${current.revision} (${current.status})`,
+      historyMax: s.historyMax,
+      timeoutMs: s.timeoutMs,
+      wait: s.wait,
+      policy: {
+        crashLoopRestarts: s.crashLoopRestarts,
+        unschedulableGraceMs: s.unschedulableGraceMs,
+      },
     });
-    if (s.wait === 'watch') {
-      // The objects of the revision it restored, and only their pods of that revision.
-      const watched = await verifyRevision(kubectl, {
-        what: `rollback to revision ${target.revision}`,
-        namespace: s.namespace,
-        manifest: await helm.manifest(s.release, s.namespace),
-        policy: {
-          crashLoopRestarts: s.crashLoopRestarts,
-          unschedulableGraceMs: s.unschedulableGraceMs,
-        },
-        timeoutMs: s.timeoutMs,
-        pollMs: deps.pollMs,
-        forceStatefulSetRollback: true,
-        log,
-      });
-      result.warnings = watched.notRolledOut;
-      result.notJudged = watched.skipped;
-      result.deletedPods = watched.deletedPods;
-      if (watched.state !== 'ready') {
-        result.failures = watched.failures;
-        result.diagnostics = watched.diagnostics;
-        result.error = watched.timedOut
-          ? `revision ${target.revision} did not become ready within ${timeout}: waiting for ${watched.waitingFor.join('; ')}`
-          : `revision ${target.revision} is not healthy: ${describeFailures(watched.failures)}`;
-      }
-    }
+    result.warnings = rolled.notRolledOut;
+    result.notJudged = rolled.skipped;
+    result.deletedPods = rolled.deletedPods;
+    result.error = rolled.helmError ?? rollbackFailure(rolled, formatDuration(s.timeoutMs));
     if (result.error === undefined) {
       result.status = 'rolled-back';
-      const restored = (await helm.history(s.release, s.namespace)).at(-1);
-      // Not seen to work when its update strategy keeps it from running (warnings).
-      if (restored && s.wait !== 'none' && result.warnings.length === 0) {
-        await store.mark(restored.revision, 'verified');
-      }
+    } else {
+      result.failures = rolled.failures;
+      result.diagnostics = rolled.diagnostics;
     }
   } catch (error) {
+    // Cluster errors after helm acted (its own refusal is in rolled.helmError).
     if (!(error instanceof CancelledError)) {
       result.error = redact((error as Error).message);
     } else {
@@ -195,6 +178,14 @@ export async function rollback(
   }
   result.durationMs = Date.now() - start;
   return result;
+}
+
+/** Why a restored revision that helm accepted did not pass the watch; undefined when it did. */
+function rollbackFailure(rolled: RollbackOutcome, timeout: string): string | undefined {
+  if (rolled.state === 'ready') return undefined;
+  return rolled.timedOut
+    ? `revision ${rolled.to} did not become ready within ${timeout}: waiting for ${rolled.waitingFor.join('; ')}`
+    : `revision ${rolled.to} is not healthy: ${describeFailures(rolled.failures)}`;
 }
 
 /**

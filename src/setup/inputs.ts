@@ -13,6 +13,7 @@ import {
 import { SHA256_PATTERN } from '../tools/checksum.js';
 import { PINNED } from '../tools/pinned.js';
 import { parseVersionSpec, type VersionSpec } from '../tools/versions.js';
+import type { InputReader } from '../inputs/parse.js';
 
 export const CLUSTER_KINDS = ['none', 'kind', 'kwok'] as const;
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
@@ -49,9 +50,6 @@ export interface Inputs {
   token?: string;
   githubApiUrl: string;
 }
-
-/** Reads one input by its action.yml name ('' when unset). */
-export type Read = (name: string) => string;
 
 /** A base URL for downloads: http(s) with a host, no query or fragment. */
 export function parseBaseUrl(input: string, raw: string): string | undefined {
@@ -126,7 +124,7 @@ function exact(input: string, raw: string, fallback: string): string {
 }
 
 /** Parses inputs from any reader (core.getInput in the action, the flags in the CLI). */
-export function parseInputs(read: Read, opts: { workspace?: string } = {}): Inputs {
+export function parseInputs(read: InputReader, opts: { workspace?: string } = {}): Inputs {
   const tool = (name: string, fallback: string, rules: { minMajor?: number } = {}): ToolInput => ({
     spec: parseVersionSpec(`${name}-version`, read(`${name}-version`).trim() || fallback, rules),
     mirror: parseBaseUrl(`${name}-mirror`, read(`${name}-mirror`)),

@@ -13,13 +13,14 @@ import {
   parseInteger,
   parseList,
 } from '../inputs/parse.js';
-import { parseReleaseName } from '../deploy/settings.js';
+import { parseReleaseName } from '../inputs/cluster.js';
 import { DEFAULT_CURL_IMAGE } from '../kube/curl-pod.js';
 import { parseJsonFieldCheck, type JsonFieldCheck } from './json-fields.js';
 import { parseMetricCondition, type MetricCondition } from './metric-conditions.js';
 import { isMetricName } from './prometheus-text.js';
 import type { SmokeSettings } from './smoke-test.js';
 import { withPort, type SmokeTarget } from './targets.js';
+import type { InputReader } from '../inputs/parse.js';
 
 export const TARGETS = ['url', 'port-forward', 'pod'] as const;
 
@@ -34,9 +35,6 @@ export interface Inputs {
 }
 
 const MASKED = '***';
-
-/** Reads one input by its action.yml name ('' when unset). */
-export type InputReader = (name: string) => string;
 
 /** An http(s) URL without credentials (those belong in secret-headers). */
 function parseHttpUrl(name: string, raw: string): string {

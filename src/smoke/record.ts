@@ -3,7 +3,7 @@
 // revision is the one helm calls deployed when the test starts; when another
 // one is deployed by the time it ends, nothing is recorded.
 import type { Kubectl } from '../kube/kubectl.js';
-import { RecordStore } from '../deploy/records.js';
+import { RecordStore } from '../release/records.js';
 
 export interface TestedRelease {
   store: RecordStore;

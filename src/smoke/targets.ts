@@ -3,7 +3,7 @@
 // URLs and the curl transport; closing it stops what it started.
 import { localCurl, type CurlTransport } from '../http/curl.js';
 import { startCurlPod, type CurlPod } from '../kube/curl-pod.js';
-import type { KubeContext } from '../kube/kube-context.js';
+import type { KubeTarget } from '../kube/kube-target.js';
 import { startPortForward, type PortForward } from '../kube/port-forward.js';
 
 export interface ServiceRef {
@@ -22,7 +22,7 @@ export type SmokeTarget =
 export interface TargetEnvironment {
   curl: string;
   /** Needed by the port-forward and pod targets. */
-  kube?: KubeContext;
+  kube?: KubeTarget;
   /** Where secret curl configs are written (RUNNER_TEMP). */
   tempDir: string;
   log?: (line: string) => void;

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseNotes } from '../../src/release/changelog.js';
-import { createReleaseCommits, planRelease, tagRelease } from '../../src/release/release.js';
+import { releaseNotes } from '../../scripts/release/changelog.js';
+import { createReleaseCommits, planRelease, tagRelease } from '../../scripts/release/release.js';
 import { git, snapshotRepository } from '../support/repo-snapshot.js';
 import { REPO_ROOT } from '../support/run-action.js';
 

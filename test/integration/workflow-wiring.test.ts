@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isReusable, pinActions, pinWorkflowCalls } from '../../src/release/pin.js';
-import { REPOSITORY } from '../../src/release/repository.js';
+import { isReusable, pinActions, pinWorkflowCalls } from '../../scripts/release/pin.js';
+import { REPOSITORY } from '../../scripts/release/repository.js';
 import { checkWorkflowFile, formatProblems } from '../../scripts/workflows/wiring.js';
 import { REPO_ROOT } from '../support/run-action.js';
 

@@ -4,7 +4,7 @@
 // be reported rolled-back to the last verified revision, with the restored
 // revision verified by the watch and its Deployment fully available.
 // Shared by the e2e test (a few rounds) and `npm run soak` (twenty).
-import { parseRecordLabels } from '../../src/deploy/records.js';
+import { parseRecordLabels } from '../../src/release/records.js';
 import { runCommand } from '../../src/exec/command.js';
 import { runAction, REPO_ROOT } from './run-action.js';
 import { TOOLS_BIN, toolPath } from './tools.js';

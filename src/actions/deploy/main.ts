@@ -1,7 +1,8 @@
 // The deploy action: inputs -> validated settings -> deploy() -> outputs,
 // job summary and an optional GitHub Deployment status.
 import * as core from '@actions/core';
-import { deploy, DeployError, type DeployResult } from '../../deploy/deploy.js';
+import { deploy, type DeployResult } from '../../deploy/deploy.js';
+import { ReleaseRefusedError } from '../../release/release.js';
 import { registerSecretLeaves } from '../../deploy/secret-values.js';
 import { parseDeploySettings, type DeploySettings } from '../../deploy/settings.js';
 import { deploySummary } from '../../deploy/summary.js';
@@ -10,7 +11,7 @@ import { InputError } from '../../inputs/errors.js';
 import { registerSecret } from '../../secrets/redact.js';
 import * as out from '../kit/channels.js';
 import { ownExitOnSignal } from '../../exec/signals.js';
-import { findBinary, runnerTemp } from '../kit/helm.js';
+import { findBinary, runnerTemp } from '../kit/runner-env.js';
 import { finalPreviousRevision, publishPreviousRevision } from './rollback-target.js';
 
 export function readSettings(): DeploySettings {
@@ -73,7 +74,7 @@ export async function main(): Promise<void> {
     // Bad input (found against the cluster) sets no status, as every other bad input.
     if (!(error instanceof InputError)) out.setOutput('status', 'failed');
     // Refused before any change (missing namespace, a live deploy holds the release).
-    if (error instanceof DeployError || error instanceof InputError)
+    if (error instanceof ReleaseRefusedError || error instanceof InputError)
       out.setOutput('previous-revision', '');
     if (target && github && deploymentId !== undefined) {
       await github

@@ -19,10 +19,3 @@ export function runAction(main: Step, post?: Step): void {
     setFailed(error instanceof Error ? error.message : String(error));
   });
 }
-
-/** Entry for an action whose issue has not landed yet: fails loudly rather than pretending. */
-export function notImplemented(action: string): Step {
-  return async () => {
-    throw new Error(`actions/${action} is not implemented yet`);
-  };
-}

@@ -6,7 +6,7 @@ import { rollback } from '../../rollback/rollback.js';
 import { rollbackSummary } from '../../rollback/summary.js';
 import * as out from '../kit/channels.js';
 import { ownExitOnSignal } from '../../exec/signals.js';
-import { findBinary } from '../kit/helm.js';
+import { findBinary } from '../kit/runner-env.js';
 
 export async function main(): Promise<void> {
   // A signal lets helm rollback finish rather than leave the release pending-rollback.

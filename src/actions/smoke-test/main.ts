@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
-import { checkKubeContext } from '../../kube/kube-context.js';
+import { checkKubeContext } from '../../kube/kube-target.js';
 import { Kubectl } from '../../kube/kubectl.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { recordVerdict, releaseUnderTest } from '../../smoke/record.js';
@@ -32,9 +32,9 @@ export async function main(): Promise<void> {
   const tested = inputs.release
     ? await releaseUnderTest(
         new Kubectl({
-          bin: await io.which('kubectl', true),
+          kubectl: await io.which('kubectl', true),
           kubeconfig: inputs.kubeconfig,
-          kubeContext: inputs.kubeContext,
+          context: inputs.kubeContext,
         }),
         inputs.release.name,
         inputs.release.namespace,

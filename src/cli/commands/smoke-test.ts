@@ -1,5 +1,5 @@
 // hotswap-ci smoke-test: the smoke-test action's domain module from a terminal.
-import { checkKubeContext } from '../../kube/kube-context.js';
+import { checkKubeContext } from '../../kube/kube-target.js';
 import { Kubectl } from '../../kube/kubectl.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { recordVerdict, releaseUnderTest } from '../../smoke/record.js';
@@ -29,9 +29,9 @@ export const smokeTestCommand: Command = {
     const tested = inputs.release
       ? await releaseUnderTest(
           new Kubectl({
-            bin: findBinary('kubectl', 'kubectl'),
+            kubectl: findBinary('kubectl', 'kubectl'),
             kubeconfig: inputs.kubeconfig,
-            kubeContext: inputs.kubeContext,
+            context: inputs.kubeContext,
           }),
           inputs.release.name,
           inputs.release.namespace,

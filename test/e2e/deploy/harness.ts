@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { parseRecordLabels, type ReleaseRecords } from '../../../src/deploy/records.js';
+import { parseRecordLabels, type ReleaseRecords } from '../../../src/release/records.js';
 import { runCommand } from '../../../src/exec/command.js';
 import { kubeconfig } from '../support.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../../support/run-action.js';

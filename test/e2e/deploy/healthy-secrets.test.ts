@@ -171,4 +171,31 @@ describe('deploy: diff-only', () => {
     }
     expect(await history('hotswap', namespace)).toEqual(before);
   });
+
+  it('an upgrade reports the change it applied, against the release it replaced, Secret data redacted', async () => {
+    const newPassword = 'pg-Applied-Secret-Value-7';
+    const run = await runDeployAction(
+      'deploy',
+      {
+        release: 'hotswap',
+        chart: 'chart/hotswap',
+        namespace,
+        'values-files': 'chart/environments/dev.yaml',
+        set: 'vault.enabled=true\nvault.authMethod=token\nconfig.logLevel=warn',
+        'secret-values': `postgresql:\n  auth:\n    password: ${newPassword}\nvault:\n  token: ${SECRETS.vaultToken}`,
+        'image-tag': '1.4.0',
+      },
+      { workspace: makeWorkspace() },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('deployed');
+    expect(run.summary).toContain(`| changed | ConfigMap ${namespace}/hotswap-config |`);
+    expect(run.summary).toContain(`| changed | Secret ${namespace}/hotswap-postgresql |`);
+    expect(run.summary).toMatch(/-\s+password: \(redacted, fingerprint [0-9a-f]{8}\)/);
+    expect(run.summary).not.toContain(`| changed | Deployment ${namespace}/hotswap-postgresql |`);
+    for (const text of [run.summary, run.stdout.replace(/^::add-mask::.*$/gm, '')]) {
+      expect(text).not.toContain(newPassword);
+      expect(text).not.toContain(Buffer.from(newPassword).toString('base64'));
+    }
+  });
 });

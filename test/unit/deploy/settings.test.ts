@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDeploySettings, parseReleaseName } from '../../../src/deploy/settings.js';
+import { parseDeploySettings } from '../../../src/deploy/settings.js';
+import { parseReleaseName } from '../../../src/inputs/cluster.js';
 
 const ws = mkdtempSync(path.join(tmpdir(), 'settings-ws-'));
 mkdirSync(path.join(ws, 'chart/hotswap'), { recursive: true });

@@ -35,7 +35,7 @@ metadata: { name: w }
 class FakeKubectl extends Kubectl {
   calls: string[][] = [];
   constructor(private readonly answer: (args: string[]) => string) {
-    super({ bin: 'kubectl' });
+    super({ kubectl: 'kubectl' });
   }
   override run(args: readonly string[]): Promise<CommandResult> {
     this.calls.push([...args]);

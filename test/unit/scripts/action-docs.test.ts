@@ -9,7 +9,7 @@ import {
   syncActionDocs,
   updateReadme,
 } from '../../../scripts/action-docs.js';
-import { MAJOR_TAG, REPOSITORY } from '../../../src/release/repository.js';
+import { MAJOR_TAG, REPOSITORY } from '../../../scripts/release/repository.js';
 import { REPO_ROOT } from '../../support/run-action.js';
 
 const ACTION_YML = `name: demo

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPOSITORY } from '../../../src/release/repository.js';
+import { REPOSITORY } from '../../../scripts/release/repository.js';
 import { REPO_ROOT } from '../../support/run-action.js';
 
 const files = [

@@ -3,14 +3,15 @@
 import { runCommand } from '../exec/command.js';
 import { InputError } from '../inputs/errors.js';
 
-export interface KubeContext {
+/** The kubectl binary and the cluster it talks to (the kubeconfig and its context). */
+export interface KubeTarget {
   /** Path of the kubectl binary. */
   kubectl: string;
   kubeconfig?: string;
   context?: string;
 }
 
-export function kubeFlags(kube: KubeContext): string[] {
+export function kubeFlags(kube: KubeTarget): string[] {
   const flags: string[] = [];
   if (kube.kubeconfig) flags.push('--kubeconfig', kube.kubeconfig);
   if (kube.context) flags.push('--context', kube.context);
@@ -22,7 +23,7 @@ export function kubeFlags(kube: KubeContext): string[] {
  * so, with the contexts it does have, rather than kubectl's "context was not
  * found" from deep inside the first command that uses it.
  */
-export async function checkKubeContext(kube: KubeContext, input = 'kube-context'): Promise<void> {
+export async function checkKubeContext(kube: KubeTarget, input = 'kube-context'): Promise<void> {
   if (!kube.context) return;
   const config = kube.kubeconfig ? ['--kubeconfig', kube.kubeconfig] : [];
   const { stdout } = await runCommand(

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { RevisionInfo } from '../../../src/helm/helm.js';
+import type { RevisionInfo } from '../../src/helm/helm.js';
 import {
   LABELS,
   parseRecordLabels,
   type ReleaseRecords,
   type RevisionMarks,
-} from '../../../src/deploy/records.js';
+} from '../../src/release/records.js';
 import {
   goodRevisions,
   lastGoodRevision,
   lastVerifiedRevision,
   rollbackTarget,
   stuckVerdict,
-} from '../../../src/deploy/release-state.js';
+} from '../../src/release/state.js';
 
 const rev = (
   revision: number,

@@ -1,10 +1,10 @@
 // The pure parts of a release: how the workflows are pinned, which tags a
 // version gets, where the notes come from.
 import { describe, expect, it } from 'vitest';
-import { releaseNotes } from '../../../src/release/changelog.js';
-import { isReusable, pinActions, pinWorkflowCalls } from '../../../src/release/pin.js';
-import { releaseTags } from '../../../src/release/release.js';
-import { repositoryFromRemote } from '../../../src/release/repository.js';
+import { releaseNotes } from '../../../scripts/release/changelog.js';
+import { isReusable, pinActions, pinWorkflowCalls } from '../../../scripts/release/pin.js';
+import { releaseTags } from '../../../scripts/release/release.js';
+import { repositoryFromRemote } from '../../../scripts/release/repository.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const WORKFLOW = `on:

@@ -31,7 +31,7 @@ export interface VerifyOptions {
   log: (line: string) => void;
 }
 
-export async function verifyRevision(kubectl: Kubectl, o: VerifyOptions): Promise<Verified> {
+export async function verifyRollout(kubectl: Kubectl, o: VerifyOptions): Promise<Verified> {
   const objects = releaseObjects(o.manifest, o.namespace);
   const watched = await watchRollout(kubectl, {
     ...o.policy,

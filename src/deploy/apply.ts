@@ -1,0 +1,392 @@
+// Everything a deploy does once the release state is settled: chart access
+// (secret values file, registry login), the diff, helm upgrade --install, the
+// judgement of the new revision (our watch, or one look after helm failed),
+// the verdict recorded on the release, and on a failure the automatic
+// rollback (auto-rollback.ts).
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { CancelledError, CommandError } from '../exec/command.js';
+import type { RevisionInfo } from '../helm/helm.js';
+import { formatDuration } from '../inputs/parse.js';
+import type { RolloutPolicy } from '../kube/rollout.js';
+import { withMark, type RecordStore, type ReleaseRecords } from '../release/records.js';
+import { lastVerifiedRevision } from '../release/state.js';
+import { describeFailures, inspectAfterHelmFailure, verifyRollout } from '../release/verify.js';
+import { redact } from '../secrets/redact.js';
+import { rollBack } from './auto-rollback.js';
+import type { Phase } from './cancel.js';
+import { releaseJson, type DeployDeps, type DeployResult } from './deploy.js';
+import { diffManifests } from './diff.js';
+import { writeSecretValuesFile } from './secret-values.js';
+import type { DeploySettings } from './settings.js';
+import { upgradeArgs } from './upgrade.js';
+
+export interface RunState {
+  phase: Phase;
+  /** The newest revision before this run wrote anything; unset until the history was read. */
+  startRevision: number | undefined;
+}
+
+export interface ApplyContext {
+  result: DeployResult;
+  history: RevisionInfo[];
+  records: ReleaseRecords;
+  store: RecordStore;
+  run: RunState;
+  policy: RolloutPolicy;
+}
+
+/**
+ * helm's words for "another operation holds this release": nothing of ours was
+ * written, and the newest revision belongs to someone else (never roll it back).
+ * `release: already exists` is the race where two upgrades read the same
+ * history and the other one stored the next revision first.
+ */
+const CONCURRENT =
+  /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
+
+/** What helm needs to reach the chart and the secret values, for this run only. */
+interface ChartAccess {
+  chartRef: string;
+  secretValuesFile?: string;
+  env: Record<string, string>;
+}
+
+/** Values, diff, upgrade, watch and rollback: everything after the release state is settled. */
+export async function apply(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+): Promise<DeployResult> {
+  const { result, history } = c;
+  const deployed = [...history].reverse().find((r) => r.status === 'deployed');
+  result.previousRevision = deployed?.revision;
+  const lastRevision = history.at(-1)?.revision ?? 0;
+  return withChartAccess(s, deps, async (access) => {
+    if (s.diffOnly) {
+      result.diff = await plannedDiff(s, deps, access, deployed !== undefined);
+      deps.log(`Diff: ${result.diff.length} object(s) change`);
+      result.status = 'diff-only';
+      result.history = history;
+      return result;
+    }
+    // The running release's manifest is read while helm upgrades; the diff's
+    // other side is the manifest the upgrade applied (its own -o json), so a
+    // deploy with a diff pays for no server-side dry run.
+    const current = s.diff ? runningManifest(s, deps, deployed !== undefined) : undefined;
+    c.run.phase = 'upgrade';
+    const upgraded = await upgrade(s, deps, access, result);
+    const upgradeError = upgraded.error;
+    if (upgradeError !== undefined && CONCURRENT.test(upgradeError)) {
+      result.error = `another operation on release '${s.release}' is in progress; this deploy changed nothing (${upgradeError})`;
+      result.history = await deps.helm.history(s.release, s.namespace);
+      return result;
+    }
+    // The watch's first reads are under way before the diff is computed
+    // (parsing and comparing two manifests is the main thread's work).
+    const judging = judge(s, deps, c, upgraded);
+    judging.catch(() => {}); // awaited below, after the diff
+    const before = await current;
+    if (before !== undefined && upgradeError === undefined) {
+      result.diff = diffManifests(before, upgraded.manifest, s.namespace);
+      deps.log(`Diff: ${result.diff.length} object(s) change`);
+    }
+    await judging;
+    return conclude(s, deps, c, lastRevision, upgradeError);
+  });
+}
+
+/** The secret values file and, for an OCI chart, a private registry config and login; removed afterwards. */
+async function withChartAccess<T>(
+  s: DeploySettings,
+  deps: DeployDeps,
+  body: (access: ChartAccess) => Promise<T>,
+): Promise<T> {
+  const { helm, log } = deps;
+  const secretFile = s.secretValues
+    ? writeSecretValuesFile(s.secretValues, deps.tempDir)
+    : undefined;
+  // Registry credentials live in a private config under RUNNER_TEMP for this run only.
+  const registryDir =
+    s.chart.kind === 'oci' ? mkdtempSync(path.join(deps.tempDir, 'hotswap-registry-')) : undefined;
+  const env: Record<string, string> = registryDir
+    ? { HELM_REGISTRY_CONFIG: path.join(registryDir, 'config.json') }
+    : {};
+  try {
+    if (s.chart.kind === 'oci' && s.chart.registryUsername) {
+      const host = new URL(s.chart.ref.replace(/^oci:/, 'https:')).host;
+      log(`Logging in to ${host} as ${s.chart.registryUsername}`);
+      const login = ['registry', 'login', host, '--username', s.chart.registryUsername];
+      login.push('--password-stdin');
+      if (s.chart.plainHttp) login.push(helm.major === 4 ? '--plain-http' : '--insecure');
+      await helm.run(login, { input: s.chart.registryPassword, env });
+    }
+    const chartRef = s.chart.kind === 'oci' ? s.chart.ref : s.chart.path;
+    return await body({ chartRef, secretValuesFile: secretFile?.path, env });
+  } finally {
+    secretFile?.remove();
+    if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The manifest of the running release ('' when none is deployed), started
+ * now and awaited later; a failed read means no diff (logged) rather than a
+ * failed deploy whose upgrade went through.
+ */
+function runningManifest(
+  s: DeploySettings,
+  deps: DeployDeps,
+  hasDeployed: boolean,
+): Promise<string | undefined> {
+  if (!hasDeployed) return Promise.resolve('');
+  return deps.helm.manifest(s.release, s.namespace).catch((error: unknown) => {
+    if (!(error instanceof CancelledError))
+      deps.log(
+        `No diff: the running release's manifest could not be read (${redact(String(error))})`,
+      );
+    return undefined;
+  });
+}
+
+/** diff-only: the objects an upgrade would change, against the running release (secrets redacted). */
+async function plannedDiff(
+  s: DeploySettings,
+  deps: DeployDeps,
+  access: ChartAccess,
+  hasDeployed: boolean,
+): Promise<ReturnType<typeof diffManifests>> {
+  const { helm } = deps;
+  const [rendered, current] = await Promise.all([
+    helm.run(
+      upgradeArgs(s, {
+        major: helm.major,
+        chartRef: access.chartRef,
+        secretValuesFile: access.secretValuesFile,
+        dryRun: hasDeployed ? 'server' : 'client',
+      }),
+      { rawOutput: true, env: access.env },
+    ),
+    hasDeployed ? helm.manifest(s.release, s.namespace) : Promise.resolve(''),
+  ]);
+  const planned = releaseJson(rendered.stdout).manifest ?? '';
+  return diffManifests(current, planned, s.namespace);
+}
+
+/** What helm upgrade left: the manifest it applied, or its error (redacted). */
+interface Upgraded {
+  manifest: string;
+  error?: string;
+}
+
+/**
+ * helm upgrade --install; the revision and digest go into the result, the
+ * manifest applied comes from the upgrade's own output (no second helm call).
+ */
+async function upgrade(
+  s: DeploySettings,
+  deps: DeployDeps,
+  access: ChartAccess,
+  result: DeployResult,
+): Promise<Upgraded> {
+  const { helm, log } = deps;
+  log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
+  try {
+    const applied = await helm.run(
+      upgradeArgs(s, {
+        major: helm.major,
+        chartRef: access.chartRef,
+        secretValuesFile: access.secretValuesFile,
+      }),
+      {
+        rawOutput: true,
+        env: access.env,
+        onLine: (line, stream) => stream === 'stderr' && log(line),
+      },
+    );
+    const release = releaseJson(applied.stdout);
+    result.revision = release.version;
+    result.manifestDigest = `sha256:${createHash('sha256')
+      .update(release.manifest ?? '')
+      .digest('hex')}`;
+    return { manifest: release.manifest ?? '' };
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    if (!(error instanceof CommandError)) throw error;
+    return { manifest: '', error: redact(error.message) };
+  }
+}
+
+/** The new revision judged: our rollout watch, or one look at what helm's failure left. */
+async function judge(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+  upgraded: Upgraded,
+): Promise<void> {
+  const { helm, kubectl, log } = deps;
+  const { result, policy } = c;
+  if (upgraded.error === undefined && s.wait === 'watch') {
+    c.run.phase = 'watch';
+    const timeout = formatDuration(s.timeoutMs);
+    log(`Watching the rollout of revision ${result.revision} (timeout ${timeout})`);
+    const watched = await verifyRollout(kubectl, {
+      what: `revision ${result.revision}`,
+      namespace: s.namespace,
+      manifest: upgraded.manifest,
+      policy,
+      timeoutMs: s.timeoutMs,
+      pollMs: deps.pollMs,
+      log,
+    });
+    result.warnings = watched.notRolledOut;
+    result.notJudged = watched.skipped;
+    if (watched.state !== 'ready') {
+      result.failures = watched.failures;
+      result.diagnostics = watched.diagnostics;
+      result.error = watched.timedOut
+        ? `revision ${result.revision} did not become ready within ${timeout}: waiting for ${watched.waitingFor.join('; ')}`
+        : `revision ${result.revision} failed: ${describeFailures(watched.failures)}`;
+    }
+  } else if (upgraded.error !== undefined) {
+    result.error = upgraded.error;
+    // What the cluster shows right now: a failed hook Job, a crash-looping pod...
+    const now = (deps.now ?? Date.now)();
+    const seen = await inspectAfterHelmFailure(helm, kubectl, s.release, s.namespace, policy, now);
+    result.failures = seen.failures;
+    result.diagnostics = seen.diagnostics;
+  }
+}
+
+/**
+ * After helm and the watch: record the verdict on the new revision, and on a
+ * failure roll back to the last verified revision.
+ */
+async function conclude(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+  lastRevision: number,
+  upgradeError: string | undefined,
+): Promise<DeployResult> {
+  const { helm, log } = deps;
+  const { result, store } = c;
+  if (result.error === undefined) return concludeDeployed(s, deps, c);
+  const history = await helm.history(s.release, s.namespace);
+  if (result.revision === undefined) {
+    const ours = history.at(-1);
+    if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+  }
+  // `unchanged`: the history just read is still the release's (recording a
+  // verdict labels helm's storage, it writes no revision).
+  const done = async (unchanged?: RevisionInfo[]): Promise<DeployResult> => {
+    const [latest, records] = await Promise.all([
+      unchanged ?? helm.history(s.release, s.namespace),
+      store.read(),
+    ]);
+    result.history = latest;
+    result.lastVerifiedRevision = lastVerifiedRevision(latest, records);
+    return result;
+  };
+
+  if (result.error !== undefined && (history.at(-1)?.revision ?? 0) <= lastRevision) {
+    // helm stopped before writing a revision (bad values, schema, rendering):
+    // the release is as it was, there is nothing to roll back.
+    result.error = `${result.error} (no revision was created; the release is unchanged)`;
+    log(`Deploy failed before any change: ${result.error}`);
+    return done(history);
+  }
+
+  log(`Deploy failed: ${result.error}`);
+  if (upgradeError === undefined && result.revision !== undefined) {
+    await store.mark(result.revision, 'rejected');
+  }
+
+  c.run.phase = 'rollback';
+  await rollBackAfterFailure(s, deps, c, history, lastRevision);
+  return done();
+}
+
+/**
+ * A healthy revision: recorded as verified while the history is read (a label
+ * on helm's storage writes no revision), and the newest verified revision
+ * known without reading the records again.
+ */
+async function concludeDeployed(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+): Promise<DeployResult> {
+  const { helm, log } = deps;
+  const { result, store } = c;
+  result.status = 'deployed';
+  let records = c.records;
+  const record = async (revision: number): Promise<void> => {
+    await store.mark(revision, 'verified');
+    records = withMark(records, revision, 'verified');
+  };
+  // Our watch, or helm's own wait, judged it ready; with wait none nobody did
+  // (a smoke test may), nor when its update strategy keeps it from running.
+  const judged = s.wait !== 'none' && result.revision !== undefined;
+  if (judged && result.warnings.length > 0)
+    log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
+  const [history] = await Promise.all([
+    helm.history(s.release, s.namespace),
+    judged && result.warnings.length === 0 ? record(result.revision!) : undefined,
+  ]);
+  log(`Release '${s.release}' revision ${result.revision} deployed`);
+  result.history = history;
+  result.lastVerifiedRevision = lastVerifiedRevision(history, records);
+  return result;
+}
+
+/** A failed revision: helm's own rollback acknowledged, or ours to the last verified revision. */
+async function rollBackAfterFailure(
+  s: DeploySettings,
+  deps: DeployDeps,
+  c: ApplyContext,
+  history: RevisionInfo[],
+  lastRevision: number,
+): Promise<void> {
+  const { helm, log } = deps;
+  const { result, store } = c;
+  const last = history.at(-1);
+  const helmRolledBack = last && /^Rollback to (\d+)/.exec(last.description);
+  if (s.wait === 'helm' && s.rollbackOnFailure && (helmRolledBack || history.length === 0)) {
+    // helm's own --rollback-on-failure / --atomic already acted.
+    if (helmRolledBack) {
+      result.status = 'rolled-back';
+      result.rolledBackTo = Number(helmRolledBack[1]);
+    }
+    result.rollback = {
+      action: history.length === 0 ? 'uninstall' : 'rollback',
+      to: result.rolledBackTo,
+      ok: true,
+      message: helmRolledBack
+        ? `helm rolled back the release itself, to revision ${result.rolledBackTo}`
+        : 'helm uninstalled the failed first install itself',
+    };
+  } else if (s.rollbackOnFailure) {
+    if (s.wait === 'helm' && last) {
+      // helm did not get to roll back (killed, or its rollback failed): it is ours to do.
+      log(
+        `helm left revision ${last.revision} ${last.status} without rolling back: rolling back now`,
+      );
+    }
+    const rolled = await rollBack(s, deps, {
+      history: await helm.history(s.release, s.namespace),
+      records: await store.read(),
+      store,
+      failed: result.revision ?? lastRevision + 1,
+      firstFailure: result.failures[0],
+      policy: c.policy,
+    });
+    result.rollback = rolled.rollback;
+    result.warnings.push(...rolled.warnings);
+    if (rolled.rolledBackTo !== undefined) {
+      result.status = 'rolled-back';
+      result.rolledBackTo = rolled.rolledBackTo;
+    }
+  }
+}
