@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { runCommand } from '../exec/command.js';
 import { createKwokCluster, deleteKwokCluster } from '../cluster/kwok.js';
-import { which } from '../cli/binaries.js';
+import { which } from '../exec/binary.js';
 
 export interface LocalCluster {
   kind: 'kind' | 'kwok';

@@ -12,7 +12,7 @@ import { runCommand } from '../exec/command.js';
 import { cancellation } from '../exec/signals.js';
 import { Helm } from '../helm/helm.js';
 import { repoRoot } from '../cli/action-inputs.js';
-import { which } from '../cli/binaries.js';
+import { which } from '../exec/binary.js';
 import type { StepResult } from '../cli/command.js';
 import { findStep } from '../cli/commands/index.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';

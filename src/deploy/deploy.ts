@@ -15,13 +15,11 @@ import { RecordStore, type ReleaseRecords } from '../release/records.js';
 import { recoverStuck } from '../release/recover.js';
 import type { ReleaseClients } from '../release/release.js';
 import { lastVerifiedRevision } from '../release/state.js';
-import { registerSecret } from '../secrets/redact.js';
 import { adoptRelease } from './adopt.js';
 import { apply, type RunState } from './apply.js';
 import { settleCancelled, type CancelOutcome } from './cancel.js';
 import { ensureChartDependencies } from './chart-dependencies.js';
 import type { ObjectChange } from './diff.js';
-import { registerSecretLeaves } from './secret-values.js';
 import type { DeploySettings } from './settings.js';
 
 export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'diff-only' | 'cancelled';
@@ -100,8 +98,6 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     history: [],
     durationMs: 0,
   };
-  registerSecretLeaves(s.secretValues);
-  if (s.chart.kind === 'oci' && s.chart.registryPassword) registerSecret(s.chart.registryPassword);
   const store = new RecordStore(deps.kubectl, s.release, s.namespace);
   // The first reads do not depend on the checks (nor on each other): they
   // run alongside them, and are used only once the checks passed.

@@ -1,9 +1,8 @@
 // Secret values reach helm only through a 0600 file under RUNNER_TEMP that is
 // removed when the deploy ends: never argv (process lists, helm's own error
-// messages), never a log. Every leaf is registered for redaction first.
+// messages), never a log. Every leaf is a secret of the step (see step.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { registerSecret } from '../secrets/redact.js';
 
 /** Every scalar leaf of a parsed YAML value, as text. */
 export function secretLeaves(value: unknown): string[] {
@@ -11,13 +10,6 @@ export function secretLeaves(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(secretLeaves);
   if (typeof value === 'object') return Object.values(value).flatMap(secretLeaves);
   return [String(value)];
-}
-
-/** Registers every leaf with the redactor and returns them (the action layer also masks them). */
-export function registerSecretLeaves(values: Record<string, unknown> | undefined): string[] {
-  const leaves = secretLeaves(values);
-  for (const leaf of leaves) registerSecret(leaf);
-  return leaves;
 }
 
 export interface SecretValuesFile {

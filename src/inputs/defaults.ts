@@ -1,8 +1,10 @@
-// Every input default of every action, in one table. action.yml repeats them
+// Every input default of every action, in one table (tool versions from the
+// pins in tools/versions.json). action.yml repeats them
 // (the runner fills a missing input from there, and the CLI reads its flags
 // from there); test/unit/inputs/defaults.test.ts fails when the two differ.
 // The parsers take their fallbacks from here through withDefaults(), so a
 // direct caller (a test, the CLI) gets the same value as the runner.
+import { PINNED } from '../tools/pinned.js';
 import type { InputReader } from './parse.js';
 
 /** Inputs that say which helm, kubectl and cluster: deploy and rollback. */
@@ -101,11 +103,11 @@ export const INPUT_DEFAULTS = {
     'helm-version': '4',
     'helm-mirror': '',
     'helm-sha256': '',
-    'kubectl-version': 'v1.36.3',
+    'kubectl-version': PINNED.kubectl,
     'kubectl-mirror': '',
     'kubectl-sha256': '',
     'install-kind': 'false',
-    'kind-version': 'v0.33.0',
+    'kind-version': PINNED.kind,
     'kind-mirror': '',
     'kind-sha256': '',
     cluster: 'none',
@@ -114,13 +116,13 @@ export const INPUT_DEFAULTS = {
     'kind-node-image': '',
     'kind-node-image-archive': '',
     wait: '120s',
-    'kwok-version': 'v0.8.0',
+    'kwok-version': PINNED.kwok,
     'kwok-mirror': '',
     'kwok-sha256': '',
     'kwokctl-sha256': '',
-    'kubernetes-version': 'v1.36.3',
+    'kubernetes-version': PINNED.kubernetes,
     'kubernetes-mirror': '',
-    'etcd-version': 'v3.6.8',
+    'etcd-version': PINNED.etcd,
     'etcd-mirror': '',
     'kwok-nodes': '1',
     // A workflow expression: the runner evaluates it, code never sees it.

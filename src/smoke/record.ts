@@ -1,5 +1,5 @@
 // A smoke test given a `release` records its verdict on the revision it
-// tested: passed -> verified, failed -> rejected (see deploy/records.ts). The
+// tested: passed -> verified, failed -> rejected (see release/records.ts). The
 // revision is the one helm calls deployed when the test starts; when another
 // one is deployed by the time it ends, nothing is recorded.
 import type { Kubectl } from '../kube/kubectl.js';

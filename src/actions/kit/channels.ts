@@ -15,6 +15,11 @@ export function info(text: string): void {
   core.info(redact(text));
 }
 
+/** Shown only when the run has step debug logging on (ACTIONS_STEP_DEBUG). */
+export function debug(text: string): void {
+  core.debug(redact(text));
+}
+
 export function notice(text: string, p?: AnnotationProperties): void {
   core.notice(redact(text), props(p));
 }

@@ -1,7 +1,8 @@
 // The one place that turns a thrown error into a failed step. Entry files call
 // runAction(main, post?) and nothing else.
 import * as core from '@actions/core';
-import { maskSecretsInRunnerLogs, setFailed } from './channels.js';
+import { debug, maskSecretsInRunnerLogs, setFailed } from './channels.js';
+import { StepFailed } from './step-runner.js';
 
 type Step = () => Promise<void>;
 
@@ -16,6 +17,8 @@ export function runAction(main: Step, post?: Step): void {
   const step = isPost ? post : main;
   if (!step) return;
   step().catch((error: unknown) => {
+    // The stack shows with ACTIONS_STEP_DEBUG; a failed result has none worth showing.
+    if (error instanceof Error && !(error instanceof StepFailed) && error.stack) debug(error.stack);
     setFailed(error instanceof Error ? error.message : String(error));
   });
 }

@@ -1,55 +1,38 @@
-// actions/setup: installs the tools and creates the requested cluster through
-// src/setup, then puts them on PATH, sets the outputs and the job summary; the
-// post step deletes that cluster.
-import os from 'node:os';
+// actions/setup: the setup step (src/setup/step.ts) run by the action runner.
+// The tools go on PATH, the cluster's kubeconfig into KUBECONFIG, and its
+// state into the action's state, from which the post step deletes it.
 import path from 'node:path';
 import * as core from '@actions/core';
-import { summaryMarkdown, clusterOutputs, toolOutputs } from '../../setup/report.js';
-import {
-  createCluster,
-  deleteCluster,
-  installTools,
-  type ClusterState,
-} from '../../setup/setup.js';
+import { toolOutputs } from '../../setup/report.js';
+import type { ClusterState } from '../../setup/setup.js';
+import { deleteCluster, setupStep } from '../../setup/step.js';
 import * as out from '../kit/channels.js';
-import { getInputs } from './inputs.js';
+import { actionStep } from '../kit/step-runner.js';
 
 export type { ClusterState } from '../../setup/setup.js';
 
 const STATE_CLUSTER = 'cluster';
 
-function workDir(): string {
-  return path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'hotswap-setup');
-}
+const workDir = (ctx: { tempDir: string }) => path.join(ctx.tempDir, 'hotswap-setup');
 
-const info = (line: string) => out.info(line);
-
-function setOutputs(outputs: Record<string, string>): void {
-  for (const [name, value] of Object.entries(outputs)) out.setOutput(name, value);
-}
-
-export async function main(): Promise<void> {
-  const inputs = getInputs();
-  const installed = await installTools(inputs, { tempDir: workDir(), log: info });
-
-  for (const entry of installed.all.values()) core.addPath(entry.tool.dir);
-  setOutputs(toolOutputs(installed.all));
-
-  const cluster = await createCluster(inputs, installed, {
-    workDir: workDir(),
-    log: info,
+export const main = actionStep(
+  setupStep({
+    workDir: (_inputs, ctx) => workDir(ctx),
+    stagingDir: workDir,
+    onInstalled(installed) {
+      for (const entry of installed.all.values()) core.addPath(entry.tool.dir);
+      // Set at once: a cluster that then fails to come up still leaves the tools' outputs.
+      for (const [name, value] of Object.entries(toolOutputs(installed.all)))
+        out.setOutput(name, value);
+    },
     // Saved before the cluster is created: the post step deletes even a half-created one.
     onState: (state) => core.saveState(STATE_CLUSTER, state ? JSON.stringify(state) : ''),
-  });
-  if (cluster) {
-    core.exportVariable('KUBECONFIG', cluster.kubeconfig);
-    setOutputs(clusterOutputs(cluster));
-  }
-  await out.writeSummary(summaryMarkdown(installed.all, cluster));
-}
+    onCluster: (cluster) => core.exportVariable('KUBECONFIG', cluster.kubeconfig),
+  }),
+);
 
 export async function post(): Promise<void> {
   const raw = core.getState(STATE_CLUSTER);
   if (!raw) return;
-  await deleteCluster(JSON.parse(raw) as ClusterState, info);
+  await deleteCluster(JSON.parse(raw) as ClusterState, (line) => out.info(line));
 }

@@ -1,25 +1,20 @@
-// hotswap-ci lint: the lint action's domain module from a terminal. Every
-// finding is printed (stderr, grouped per values set), or with --format json
-// the whole result is one JSON document on stdout for tools.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// hotswap-ci lint: the lint step from a terminal. Every finding is printed
+// (stderr, grouped per values set), or with --format json the whole result is
+// one JSON document on stdout for tools.
 import path from 'node:path';
-import { Helm, type HelmMajor } from '../../helm/helm.js';
 import { parseChoice } from '../../inputs/parse.js';
 import { findingsText, groupFindings } from '../../lint/findings-report.js';
-import { lintChart } from '../../lint/run.js';
-import { readLintInputs } from '../../lint/inputs.js';
-import { resolveLintSettings } from '../../lint/settings.js';
-import { failureMessage, lintOutputs } from '../../lint/summary.js';
+import { lintOutputs } from '../../lint/summary.js';
+import { lintStep } from '../../lint/step.js';
 import { repoRoot } from '../action-inputs.js';
-import { findBinary } from '../binaries.js';
-import type { Command } from '../command.js';
+import { stepCommand } from '../step-command.js';
 
 const FORMATS = ['text', 'json'] as const;
 
-export const lintCommand: Command = {
-  name: 'lint',
-  action: 'lint',
+// The Kubernetes schemas the lint action ships next to its bundle.
+const step = lintStep(() => path.join(repoRoot(), 'actions', 'lint', 'schemas'));
+
+export const lintCommand = stepCommand(step, {
   flags: [
     {
       name: 'format',
@@ -32,39 +27,12 @@ export const lintCommand: Command = {
       required: false,
     },
   ],
-  async run(read, ctx) {
+  present(read) {
     const format = parseChoice('format', read('format'), FORMATS, 'text');
-    const inputs = readLintInputs(read);
-    const settings = await resolveLintSettings(inputs, ctx.cwd);
-    const bin = findBinary('helm', settings.helm);
-    const version = await new Helm({ bin, major: 4 }).version();
-    const major = Number(/^v?(\d+)/.exec(version)?.[1]);
-    if (major !== 3 && major !== 4)
-      throw new Error(`${bin} reports version ${version}; helm 3 or 4 is required`);
-    const helm = new Helm({ bin, major: major as HelmMajor });
-    ctx.log(
-      `helm ${version}; ${settings.sets.length} values set(s), ${settings.concurrency} at a time`,
-    );
-    const report = await lintChart(settings, {
-      helm,
-      // The Kubernetes schemas the lint action ships next to its bundle.
-      schemaDir: path.join(repoRoot(), 'actions', 'lint', 'schemas'),
-      // Kept after the command: the manifests-dir output points at it.
-      outputDir: mkdtempSync(path.join(tmpdir(), 'hotswap-lint-')),
-      log: ctx.log,
-    });
-    const outputs = lintOutputs(report);
-    const groups = groupFindings(report, settings.workspace);
-    return {
-      ok: report.result !== 'fail',
-      detail:
-        report.result === 'fail'
-          ? failureMessage(report)
-          : `${report.result}: ${settings.sets.map((s) => s.name).join(', ')}`,
-      outputs,
-      ...(format === 'json'
-        ? { document: { result: report.result, outputs, sets: groups } }
-        : { report: findingsText(groups) }),
+    return ({ report }, settings) => {
+      const groups = groupFindings(report, settings.workspace);
+      if (format === 'text') return { report: findingsText(groups) };
+      return { document: { result: report.result, outputs: lintOutputs(report), sets: groups } };
     };
   },
-};
+});

@@ -4,18 +4,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDnsLabel } from '../../inputs/parse.js';
-import { registerSecret } from '../../secrets/redact.js';
-import { parseInputs } from '../../setup/inputs.js';
-import { clusterOutputs, toolOutputs } from '../../setup/report.js';
-import {
-  createCluster,
-  deleteCluster,
-  installTools,
-  type ClusterState,
-} from '../../setup/setup.js';
+import { deleteCluster, type ClusterState } from '../../setup/setup.js';
+import { setupStep, type SetupHost } from '../../setup/step.js';
 import type { ActionSpec } from '../action-inputs.js';
 import type { Command } from '../command.js';
 import { clusterDir, useLocalToolCache } from '../local-cache.js';
+import { stepCommand } from '../step-command.js';
 
 /** What teardown reads to delete the cluster, written before the cluster is created. */
 const STATE_FILE = 'cluster.json';
@@ -24,9 +18,40 @@ export function teardownHint(name: string): string {
   return `hotswap-ci teardown --cluster-name ${name}`;
 }
 
-export const setupCommand: Command = {
-  name: 'setup',
-  action: 'setup',
+/** Where `hotswap-ci setup` keeps a cluster: its own directory, with the state teardown reads. */
+const cliHost: SetupHost = {
+  workDir: (inputs) => clusterDir(inputs.clusterName),
+  prepare(inputs, ctx) {
+    if (
+      inputs.cluster !== 'none' &&
+      existsSync(path.join(clusterDir(inputs.clusterName), STATE_FILE))
+    )
+      throw new Error(
+        `a cluster named '${inputs.clusterName}' from an earlier 'hotswap-ci setup' still exists; ` +
+          `delete it with '${teardownHint(inputs.clusterName)}' or choose another --cluster-name`,
+      );
+    useLocalToolCache(ctx.log);
+    if (inputs.cluster !== 'none')
+      mkdirSync(clusterDir(inputs.clusterName), { recursive: true, mode: 0o700 });
+  },
+  onState(state, inputs) {
+    const stateFile = path.join(clusterDir(inputs.clusterName), STATE_FILE);
+    if (state) writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+    else rmSync(stateFile, { force: true });
+  },
+  onCluster(cluster, ctx) {
+    ctx.log(
+      `${cluster.kind} cluster '${cluster.name}' is up; delete it with: ${teardownHint(cluster.name)}`,
+    );
+  },
+  // No post step here: a half-created cluster is deleted before reporting the failure.
+  deleteOnFailure: (state, inputs, ctx) =>
+    removeCluster(state, clusterDir(inputs.clusterName), ctx.log),
+  describe: (cluster) =>
+    `${cluster.kind} cluster '${cluster.name}' (delete: ${teardownHint(cluster.name)})`,
+};
+
+export const setupCommand = stepCommand(setupStep(cliHost), {
   notes: [
     'From a terminal: when RUNNER_TOOL_CACHE and RUNNER_TEMP are unset, the tools go to',
     '$XDG_CACHE_HOME/hotswap-ci/tool-cache (default ~/.cache/hotswap-ci/tool-cache) and downloads',
@@ -34,51 +59,7 @@ export const setupCommand: Command = {
     '.../hotswap-ci/clusters/<cluster-name> and stays up after the command (there is no post',
     "step): delete it with 'hotswap-ci teardown --cluster-name <name>'.",
   ].join('\n'),
-  async run(read, ctx) {
-    const token = read('token');
-    if (token) registerSecret(token);
-    // Every input is checked before anything is downloaded or created.
-    const inputs = parseInputs(read, { workspace: ctx.cwd });
-    const dir = clusterDir(inputs.clusterName);
-    const stateFile = path.join(dir, STATE_FILE);
-    if (inputs.cluster !== 'none' && existsSync(stateFile))
-      throw new Error(
-        `a cluster named '${inputs.clusterName}' from an earlier 'hotswap-ci setup' still exists; ` +
-          `delete it with '${teardownHint(inputs.clusterName)}' or choose another --cluster-name`,
-      );
-
-    useLocalToolCache(ctx.log);
-    const installed = await installTools(inputs, { tempDir: ctx.tempDir, log: ctx.log });
-    const outputs = toolOutputs(installed.all);
-    const tools = [...installed.all].map(([name, e]) => `${name} ${e.tool.version}`).join(', ');
-    if (inputs.cluster === 'none') return { ok: true, detail: tools, outputs };
-
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    let state: ClusterState | undefined;
-    try {
-      const cluster = await createCluster(inputs, installed, {
-        workDir: dir,
-        log: ctx.log,
-        onState: (s) => {
-          state = s;
-          if (s) writeFileSync(stateFile, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
-          else rmSync(stateFile, { force: true });
-        },
-      });
-      const hint = teardownHint(cluster!.name);
-      ctx.log(`${cluster!.kind} cluster '${cluster!.name}' is up; delete it with: ${hint}`);
-      return {
-        ok: true,
-        detail: `${tools}; ${cluster!.kind} cluster '${cluster!.name}' (delete: ${hint})`,
-        outputs: { ...outputs, ...clusterOutputs(cluster!) },
-      };
-    } catch (error) {
-      // No post step here: a half-created cluster is deleted before reporting the failure.
-      if (state) await removeCluster(state, dir, ctx.log).catch(() => {});
-      throw error;
-    }
-  },
-};
+});
 
 async function removeCluster(
   state: ClusterState,

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { which } from '../../../src/cli/binaries.js';
+import { which } from '../../../src/exec/binary.js';
 import { ensureBundle } from '../../support/bundle.js';
 import { runAction, type ActionRun } from '../../support/run-action.js';
 import { toolPath } from '../../support/tools.js';

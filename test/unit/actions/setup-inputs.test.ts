@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseInputs, tokenFor } from '../../../src/actions/setup/inputs.js';
+import { parseInputs, tokenFor } from '../../../src/setup/inputs.js';
 import { PINNED } from '../../../src/tools/pinned.js';
 import { loadActionYaml, REPO_ROOT } from '../../support/run-action.js';
 

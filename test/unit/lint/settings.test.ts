@@ -1,24 +1,16 @@
 // Lint settings from inputs: an empty values-files lints the chart's defaults.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INPUT_DEFAULTS } from '../../../src/inputs/defaults.js';
 import { resolveLintSettings, type LintInputs } from '../../../src/lint/settings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const inputs = (given: Partial<LintInputs>): LintInputs => ({
+  ...INPUT_DEFAULTS.lint,
   chart: 'test/fixtures/lint/web',
   environments: 'dev, production',
   'values-files': 'test/fixtures/lint/environments/{env}.yaml',
   'ci-values': 'false',
-  'kubernetes-versions': '1.36',
-  strict: 'true',
-  policy: '',
-  'base-ref': '',
-  helm: 'helm',
-  'release-name': '',
-  namespace: 'default',
-  'api-versions': '',
-  crds: '',
-  concurrency: '',
   ...given,
 });
 

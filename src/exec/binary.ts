@@ -1,5 +1,5 @@
-// Finds the CLIs a command was given (a name on PATH or a path), the way the
-// actions do with io.which.
+// Finds the CLIs a step was given: a name on PATH or a path (relative to the
+// working directory or absolute), for the actions and the CLI alike.
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../inputs/errors.js';

@@ -1,0 +1,61 @@
+// The lint step: inputs -> settings (bad input fails here, before helm runs)
+// -> lintChart -> outputs; shared by actions/lint and `hotswap-ci lint`,
+// which differ only in where the Kubernetes schemas ship.
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import { findBinary } from '../exec/binary.js';
+import { Helm, parseHelmMajor } from '../helm/helm.js';
+import type { Step } from '../step/step.js';
+import { readLintInputs } from './inputs.js';
+import { lintChart, type LintReport } from './run.js';
+import { resolveLintSettings, type LintSettings } from './settings.js';
+import { failureMessage, lintOutputs, summaryMarkdown } from './summary.js';
+
+export interface LintOutcome {
+  report: LintReport;
+  helmVersion: string;
+}
+
+/** `schemaDir`: the Kubernetes schemas (next to the action's bundle, or in the repository). */
+export function lintStep(schemaDir: () => string): Step<LintSettings, LintOutcome> {
+  return {
+    action: 'lint',
+    parse: async (read, ctx) => ({
+      settings: await resolveLintSettings(readLintInputs(read), ctx.workspace),
+      secrets: [],
+    }),
+    async run(settings, ctx) {
+      const bin = findBinary('helm', settings.helm);
+      ctx.log(
+        `${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`,
+      );
+      // lint and template take the same flags in helm 3 and 4; the version is
+      // asked for alongside the first calls rather than before them.
+      const helm = new Helm({ bin, major: 4 });
+      const [helmVersion, report] = await Promise.all([
+        helm.version(),
+        lintChart(settings, {
+          helm,
+          schemaDir: schemaDir(),
+          // Kept after the step: the manifests-dir output points at it.
+          outputDir: mkdtempSync(path.join(ctx.keepDir, 'hotswap-lint-')),
+          log: ctx.log,
+        }),
+      ]);
+      parseHelmMajor(helmVersion);
+      return { report, helmVersion };
+    },
+    outputs: ({ report }) => lintOutputs(report),
+    ok: ({ report }) => report.result !== 'fail',
+    detail: ({ report }, settings) =>
+      report.result === 'fail'
+        ? failureMessage(report)
+        : `${report.result}: ${settings.sets.map((s) => s.name).join(', ')}`,
+    summary: ({ report, helmVersion }, settings) =>
+      summaryMarkdown(report, {
+        chart: path.relative(settings.workspace, settings.chartDir) || '.',
+        workspace: settings.workspace,
+        helmVersion,
+      }),
+  };
+}
