@@ -16,7 +16,7 @@
 // is reported and skipped.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { MAJOR_TAG, REPOSITORY } from '../src/release/repository.js';
 
 export interface ActionMeta {
@@ -150,7 +150,7 @@ export function syncActionDocs(
   }
   return names.map((action): DocsResult => {
     const dir = path.join(actionsDir, action);
-    const meta = yaml.load(readFileSync(path.join(dir, 'action.yml'), 'utf8')) as ActionMeta;
+    const meta = YAML.parse(readFileSync(path.join(dir, 'action.yml'), 'utf8')) as ActionMeta;
     const readmePath = path.join(dir, 'README.md');
     if (!existsSync(readmePath)) return { action, status: 'no README' };
     const current = readFileSync(readmePath, 'utf8');

@@ -4,7 +4,7 @@
 // version bump runs alongside. Returns findings and summary rows; reporting
 // is the caller's.
 import { mkdirSync, readFileSync } from 'node:fs';
-import yaml from 'js-yaml';
+import { parseYamlDocuments } from './yaml-documents.js';
 import type { Helm } from '../helm/helm.js';
 import { InputError } from '../inputs/errors.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';
@@ -56,7 +56,7 @@ function loadCrdFiles(files: readonly string[]): SchemaData[] {
   return files.map((file) => {
     let docs: unknown[];
     try {
-      docs = yaml.loadAll(readFileSync(file, 'utf8'));
+      docs = parseYamlDocuments(readFileSync(file, 'utf8'));
     } catch (error) {
       throw new InputError(
         'crds',

@@ -3,7 +3,7 @@
 // objects the schema and policy stages look at.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parseYamlDocuments } from '../yaml-documents.js';
 import { helmTemplate, splitManifest } from '../../helm/render.js';
 import { helmErrorFindings } from '../helm-messages.js';
 import type { RenderedObject } from '../policies.js';
@@ -42,7 +42,7 @@ function parseObjects(run: SetRun, title: string, manifest: string) {
   const findings: StageFinding[] = [];
   for (const doc of splitManifest(manifest)) {
     try {
-      for (const value of yaml.loadAll(doc.text)) {
+      for (const value of parseYamlDocuments(doc.text)) {
         if (value !== null && value !== undefined)
           objects.push({ doc: value as Record<string, unknown>, source: doc.source });
       }
