@@ -18,6 +18,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { MAJOR_TAG, REPOSITORY } from '../src/release/repository.js';
+import { escapeMarkdownCell } from '../src/report/markdown.js';
 
 export interface ActionMeta {
   name?: string;
@@ -34,10 +35,11 @@ type Section = (typeof SECTIONS)[number];
 
 /** One table cell: on one line, pipes escaped. */
 function cell(text: unknown): string {
-  return String(text ?? '')
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
-    .trim();
+  return escapeMarkdownCell(
+    String(text ?? '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  );
 }
 
 function code(text: string): string {
