@@ -1,5 +1,7 @@
 // Rules over workloads and the objects around them: replicas (or an HPA
 // minimum), a PodDisruptionBudget selecting the pods, TLS for every Ingress host.
+import { matchesSelector } from '../../kube/label-selector.js';
+import type { LabelSelector } from '../../kube/release-objects.js';
 import { MIN_REPLICAS, type RenderedObject, type Rule } from './model.js';
 import { SCALED, get, isHook, list, nameOf, obj, violation } from './objects.js';
 
@@ -48,40 +50,6 @@ export const minimumReplicas: Rule = (objects) =>
     ];
   });
 
-/** Whether a label selector (matchLabels + matchExpressions) selects these labels. */
-export function selectorMatches(selector: unknown, labels: Record<string, unknown>): boolean {
-  const sel = obj(selector);
-  if (!sel) return false;
-  const matchLabels = obj(sel.matchLabels) ?? {};
-  const expressions = list(sel.matchExpressions);
-  if (!Object.keys(matchLabels).length && !expressions.length) return false; // selects nothing useful
-  for (const [k, v] of Object.entries(matchLabels))
-    if (String(labels[k]) !== String(v)) return false;
-  for (const e of expressions) {
-    const key = String(e.key);
-    const values = (Array.isArray(e.values) ? e.values : []).map(String);
-    const has = key in labels;
-    const value = String(labels[key]);
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
 export const podDisruptionBudget: Rule = (objects) =>
   scaledWorkloads(objects).flatMap((workload) => {
     const labels = obj(get(workload.doc, ['spec', 'template', 'metadata', 'labels'])) ?? {};
@@ -89,7 +57,10 @@ export const podDisruptionBudget: Rule = (objects) =>
       (o) =>
         o.doc.kind === 'PodDisruptionBudget' &&
         namespaceOf(o) === namespaceOf(workload) &&
-        selectorMatches(get(o.doc, ['spec', 'selector']), labels),
+        // An empty selector names no pods: it does not count as covering the workload.
+        matchesSelector(labels, get(o.doc, ['spec', 'selector']) as LabelSelector | undefined, {
+          empty: 'nothing',
+        }),
     );
     if (covered) return [];
     return [
