@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
 import { TOOLS_BIN, toolPath } from '../test/support/tools.js';
 import { recordRows, row } from './lib/rows.js';
@@ -52,11 +52,11 @@ function workspaceWith(count: number): { dir: string; envs: string[] } {
   if (count > BASES.length) throw new Error(`at most ${BASES.length} distinct values sets`);
   const envs = Array.from({ length: count }, (_, i) => `env${i + 1}`);
   envs.forEach((env, i) => {
-    const values = (yaml.load(readFileSync(path.join(REPO_ROOT, BASES[i]!), 'utf8')) ??
+    const values = (YAML.parse(readFileSync(path.join(REPO_ROOT, BASES[i]!), 'utf8')) ??
       {}) as Record<string, unknown>;
     const podLabels = (values.podLabels ?? {}) as Record<string, string>;
     values.podLabels = { ...podLabels, 'bench.hotswap.dev/set': env };
-    writeFileSync(path.join(dir, 'chart', 'environments', `${env}.yaml`), yaml.dump(values));
+    writeFileSync(path.join(dir, 'chart', 'environments', `${env}.yaml`), YAML.stringify(values));
   });
   return { dir, envs };
 }

@@ -16,8 +16,9 @@
 // is reported and skipped.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { MAJOR_TAG, REPOSITORY } from './release/repository.js';
+import { escapeMarkdownCell } from '../src/report/markdown.js';
 
 export interface ActionMeta {
   name?: string;
@@ -34,10 +35,11 @@ type Section = (typeof SECTIONS)[number];
 
 /** One table cell: on one line, pipes escaped. */
 function cell(text: unknown): string {
-  return String(text ?? '')
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
-    .trim();
+  return escapeMarkdownCell(
+    String(text ?? '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  );
 }
 
 function code(text: string): string {
@@ -150,7 +152,7 @@ export function syncActionDocs(
   }
   return names.map((action): DocsResult => {
     const dir = path.join(actionsDir, action);
-    const meta = yaml.load(readFileSync(path.join(dir, 'action.yml'), 'utf8')) as ActionMeta;
+    const meta = YAML.parse(readFileSync(path.join(dir, 'action.yml'), 'utf8')) as ActionMeta;
     const readmePath = path.join(dir, 'README.md');
     if (!existsSync(readmePath)) return { action, status: 'no README' };
     const current = readFileSync(readmePath, 'utf8');

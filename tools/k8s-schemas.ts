@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { fromCrdSchema, fromOpenApiV3, type SchemaData } from '../src/lint/schema-data.js';
 import { writeValidators } from './k8s-validators.js';
 
@@ -56,7 +56,7 @@ function prometheusCrds(): SchemaData {
     'prometheus-operator-crd',
   );
   const crds = PROMETHEUS_CRDS.map((name) =>
-    yaml.load(readFileSync(path.join(dir, `monitoring.coreos.com_${name}.yaml`), 'utf8')),
+    YAML.parse(readFileSync(path.join(dir, `monitoring.coreos.com_${name}.yaml`), 'utf8')),
   );
   return fromCrdSchema(crds, {
     source: `github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR} example/prometheus-operator-crd`,

@@ -1,15 +1,18 @@
 // Inputs, secrets and outputs tables of a reusable workflow, rendered from its
 // `on.workflow_call` declarations, and their placement between markers in a
 // Markdown document, so the tables never drift from the YAML.
+import { escapeHtml, escapeMarkdownCell } from '../../src/report/markdown.js';
 import type { Workflow } from './model.js';
 
+// Descriptions are wrapped YAML text: one line in the table, tags shown as typed.
 const cell = (text: unknown): string =>
-  String(text ?? '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  escapeMarkdownCell(
+    escapeHtml(
+      String(text ?? '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
 
 const code = (text: string): string => (text === '' ? '' : `\`${text.replace(/`/g, "'")}\``);
 

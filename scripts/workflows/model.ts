@@ -3,7 +3,7 @@
 // the runner.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 
 export interface ActionInput {
   description?: string;
@@ -82,14 +82,14 @@ const asRecord = (value: unknown): Record<string, unknown> =>
     : {};
 
 export function readYamlFile(file: string): Record<string, unknown> {
-  const doc = yaml.load(readFileSync(file, 'utf8'));
+  const doc = parse(readFileSync(file, 'utf8'));
   if (!doc || typeof doc !== 'object') throw new Error(`${file}: not a YAML mapping`);
   return doc as Record<string, unknown>;
 }
 
 /** `on:` in its three spellings (string, list, mapping) as a mapping of event -> config. */
 function triggers(raw: Record<string, unknown>): Record<string, unknown> {
-  // js-yaml reads a bare `on` key as the string "on" (YAML 1.2), never as `true`.
+  // YAML 1.2 (the `yaml` package's default) reads a bare `on` key as the string "on" (YAML 1.2), never as `true`.
   const on = raw.on;
   if (typeof on === 'string') return { [on]: null };
   if (Array.isArray(on)) return Object.fromEntries(on.map((e) => [String(e), null]));

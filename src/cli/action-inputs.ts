@@ -3,7 +3,7 @@
 // the action's.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import type { InputReader } from '../inputs/parse.js';
 
 export interface InputSpec {
@@ -42,7 +42,7 @@ export function repoRoot(from = import.meta.dirname): string {
 
 export function loadActionSpec(action: string, root = repoRoot()): ActionSpec {
   const file = path.join(root, 'actions', action, 'action.yml');
-  const doc = yaml.load(readFileSync(file, 'utf8')) as ActionYaml;
+  const doc = parse(readFileSync(file, 'utf8')) as ActionYaml;
   const inputs = Object.entries(doc.inputs ?? {}).map(([name, spec]) => {
     const raw =
       spec.default === undefined || spec.default === null ? undefined : String(spec.default);

@@ -6,7 +6,7 @@
 // with its name before anything touches the cluster.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import { CancelledError, CommandError } from '../exec/command.js';
 import type { Helm } from '../helm/helm.js';
 
@@ -49,7 +49,7 @@ export function declaresDependencies(chartDir: string): boolean {
     const full = path.join(chartDir, file);
     if (!existsSync(full)) continue;
     try {
-      const doc = yaml.load(readFileSync(full, 'utf8')) as { dependencies?: unknown } | null;
+      const doc = parse(readFileSync(full, 'utf8')) as { dependencies?: unknown } | null;
       if (Array.isArray(doc?.dependencies) && doc.dependencies.length > 0) return true;
     } catch {
       // helm reports a broken Chart.yaml in its own words

@@ -6,7 +6,7 @@
 // template reads, and the deploy would "succeed" with the old image.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import { InputError } from '../inputs/errors.js';
 import { parseList } from '../inputs/parse.js';
 
@@ -64,7 +64,7 @@ function lookup(values: unknown, valuePath: string): Lookup {
 
 function loadYaml(file: string): unknown {
   try {
-    return yaml.load(readFileSync(file, 'utf8'));
+    return parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined; // a broken file is reported by helm, with its own words
   }

@@ -3,6 +3,7 @@
 // with a message naming the input, the value and what is expected.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 import { InputError } from '../inputs/errors.js';
 import { checkImageValues, parseImageValues } from './image-values.js';
 import { parseBoolean, parseDnsLabel, parseDuration, parseList } from '../inputs/parse.js';
@@ -161,7 +162,8 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
         'a chart version when chart is an oci:// reference',
       );
     }
-    if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
+    // What helm itself accepts as a chart version: semver 2, an optional leading v.
+    if (!semver.valid(version)) {
       throw new InputError('chart-version', version, 'a semantic version such as 1.2.3');
     }
     const registryUsername = read('registry-username').trim();

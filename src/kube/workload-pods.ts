@@ -4,7 +4,7 @@
 // StatefulSet/DaemonSet -> pods carrying the current controller revision).
 // Never a label convention of the chart. Pure.
 import type { KubeObject } from './kubectl.js';
-import type { LabelSelector } from './release-objects.js';
+import { matchesSelector } from './label-selector.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
@@ -14,37 +14,6 @@ export interface Dependents {
   pods: readonly KubeObject[];
   replicaSets: readonly KubeObject[];
   controllerRevisions: readonly KubeObject[];
-}
-
-/** kubectl's label selector semantics (matchLabels AND every matchExpression). */
-export function matchesSelector(
-  labels: Record<string, string> | undefined,
-  selector: LabelSelector | undefined,
-): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(l[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(l[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }
 
 function ownedBy(child: KubeObject, owner: KubeObject): boolean {

@@ -42,7 +42,7 @@ export interface CheckRow {
 export function rowFrom(
   set: string,
   check: string,
-  findings: readonly Finding[],
+  findings: readonly Pick<Finding, 'severity'>[],
   note: string,
 ): CheckRow {
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -7,7 +7,7 @@
 //     pod-disruption-budget: error
 //   dev: warning
 //   default: warning             # any other environment and ci/*-values.yaml sets
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import { InputError } from '../inputs/errors.js';
 import { RULE_NAMES, type RuleName } from './policies.js';
 
@@ -75,11 +75,11 @@ function parseEntry(
 
 /** Parses the policy map; entries of `raw` replace the defaults of the same environment. */
 export function parsePolicy(input: string, raw: string): PolicyConfig {
-  const merged: Record<string, unknown> = yaml.load(DEFAULT_POLICY_TEXT) as Record<string, unknown>;
+  const merged: Record<string, unknown> = parse(DEFAULT_POLICY_TEXT) as Record<string, unknown>;
   if (raw.trim()) {
     let parsed: unknown;
     try {
-      parsed = yaml.load(raw);
+      parsed = parse(raw);
     } catch (error) {
       throw new InputError(input, raw, `YAML (${(error as Error).message.split('\n')[0]})`);
     }

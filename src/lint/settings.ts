@@ -114,35 +114,35 @@ async function verifyBaseRef(
   return ref;
 }
 
-export async function resolveLintSettings(
-  inputs: LintInputs,
-  workspace: string,
-): Promise<LintSettings> {
-  const chartDir = workspacePath('chart', inputs.chart, workspace);
+function resolveChartDir(raw: string, workspace: string): string {
+  const chartDir = workspacePath('chart', raw, workspace);
   if (!existsSync(path.join(chartDir, 'Chart.yaml'))) {
     throw new InputError(
       'chart',
-      inputs.chart,
+      raw,
       'a chart directory (one with a Chart.yaml) inside the workspace',
     );
   }
+  return chartDir;
+}
 
-  const environments = parseList(inputs.environments);
+function parseEnvironments(raw: string): string[] {
+  const environments = parseList(raw);
   for (const env of environments) parseDnsLabel('environments', env);
   const repeated = environments.find((e, i) => environments.indexOf(e) !== i);
   if (repeated)
-    throw new InputError(
-      'environments',
-      inputs.environments,
-      `each environment once ('${repeated}' is repeated)`,
-    );
+    throw new InputError('environments', raw, `each environment once ('${repeated}' is repeated)`);
+  return environments;
+}
 
+/** One set per environment, each of its values files inside the workspace and present. */
+function environmentSets(inputs: LintInputs, workspace: string, root: string): ValuesSet[] {
+  const environments = parseEnvironments(inputs.environments);
   // No values files: each environment lints the chart's own defaults (under its policy levels).
   const patterns = parseList(inputs['values-files']);
   for (const pattern of patterns)
     workspacePath('values-files', pattern.split(ENV_PLACEHOLDER).join('x'), workspace);
-  const root = realpathSync(workspace);
-  const sets: ValuesSet[] = environments.map((env) => environmentSet(env, patterns, root));
+  const sets = environments.map((env) => environmentSet(env, patterns, root));
   for (const set of sets) {
     set.files.forEach((file, i) => {
       const pattern = patterns[i]!;
@@ -163,9 +163,12 @@ export async function resolveLintSettings(
       );
     });
   }
+  return sets;
+}
 
-  const includeCi = parseBoolean('ci-values', inputs['ci-values'], true);
-  if (includeCi) sets.push(...ciSets(chartDir));
+function valuesSets(inputs: LintInputs, chartDir: string, workspace: string, root: string) {
+  const sets = environmentSets(inputs, workspace, root);
+  if (parseBoolean('ci-values', inputs['ci-values'], true)) sets.push(...ciSets(chartDir));
   if (!sets.length) {
     throw new InputError(
       'environments',
@@ -173,15 +176,20 @@ export async function resolveLintSettings(
       'at least one environment (or ci-values: true with ci/*-values.yaml files in the chart)',
     );
   }
+  return sets;
+}
 
-  const crdFiles = parseList(inputs.crds).map((file) => {
+function resolveCrdFiles(raw: string, workspace: string): string[] {
+  return parseList(raw).map((file) => {
     const resolved = workspacePath('crds', file, workspace);
     if (!existsSync(resolved))
       throw new InputError('crds', file, 'existing CustomResourceDefinition YAML files');
     return resolved;
   });
+}
 
-  const apiVersions = parseList(inputs['api-versions']);
+function parseApiVersions(raw: string): string[] {
+  const apiVersions = parseList(raw);
   for (const v of apiVersions) {
     if (!API_VERSION.test(v))
       throw new InputError(
@@ -190,19 +198,31 @@ export async function resolveLintSettings(
         'API versions such as monitoring.coreos.com/v1 or apps/v1/Deployment',
       );
   }
+  return apiVersions;
+}
 
+/** A name looked up on PATH later, or a path that must exist (absolute from here on). */
+function resolveHelm(raw: string, workspace: string): string {
+  const helm = raw.trim() || 'helm';
+  if (!helm.includes('/')) return helm;
+  if (!existsSync(path.resolve(workspace, helm)))
+    throw new InputError('helm', raw, 'the helm binary: a name on PATH or an existing path');
+  return path.resolve(workspace, helm);
+}
+
+export async function resolveLintSettings(
+  inputs: LintInputs,
+  workspace: string,
+): Promise<LintSettings> {
+  const chartDir = resolveChartDir(inputs.chart, workspace);
+  const root = realpathSync(workspace);
+  const sets = valuesSets(inputs, chartDir, workspace, root);
+  const crdFiles = resolveCrdFiles(inputs.crds, workspace);
+  const apiVersions = parseApiVersions(inputs['api-versions']);
   const release = inputs['release-name'].trim()
     ? parseDnsLabel('release-name', inputs['release-name'], 53)
     : undefined;
-  const helm = inputs.helm.trim() || 'helm';
-  if (helm.includes('/') && !existsSync(path.resolve(workspace, helm))) {
-    throw new InputError(
-      'helm',
-      inputs.helm,
-      'the helm binary: a name on PATH or an existing path',
-    );
-  }
-
+  const helm = resolveHelm(inputs.helm, workspace);
   return {
     workspace: root,
     chartDir,
@@ -211,7 +231,7 @@ export async function resolveLintSettings(
     strict: parseBoolean('strict', inputs.strict, true),
     policy: parsePolicy('policy', inputs.policy),
     baseRef: await verifyBaseRef('base-ref', inputs['base-ref'], root),
-    helm: helm.includes('/') ? path.resolve(workspace, helm) : helm,
+    helm,
     ...(release ? { release } : {}),
     namespace: parseDnsLabel('namespace', inputs.namespace.trim() || 'default'),
     apiVersions,

@@ -1,6 +1,7 @@
 // The job summary (one row per values set and check, then the findings) and
 // the action outputs, built from a lint report.
 import path from 'node:path';
+import { escapeCell as cell } from '../report/markdown.js';
 import { mergeFindings, type CheckRow, type RowStatus } from './findings.js';
 import type { LintReport } from './run.js';
 
@@ -12,10 +13,6 @@ const ICON: Record<RowStatus, string> = {
 };
 /** Findings listed in the summary; the rest are counted (annotations carry all of them). */
 const MAX_LISTED = 100;
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
 function counts(row: CheckRow): string {
   const parts = [];

@@ -3,7 +3,7 @@
 // must be a greater semver than the base's.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import semver from 'semver';
 import { runCommand } from '../exec/command.js';
 
@@ -21,7 +21,7 @@ async function git(cwd: string, args: string[]) {
 }
 
 function versionOf(text: string): string | undefined {
-  const doc = yaml.load(text) as { version?: unknown } | undefined;
+  const doc = parse(text) as { version?: unknown } | undefined;
   return doc?.version === undefined ? undefined : String(doc.version);
 }
 

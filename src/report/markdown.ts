@@ -3,10 +3,37 @@
 // the run.
 import { redact } from '../secrets/redact.js';
 
-/** Escapes text for a table cell (pipes, newlines). */
+// Escaping for table cells and list items, for every summary and generated
+// table: a pipe would end the cell and a line break the row; both helpers
+// redact secrets.
+
+/**
+ * Plain text (a message, a note, a name) shown as typed: backslashes, pipes
+ * and HTML tag brackets escaped (helm's `<nil>` would vanish as a tag), line
+ * breaks as <br>.
+ */
+export function escapeCell(text: string): string {
+  return redact(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/**
+ * Markdown source (a description with `code spans`, text inside a code span)
+ * kept as Markdown: only pipes escaped (GitHub honours `\|` inside code spans
+ * in a table too) and line breaks as <br>.
+ */
+export function escapeMarkdownCell(text: string): string {
+  return redact(text).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+/** A table cell, `-` when empty. */
 export function cell(text: string | number | undefined): string {
   if (text === undefined || text === '') return '-';
-  return redact(String(text)).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return escapeCell(String(text));
 }
 
 export function table(

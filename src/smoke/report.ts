@@ -1,5 +1,6 @@
 // The smoke test's result as data (the `report` output) and as the job
 // summary a person reads: one row per check with status, attempts, latency.
+import { escapeCell as cell, escapeMarkdownCell } from '../report/markdown.js';
 import { redact } from '../secrets/redact.js';
 import type { CheckOutcome } from './run-checks.js';
 
@@ -13,12 +14,8 @@ export interface SmokeReport {
   errors: string[];
 }
 
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 function code(text: string): string {
-  const clean = cell(text).replace(/`/g, "'");
+  const clean = escapeMarkdownCell(text).replace(/`/g, "'");
   return `\`${clean}\``;
 }
 

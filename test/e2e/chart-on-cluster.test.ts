@@ -6,7 +6,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Helm, type HelmMajor } from '../../src/helm/helm.js';
 import {
@@ -283,7 +283,7 @@ describe('every environment under the restricted Pod Security profile', () => {
     expect(bare.length).toBeGreaterThan(0);
     const admitted = await kubectl(
       ['create', '--dry-run=server', '-n', ns, '-f', '-'],
-      bare.map((p) => yaml.dump(p)).join('---\n'),
+      bare.map((p) => YAML.stringify(p)).join('---\n'),
     );
     expect(admitted.stdout.split('\n').filter((l) => l.includes('created'))).toHaveLength(
       bare.length,

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { actionNode, REPO_ROOT } from '../support/run-action.js';
 
@@ -12,7 +12,7 @@ const actions = readdirSync(path.join(REPO_ROOT, 'actions'));
 
 describe('action runtime', () => {
   it.each(actions)('actions/%s declares runs.using: node24', (name) => {
-    const meta = yaml.load(
+    const meta = YAML.parse(
       readFileSync(path.join(REPO_ROOT, 'actions', name, 'action.yml'), 'utf8'),
     ) as {
       runs: { using: string };

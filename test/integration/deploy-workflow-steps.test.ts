@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFileCommands, REPO_ROOT } from '../support/run-action.js';
 
@@ -16,7 +16,7 @@ interface Step {
   name?: string;
   run?: string;
 }
-const workflow = yaml.load(
+const workflow = YAML.parse(
   readFileSync(path.join(REPO_ROOT, '.github/workflows/deploy.yml'), 'utf8'),
 ) as { env: Record<string, string>; jobs: { deploy: { steps: Step[] } } };
 const script = (name: string) => {

@@ -4,7 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isReusable, pinActions, pinWorkflowCalls } from '../../scripts/release/pin.js';
 import { REPOSITORY } from '../../scripts/release/repository.js';
@@ -31,7 +31,7 @@ const messages = (name: string) =>
  */
 function pendingOutputs(file: string): string[] {
   if (path.basename(file) !== 'deploy.yml' || !file.includes('.github')) return [];
-  const deploy = yaml.load(
+  const deploy = YAML.parse(
     readFileSync(path.join(REPO_ROOT, 'actions/deploy/action.yml'), 'utf8'),
   ) as { outputs: Record<string, unknown> };
   if ('last-verified-revision' in deploy.outputs) return [];
@@ -77,7 +77,7 @@ describe('workflow wiring of this repository', () => {
     for (const file of yamlFiles(path.join(REPO_ROOT, '.github/workflows'))) {
       const text = readFileSync(file, 'utf8');
       const declared = Object.keys(
-        ((yaml.load(text) as { on?: { workflow_call?: { secrets?: object } } }).on?.workflow_call
+        ((YAML.parse(text) as { on?: { workflow_call?: { secrets?: object } } }).on?.workflow_call
           ?.secrets ?? {}) as object,
       );
       const read = [...text.matchAll(/secrets\.([\w-]+)/g)].map((m) => m[1]!);

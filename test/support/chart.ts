@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { PINNED } from '../../src/tools/pinned.js';
 import { REPO_ROOT } from './run-action.js';
 import { toolPath } from './tools.js';
@@ -208,7 +208,7 @@ async function valueArgs(opts: RenderOptions, dir: string): Promise<string[]> {
   const objects = opts.values === undefined ? [] : [opts.values].flat();
   for (const [i, values] of objects.entries()) {
     const file = path.join(dir, `values-${i}.yaml`);
-    await writeFile(file, yaml.dump(values));
+    await writeFile(file, YAML.stringify(values));
     args.push('-f', file);
   }
   for (const [key, value] of Object.entries(opts.set ?? {})) args.push('--set', `${key}=${value}`);
@@ -241,8 +241,8 @@ function templateArgs(opts: RenderOptions, values: string[]): string[] {
 export async function renderChart(opts: RenderOptions = {}): Promise<Rendered> {
   const result = await withValueArgs(opts, (args) => runHelm(templateArgs(opts, args), opts.helm));
   if (result.code !== 0) throw new Error(`helm template failed: ${result.stderr}`);
-  const objects = yaml
-    .loadAll(result.stdout)
+  const objects = YAML.parseAllDocuments(result.stdout)
+    .map((d) => d.toJS() as unknown)
     .filter((doc): doc is K8sObject => typeof doc === 'object' && doc !== null);
   return new Rendered(objects, result.stdout);
 }

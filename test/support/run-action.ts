@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -58,7 +58,7 @@ export function actionNode(): string {
 }
 
 export function loadActionYaml(actionDir: string): ActionYaml {
-  return yaml.load(readFileSync(path.join(actionDir, 'action.yml'), 'utf8')) as ActionYaml;
+  return YAML.parse(readFileSync(path.join(actionDir, 'action.yml'), 'utf8')) as ActionYaml;
 }
 
 /** The runner's input name mangling: spaces become underscores, then upper case; dashes stay. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { KWOK_STAGES } from '../../src/cluster/kwok-stages.generated.js';
 import { kwokConfig, nodeObjects } from '../../src/cluster/kwok.js';
@@ -15,7 +15,10 @@ describe('kwok stages', () => {
   });
 
   it('the kwokctl config holds one uniquely named Stage per file', () => {
-    const docs = yaml.loadAll(kwokConfig()) as { kind: string; metadata: { name: string } }[];
+    const docs = YAML.parseAllDocuments(kwokConfig()).map((d) => d.toJS() as unknown) as {
+      kind: string;
+      metadata: { name: string };
+    }[];
     expect(docs.map((d) => d.kind)).toEqual(Object.keys(KWOK_STAGES).map(() => 'Stage'));
     expect(new Set(docs.map((d) => d.metadata.name)).size).toBe(docs.length);
   });

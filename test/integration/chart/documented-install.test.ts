@@ -4,7 +4,7 @@
 // It must pass the values schema and `helm lint --strict`, route the host's `/`
 // to the API, and run at least the 5 pods asked for although the HPA is on.
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CHART_DIR,
@@ -55,7 +55,7 @@ describe('the documented custom install', () => {
     expect(result.code).toBe(0);
     release = JSON.parse(result.stdout) as Release;
     objects = new Rendered(
-      yaml.loadAll(release.manifest).filter((d): d is K8sObject => !!d),
+      YAML.parseAllDocuments(release.manifest).map((d) => d.toJS()).filter((d): d is K8sObject => !!d),
       release.manifest,
     );
   });
@@ -112,7 +112,7 @@ describe('the documented custom install', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const helm3 = new Rendered(
-      yaml.loadAll(result.stdout).filter((d): d is K8sObject => !!d),
+      YAML.parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((d): d is K8sObject => !!d),
       result.stdout,
     );
     for (const kind of ['HorizontalPodAutoscaler', 'Ingress'])

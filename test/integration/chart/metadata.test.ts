@@ -2,7 +2,7 @@
 // in step with the images values.yaml actually deploys.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CHART_DIR, type Workload, renderChart } from '../../support/chart.js';
 
@@ -16,7 +16,7 @@ interface ChartYaml {
   annotations: Record<string, string>;
 }
 
-const chart = yaml.load(await readFile(path.join(CHART_DIR, 'Chart.yaml'), 'utf8')) as ChartYaml;
+const chart = YAML.parse(await readFile(path.join(CHART_DIR, 'Chart.yaml'), 'utf8')) as ChartYaml;
 
 describe('Chart.yaml', () => {
   it('is a v2 application chart named after its folder', () => {
@@ -31,7 +31,7 @@ describe('Chart.yaml', () => {
   });
 
   it('lists exactly the images the chart deploys in artifacthub.io/images', async () => {
-    const listed = (yaml.load(chart.annotations['artifacthub.io/images']!) as { image: string }[])
+    const listed = (YAML.parse(chart.annotations['artifacthub.io/images']!) as { image: string }[])
       .map((i) => i.image)
       .sort();
     const r = await renderChart({ valuesFiles: ['ci/backup-values.yaml'] });

@@ -128,6 +128,18 @@ describe('parseDeploySettings', () => {
     expect(parseDeploySettings(read({ set }), { workspace: ws }).overrides).toHaveLength(4);
   });
 
+  it('reads chart-version of an oci:// chart as semver, naming the input otherwise', () => {
+    const oci = (version: string) =>
+      parseDeploySettings(
+        read({ chart: 'oci://registry.example.com/charts/hotswap', 'chart-version': version }),
+        { workspace: ws },
+      ).chart;
+    expect(oci('1.2.3')).toMatchObject({ kind: 'oci', version: '1.2.3' });
+    expect(oci('v2.0.0-rc.1+build.5')).toMatchObject({ version: 'v2.0.0-rc.1+build.5' });
+    for (const bad of ['1.2', '01.2.3', '1.2.3-', 'latest'])
+      expect(() => oci(bad), bad).toThrow(/Invalid input 'chart-version'.*semantic version/);
+  });
+
   it('applies helm release name rules', () => {
     expect(parseReleaseName('release', 'my-app.v2')).toBe('my-app.v2');
     expect(() => parseReleaseName('release', 'x'.repeat(54))).toThrow(/at most 53/);

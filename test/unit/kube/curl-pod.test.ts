@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandOptions, CommandResult } from '../../../src/exec/command.js';
 
@@ -59,7 +59,7 @@ describe('curl Pod', () => {
   });
 
   it('pins the same image as action.yml', () => {
-    const action = yaml.load(readFileSync('actions/smoke-test/action.yml', 'utf8')) as {
+    const action = YAML.parse(readFileSync('actions/smoke-test/action.yml', 'utf8')) as {
       inputs: Record<string, { default: string }>;
     };
     expect(action.inputs['curl-image']!.default).toBe(DEFAULT_CURL_IMAGE);

@@ -11,7 +11,6 @@ import {
   readOnlyRootFilesystem,
   resourcesSet,
   runAsNonRoot,
-  selectorMatches,
   tlsCovers,
   type RenderedObject,
 } from '../../../src/lint/policies.js';
@@ -255,26 +254,14 @@ describe('policy rules', () => {
         'Deployment/api has no PodDisruptionBudget selecting its pods',
       );
     });
-    it('understands matchExpressions and ignores an empty selector', () => {
+    it('does not count a PDB with an empty selector, which names no pods', () => {
+      expect(podDisruptionBudget([deployment(), pdb({})])).toHaveLength(1);
       expect(
-        selectorMatches(
-          { matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] },
-          { tier: 'web' },
-        ),
-      ).toBe(true);
-      expect(
-        selectorMatches(
-          { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] },
-          { tier: 'web' },
-        ),
-      ).toBe(false);
-      expect(
-        selectorMatches(
-          { matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] },
-          { tier: 'web' },
-        ),
-      ).toBe(true);
-      expect(selectorMatches({}, { tier: 'web' })).toBe(false);
+        podDisruptionBudget([
+          deployment(),
+          pdb({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }),
+        ]),
+      ).toEqual([]);
     });
   });
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import YAML from 'yaml';
 import { describe, expect, test } from 'vitest';
 import {
   renderInputs,
@@ -77,7 +77,7 @@ describe('action-docs', () => {
   });
 
   test('the usage snippet names the repository and major tag, and the required inputs', () => {
-    const meta = yaml.load(ACTION_YML) as Parameters<typeof renderUsage>[1];
+    const meta = YAML.parse(ACTION_YML) as Parameters<typeof renderUsage>[1];
     expect(renderUsage('demo', meta)).toBe(
       [
         '```yaml',

@@ -1,0 +1,119 @@
+// One values set through the stages: values files -> helm lint (newest
+// target) and, concurrently, helm template per target -> schema of each
+// rendered target as soon as it is there -> policy over what rendered.
+// Returns what each stage found; rows.ts turns that into the report.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Helm } from '../helm/helm.js';
+import type { Limiter } from './limiter.js';
+import { Locator } from './locate.js';
+import type { ValuesSet } from './plan.js';
+import type { RuleLevels } from './policy-config.js';
+import type { KubernetesValidator } from './schema.js';
+import type { LintSettings } from './settings.js';
+import type { SetRun, StageFinding, Target } from './stages/context.js';
+import { helmLintStage } from './stages/helm-lint.js';
+import { policyLevels, policyStage } from './stages/policy.js';
+import { renderStage, type RenderOutcome } from './stages/render.js';
+import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
+import { valuesStage } from './stages/values.js';
+import type { ValuesFile } from './values-files.js';
+
+/** What the whole run shares between its sets. */
+export interface SetDeps {
+  settings: LintSettings;
+  helm: Helm;
+  limit: Limiter;
+  outputDir: string;
+  /** Newest first: helm lint runs against the first. */
+  targets: readonly Target[];
+  /** Parsed values files, shared: the chart's values.yaml is in every set. */
+  readValues: (file: string) => ValuesFile;
+  validatorFor: (target: Target) => KubernetesValidator;
+  log: (line: string) => void;
+}
+
+export interface TargetOutcome {
+  render: RenderOutcome;
+  /** Absent when helm template failed. */
+  schema?: SchemaStageOutcome;
+}
+
+export interface HelmOutcome {
+  lintTarget: Target;
+  lint: StageFinding[];
+  /** In the order of the targets. */
+  targets: TargetOutcome[];
+  levels: RuleLevels;
+  policy: StageFinding[];
+}
+
+export interface SetOutcome {
+  set: ValuesSet;
+  /** The set's values files, the chart's values.yaml first when it has one. */
+  valuesFiles: string[];
+  values: StageFinding[];
+  /** Absent when a values file does not parse: then no helm runs. */
+  helm?: HelmOutcome;
+}
+
+function valuesFilesOf(set: ValuesSet, deps: SetDeps): ValuesFile[] {
+  const chartValues = path.join(deps.settings.chartDir, 'values.yaml');
+  return [chartValues, ...set.files].filter((f, i) => i > 0 || existsSync(f)).map(deps.readValues);
+}
+
+async function runHelmStages(run: SetRun, deps: SetDeps): Promise<HelmOutcome> {
+  const lintTarget = deps.targets[0]!;
+  const lint = helmLintStage(run, lintTarget).then((findings) => {
+    deps.log(
+      `${run.set.name}: helm lint ${findings.length ? `${findings.length} finding(s)` : 'ok'}`,
+    );
+    return findings;
+  });
+  const targets = deps.targets.map((target) =>
+    renderStage(run, target).then((render): TargetOutcome => {
+      if (!render.ok) return { render };
+      return {
+        render,
+        schema: schemaStage(deps.validatorFor(target), render.objects, run.locator, target),
+      };
+    }),
+  );
+  const [lintFindings, rendered] = await Promise.all([lint, Promise.all(targets)]);
+  const levels = policyLevels(deps.settings, run.set);
+  const seen = new Set<string>();
+  const policy = rendered.flatMap((t) => policyStage(t.render.objects, levels, run.locator, seen));
+  return { lintTarget, lint: lintFindings, targets: rendered, levels, policy };
+}
+
+export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome> {
+  const files = valuesFilesOf(set, deps);
+  const outcome: SetOutcome = {
+    set,
+    valuesFiles: files.map((f) => f.file),
+    values: valuesStage(files),
+  };
+  if (outcome.values.length) return outcome;
+  const run: SetRun = {
+    set,
+    settings: deps.settings,
+    helm: deps.helm,
+    limit: deps.limit,
+    locator: new Locator(deps.settings.chartDir, files),
+    outputDir: deps.outputDir,
+  };
+  return { ...outcome, helm: await runHelmStages(run, deps) };
+}
+
+/** Every finding of the set in stage order, named with the set. */
+export function setFindings(outcome: SetOutcome): StageFinding[] {
+  const helm = outcome.helm;
+  if (!helm) return outcome.values;
+  return [
+    ...outcome.values,
+    ...helm.lint,
+    ...helm.targets.flatMap((t) => t.render.findings),
+    ...helm.targets.flatMap((t) => t.schema?.findings ?? []),
+    ...helm.policy,
+  ];
+}

@@ -1,0 +1,77 @@
+// The summary rows of a values set, built from its stage outcomes in one
+// place, in the order the summary shows them: values, helm lint, helm
+// template, schema per target (newest first), policy.
+import path from 'node:path';
+import { rowFrom, skippedRow, type CheckRow } from './findings.js';
+import type { HelmOutcome, SetOutcome } from './lint-set.js';
+import { RULE_NAMES } from './policies.js';
+import type { LintSettings } from './settings.js';
+import { describeLevels } from './stages/policy.js';
+import { schemaTitle } from './stages/schema.js';
+
+function helmRows(name: string, helm: HelmOutcome, settings: LintSettings): CheckRow[] {
+  const strict = settings.strict;
+  const rows = [
+    rowFrom(
+      name,
+      'helm lint',
+      helm.lint,
+      `helm lint${strict ? ' --strict' : ''} (Kubernetes ${helm.lintTarget.version})`,
+    ),
+    rowFrom(
+      name,
+      'helm template',
+      helm.targets.flatMap((t) => t.render.findings),
+      helm.targets
+        .map(({ render: r }) =>
+          r.ok
+            ? `${r.objects.length} objects for ${r.target.version}`
+            : `failed for ${r.target.version}`,
+        )
+        .join('; '),
+    ),
+  ];
+  for (const { render, schema } of helm.targets) {
+    const title = schemaTitle(render.target);
+    if (!schema) {
+      rows.push(skippedRow(name, title, 'skipped: helm template failed'));
+      continue;
+    }
+    const notes = [`${schema.valid}/${schema.total} objects valid`];
+    if (schema.skipped.length)
+      notes.push(
+        `${schema.skipped.length} skipped: no schema (${[...new Set(schema.skipped)].join(', ')})`,
+      );
+    const source = `${render.target.data.source}${strict ? ', unknown fields rejected' : ''}`;
+    rows.push(rowFrom(name, title, schema.findings, `${notes.join('; ')}; ${source}`));
+  }
+  rows.push(
+    helm.targets.some((t) => t.render.ok)
+      ? rowFrom(
+          name,
+          'policy',
+          helm.policy,
+          `${RULE_NAMES.length} rules: ${describeLevels(helm.levels)}`,
+        )
+      : skippedRow(name, 'policy', 'skipped: nothing rendered'),
+  );
+  return rows;
+}
+
+export function setRows(outcome: SetOutcome, settings: LintSettings): CheckRow[] {
+  const name = outcome.set.name;
+  const files = outcome.valuesFiles.map((f) => path.relative(settings.workspace, f));
+  const values = rowFrom(
+    name,
+    'values',
+    outcome.values,
+    `${files.length} file(s): ${files.join(', ')}`,
+  );
+  if (!outcome.helm) {
+    const skipped = ['helm lint', 'helm template', 'schema', 'policy'].map((check) =>
+      skippedRow(name, check, 'skipped: a values file does not parse'),
+    );
+    return [values, ...skipped];
+  }
+  return [values, ...helmRows(name, outcome.helm, settings)];
+}

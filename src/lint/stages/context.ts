@@ -1,0 +1,66 @@
+// What every stage of one values set works with: the set, its helm calls and
+// where findings point. Stages return findings without the set's name; the
+// set adds it once (lint-set.ts).
+import path from 'node:path';
+import type { Helm } from '../../helm/helm.js';
+import type { RenderRequest } from '../../helm/render.js';
+import type { Finding } from '../findings.js';
+import type { HelmFinding } from '../helm-messages.js';
+import type { Limiter } from '../limiter.js';
+import type { Locator } from '../locate.js';
+import type { ValuesSet } from '../plan.js';
+import type { SchemaData } from '../schema-data.js';
+import type { LintSettings } from '../settings.js';
+
+export type StageFinding = Omit<Finding, 'set'>;
+
+/** One Kubernetes version the chart is rendered and validated for. */
+export interface Target {
+  /** `1.36` */
+  minor: string;
+  /** Full version passed to helm, e.g. `1.36.3`. */
+  version: string;
+  data: SchemaData;
+}
+
+export interface SetRun {
+  set: ValuesSet;
+  settings: LintSettings;
+  helm: Helm;
+  /** Bounds the helm processes of all sets together. */
+  limit: Limiter;
+  locator: Locator;
+  /** Where this run writes rendered manifests. */
+  outputDir: string;
+}
+
+export function renderRequest(run: SetRun, target: Target): RenderRequest {
+  const { settings } = run;
+  return {
+    chart: settings.chartDir,
+    valuesFiles: run.set.files,
+    kubeVersion: target.version,
+    apiVersions: settings.apiVersions,
+    release: settings.release ?? path.basename(settings.chartDir),
+    namespace: settings.namespace,
+  };
+}
+
+/** A finding helm reported, at the file and line its place resolves to. */
+export function helmFinding(
+  locator: Locator,
+  check: Finding['check'],
+  title: string,
+  f: HelmFinding,
+): StageFinding {
+  const at = locator.place(f.place);
+  return {
+    check,
+    severity: f.severity,
+    title,
+    message: f.message,
+    file: at.file,
+    line: at.line,
+    ...(at.column ? { column: at.column } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+// Stage 5, policy: the production checklist rules (policies.ts) over the
+// rendered objects, at the level the set's policy gives each rule.
+import type { Locator } from '../locate.js';
+import type { ValuesSet } from '../plan.js';
+import { RULE_NAMES, checkPolicies, type RenderedObject } from '../policies.js';
+import { DEFAULT_KEY, levelsFor, type RuleLevels } from '../policy-config.js';
+import type { LintSettings } from '../settings.js';
+import type { StageFinding } from './context.js';
+
+/** The set's own entry, else `ci` for chart test scenarios, else the defaults. */
+export function policyLevels(settings: LintSettings, set: ValuesSet): RuleLevels {
+  if (settings.policy[set.name]) return settings.policy[set.name]!;
+  if (set.kind === 'ci' && settings.policy.ci) return settings.policy.ci;
+  return levelsFor(settings.policy, set.kind === 'ci' ? DEFAULT_KEY : set.name);
+}
+
+/** `9 as warnings`, `7 as errors, 2 off`. */
+export function describeLevels(levels: RuleLevels): string {
+  const counts = { error: 0, warning: 0, off: 0 };
+  for (const rule of RULE_NAMES) counts[levels[rule]]++;
+  return (['error', 'warning', 'off'] as const)
+    .filter((l) => counts[l])
+    .map((l) => `${counts[l]} ${l === 'off' ? 'off' : `as ${l}s`}`)
+    .join(', ');
+}
+
+/**
+ * Violations of the active rules. `seen` is shared by the target versions of
+ * one set: the same violation rendered for two versions is one finding.
+ */
+export function policyStage(
+  objects: readonly RenderedObject[],
+  levels: RuleLevels,
+  locator: Locator,
+  seen: Set<string>,
+): StageFinding[] {
+  const active = RULE_NAMES.filter((r) => levels[r] !== 'off');
+  const findings: StageFinding[] = [];
+  for (const v of checkPolicies(objects, active)) {
+    const key = `${v.rule}\u0000${v.object}\u0000${v.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at =
+      locator.templateLiteral(v.source, v.field, v.rendered) ??
+      locator.valuesHint(v.hint, v.context) ??
+      locator.templateField(v.source, v.field);
+    findings.push({
+      check: 'policy',
+      severity: levels[v.rule] === 'error' ? 'error' : 'warning',
+      title: `policy/${v.rule}`,
+      message: v.message,
+      file: at.file,
+      line: at.line,
+      ...(at.column ? { column: at.column } : {}),
+    });
+  }
+  return findings;
+}

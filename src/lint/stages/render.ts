@@ -1,0 +1,75 @@
+// Stage 3, render: `helm template` for one target version, the manifest
+// written for the `manifests` output, and its documents parsed into the
+// objects the schema and policy stages look at.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseYamlDocuments } from '../yaml-documents.js';
+import { helmTemplate, splitManifest } from '../../helm/render.js';
+import { helmErrorFindings } from '../helm-messages.js';
+import type { RenderedObject } from '../policies.js';
+import {
+  helmFinding,
+  renderRequest,
+  type SetRun,
+  type StageFinding,
+  type Target,
+} from './context.js';
+
+export interface RenderOutcome {
+  target: Target;
+  ok: boolean;
+  /** The rendered manifest file, when helm rendered one. */
+  manifest?: string;
+  objects: RenderedObject[];
+  findings: StageFinding[];
+}
+
+export function renderTitle(target: Target): string {
+  return `helm template (Kubernetes ${target.minor})`;
+}
+
+function writeManifest(run: SetRun, target: Target, manifest: string): string {
+  const dir = path.join(run.outputDir, run.set.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `kubernetes-${target.minor}.yaml`);
+  // Rendered Secrets carry their data: readable by the runner user only.
+  writeFileSync(file, manifest, { mode: 0o600 });
+  return file;
+}
+
+function parseObjects(run: SetRun, title: string, manifest: string) {
+  const objects: RenderedObject[] = [];
+  const findings: StageFinding[] = [];
+  for (const doc of splitManifest(manifest)) {
+    try {
+      for (const value of parseYamlDocuments(doc.text)) {
+        if (value !== null && value !== undefined)
+          objects.push({ doc: value as Record<string, unknown>, source: doc.source });
+      }
+    } catch (error) {
+      const at = run.locator.place({ kind: 'template', source: doc.source });
+      findings.push({
+        check: 'helm template',
+        severity: 'error',
+        title,
+        message: `${doc.source}: rendered YAML does not parse: ${(error as Error).message.split('\n')[0]}`,
+        file: at.file,
+        line: at.line,
+      });
+    }
+  }
+  return { objects, findings };
+}
+
+export async function renderStage(run: SetRun, target: Target): Promise<RenderOutcome> {
+  const result = await run.limit(() => helmTemplate(run.helm, renderRequest(run, target)));
+  const title = renderTitle(target);
+  if (!result.ok) {
+    const findings = helmErrorFindings(result.error ?? 'helm template failed').map((f) =>
+      helmFinding(run.locator, 'helm template', title, f),
+    );
+    return { target, ok: false, objects: [], findings };
+  }
+  const manifest = writeManifest(run, target, result.manifest);
+  return { target, ok: true, manifest, ...parseObjects(run, title, result.manifest) };
+}

@@ -1,0 +1,118 @@
+// Stage 4, schema: every rendered object against the Kubernetes schema of the
+// target version (and the CRDs'), each error at the values key or template
+// line that set the field.
+import type { Locator, Position } from '../locate.js';
+import type { RenderedObject } from '../policies.js';
+import type { KubernetesValidator, SchemaIssue } from '../schema.js';
+import type { StageFinding, Target } from './context.js';
+
+export interface SchemaStageOutcome {
+  findings: StageFinding[];
+  valid: number;
+  total: number;
+  /** `apiVersion kind` of each object that has no schema. */
+  skipped: string[];
+}
+
+export function schemaTitle(target: Target): string {
+  return `schema (Kubernetes ${target.minor})`;
+}
+
+function get(root: unknown, p: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const seg of p) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}
+
+function pointerPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** The hard-coded template literal, else the values key of that name and value, else the template field. */
+function issuePosition(
+  locator: Locator,
+  object: RenderedObject,
+  field: (string | number)[],
+): Position {
+  const value = get(object.doc, field);
+  const leaf = [...field].reverse().find((s): s is string => typeof s === 'string');
+  const scalar =
+    value === undefined || (value !== null && typeof value === 'object') ? undefined : value;
+  return (
+    locator.templateLiteral(object.source, field, scalar) ??
+    (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
+      ? locator.valuesHint(
+          { keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) },
+          [],
+          { requireValue: true },
+        )
+      : undefined) ??
+    locator.templateField(object.source, field)
+  );
+}
+
+function issueFinding(
+  locator: Locator,
+  title: string,
+  object: RenderedObject,
+  name: string,
+  issue: SchemaIssue,
+): StageFinding {
+  const field = pointerPath(issue.path);
+  const at = issuePosition(locator, object, field);
+  const where = field.length ? field.join('.') : '(object)';
+  return {
+    check: 'schema',
+    severity: 'error',
+    title,
+    message: `${name} ${where}: ${issue.message}`,
+    file: at.file,
+    line: at.line,
+    ...(at.column ? { column: at.column } : {}),
+  };
+}
+
+export function schemaStage(
+  validator: KubernetesValidator,
+  objects: readonly RenderedObject[],
+  locator: Locator,
+  target: Target,
+): SchemaStageOutcome {
+  const title = schemaTitle(target);
+  const outcome: SchemaStageOutcome = {
+    findings: [],
+    valid: 0,
+    total: objects.length,
+    skipped: [],
+  };
+  for (const object of objects) {
+    const result = validator.validate(object.doc);
+    const name = `${String(object.doc.kind ?? '?')}/${String(get(object.doc, ['metadata', 'name']) ?? '?')}`;
+    if (result.status === 'valid') {
+      outcome.valid++;
+    } else if (result.status === 'skipped') {
+      outcome.skipped.push(`${object.doc.apiVersion} ${object.doc.kind}`);
+      const at = locator.templateField(object.source, ['kind']);
+      outcome.findings.push({
+        check: 'schema',
+        severity: 'notice',
+        title,
+        message: `${name} skipped: ${result.reason} (pass its CRD in the crds input to validate it)`,
+        file: at.file,
+        line: at.line,
+      });
+    } else {
+      for (const issue of result.issues)
+        outcome.findings.push(issueFinding(locator, title, object, name, issue));
+    }
+  }
+  return outcome;
+}
