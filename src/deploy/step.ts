@@ -1,6 +1,5 @@
 // The deploy step: inputs -> settings and their secrets -> deploy() ->
 // outputs; shared by actions/deploy and `hotswap-ci deploy`.
-import { findBinary } from '../exec/binary.js';
 import type { RevisionInfo } from '../helm/helm.js';
 import { openClusterClients } from '../helm/open.js';
 import type { Step } from '../step/step.js';
@@ -27,7 +26,7 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
     return { settings, secrets: secrets.filter((s) => s !== '') };
   },
   async run(s, ctx) {
-    const { helm, kubectl } = await openClusterClients(s, findBinary);
+    const { helm, kubectl } = await openClusterClients(s);
     ctx.log(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
     return deploy(s, {
       helm,

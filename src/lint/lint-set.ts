@@ -2,19 +2,25 @@
 // target) and, concurrently, helm template per target -> schema of each
 // rendered target as soon as it is there -> policy over what rendered.
 // Returns what each stage found; rows.ts turns that into the report.
+//
+// The helm processes start first: parsing the values files with positions
+// (for the findings' lines) takes the main thread 100-200 ms, which helm
+// spends rendering meanwhile. When a values file does not parse, what helm
+// returns is dropped and the set reports the values finding alone.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Helm } from '../helm/helm.js';
+import type { LintResult, TemplateResult } from '../helm/render.js';
 import type { Limiter } from './limiter.js';
 import { Locator } from './locate.js';
 import type { ValuesSet } from './plan.js';
 import type { RuleLevels } from './policy-config.js';
 import type { KubernetesValidator } from './schema.js';
 import type { LintSettings } from './settings.js';
-import type { SetRun, StageFinding, Target } from './stages/context.js';
-import { helmLintStage } from './stages/helm-lint.js';
+import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
+import { helmLintStage, startHelmLint } from './stages/helm-lint.js';
 import { policyLevels, policyStage } from './stages/policy.js';
-import { renderStage, type RenderOutcome } from './stages/render.js';
+import { renderStage, startRender, type RenderOutcome } from './stages/render.js';
 import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
 import { valuesStage } from './stages/values.js';
 import type { ValuesFile } from './values-files.js';
@@ -62,16 +68,36 @@ function valuesFilesOf(set: ValuesSet, deps: SetDeps): ValuesFile[] {
   return [chartValues, ...set.files].filter((f, i) => i > 0 || existsSync(f)).map(deps.readValues);
 }
 
-async function runHelmStages(run: SetRun, deps: SetDeps): Promise<HelmOutcome> {
+interface StartedHelm {
+  lint: Promise<LintResult>;
+  /** In the order of the targets. */
+  templates: Promise<TemplateResult>[];
+}
+
+function startHelm(run: HelmRun, deps: SetDeps): StartedHelm {
+  const started = {
+    lint: startHelmLint(run, deps.targets[0]!),
+    templates: deps.targets.map((target) => startRender(run, target)),
+  };
+  // Dropped when a values file does not parse: a failure then is no one's to report.
+  for (const p of [started.lint, ...started.templates]) p.catch(() => {});
+  return started;
+}
+
+async function runHelmStages(
+  run: SetRun,
+  deps: SetDeps,
+  started: StartedHelm,
+): Promise<HelmOutcome> {
   const lintTarget = deps.targets[0]!;
-  const lint = helmLintStage(run, lintTarget).then((findings) => {
+  const lint = helmLintStage(run, started.lint).then((findings) => {
     deps.log(
       `${run.set.name}: helm lint ${findings.length ? `${findings.length} finding(s)` : 'ok'}`,
     );
     return findings;
   });
-  const targets = deps.targets.map((target) =>
-    renderStage(run, target).then((render): TargetOutcome => {
+  const targets = deps.targets.map((target, i) =>
+    renderStage(run, target, started.templates[i]!).then((render): TargetOutcome => {
       if (!render.ok) return { render };
       return {
         render,
@@ -87,6 +113,8 @@ async function runHelmStages(run: SetRun, deps: SetDeps): Promise<HelmOutcome> {
 }
 
 export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome> {
+  const helmRun: HelmRun = { set, settings: deps.settings, helm: deps.helm, limit: deps.limit };
+  const started = startHelm(helmRun, deps);
   const files = valuesFilesOf(set, deps);
   const outcome: SetOutcome = {
     set,
@@ -95,14 +123,11 @@ export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome
   };
   if (outcome.values.length) return outcome;
   const run: SetRun = {
-    set,
-    settings: deps.settings,
-    helm: deps.helm,
-    limit: deps.limit,
+    ...helmRun,
     locator: new Locator(deps.settings.chartDir, files),
     outputDir: deps.outputDir,
   };
-  return { ...outcome, helm: await runHelmStages(run, deps) };
+  return { ...outcome, helm: await runHelmStages(run, deps, started) };
 }
 
 /** Every finding of the set in stage order, named with the set. */

@@ -9,15 +9,14 @@ import { redact } from '../secrets/redact.js';
 
 /**
  * Plain text (a message, a note, a name) shown as typed: backslashes, pipes
- * and HTML tag brackets escaped (helm's `<nil>` would vanish as a tag), line
- * breaks as <br>.
+ * and `<` escaped (helm's `<nil>` would vanish as a tag; without a `<` no tag
+ * opens, so `->` stays as written), line breaks as <br>.
  */
 export function escapeCell(text: string): string {
   return redact(text)
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
     .replace(/\r?\n/g, '<br>');
 }
 

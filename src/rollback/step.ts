@@ -1,6 +1,5 @@
 // The rollback step: inputs -> settings -> rollback() -> outputs; shared by
 // actions/rollback and `hotswap-ci rollback`.
-import { findBinary } from '../exec/binary.js';
 import { openClusterClients } from '../helm/open.js';
 import type { Step } from '../step/step.js';
 import { readRollbackInputs, type RollbackInputs } from './inputs.js';
@@ -13,7 +12,7 @@ export const rollbackStep: Step<RollbackInputs, RollbackResult> = {
   ownsSignals: true,
   parse: (read) => ({ settings: readRollbackInputs(read), secrets: [] }),
   async run(s, ctx) {
-    const { helm, kubectl } = await openClusterClients(s, findBinary);
+    const { helm, kubectl } = await openClusterClients(s);
     return rollback(s, { helm, kubectl, log: ctx.log });
   },
   outputs: (r) => ({

@@ -23,18 +23,22 @@ export interface Target {
   data: SchemaData;
 }
 
-export interface SetRun {
+/** What starting the helm calls of a set needs. */
+export interface HelmRun {
   set: ValuesSet;
   settings: LintSettings;
   helm: Helm;
   /** Bounds the helm processes of all sets together. */
   limit: Limiter;
+}
+
+export interface SetRun extends HelmRun {
   locator: Locator;
   /** Where this run writes rendered manifests. */
   outputDir: string;
 }
 
-export function renderRequest(run: SetRun, target: Target): RenderRequest {
+export function renderRequest(run: HelmRun, target: Target): RenderRequest {
   const { settings } = run;
   return {
     chart: settings.chartDir,

@@ -1,19 +1,30 @@
 // Stage 2, helm lint: once per set, for the newest target version; its
 // messages become findings at the values key, template or chart file they
 // name.
-import { helmLint } from '../../helm/render.js';
+import { helmLint, type LintResult } from '../../helm/render.js';
 import { helmErrorFindings, lintFindings } from '../helm-messages.js';
 import {
   helmFinding,
   renderRequest,
+  type HelmRun,
   type SetRun,
   type StageFinding,
   type Target,
 } from './context.js';
 
-export async function helmLintStage(run: SetRun, newest: Target): Promise<StageFinding[]> {
+/** Starts `helm lint` (in the shared pool of helm processes). */
+export function startHelmLint(run: HelmRun, newest: Target): Promise<LintResult> {
   const { strict } = run.settings;
-  const result = await run.limit(() => helmLint(run.helm, renderRequest(run, newest), { strict }));
+  return run.limit(() => helmLint(run.helm, renderRequest(run, newest), { strict }));
+}
+
+/** The findings of a `helm lint` started by startHelmLint. */
+export async function helmLintStage(
+  run: SetRun,
+  started: Promise<LintResult>,
+): Promise<StageFinding[]> {
+  const { strict } = run.settings;
+  const result = await started;
   const finding = (f: Parameters<typeof helmFinding>[3]) =>
     helmFinding(run.locator, 'helm lint', 'helm lint', f);
   const findings = lintFindings(result.messages).map((f) =>

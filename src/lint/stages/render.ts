@@ -4,12 +4,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseYamlDocuments } from '../yaml-documents.js';
-import { helmTemplate, splitManifest } from '../../helm/render.js';
+import { helmTemplate, splitManifest, type TemplateResult } from '../../helm/render.js';
 import { helmErrorFindings } from '../helm-messages.js';
 import type { RenderedObject } from '../policies.js';
 import {
   helmFinding,
   renderRequest,
+  type HelmRun,
   type SetRun,
   type StageFinding,
   type Target,
@@ -61,8 +62,18 @@ function parseObjects(run: SetRun, title: string, manifest: string) {
   return { objects, findings };
 }
 
-export async function renderStage(run: SetRun, target: Target): Promise<RenderOutcome> {
-  const result = await run.limit(() => helmTemplate(run.helm, renderRequest(run, target)));
+/** Starts `helm template` for one target (in the shared pool of helm processes). */
+export function startRender(run: HelmRun, target: Target): Promise<TemplateResult> {
+  return run.limit(() => helmTemplate(run.helm, renderRequest(run, target)));
+}
+
+/** The outcome of a `helm template` started by startRender. */
+export async function renderStage(
+  run: SetRun,
+  target: Target,
+  started: Promise<TemplateResult>,
+): Promise<RenderOutcome> {
+  const result = await started;
   const title = renderTitle(target);
   if (!result.ok) {
     const findings = helmErrorFindings(result.error ?? 'helm template failed').map((f) =>

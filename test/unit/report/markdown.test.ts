@@ -5,11 +5,12 @@ import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
 describe('table cell escaping', () => {
   afterEach(clearSecrets);
 
-  it('shows plain text as typed in one cell: pipes, backslashes, tag brackets, line breaks', () => {
+  it('shows plain text as typed in one cell: pipes, backslashes, tags, line breaks', () => {
     expect(escapeCell('a | b')).toBe('a \\| b');
     // a backslash before a pipe must not undo the pipe's escape
     expect(escapeCell('path\\|x')).toBe('path\\\\\\|x');
-    expect(escapeCell('value <nil> for .Values.x')).toBe('value &lt;nil&gt; for .Values.x');
+    expect(escapeCell('value <nil> for .Values.x')).toBe('value &lt;nil> for .Values.x');
+    expect(escapeCell('version bumped 1.0.0 -> 1.0.1')).toBe('version bumped 1.0.0 -> 1.0.1');
     expect(escapeCell('first\r\nsecond\nthird')).toBe('first<br>second<br>third');
   });
 
