@@ -56,7 +56,10 @@ function workspaceWith(count: number): { dir: string; envs: string[] } {
       {}) as Record<string, unknown>;
     const podLabels = (values.podLabels ?? {}) as Record<string, string>;
     values.podLabels = { ...podLabels, 'bench.hotswap.dev/set': env };
-    writeFileSync(path.join(dir, 'chart', 'environments', `${env}.yaml`), YAML.stringify(values));
+    writeFileSync(
+      path.join(dir, 'chart', 'environments', `${env}.yaml`),
+      YAML.stringify(values, { version: '1.1' }),
+    );
   });
   return { dir, envs };
 }

@@ -208,7 +208,8 @@ async function valueArgs(opts: RenderOptions, dir: string): Promise<string[]> {
   const objects = opts.values === undefined ? [] : [opts.values].flat();
   for (const [i, values] of objects.entries()) {
     const file = path.join(dir, `values-${i}.yaml`);
-    await writeFile(file, YAML.stringify(values));
+    // helm reads YAML 1.1: 'on', 'yes' and the like must come out quoted.
+    await writeFile(file, YAML.stringify(values, { version: '1.1' }));
     args.push('-f', file);
   }
   for (const [key, value] of Object.entries(opts.set ?? {})) args.push('--set', `${key}=${value}`);
