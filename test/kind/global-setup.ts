@@ -131,7 +131,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('kubeconfig', kubeconfig);
 
   if (keep) {
-    console.log(`kind: keeping ${name}; reuse it with HOTSWAP_KIND_KUBECONFIG=${kubeconfig}`);
+    // Without the post step nothing restores the host sysctls kubelet changed: say what they were.
+    const { sysctls = {} } = JSON.parse(main.state.cluster ?? '{}') as {
+      sysctls?: Record<string, string>;
+    };
+    const restore = Object.entries(sysctls)
+      .map(([key, value]) => `echo ${value} > /proc/sys/${key}`)
+      .join('; ');
+    console.log(
+      `kind: keeping ${name}; reuse it with HOTSWAP_KIND_KUBECONFIG=${kubeconfig}\n` +
+        `when done: kind delete cluster --name ${name}; docker network rm ${network}; ${restore}`,
+    );
     return;
   }
   return async () => {
