@@ -74,6 +74,8 @@ const CASES: Case[] = [
     // Readiness that never passes has no terminal state: the deploy's timeout calls it.
     extra: { timeout: '90s' },
     errorNames: /did not become ready within 90s: waiting for Deployment\/hs-hotswap/,
+    // The probe requests the pod answered 503, from its own log.
+    logLine: '"path":"/health","status":503',
   },
   {
     name: 'OOMKilled at start under the chart limit',
