@@ -76,6 +76,19 @@ interface ContainerStatus {
   lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
 
+/**
+ * In a crash loop: backing off, or exited non-zero and about to back off. A
+ * real kubelet reports the exited container (terminated, reason Error or
+ * OOMKilled) for most of each back-off and shows CrashLoopBackOff only
+ * around the restart, so waiting for that reason alone calls the same loop
+ * a back-off period later (measured in docs/real-pods.md).
+ */
+function crashed(c: ContainerStatus, pod: KubeObject): boolean {
+  if (c.state?.waiting?.reason === 'CrashLoopBackOff') return true;
+  const exitCode = c.state?.terminated?.exitCode;
+  return exitCode !== undefined && exitCode !== 0 && pod.spec?.restartPolicy !== 'Never';
+}
+
 export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number): RolloutFailure[] {
   if (pod.metadata.deletionTimestamp) return [];
   const failures: RolloutFailure[] = [];
@@ -92,8 +105,8 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
         reason: waiting.reason,
         message: `container ${c.name}: ${waiting.message ?? waiting.reason}`,
       });
-    } else if (waiting?.reason === 'CrashLoopBackOff' && restarts >= policy.crashLoopRestarts) {
-      const last = c.lastState?.terminated;
+    } else if (restarts >= policy.crashLoopRestarts && crashed(c, pod)) {
+      const last = c.state?.terminated ?? c.lastState?.terminated;
       const exit = last
         ? ` (last exit code ${last.exitCode ?? '?'}, ${last.reason ?? 'terminated'})`
         : '';
@@ -122,6 +135,28 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
         message: scheduled.message ?? 'no node can run this pod',
       });
     }
+  }
+  return failures;
+}
+
+/**
+ * The judged pods that are not Ready, each named with what its Ready
+ * condition says: when a rollout times out with no terminal failure (a
+ * readiness probe that never passes), these are what it waited for, and
+ * their events and logs say why.
+ */
+export function notReadyPods(pods: readonly KubeObject[], now: number): RolloutFailure[] {
+  const failures: RolloutFailure[] = [];
+  for (const pod of pods) {
+    const ready = condition(pod, 'Ready');
+    if (pod.metadata.deletionTimestamp || ready?.status === 'True') continue;
+    const since = Date.parse(ready?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? '');
+    const forS = Number.isNaN(since) ? '' : ` for ${Math.round((now - since) / 1000)} s`;
+    failures.push({
+      object: ref(pod),
+      reason: 'NotReady',
+      message: `not ready${forS}: ${ready?.message ?? ready?.reason ?? 'no Ready condition'}`,
+    });
   }
   return failures;
 }

@@ -1,0 +1,102 @@
+// Helpers for tests on the run's kind cluster (see global-setup.ts): the
+// chart's values for the locally built images, and the deploy and smoke-test
+// bundles run the way the runner runs them.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { inject } from 'vitest';
+import { splitImage } from '../support/docker.js';
+import { kubectl, runDeployAction, type DeployRun } from '../e2e/deploy/harness.js';
+
+export { history, kubectl, helm, makeWorkspace, runDeployAction } from '../e2e/deploy/harness.js';
+export type { DeployRun };
+
+export const images = () => inject('kindImages');
+
+/** A fresh namespace; returns its name. */
+export async function createNamespace(prefix: string): Promise<string> {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await kubectl(['create', 'namespace', name]);
+  return name;
+}
+
+export async function deleteNamespace(name: string): Promise<void> {
+  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=false']);
+}
+
+/**
+ * Values for chart/hotswap with the local images on a single 2-core node,
+ * over dev's (one replica, no persistence): the CPU request is lowered so
+ * many namespaces fit side by side; memory limits stay dev's. A values file,
+ * not `set` lines, so a test's own values file can still override it.
+ */
+export function kindValues(): Record<string, unknown> {
+  const api = splitImage(images().api);
+  const pg = splitImage(images().postgresql);
+  const curl = splitImage(images().curl);
+  return {
+    image: api,
+    resources: { requests: { cpu: '10m' } },
+    postgresql: { image: pg, primary: { resources: { requests: { cpu: '10m' } } } },
+    tests: { image: curl },
+  };
+}
+
+/** Writes a values file into the workspace, as a user's repository holds one; returns its path there. */
+export function valuesFile(
+  workspace: string,
+  name: string,
+  values: Record<string, unknown>,
+): string {
+  const rel = `kind-values/${name}.yaml`;
+  mkdirSync(path.join(workspace, 'kind-values'), { recursive: true });
+  writeFileSync(path.join(workspace, rel), yaml.dump(values));
+  return rel;
+}
+
+/** Deploy inputs for chart/hotswap in `namespace`: dev, the kind values, then `values` files. */
+export function deployInputs(
+  workspace: string,
+  namespace: string,
+  release: string,
+  values: string[] = [],
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    release,
+    chart: 'chart/hotswap',
+    namespace,
+    'values-files': [
+      'chart/environments/dev.yaml',
+      valuesFile(workspace, 'kind', kindValues()),
+      ...values,
+    ].join('\n'),
+    'secret-values': `postgresql:\n  auth:\n    password: kind-db-pass-${randomBytes(4).toString('hex')}`,
+    diff: 'false',
+    timeout: '5m',
+    ...extra,
+  };
+}
+
+/** actions/smoke-test through `kubectl port-forward` to the release's Service. */
+export function smokeTest(
+  namespace: string,
+  release: string,
+  workspace: string,
+  extra: Record<string, string> = {},
+): Promise<DeployRun> {
+  return runDeployAction(
+    'smoke-test',
+    {
+      target: 'port-forward',
+      namespace,
+      service: `${release}-hotswap`,
+      port: '80',
+      'metrics-port': '5000',
+      timeout: '120s',
+      ...extra,
+    },
+    { workspace },
+  );
+}
