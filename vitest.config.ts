@@ -6,7 +6,9 @@ import { NODE24 } from './test/support/node24-setup.js';
 // on Node.js 24, the runtime action.yml declares (they run alongside the
 // others, so CI takes no longer end to end). e2e: the kwok cluster (one per run).
 // containers: a real Docker engine (scripts/docker-engine.sh up) and kind;
-// not part of `npm test`, run with `npm run test:containers`.
+// not part of `npm test`, run with `npm run test:containers`. kind: deploys on
+// real pods, one kind cluster per run shared by files running in parallel,
+// each in its own namespaces; `npm run test:kind`.
 const BUNDLE_TESTS = [
   'test/integration/action-runtime.test.ts',
   'test/integration/runner-contract.test.ts',
@@ -54,6 +56,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
+        },
+      },
+      {
+        test: {
+          name: 'kind',
+          include: ['test/kind/**/*.test.ts'],
+          globalSetup: ['test/kind/global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
         },
       },
     ],
