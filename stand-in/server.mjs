@@ -14,7 +14,6 @@
 //   REQUIRE_TOKEN=...                           both endpoints want "Authorization: Bearer <token>"
 //   ECHO_HEADERS=true                           /health echoes the request headers (a leaky error page)
 //   INITIAL_SWAPS=3                             kernel swaps counted at start
-//   CRASH_ON_START=true                         log an error and exit 1 before listening (a broken release)
 import http from 'node:http';
 import { setTimeout } from 'node:timers';
 import client from 'prom-client';
@@ -35,11 +34,6 @@ const config = {
   echoHeaders: env.ECHO_HEADERS === 'true',
   initialSwaps: Number(env.INITIAL_SWAPS ?? 0),
 };
-
-if (env.CRASH_ON_START === 'true') {
-  console.error(JSON.stringify({ msg: 'fatal: cannot start', reason: 'CRASH_ON_START=true' }));
-  process.exit(1);
-}
 
 const registry = new client.Registry();
 registry.setDefaultLabels({ service: 'hotswap-api' });

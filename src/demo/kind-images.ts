@@ -1,5 +1,5 @@
 // The demo's images on kind: the stand-in HotSwap API as version GOOD, the same
-// image with CRASH_ON_START baked in as version BROKEN (a release whose process
+// image with EXIT_AT_START=1 baked in as version BROKEN (a release whose process
 // exits 1 at start, so the kubelet really crash-loops it), and PostgreSQL;
 // loaded into the node with `kind load`. Offline (the local Debian base of
 // scripts/docker-engine.sh is there) they come from scripts/chart-images.sh;
@@ -71,7 +71,7 @@ export async function prepareKindImages(o: {
     }
     await runCommand('docker', ['tag', api, good]);
     await runCommand('docker', ['build', '-q', '-t', broken, '-'], {
-      input: `FROM ${good}\nENV CRASH_ON_START=true\n`,
+      input: `FROM ${good}\nENV EXIT_AT_START=1\n`,
       timeoutMs: 300_000,
     });
     o.log(`${good}: the stand-in API; ${broken}: the same, exits 1 at start`);
