@@ -14,6 +14,15 @@
 //   REQUIRE_TOKEN=...                           both endpoints want "Authorization: Bearer <token>"
 //   ECHO_HEADERS=true                           /health echoes the request headers (a leaky error page)
 //   INITIAL_SWAPS=3                             kernel swaps counted at start
+// Failures a kubelet sees, the way a broken release produces them:
+//   EXIT_AT_START=1                             log a fatal database error and exit with this code
+//   FAIL_FIRST_START=/tmp/started               exit 1 at the first start only (a slow dependency):
+//                                               the file marks it, so keep it on a volume that
+//                                               outlives the container (the chart's /tmp emptyDir)
+//   UNHEALTHY_AFTER_S=20                        /health answers 503 from this many seconds after start
+//   ALLOCATE_MB=600                             hold this much memory (touched), ALLOCATE_AFTER_S later
+import { Buffer } from 'node:buffer';
+import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { setTimeout } from 'node:timers';
 import client from 'prom-client';
@@ -34,6 +43,24 @@ const config = {
   echoHeaders: env.ECHO_HEADERS === 'true',
   initialSwaps: Number(env.INITIAL_SWAPS ?? 0),
 };
+
+function log(fields) {
+  console.log(JSON.stringify(fields));
+}
+
+// A version that cannot start: it says why on its way out, as services do,
+// with the connection string it tried (a secret a log must not show).
+if (env.EXIT_AT_START) {
+  const url = `postgres://${env.DATABASE_USER ?? ''}:${env.DATABASE_PASSWORD ?? ''}@${env.DATABASE_HOST ?? ''}:${env.DATABASE_PORT ?? ''}/${env.DATABASE_NAME ?? ''}`;
+  log({ msg: 'starting', version: config.version });
+  log({ msg: 'fatal: schema version 42 required, database reports 41', database: url });
+  process.exit(Number(env.EXIT_AT_START));
+}
+if (env.FAIL_FIRST_START && !existsSync(env.FAIL_FIRST_START)) {
+  writeFileSync(env.FAIL_FIRST_START, new Date().toISOString());
+  log({ msg: 'fatal: dependency not reachable yet, exiting to be restarted' });
+  process.exit(1);
+}
 
 const registry = new client.Registry();
 registry.setDefaultLabels({ service: 'hotswap-api' });
@@ -70,6 +97,20 @@ kernels.set(1);
 
 const startedAt = Date.now();
 const seen = { health: 0, metrics: 0 };
+const unhealthyAfterMs = env.UNHEALTHY_AFTER_S ? Number(env.UNHEALTHY_AFTER_S) * 1000 : Infinity;
+
+const held = [];
+if (env.ALLOCATE_MB) {
+  setTimeout(
+    () => {
+      log({ msg: 'loading kernels into memory', megabytes: Number(env.ALLOCATE_MB) });
+      // fill() touches every page, so the memory is really resident.
+      for (let i = 0; i < Number(env.ALLOCATE_MB); i++) held.push(Buffer.alloc(1 << 20).fill(1));
+      log({ msg: 'kernels loaded' });
+    },
+    Number(env.ALLOCATE_AFTER_S ?? 0) * 1000,
+  );
+}
 
 function healthBody(req) {
   const state = config.unhealthy ? 'Unhealthy' : 'Healthy';
@@ -116,6 +157,10 @@ async function handleApi(req, res) {
   if (path === '/health' || path === '/healthz') {
     if (++seen.health <= config.failFirst)
       return reply(req, res, '/health', 503, JSON_TYPE, json({ status: 'Starting' }));
+    if (Date.now() - startedAt >= unhealthyAfterMs) {
+      log({ msg: 'health: kernel watchdog stalled' });
+      return reply(req, res, '/health', 503, JSON_TYPE, json({ status: 'Unhealthy' }));
+    }
     const status = config.healthStatus ?? (config.unhealthy ? 503 : 200);
     return reply(req, res, '/health', status, JSON_TYPE, json(healthBody(req)));
   }

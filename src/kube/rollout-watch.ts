@@ -9,6 +9,7 @@ import { groupOf, type ReleaseObject } from './release-objects.js';
 import {
   assessRollout,
   isWatched,
+  notReadyPods,
   type RolloutAssessment,
   type RolloutPolicy,
   type RolloutSnapshot,
@@ -205,7 +206,11 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
       // A transient API error is retried; one that persists ends the watch.
       if (++consecutiveErrors >= 5) throw error;
     }
-    if (now() - start >= options.timeoutMs) return result({ state: 'failed', timedOut: true });
+    if (now() - start >= options.timeoutMs) {
+      // Out of time with nothing terminal: the pods it waited for are the failure.
+      const failures = last.failures.length ? last.failures : notReadyPods(last.pods, now());
+      return result({ state: 'failed', timedOut: true, failures });
+    }
     await cancellableSleep(poll);
   }
 }

@@ -126,6 +126,28 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
   return failures;
 }
 
+/**
+ * The judged pods that are not Ready, each named with what its Ready
+ * condition says: when a rollout times out with no terminal failure (a
+ * readiness probe that never passes), these are what it waited for, and
+ * their events and logs say why.
+ */
+export function notReadyPods(pods: readonly KubeObject[], now: number): RolloutFailure[] {
+  const failures: RolloutFailure[] = [];
+  for (const pod of pods) {
+    const ready = condition(pod, 'Ready');
+    if (pod.metadata.deletionTimestamp || ready?.status === 'True') continue;
+    const since = Date.parse(ready?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? '');
+    const forS = Number.isNaN(since) ? '' : ` for ${Math.round((now - since) / 1000)} s`;
+    failures.push({
+      object: ref(pod),
+      reason: 'NotReady',
+      message: `not ready${forS}: ${ready?.message ?? ready?.reason ?? 'no Ready condition'}`,
+    });
+  }
+  return failures;
+}
+
 /** Kinds with a readiness rule; anything else in a release is applied by helm and not awaited. */
 export function isWatched(o: ReleaseObject): boolean {
   if (isCustomResource(o)) return true;

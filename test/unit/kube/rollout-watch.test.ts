@@ -201,3 +201,73 @@ describe('watchRollout', () => {
     ]);
   });
 });
+
+describe('a rollout that times out with nothing terminal', () => {
+  it('names the pods that never became Ready, with their Ready condition', async () => {
+    const web: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'web',
+        namespace: NS,
+        uid: 'web-uid',
+        generation: 2,
+        annotations: { 'deployment.kubernetes.io/revision': '2' },
+      },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } } },
+      status: { observedGeneration: 2, replicas: 2, updatedReplicas: 1, availableReplicas: 1 },
+    };
+    const rs: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'web-new',
+        namespace: NS,
+        uid: 'rs-uid',
+        annotations: { 'deployment.kubernetes.io/revision': '2' },
+        ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'web-uid' }],
+      },
+      spec: { template: {} },
+    };
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'web-new-1',
+        namespace: NS,
+        labels: { app: 'web' },
+        ownerReferences: [{ kind: 'ReplicaSet', name: 'web-new', uid: 'rs-uid' }],
+      },
+      status: {
+        phase: 'Running',
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'ContainersNotReady',
+            message: 'containers with unready status: [api]',
+            lastTransitionTime: new Date(0).toISOString(),
+          },
+        ],
+        containerStatuses: [{ name: 'api', ready: false, restartCount: 0, state: { running: {} } }],
+      },
+    };
+    const kubectl = new FakeKubectl(() => list([web, rs, pod]));
+    let t = 0;
+    const result = await watchRollout(kubectl, {
+      ...policy,
+      objects: releaseObjects(MANIFEST.split('---')[0]!, NS),
+      timeoutMs: 90_000,
+      pollMs: 1,
+      now: () => (t += 30_000),
+    });
+    expect(result).toMatchObject({ state: 'failed', timedOut: true });
+    expect(result.failures).toEqual([
+      {
+        object: 'Pod/web-new-1',
+        reason: 'NotReady',
+        message: 'not ready for 180 s: containers with unready status: [api]',
+      },
+    ]);
+  });
+});
