@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { chooseEngine } from '../../src/demo/cluster.js';
+import { parseChartImages } from '../../src/demo/kind-images.js';
 import { cachedNodeArchives } from '../../src/demo/node-image.js';
 
 test('the demo picks kind only with an engine and a node image there without a pull, and says why', () => {
@@ -46,4 +47,10 @@ test('cached node archives: this version, this runtime, with an image id, newest
     'kind-node-v1.36.3-ddd-runc.tar',
   ]);
   expect(cachedNodeArchives(path.join(dir, 'none'), 'v1.36.3', 'runc')).toEqual([]);
+});
+
+test('chart image names from scripts/chart-images.sh output', () => {
+  expect(
+    parseChartImages('api=hotswap-local/stand-in:abc\npostgresql=hotswap-local/postgres:15-d\n\n'),
+  ).toEqual({ api: 'hotswap-local/stand-in:abc', postgresql: 'hotswap-local/postgres:15-d' });
 });
