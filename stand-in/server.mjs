@@ -21,6 +21,8 @@
 //                                               outlives the container (the chart's /tmp emptyDir)
 //   UNHEALTHY_AFTER_S=20                        /health answers 503 from this many seconds after start
 //   ALLOCATE_MB=600                             hold this much memory (touched), ALLOCATE_AFTER_S later
+// `node server.mjs migrate` applies the schema migrations and exits (the chart's migrations Job):
+//   MIGRATION_ERROR='column "x" exists'         the migration fails with this database error
 import { Buffer } from 'node:buffer';
 import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -46,6 +48,16 @@ const config = {
 
 function log(fields) {
   console.log(JSON.stringify(fields));
+}
+
+if (process.argv[2] === 'migrate') {
+  log({ msg: 'applying migrations', database: env.DATABASE_HOST ?? '' });
+  if (env.MIGRATION_ERROR) {
+    log({ msg: `fatal: migration 0042_kernel_index failed: ${env.MIGRATION_ERROR}` });
+    process.exit(1);
+  }
+  log({ msg: 'migrations applied', version: 42 });
+  process.exit(0);
 }
 
 // A version that cannot start: it says why on its way out, as services do,

@@ -33,16 +33,22 @@ export async function collectDiagnostics(
     const ns = failure.namespace ?? namespace;
     const evs = await kubectl.events(ns, name).catch(() => []);
     const logs: ObjectDiagnostics['logs'] = [];
-    if (kind === 'Pod') {
-      const pod = pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? ns) === ns);
-      const containers: { name: string }[] = pod?.spec?.containers ?? [];
-      for (const c of containers) {
-        const lines = await kubectl.logs(ns, name, c.name, logLines).catch(() => undefined);
-        logs.push({
-          container: c.name,
-          lines: lines?.trim() ? redact(lines.trimEnd()) : undefined,
-        });
-      }
+    // A Pod's containers, or those of a Job's newest pod (a failed hook says why in its log).
+    const pod =
+      kind === 'Pod'
+        ? pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? ns) === ns)
+        : kind === 'Job'
+          ? newestPodOf('Job', name, ns, pods)
+          : undefined;
+    const containers: { name: string }[] = pod?.spec?.containers ?? [];
+    for (const c of containers) {
+      const lines = await kubectl
+        .logs(ns, pod!.metadata.name, c.name, logLines)
+        .catch(() => undefined);
+      logs.push({
+        container: kind === 'Pod' ? c.name : `${c.name} (Pod/${pod!.metadata.name})`,
+        lines: lines?.trim() ? redact(lines.trimEnd()) : undefined,
+      });
     }
     result.push({
       object: failure.namespace
@@ -61,4 +67,22 @@ export async function collectDiagnostics(
     });
   }
   return result;
+}
+
+/** The newest pod a workload owns directly (a Job's last attempt). */
+function newestPodOf(
+  kind: string,
+  name: string,
+  namespace: string,
+  pods: readonly KubeObject[],
+): KubeObject | undefined {
+  return pods
+    .filter(
+      (p) =>
+        (p.metadata.namespace ?? namespace) === namespace &&
+        (p.metadata.ownerReferences ?? []).some((o) => o.kind === kind && o.name === name),
+    )
+    .sort((a, b) =>
+      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+    )[0];
 }

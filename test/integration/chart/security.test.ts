@@ -61,16 +61,24 @@ describe('Pod Security Standard "restricted"', () => {
     expect(violations).toEqual([]);
   });
 
-  it('covers the API, PostgreSQL, the backup CronJob and the helm test pod', async () => {
-    const r = await renderChart({ valuesFiles: ['ci/backup-values.yaml'] });
+  it('covers the API, PostgreSQL, the backup CronJob, the migrations Job and the helm test pod', async () => {
+    const r = await renderChart({
+      valuesFiles: ['ci/backup-values.yaml'],
+      values: { migrations: { enabled: true, args: ['migrate'] } },
+    });
     expect(r.podSpecs().map((p) => p.owner)).toEqual(
       expect.arrayContaining([
         'Deployment/hs-hotswap',
         'StatefulSet/hs-postgresql',
         'CronJob/hs-postgresql-backup',
+        'Job/hs-hotswap-migrations',
         'Pod/hs-hotswap-test-health',
       ]),
     );
+    const violations = r
+      .podSpecs()
+      .flatMap(({ owner, spec }) => restrictedViolations(spec).map((p) => `${owner}: ${p}`));
+    expect(violations).toEqual([]);
   });
 
   it('catches a violation (the check is not vacuous)', async () => {

@@ -336,4 +336,36 @@ describe('chart workload', () => {
       'https://a.example.com',
     );
   });
+
+  it('runs migrations as a hook Job with the API image and settings, only when enabled', async () => {
+    expect(defaults.has('Job', 'hs-hotswap-migrations')).toBe(false);
+    const r = await renderChart({
+      values: {
+        migrations: { enabled: true, command: ['node', 'server.mjs'], args: ['migrate'] },
+        extraEnv: [{ name: 'FEATURE', value: 'on' }],
+      },
+    });
+    const job = r.find<K8sObject & { spec: { backoffLimit: number; template: Workload['spec']['template'] } }>(
+      'Job',
+      'hs-hotswap-migrations',
+    );
+    expect(job.metadata.annotations).toMatchObject({
+      'helm.sh/hook': 'post-install,pre-upgrade',
+      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+    });
+    expect(job.spec.backoffLimit).toBe(0);
+    const [c] = job.spec.template.spec.containers;
+    const { container } = api(r);
+    expect(c!.image).toBe(container.image);
+    expect(c!.command).toEqual(['node', 'server.mjs']);
+    expect(c!.args).toEqual(['migrate']);
+    // The API's database settings (the password from the same Secret) and extraEnv.
+    expect(c!.env).toEqual(
+      container.env!.filter((e) => e.name.startsWith('DATABASE_') || e.name === 'FEATURE'),
+    );
+    expect(c!.env!.map((e) => e.name)).toContain('DATABASE_PASSWORD');
+    expect(c!.securityContext).toEqual(container.securityContext);
+    // Not a pod of the API: the Service and the Deployment's selector never pick it.
+    expect(job.spec.template.metadata?.labels?.['app.kubernetes.io/component']).toBe('migrations');
+  });
 });

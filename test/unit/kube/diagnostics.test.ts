@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../../src/exec/command.js';
+import { collectDiagnostics } from '../../../src/kube/diagnostics.js';
+import { Kubectl, type KubeObject } from '../../../src/kube/kubectl.js';
+import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
+
+/** Answers `kubectl logs <pod>` from a table (no events); records every argv. */
+class FakeKubectl extends Kubectl {
+  calls: string[][] = [];
+  constructor(private readonly logsOf: Record<string, string>) {
+    super({ bin: 'kubectl' });
+  }
+  override run(args: readonly string[]): Promise<CommandResult> {
+    this.calls.push([...args]);
+    const stdout = args[0] === 'logs' ? (this.logsOf[args[1]!] ?? '') : '{"items":[]}';
+    return Promise.resolve({ code: 0, stdout, stderr: '' } as CommandResult);
+  }
+}
+
+const jobPod = (name: string, created: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name,
+    namespace: 'shop',
+    creationTimestamp: created,
+    ownerReferences: [{ kind: 'Job', name: 'migrate', uid: 'job-uid' }],
+  },
+  spec: { containers: [{ name: 'migrations' }] },
+});
+
+describe('collectDiagnostics', () => {
+  afterEach(clearSecrets);
+
+  it("shows a failed Job's newest pod log, redacted", async () => {
+    registerSecret('s3cret-db-pass');
+    const kubectl = new FakeKubectl({
+      'migrate-new': 'applying\nfatal: password s3cret-db-pass rejected\n',
+      'migrate-old': 'an earlier attempt\n',
+    });
+    const [d] = await collectDiagnostics(
+      kubectl,
+      'shop',
+      [
+        {
+          object: 'Job/migrate',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        },
+      ],
+      [
+        jobPod('migrate-old', '2026-01-01T00:00:00Z'),
+        jobPod('migrate-new', '2026-01-01T00:01:00Z'),
+      ],
+    );
+    expect(d!.logs).toEqual([
+      {
+        container: 'migrations (Pod/migrate-new)',
+        lines: 'applying\nfatal: password *** rejected',
+      },
+    ]);
+    expect(kubectl.calls.filter((c) => c[0] === 'logs')).toEqual([
+      ['logs', 'migrate-new', '-n', 'shop', '-c', 'migrations', '--tail', '20'],
+    ]);
+  });
+
+  it('reads no logs for objects that are neither a Pod nor a Job', async () => {
+    const kubectl = new FakeKubectl({});
+    const [d] = await collectDiagnostics(
+      kubectl,
+      'shop',
+      [{ object: 'Deployment/web', reason: 'ProgressDeadlineExceeded', message: 'stuck' }],
+      [],
+    );
+    expect(d!.logs).toEqual([]);
+    expect(kubectl.calls.some((c) => c[0] === 'logs')).toBe(false);
+  });
+});
