@@ -2,7 +2,8 @@
 // image: it picks kind on its own and says why, runs the chart's real pods (no
 // stand-in process on the host), the broken version really crash-loops (exit
 // code 1 from the container) and is rolled back, the table shows the times,
-// and everything it made (the cluster, its container, the image tags) is gone.
+// and everything it made (the cluster, its container, the image tags) is gone,
+// also when Ctrl-C stops it mid-deploy.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,18 +22,45 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
-function runDemo(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+/** Runs the demo in its own process group; `interruptAt` sends it SIGINT, as Ctrl-C does. */
+function runDemo(
+  env: Record<string, string>,
+  interruptAt?: RegExp,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', 'demo'], {
+    // Interrupted: the demo script itself, as demo-interrupt.test.ts does (npm in
+    // between would take the signal too); otherwise what a user runs.
+    const [command, args] = interruptAt
+      ? [process.execPath, ['--import', 'tsx', 'scripts/demo.ts']]
+      : ['npm', ['run', '-s', 'demo']];
+    const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let sent = false;
+    const collect = (d: Buffer) => {
+      out += d.toString();
+      if (interruptAt && !sent && interruptAt.test(out)) {
+        sent = true;
+        process.kill(-child.pid!, 'SIGINT');
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('close', (code) => resolve({ code, out }));
   });
+}
+
+/** Nothing of the demo's cluster left on the engine or in its workdir. */
+function expectNothingLeft(name: string): void {
+  expect(listed('container', `label=io.x-k8s.kind.cluster=${name}`)).toEqual([]);
+  expect(docker(['images', '--format', '{{.Repository}}:{{.Tag}}', `hotswap-demo/${name}`])).toBe(
+    '',
+  );
+  expect(readdirSync(workdir)).toEqual([]);
 }
 
 test('picks kind, crash-loops the broken version for real, rolls it back, removes everything', async () => {
@@ -60,9 +88,18 @@ test('picks kind, crash-loops the broken version for real, rolls it back, remove
   expect(out).toMatch(/^deploy broken 1\.1\.0\s+rolled back\s+\d+\.\ds\s+revision 2 failed/m);
   expect(out).toContain('Demo passed');
 
-  expect(listed('container', `label=io.x-k8s.kind.cluster=${name}`)).toEqual([]);
-  expect(docker(['images', '--format', '{{.Repository}}:{{.Tag}}', `hotswap-demo/${name}`])).toBe(
-    '',
+  expectNothingLeft(name);
+}, 1_200_000);
+
+test('Ctrl-C while the broken version crash-loops: exit 130, the cluster and the image tags gone', async () => {
+  const name = `demo-kind-intr-${process.pid}`;
+  const { code, out } = await runDemo(
+    { HOTSWAP_DEMO_NAME: name, HOTSWAP_DEMO_WORKDIR: workdir, HOTSWAP_DEMO_ENGINE: 'kind' },
+    /Watching the rollout of revision 2/,
   );
-  expect(readdirSync(workdir)).toEqual([]);
+  expect(code, out).toBe(130);
+  expect(out).toMatch(/✘ deploy broken 1\.1\.0: interrupted/);
+  expect(out).toMatch(/removing kind cluster/);
+  expect(out).toContain('Demo interrupted; everything it created is removed.');
+  expectNothingLeft(name);
 }, 1_200_000);
