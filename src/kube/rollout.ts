@@ -76,6 +76,19 @@ interface ContainerStatus {
   lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
 
+/**
+ * In a crash loop: backing off, or exited non-zero and about to back off. A
+ * real kubelet reports the exited container (terminated, reason Error or
+ * OOMKilled) for most of each back-off and shows CrashLoopBackOff only
+ * around the restart, so waiting for that reason alone calls the same loop
+ * a back-off period later (measured in docs/real-pods.md).
+ */
+function crashed(c: ContainerStatus, pod: KubeObject): boolean {
+  if (c.state?.waiting?.reason === 'CrashLoopBackOff') return true;
+  const exitCode = c.state?.terminated?.exitCode;
+  return exitCode !== undefined && exitCode !== 0 && pod.spec?.restartPolicy !== 'Never';
+}
+
 export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number): RolloutFailure[] {
   if (pod.metadata.deletionTimestamp) return [];
   const failures: RolloutFailure[] = [];
@@ -92,8 +105,8 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
         reason: waiting.reason,
         message: `container ${c.name}: ${waiting.message ?? waiting.reason}`,
       });
-    } else if (waiting?.reason === 'CrashLoopBackOff' && restarts >= policy.crashLoopRestarts) {
-      const last = c.lastState?.terminated;
+    } else if (restarts >= policy.crashLoopRestarts && crashed(c, pod)) {
+      const last = c.state?.terminated ?? c.lastState?.terminated;
       const exit = last
         ? ` (last exit code ${last.exitCode ?? '?'}, ${last.reason ?? 'terminated'})`
         : '';

@@ -59,6 +59,8 @@ function loadImages(name: string, images: KindImages): void {
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   engineUp();
+  // The bundles the tests run, rebuilt here once when a source changed (never per file).
+  for (const bundle of ['deploy', 'smoke-test', 'rollback']) await ensureBundle(bundle);
   const images = chartImages();
   project.provide('kindImages', images);
 

@@ -22,7 +22,9 @@ beforeAll(async () => {
 afterAll(async () => deleteNamespace(namespace));
 
 test('deploys Ready on real pods and passes the smoke test through the Service', async () => {
-  const run = await runDeployAction('deploy', deployInputs(namespace, 'hs'), { workspace });
+  const run = await runDeployAction('deploy', deployInputs(workspace, namespace, 'hs'), {
+    workspace,
+  });
   expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
   expect(run.outputs.status).toBe('deployed');
   expect((await history('hs', namespace)).map((r) => r.status)).toEqual(['deployed']);

@@ -2,6 +2,9 @@
 // chart's values for the locally built images, and the deploy and smoke-test
 // bundles run the way the runner runs them.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
 import { inject } from 'vitest';
 import { splitImage } from '../support/docker.js';
 import { kubectl, runDeployAction, type DeployRun } from '../e2e/deploy/harness.js';
@@ -23,40 +26,53 @@ export async function deleteNamespace(name: string): Promise<void> {
 }
 
 /**
- * `set` lines for chart/hotswap with the local images on a single 2-core
- * node: dev's values otherwise (one replica, no persistence). The CPU request
- * is lowered so many namespaces fit side by side; memory limits stay dev's.
+ * Values for chart/hotswap with the local images on a single 2-core node,
+ * over dev's (one replica, no persistence): the CPU request is lowered so
+ * many namespaces fit side by side; memory limits stay dev's. A values file,
+ * not `set` lines, so a test's own values file can still override it.
  */
-export function kindChartSet(): string[] {
+export function kindValues(): Record<string, unknown> {
   const api = splitImage(images().api);
   const pg = splitImage(images().postgresql);
   const curl = splitImage(images().curl);
-  return [
-    `image.repository=${api.repository}`,
-    `image.tag=${api.tag}`,
-    `postgresql.image.repository=${pg.repository}`,
-    `postgresql.image.tag=${pg.tag}`,
-    `tests.image.repository=${curl.repository}`,
-    `tests.image.tag=${curl.tag}`,
-    'resources.requests.cpu=10m',
-    'postgresql.primary.resources.requests.cpu=10m',
-  ];
+  return {
+    image: api,
+    resources: { requests: { cpu: '10m' } },
+    postgresql: { image: pg, primary: { resources: { requests: { cpu: '10m' } } } },
+    tests: { image: curl },
+  };
 }
 
-/** Deploy inputs for chart/hotswap in `namespace`, extra `set` lines appended. */
+/** Writes a values file into the workspace, as a user's repository holds one; returns its path there. */
+export function valuesFile(
+  workspace: string,
+  name: string,
+  values: Record<string, unknown>,
+): string {
+  const rel = `kind-values/${name}.yaml`;
+  mkdirSync(path.join(workspace, 'kind-values'), { recursive: true });
+  writeFileSync(path.join(workspace, rel), yaml.dump(values));
+  return rel;
+}
+
+/** Deploy inputs for chart/hotswap in `namespace`: dev, the kind values, then `values` files. */
 export function deployInputs(
+  workspace: string,
   namespace: string,
   release: string,
-  set: string[] = [],
+  values: string[] = [],
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
     release,
     chart: 'chart/hotswap',
     namespace,
-    'values-files': 'chart/environments/dev.yaml',
+    'values-files': [
+      'chart/environments/dev.yaml',
+      valuesFile(workspace, 'kind', kindValues()),
+      ...values,
+    ].join('\n'),
     'secret-values': `postgresql:\n  auth:\n    password: kind-db-pass-${randomBytes(4).toString('hex')}`,
-    set: [...kindChartSet(), ...set].join('\n'),
     diff: 'false',
     timeout: '5m',
     ...extra,

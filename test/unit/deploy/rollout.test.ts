@@ -614,6 +614,23 @@ describe('pod failures', () => {
     });
   });
 
+  it('counts a container that exited non-zero and awaits its restart as crash-looping', () => {
+    // What a kubelet reports for most of a back-off: the exited container, not CrashLoopBackOff.
+    const exited = (restartCount: number, exitCode: number, reason = 'Error') => ({
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'api', restartCount, state: { terminated: { exitCode, reason } } },
+      ],
+    });
+    expect(judge(exited(1, 1)).state).toBe('progressing');
+    expect(judge(exited(2, 137, 'OOMKilled')).failures[0]).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      message: 'container api restarted 2 times (last exit code 137, OOMKilled)',
+    });
+    // Exit code 0 is a completed container, not a crash; a Never pod is not restarted at all.
+    expect(judge(exited(2, 0, 'Completed')).state).toBe('progressing');
+  });
+
   it('fails an unschedulable pod only after the grace period', () => {
     const unschedulable = (since: string) => ({
       phase: 'Pending',
