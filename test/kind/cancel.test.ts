@@ -4,8 +4,6 @@
 // step ends by itself before the kill, leaves no process and no secret values
 // file, no revision pending, and the next deploy goes through at once.
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   cancelLikeRunner,
@@ -20,22 +18,22 @@ import {
   history,
   makeWorkspace,
   runDeployAction,
+  valuesFile,
   type DeployRun,
 } from './support.js';
 
 let namespace: string;
 const workspace = makeWorkspace();
-const CRASH_VALUES = 'crash-on-start.yaml';
+let crashValues: string;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (run: DeployRun) => `${run.stdout}\n${run.stderr}`;
 
 beforeAll(async () => {
   namespace = await createNamespace('cancel-kind');
   // A version whose process exits 1 at start (the stand-in's EXIT_AT_START).
-  writeFileSync(
-    path.join(workspace, CRASH_VALUES),
-    'extraEnv:\n  - name: EXIT_AT_START\n    value: "1"\n',
-  );
+  crashValues = valuesFile(workspace, 'exit-at-start', {
+    extraEnv: [{ name: 'EXIT_AT_START', value: '1' }],
+  });
 });
 afterAll(async () => {
   if (namespace) await deleteNamespace(namespace);
@@ -45,9 +43,12 @@ const deploy = (
   release: string,
   extra: Record<string, string> = {},
   onSpawn?: (c: ChildProcess) => void,
-) => runDeployAction('deploy', deployInputs(namespace, release, [], extra), { workspace, onSpawn });
-
-const broken = { 'values-files': `chart/environments/dev.yaml\n${CRASH_VALUES}` };
+  values: string[] = [],
+) =>
+  runDeployAction('deploy', deployInputs(workspace, namespace, release, values, extra), {
+    workspace,
+    onSpawn,
+  });
 
 async function cancelDeploy(
   release: string,
@@ -55,7 +56,7 @@ async function cancelDeploy(
   ready: (child: ChildProcess) => Promise<void>,
 ): Promise<DeployRun> {
   let child: ChildProcess | undefined;
-  const running = deploy(release, { ...broken, ...extra }, (c) => (child = c));
+  const running = deploy(release, extra, (c) => (child = c), [crashValues]);
   await ready(child!);
   const cancel = await cancelLikeRunner(child!);
   const run = await running;

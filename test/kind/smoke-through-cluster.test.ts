@@ -59,7 +59,9 @@ const CHECKS = {
 
 beforeAll(async () => {
   namespace = await createNamespace('smoke-kind');
-  const run = await runDeployAction('deploy', deployInputs(namespace, RELEASE), { workspace });
+  const run = await runDeployAction('deploy', deployInputs(workspace, namespace, RELEASE), {
+    workspace,
+  });
   expect(run.outputs.status, log(run)).toBe('deployed');
 });
 afterAll(async () => {
