@@ -1,175 +1,196 @@
-// Deploy benchmark, ours against plain helm 4, on the same cluster and fault:
-//   1. recovery: from the start of a bad upgrade (a crash-looping pod) to the
-//      release being healthy again on the last good revision. Ours: the
-//      bundled deploy action (fail-fast watch + rollback). Helm: `helm upgrade
-//      --install --rollback-on-failure --timeout 5m`.
+// Deploy benchmark, ours against plain helm 4, on the same cluster and fault,
+// on kind (real pods: the broken version's container exits 1 at start, and
+// the kubelet's real back-off) and on kwok (a crash loop by annotation, with
+// kwok's compressed back-off), each on a cluster of its own made here:
+//   1. bad upgrade: from its start until the release is healthy again on the
+//      last good revision, split into detection and restore. Ours: the bundled
+//      deploy action at default settings (fail-fast watch + rollback). Helm:
+//      `helm upgrade --install --rollback-on-failure --timeout 5m`.
 //   2. a healthy deploy's wall time: ours vs `helm upgrade --install --wait`.
-// Usage: KUBECONFIG=<kwok cluster> npx tsx bench/deploy.ts
-//   BENCH_REPS (default 3) repetitions of each of ours and of the healthy
-//   deploys; BENCH_HELM_RECOVERY_REPS (default 1) of helm's recovery, which
-//   takes the whole 5-minute timeout each time.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// Usage: npx tsx bench/deploy.ts [kind|kwok ...]   (default: kind kwok)
+//   BENCH_REPS (default 3) runs of each of ours and of the healthy deploys;
+//   BENCH_HELM_RECOVERY_REPS (default 3) of helm's recovery, run side by side
+//   (each waits out the whole 5-minute timeout); BENCH_HEALTHY_REPS (default
+//   BENCH_REPS) of the healthy pair. BENCH_CRASH_LOOP_RESTARTS gives ours a
+//   crash-loop-restarts other than the default, to see what it would change.
 import { runCommand } from '../src/exec/command.js';
-import { REPO_ROOT, runAction } from '../test/support/run-action.js';
-import { toolPath, TOOLS_BIN } from '../test/support/tools.js';
+import { toolPath } from '../test/support/tools.js';
+import { benchCluster, type BenchCluster, type Engine } from './lib/bench-cluster.js';
+import {
+  helmDeploy,
+  lastRevision,
+  median,
+  oursDeploy,
+  secs,
+  type Target,
+  type Timed,
+} from './lib/deploy-runs.js';
 import { recordRows, row } from './lib/rows.js';
 
-const kubeconfig = process.env.HOTSWAP_E2E_KUBECONFIG ?? process.env.KUBECONFIG ?? '';
-if (kubeconfig === '' || !existsSync(kubeconfig)) {
-  console.error(
-    'Set KUBECONFIG (or HOTSWAP_E2E_KUBECONFIG) to a kwok cluster: see docs on the e2e cluster.',
-  );
-  process.exit(2);
-}
 const reps = Number(process.env.BENCH_REPS ?? 3);
-const helmRecoveryReps = Number(process.env.BENCH_HELM_RECOVERY_REPS ?? 1);
-const namespace = `bench-${process.pid}`;
-const chart = path.join(REPO_ROOT, 'chart/hotswap');
-const devValues = path.join(REPO_ROOT, 'chart/environments/dev.yaml');
-const CRASH = 'podAnnotations.hotswap\\.dev/simulate=crash-loop';
+const helmRecoveryReps = Number(process.env.BENCH_HELM_RECOVERY_REPS ?? 3);
+const healthyReps = Number(process.env.BENCH_HEALTHY_REPS ?? reps);
+const oursBadInputs: Record<string, string> = process.env.BENCH_CRASH_LOOP_RESTARTS
+  ? { 'crash-loop-restarts': process.env.BENCH_CRASH_LOOP_RESTARTS }
+  : {};
+const HELM_RECOVERY = 'helm upgrade --install --rollback-on-failure --timeout 5m';
+const HELM_HEALTHY = 'helm upgrade --install --wait';
 
-const helm = (args: string[], allowFailure = false) =>
-  runCommand(toolPath('helm'), [...args, '-n', namespace, '--kubeconfig', kubeconfig], {
-    allowFailure,
-    timeoutMs: 15 * 60_000,
-  });
-
-async function lastRevision(
-  release: string,
-): Promise<{ revision: number; status: string; description: string }> {
-  const { stdout } = await helm(['history', release, '-o', 'json']);
-  return (JSON.parse(stdout) as { revision: number; status: string; description: string }[]).at(
-    -1,
-  )!;
+interface Results {
+  oursBad: Timed[];
+  helmBad: Timed[];
+  oursHealthy: Timed[];
+  helmHealthy: Timed[];
 }
 
-async function ours(release: string, set: string): Promise<{ ms: number; status: string }> {
-  const started = performance.now();
-  const run = await runAction('deploy', {
-    inputs: {
-      release,
-      chart: 'chart/hotswap',
-      namespace,
-      'values-files': 'chart/environments/dev.yaml',
-      set,
-      diff: 'false',
-      timeout: '5m',
-      kubeconfig,
-    },
-    env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
-  });
-  return { ms: performance.now() - started, status: run.outputs.status ?? `exit ${run.code}` };
+async function expectRolledBack(t: Target, release: string, r: Timed, who: string) {
+  const last = await lastRevision(t, release);
+  if (last.status !== 'deployed' || !/^Rollback/.test(last.description))
+    throw new Error(`${who} did not end on a rollback: ${r.outcome}, ${JSON.stringify(last)}`);
+  return last;
 }
 
-async function plainHelm(
-  release: string,
-  set: string,
-  flags: string[],
-): Promise<{ ms: number; code: number }> {
-  const started = performance.now();
-  const r = await helm(
-    [
-      'upgrade',
-      release,
-      chart,
-      '--install',
-      '-f',
-      devValues,
-      '--set',
-      set,
-      '--timeout',
-      '5m',
-      ...flags,
-    ],
-    true,
-  );
-  return { ms: performance.now() - started, code: r.code };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-
-async function main(): Promise<void> {
-  await runCommand(toolPath('kubectl'), [
-    '--kubeconfig',
-    kubeconfig!,
-    'create',
-    'namespace',
-    namespace,
-  ]);
-  try {
-    // Releases start healthy.
-    for (const release of ['ours', 'peer']) {
-      await plainHelm(release, 'config.logLevel=info', ['--wait=watcher']);
-    }
-
-    // 1. Recovery from a bad upgrade.
-    const oursRecovery: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      const r = await ours('ours', CRASH);
-      const last = await lastRevision('ours');
-      if (r.status !== 'rolled-back' || last.status !== 'deployed')
-        throw new Error(`ours: ${r.status}, ${JSON.stringify(last)}`);
-      oursRecovery.push(r.ms);
-      console.log(`recovery ours #${i + 1}: ${secs(r.ms)} (${last.description})`);
-    }
-    const helmRecovery: number[] = [];
-    for (let i = 0; i < helmRecoveryReps; i++) {
-      const r = await plainHelm('peer', CRASH, ['--rollback-on-failure']);
-      const last = await lastRevision('peer');
-      if (r.code === 0 || last.status !== 'deployed')
-        throw new Error(`helm: exit ${r.code}, ${JSON.stringify(last)}`);
-      helmRecovery.push(r.ms);
-      console.log(`recovery helm #${i + 1}: ${secs(r.ms)} (${last.description})`);
-    }
-
-    // 2. Healthy deploys (each changes the config, so pods roll).
-    const oursHealthy: number[] = [];
-    const helmHealthy: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      const level = i % 2 === 0 ? 'debug' : 'warn';
-      const a = await ours('ours', `config.logLevel=${level}`);
-      if (a.status !== 'deployed') throw new Error(`ours healthy: ${a.status}`);
-      oursHealthy.push(a.ms);
-      const b = await plainHelm('peer', `config.logLevel=${level}`, ['--wait=watcher']);
-      if (b.code !== 0) throw new Error(`helm healthy: exit ${b.code}`);
-      helmHealthy.push(b.ms);
-      console.log(`healthy #${i + 1}: ours ${secs(a.ms)}, helm ${secs(b.ms)}`);
-    }
-
-    const rows = [
-      [
-        'bad upgrade (crash loop) -> healthy on last good revision',
-        oursRecovery,
-        helmRecovery,
-        'helm upgrade --install --rollback-on-failure --timeout 5m',
-      ],
-      ['healthy deploy', oursHealthy, helmHealthy, 'helm upgrade --install --wait'],
-    ] as const;
+async function badUpgrades(
+  c: BenchCluster,
+  t: Target,
+): Promise<Pick<Results, 'oursBad' | 'helmBad'>> {
+  const oursBad: Timed[] = [];
+  for (let i = 0; i < reps; i++) {
+    const r = await oursDeploy(t, 'ours', [...c.base, ...c.broken], oursBadInputs);
+    if (r.outcome !== 'rolled-back') throw new Error(`ours: ${r.outcome}`);
+    const last = await expectRolledBack(t, 'ours', r, 'ours');
+    oursBad.push(r);
     console.log(
-      '\n| scenario | ours (median, n) | helm 4 (median, n) | helm / ours | peer command |',
-    );
-    console.log('| --- | --- | --- | --- | --- |');
-    for (const [name, a, b, peer] of rows) {
-      const ma = median([...a]);
-      const mb = median([...b]);
-      recordRows(row(`deploy: ${name} (peer: ${peer})`, ma, mb, a.length));
-      console.log(
-        `| ${name} | ${secs(ma)} (n=${a.length}) | ${secs(mb)} (n=${b.length}) | ${(mb / ma).toFixed(2)}x | \`${peer}\` |`,
-      );
-    }
-  } finally {
-    await runCommand(
-      toolPath('kubectl'),
-      ['--kubeconfig', kubeconfig!, 'delete', 'namespace', namespace, '--wait=false'],
-      { allowFailure: true },
+      `[${c.engine}] bad upgrade, ours #${i + 1}: ${secs(r.ms)} (detected at ${secs(r.detectMs)}; ${last.description})`,
     );
   }
+  // Side by side: each waits out the same fixed timeout, so they barely compete.
+  const helmBad = await Promise.all(
+    Array.from({ length: helmRecoveryReps }, async (_, i) => {
+      const release = `peer-${i + 1}`;
+      const r = await helmDeploy(
+        t,
+        release,
+        [...c.base, ...c.broken],
+        ['--rollback-on-failure', '--debug'],
+      );
+      const last = await expectRolledBack(t, release, r, `helm (${release})`);
+      console.log(
+        `[${c.engine}] bad upgrade, helm #${i + 1}: ${secs(r.ms)} (detected at ${secs(r.detectMs)}; ${r.outcome}; ${last.description})`,
+      );
+      return r;
+    }),
+  );
+  return { oursBad, helmBad };
+}
+
+async function healthyDeploys(
+  c: BenchCluster,
+  t: Target,
+): Promise<Pick<Results, 'oursHealthy' | 'helmHealthy'>> {
+  const oursHealthy: Timed[] = [];
+  const helmHealthy: Timed[] = [];
+  for (let i = 0; i < healthyReps; i++) {
+    // Each changes the configuration, so the pods roll.
+    const level = [`config.logLevel=${i % 2 === 0 ? 'warn' : 'info'}`];
+    const a = await oursDeploy(t, 'ours', [...c.base, ...c.good, ...level]);
+    if (a.outcome !== 'deployed') throw new Error(`ours healthy: ${a.outcome}`);
+    const b = await helmDeploy(t, 'peer-1', [...c.base, ...c.good, ...level], ['--wait']);
+    if (b.outcome !== 'exit 0') throw new Error(`helm healthy: ${b.outcome}`);
+    oursHealthy.push(a);
+    helmHealthy.push(b);
+    console.log(`[${c.engine}] healthy deploy #${i + 1}: ours ${secs(a.ms)}, helm ${secs(b.ms)}`);
+  }
+  return { oursHealthy, helmHealthy };
+}
+
+async function benchEngine(engine: Engine): Promise<Results> {
+  const c = await benchCluster(engine);
+  const t: Target = { kubeconfig: c.kubeconfig, namespace: 'bench' };
+  try {
+    await runCommand(toolPath('kubectl'), [
+      '--kubeconfig',
+      t.kubeconfig,
+      'create',
+      'namespace',
+      t.namespace,
+    ]);
+    // Every release starts healthy on a good version, installed by the tool that upgrades it.
+    const peers = Array.from({ length: helmRecoveryReps }, (_, i) => `peer-${i + 1}`);
+    await Promise.all([
+      oursDeploy(t, 'ours', [...c.base, ...c.good]),
+      ...peers.map((r) => helmDeploy(t, r, [...c.base, ...c.good], ['--wait'])),
+    ]);
+    const bad = await badUpgrades(c, t);
+    const good = await healthyDeploys(c, t);
+    return { ...bad, ...good };
+  } finally {
+    await c.remove();
+  }
+}
+
+function report(engine: Engine, r: Results): void {
+  const setting = process.env.BENCH_CRASH_LOOP_RESTARTS
+    ? `, ours with crash-loop-restarts ${process.env.BENCH_CRASH_LOOP_RESTARTS}`
+    : '';
+  const m = (xs: Timed[], pick: (x: Timed) => number | undefined = (x) => x.ms) => {
+    const values = xs.map(pick).filter((v): v is number => v !== undefined);
+    return values.length === xs.length && values.length > 0 ? median(values) : undefined;
+  };
+  const restore = (x: Timed) => (x.detectMs === undefined ? undefined : x.ms - x.detectMs);
+  const rows: [string, number | undefined, number | undefined, number, string][] = [
+    [
+      'bad upgrade -> healthy on last good revision',
+      m(r.oursBad),
+      m(r.helmBad),
+      r.oursBad.length,
+      HELM_RECOVERY,
+    ],
+    [
+      '  of which detection',
+      m(r.oursBad, (x) => x.detectMs),
+      m(r.helmBad, (x) => x.detectMs),
+      r.oursBad.length,
+      HELM_RECOVERY,
+    ],
+    [
+      '  of which restore',
+      m(r.oursBad, restore),
+      m(r.helmBad, restore),
+      r.oursBad.length,
+      HELM_RECOVERY,
+    ],
+    ['healthy deploy', m(r.oursHealthy), m(r.helmHealthy), r.oursHealthy.length, HELM_HEALTHY],
+  ];
+  for (const [name, ours, peer, runs, peerCommand] of rows) {
+    if (ours !== undefined)
+      recordRows(
+        row(
+          `deploy on ${engine}${setting}: ${name.trim()}${peer === undefined ? '' : ` (peer: ${peerCommand})`}`,
+          ours,
+          peer ?? null,
+          runs,
+        ),
+      );
+    console.log(
+      `| ${engine} | ${name} | ${secs(ours)} | ${secs(peer)} (n=${name.startsWith('bad') || name.startsWith(' ') ? r.helmBad.length : r.helmHealthy.length}) | \`${peerCommand}\` |`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const engines = (
+    process.argv.slice(2).length ? process.argv.slice(2) : ['kind', 'kwok']
+  ) as Engine[];
+  for (const e of engines)
+    if (e !== 'kind' && e !== 'kwok') throw new Error(`unknown engine ${e}: kind or kwok`);
+  const results: [Engine, Results][] = [];
+  for (const engine of engines) results.push([engine, await benchEngine(engine)]);
+  console.log(
+    `\n| cluster | scenario | ours (median of ${reps}) | helm 4 (median, n) | peer command |`,
+  );
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [engine, r] of results) report(engine, r);
 }
 
 await main();

@@ -14,6 +14,8 @@ export class NoEngineError extends Error {
 export interface EngineInfo {
   /** 1 or 2: the cgroup version of the engine's host. */
   cgroupVersion: number;
+  /** The runtime containers run with (`runc`, or `runc-caps` on hosts that need the wrapper). */
+  defaultRuntime: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function engineInfo(docker = 'docker'): Promise<EngineInfo> {
       cause: error,
     });
   }
-  let info: { ServerVersion?: string; CgroupVersion?: string } = {};
+  let info: { ServerVersion?: string; CgroupVersion?: string; DefaultRuntime?: string } = {};
   try {
     info = JSON.parse(result.stdout) as typeof info;
   } catch {
@@ -47,7 +49,10 @@ export async function engineInfo(docker = 'docker'): Promise<EngineInfo> {
       .find((l) => /cannot connect|permission denied|no such file/i.test(l));
     throw new NoEngineError(reason ?? `nothing answers at ${host}`);
   }
-  return { cgroupVersion: Number(info.CgroupVersion) || 1 };
+  return {
+    cgroupVersion: Number(info.CgroupVersion) || 1,
+    defaultRuntime: info.DefaultRuntime || 'runc',
+  };
 }
 
 /** `docker load` of an image archive; returns the first image it names. */
@@ -58,6 +63,15 @@ export async function loadImageArchive(archive: string, docker = 'docker'): Prom
   const loaded = /^Loaded image(?: ID)?: (\S+)$/m.exec(stdout);
   if (!loaded) throw new Error(`docker load --input ${archive} named no image: ${stdout.trim()}`);
   return loaded[1]!;
+}
+
+/** Whether the engine holds an image by this name (or id). */
+export async function imagePresent(image: string, docker = 'docker'): Promise<boolean> {
+  const probe = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}}', image], {
+    allowFailure: true,
+    timeoutMs: 30_000,
+  });
+  return probe.code === 0;
 }
 
 export async function networkExists(name: string, docker = 'docker'): Promise<boolean> {

@@ -1,64 +1,73 @@
-// The demo's local cluster: kind when a Docker engine answers and already
-// holds kind's node image, otherwise a kwok cluster (a real control plane,
-// simulated containers) from .tools/bin.
+// The demo's local cluster: kind when a Docker engine answers and a node image
+// is there without a pull (see node-image.ts), otherwise a kwok cluster (a real
+// control plane, simulated containers) from .tools/bin. kind clusters are made
+// and removed by the same code as actions/setup's (cgroup v1 kubelet patch,
+// the network kind made, the host sysctls kubelet changed).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../exec/command.js';
+import { engineInfo } from '../cluster/docker.js';
 import { createKwokCluster, deleteKwokCluster } from '../cluster/kwok.js';
-import { which } from '../exec/binary.js';
+import { createKind, deleteKind, type KindState } from '../setup/kind.js';
+import { findNodeImage, localNodeImage, type NodeImage } from './node-image.js';
 
 export interface LocalCluster {
   kind: 'kind' | 'kwok';
   name: string;
   kubeconfig: string;
-  remove(): Promise<void>;
-}
-
-export async function dockerAvailable(): Promise<boolean> {
-  const docker = which('docker');
-  if (!docker) return false;
-  const probe = await runCommand(docker, ['info', '--format', '{{.ServerVersion}}'], {
-    allowFailure: true,
-    timeoutMs: 15_000,
-  }).catch(() => undefined);
-  return probe?.code === 0;
-}
-
-/** The node image kind v0.33.0 creates clusters from when none is named (pkg/apis/config/defaults). */
-export const KIND_DEFAULT_NODE_IMAGE =
-  'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5';
-
-async function imagePresent(image: string): Promise<boolean> {
-  const docker = which('docker');
-  if (!docker) return false;
-  const probe = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}}', image], {
-    allowFailure: true,
-    timeoutMs: 15_000,
-  }).catch(() => undefined);
-  return probe?.code === 0;
 }
 
 export interface EngineChoice {
   engine: 'kind' | 'kwok';
   why: string;
+  /** For kind: the node image (or archive) to create from. */
+  nodeImage?: NodeImage;
 }
 
-/**
- * kind only where it can start without a pull: a machine with an engine but no
- * registry access (or a slow one) would otherwise fail, or stall, in `kind create`.
- */
-export function chooseEngine(docker: boolean, nodeImage: boolean): EngineChoice {
-  if (!docker) return { engine: 'kwok', why: 'no Docker engine answers' };
+/** kind only where it can start without a pull: offline, `kind create` would fail on it, or stall. */
+export function chooseEngine(
+  engine: { answers: boolean; detail?: string },
+  nodeImage: NodeImage | undefined,
+  kubernetes: string,
+): EngineChoice {
+  if (!engine.answers)
+    return {
+      engine: 'kwok',
+      why: `no Docker engine answers${engine.detail ? ` (${engine.detail})` : ''}`,
+    };
   if (!nodeImage)
     return {
       engine: 'kwok',
-      why: `a Docker engine answers, but kind's node image ${KIND_DEFAULT_NODE_IMAGE.split('@')[0]} is not on it (pull it to use kind)`,
+      why:
+        `a Docker engine answers, but no kind node image is on it or cached (neither kind's default ` +
+        `nor ${localNodeImage(kubernetes)}; build it with scripts/kind-node-image.sh, or pull kind's)`,
     };
-  return { engine: 'kind', why: `a Docker engine answers and holds kind's node image` };
+  return { engine: 'kind', why: `a Docker engine answers and ${nodeImage.from}`, nodeImage };
 }
 
-export async function detectEngine(): Promise<EngineChoice> {
-  const docker = await dockerAvailable();
-  return chooseEngine(docker, docker && (await imagePresent(KIND_DEFAULT_NODE_IMAGE)));
+export function toolsCacheDir(): string {
+  return process.env.HOTSWAP_TOOLS_CACHE || path.join(homedir(), '.cache', 'hotswap-tools');
+}
+
+export async function detectEngine(root: string): Promise<EngineChoice> {
+  const kubernetes = (
+    JSON.parse(readFileSync(path.join(root, 'tools', 'versions.json'), 'utf8')) as {
+      kubernetes: string;
+    }
+  ).kubernetes;
+  let info;
+  try {
+    info = await engineInfo();
+  } catch (error) {
+    const detail = error instanceof Error ? /\(docker info: (.*)\)$/.exec(error.message)?.[1] : '';
+    return chooseEngine({ answers: false, detail }, undefined, kubernetes);
+  }
+  const nodeImage = await findNodeImage({
+    cacheDir: toolsCacheDir(),
+    kubernetes,
+    runtime: info.defaultRuntime,
+  });
+  return chooseEngine({ answers: true }, nodeImage, kubernetes);
 }
 
 export interface ClusterOptions {
@@ -67,49 +76,41 @@ export interface ClusterOptions {
   workdir: string;
   /** Directory holding the pinned tools (.tools/bin). */
   bin: string;
-  engine: 'kind' | 'kwok';
+  choice: EngineChoice;
+  log: (line: string) => void;
 }
 
-/** Removes the cluster by name, whether or not it was fully created. */
-export async function removeLocalCluster(o: ClusterOptions): Promise<void> {
+/**
+ * Creates the cluster; returns it with its remover, which is handed out (via
+ * onRemover) before the create starts, so a half-made cluster is removed too.
+ */
+export async function createLocalCluster(
+  o: ClusterOptions,
+  onRemover: (remove: () => Promise<void>) => void,
+): Promise<LocalCluster> {
   const tool = (name: string) => path.join(o.bin, name);
-  if (o.engine === 'kind') {
-    const kubeconfig = path.join(o.workdir, 'kubeconfig');
-    await runCommand(tool('kind'), [
-      'delete',
-      'cluster',
-      '--name',
-      o.name,
-      '--kubeconfig',
-      kubeconfig,
-    ]);
-  } else {
-    await deleteKwokCluster({ name: o.name, kwokctl: tool('kwokctl'), workdir: o.workdir });
+  if (o.choice.engine === 'kind') {
+    let state: KindState | undefined;
+    // No state: the create never started (no engine, an archive that would not load).
+    onRemover(async () => {
+      if (state) await deleteKind(state, o.log);
+    });
+    const created = await createKind(
+      {
+        clusterName: o.name,
+        kindNodeImage: o.choice.nodeImage?.image,
+        kindNodeImageArchive: o.choice.nodeImage?.archive,
+        // A busy machine can take minutes to bring a control plane up.
+        waitMs: 300_000,
+      },
+      { kind: tool('kind'), kubectl: tool('kubectl') },
+      { workDir: o.workdir, log: o.log, onState: (s) => (state = s) },
+    );
+    return { kind: 'kind', name: o.name, kubeconfig: created.kubeconfig };
   }
-}
-
-export async function createLocalCluster(o: ClusterOptions): Promise<LocalCluster> {
-  const tool = (name: string) => path.join(o.bin, name);
-  const remove = () => removeLocalCluster(o);
-  if (o.engine === 'kind') {
-    const kubeconfig = path.join(o.workdir, 'kubeconfig');
-    try {
-      await runCommand(tool('kind'), [
-        'create',
-        'cluster',
-        '--name',
-        o.name,
-        '--kubeconfig',
-        kubeconfig,
-        '--wait',
-        '120s',
-      ]);
-    } catch (error) {
-      await remove().catch(() => {});
-      throw error;
-    }
-    return { kind: 'kind', name: o.name, kubeconfig, remove };
-  }
+  onRemover(() =>
+    deleteKwokCluster({ name: o.name, kwokctl: tool('kwokctl'), workdir: o.workdir }),
+  );
   const cluster = await createKwokCluster({
     name: o.name,
     workdir: o.workdir,
@@ -126,10 +127,5 @@ export async function createLocalCluster(o: ClusterOptions): Promise<LocalCluste
       kubectl: tool('kubectl'),
     },
   });
-  return {
-    kind: 'kwok',
-    name: cluster.name,
-    kubeconfig: cluster.kubeconfig,
-    remove,
-  };
+  return { kind: 'kwok', name: cluster.name, kubeconfig: cluster.kubeconfig };
 }

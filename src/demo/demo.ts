@@ -12,18 +12,13 @@ import { runCommand } from '../exec/command.js';
 import { cancellation } from '../exec/signals.js';
 import { Helm } from '../helm/helm.js';
 import { repoRoot } from '../cli/action-inputs.js';
-import { which } from '../exec/binary.js';
 import type { StepResult } from '../cli/command.js';
 import { findStep } from '../cli/commands/index.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
 import { createProgress, renderTable } from '../cli/progress.js';
 import { runStep } from '../cli/run-step.js';
-import {
-  createLocalCluster,
-  detectEngine,
-  removeLocalCluster,
-  type EngineChoice,
-} from './cluster.js';
+import { createLocalCluster, detectEngine, type EngineChoice } from './cluster.js';
+import { prepareKindImages } from './kind-images.js';
 import { forwardPodsToLocal } from './local-forward.js';
 import { startLocalStandIn } from './stand-in.js';
 
@@ -31,16 +26,13 @@ export const RELEASE = 'hotswap';
 export const NAMESPACE = 'staging';
 export const GOOD_VERSION = '1.0.0';
 export const BROKEN_VERSION = '1.1.0';
-const KIND_REPOSITORY = 'hotswap-stand-in';
-const KIND_TAG = 'demo';
-const KIND_IMAGE = `${KIND_REPOSITORY}:${KIND_TAG}`;
 
 export interface DemoOptions {
   /** Cluster name (default hotswap-demo-<random>). */
   name?: string;
   /** Where the cluster and the demo's files live (default a fresh temp dir). */
   workdir?: string;
-  /** Force a cluster engine (default: kind with Docker, kwok without). */
+  /** Force a cluster engine (default: kind when it can run without a pull, else kwok). */
   engine?: 'kind' | 'kwok';
   /** Use this running kwok cluster instead of creating one (it is left running). */
   kubeconfig?: string;
@@ -57,6 +49,42 @@ class Interrupted extends Error {
 /** Stops between phases when Ctrl-C arrived while no child was running. */
 function checkpoint(): void {
   if (cancellation()) throw new Interrupted();
+}
+
+/** On a cluster that is not the demo's: remove what the demo put into it instead. */
+function existingClusterCleanups(
+  kubeconfig: string,
+  tool: (t: string) => string,
+): { what: string; run: () => Promise<void> }[] {
+  const kube = ['--kubeconfig', kubeconfig];
+  return [
+    {
+      what: `namespace ${NAMESPACE}`,
+      run: async () => {
+        await runCommand(tool('kubectl'), [
+          ...kube,
+          'delete',
+          'namespace',
+          NAMESPACE,
+          '--ignore-not-found',
+        ]);
+      },
+    },
+    {
+      what: `release ${RELEASE}`,
+      run: async () => {
+        await runCommand(tool('helm'), [
+          ...kube,
+          'uninstall',
+          RELEASE,
+          '-n',
+          NAMESPACE,
+          '--ignore-not-found',
+          '--wait',
+        ]);
+      },
+    },
+  ];
 }
 
 export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
@@ -77,56 +105,29 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
   try {
     const choice: EngineChoice = o.kubeconfig
       ? { engine: 'kwok', why: 'an existing kwok cluster was given' }
-      : o.engine
-        ? { engine: o.engine, why: 'HOTSWAP_DEMO_ENGINE' }
-        : await detectEngine();
+      : o.engine === 'kwok'
+        ? { engine: 'kwok', why: 'HOTSWAP_DEMO_ENGINE=kwok' }
+        : await detectEngine(root);
+    if (o.engine === 'kind' && choice.engine !== 'kind')
+      throw new Error(`HOTSWAP_DEMO_ENGINE=kind, but kind cannot run here: ${choice.why}`);
     const engine = choice.engine;
+    stderr(
+      engine === 'kind'
+        ? `Cluster: kind (real pods), because ${choice.why}\n`
+        : `Cluster: kwok (real control plane, simulated containers), because ${choice.why}\n`,
+    );
     checkpoint();
     let cluster: { kubeconfig: string };
     if (o.kubeconfig) {
       cluster = { kubeconfig: o.kubeconfig };
-      // Not ours to delete: remove what the demo put into it instead.
-      const kube = ['--kubeconfig', o.kubeconfig];
-      cleanups.push({
-        what: `namespace ${NAMESPACE}`,
-        run: async () => {
-          await runCommand(tool('kubectl'), [
-            ...kube,
-            'delete',
-            'namespace',
-            NAMESPACE,
-            '--ignore-not-found',
-          ]);
-        },
-      });
-      cleanups.push({
-        what: `release ${RELEASE}`,
-        run: async () => {
-          await runCommand(tool('helm'), [
-            ...kube,
-            'uninstall',
-            RELEASE,
-            '-n',
-            NAMESPACE,
-            '--ignore-not-found',
-            '--wait',
-          ]);
-        },
-      });
+      cleanups.push(...existingClusterCleanups(o.kubeconfig, tool));
     } else {
-      // Registered first: a cluster half-created when Ctrl-C arrives is removed too.
-      const clusterOptions = { name, workdir, bin, engine };
-      cleanups.push({
-        what: `${engine} cluster ${name}`,
-        run: () => removeLocalCluster(clusterOptions),
-      });
       cluster = await progress.phase(`cluster (${engine})`, async (log) => {
-        log(
-          engine === 'kind'
-            ? `kind: ${choice.why}`
-            : `kwok (real control plane, simulated containers): ${choice.why}`,
+        log(`${engine}: ${choice.why}`);
+        const created = await createLocalCluster({ name, workdir, bin, choice, log }, (remove) =>
+          // Registered before the create: a cluster half-made when Ctrl-C arrives is removed too.
+          cleanups.push({ what: `${engine} cluster ${name}`, run: remove }),
         );
-        const created = await createLocalCluster(clusterOptions);
         log(`kubeconfig ${created.kubeconfig}`);
         return created;
       });
@@ -139,6 +140,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       kubectl: tool('kubectl'),
     };
 
+    let kindSet: string[] = [];
     if (engine === 'kwok') {
       await progress.phase('stand-in service', async (log) => {
         const standIn = await startLocalStandIn(root, log);
@@ -158,12 +160,18 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
         );
       });
     } else {
-      // kind runs real containers: the stand-in's image, built here and loaded into the node.
-      await progress.phase('stand-in image', async (log) => {
-        const docker = which('docker') ?? 'docker';
-        await runCommand(docker, ['build', '-t', KIND_IMAGE, path.join(root, 'stand-in')]);
-        await runCommand(tool('kind'), ['load', 'docker-image', KIND_IMAGE, '--name', name]);
-        log(`${KIND_IMAGE} loaded into the kind node`);
+      // kind runs real containers: the images, built here and loaded into the node.
+      await progress.phase('images', async (log) => {
+        const images = await prepareKindImages({
+          root,
+          kind: tool('kind'),
+          cluster: name,
+          good: GOOD_VERSION,
+          broken: BROKEN_VERSION,
+          log,
+        });
+        cleanups.push({ what: 'demo image tags', run: images.remove });
+        kindSet = images.set;
       });
     }
     checkpoint();
@@ -204,12 +212,16 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       namespace: NAMESPACE,
       'create-namespace': 'true',
       environment: 'staging',
-      'values-files': 'chart/environments/staging.yaml\ndemo/local-values.yaml',
+      'values-files': [
+        'chart/environments/staging.yaml',
+        'demo/local-values.yaml',
+        ...(engine === 'kind' ? ['demo/kind-values.yaml'] : []),
+      ].join('\n'),
       // A secret, as a workflow passes one from secrets.*: masked, 0600 file, never argv.
       'secret-values': `postgresql:\n  auth:\n    password: ${randomBytes(12).toString('hex')}\n`,
-      'image-tag': engine === 'kind' ? KIND_TAG : version,
-      // On kind the pods run the stand-in image loaded into the node.
-      set: engine === 'kind' ? `image.repository=${KIND_REPOSITORY}\nimage.pullPolicy=Never` : '',
+      'image-tag': version,
+      // On kind the pods run the images loaded into the node.
+      set: kindSet.join('\n'),
       timeout: '120s',
       ...common,
       ...extra,
@@ -236,12 +248,12 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
     const broken = await step(
       'deploy',
       `deploy broken ${BROKEN_VERSION}`,
-      deployInputs(BROKEN_VERSION, {
-        // kwok's stand-in for a crashing container; with kind, an image that cannot be pulled.
-        ...(engine === 'kwok'
-          ? { set: 'podAnnotations.hotswap\\.dev/simulate=crash-loop' }
-          : { 'image-tag': 'does-not-exist' }),
-      }),
+      // On kind the broken image exits 1 at start: a real crash loop. kwok
+      // simulates containers, so there an annotation makes its pods crash-loop.
+      deployInputs(
+        BROKEN_VERSION,
+        engine === 'kwok' ? { set: 'podAnnotations.hotswap\\.dev/simulate=crash-loop' } : {},
+      ),
       true,
     );
     if (broken.outputs.status !== 'rolled-back') {

@@ -33,8 +33,14 @@ export interface KindState {
 /** kind's network: `kind`, unless KIND_EXPERIMENTAL_DOCKER_NETWORK names another. */
 const kindNetwork = () => process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind';
 
+/** What a kind create needs of the setup inputs (the demo passes the same). */
+export type KindInputs = Pick<
+  Inputs,
+  'clusterName' | 'kindConfig' | 'kindNodeImage' | 'kindNodeImageArchive' | 'waitMs'
+>;
+
 export async function createKind(
-  inputs: Inputs,
+  inputs: KindInputs,
   bins: { kind: string; kubectl: string },
   o: { workDir: string; log: Log; onState: (state: KindState | undefined) => void },
 ): Promise<KindState> {

@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
 import { startMirror } from '../../tools/mirror-server.js';
 import { ensureBundle } from '../support/bundle.js';
@@ -39,7 +39,7 @@ const log = (run: ActionRun) => `${run.stdout}\n${run.stderr}`;
 
 /** The cluster name of a kubeconfig written by kind (`current-context: kind-<name>`). */
 function kindClusterName(kubeconfig: string): string {
-  const doc = yaml.load(readFileSync(kubeconfig, 'utf8')) as { 'current-context'?: string };
+  const doc = parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context'?: string };
   const context = doc['current-context'] ?? '';
   if (!context.startsWith('kind-'))
     throw new Error(

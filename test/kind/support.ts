@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { stringify } from 'yaml';
 import { inject } from 'vitest';
 import { splitImage } from '../support/docker.js';
 import { kubectl, runDeployAction, type DeployRun } from '../e2e/deploy/harness.js';
@@ -51,7 +51,7 @@ export function valuesFile(
 ): string {
   const rel = `kind-values/${name}.yaml`;
   mkdirSync(path.join(workspace, 'kind-values'), { recursive: true });
-  writeFileSync(path.join(workspace, rel), yaml.dump(values));
+  writeFileSync(path.join(workspace, rel), stringify(values, { version: '1.1' }));
   return rel;
 }
 

@@ -8,7 +8,7 @@ import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
 class FakeKubectl extends Kubectl {
   calls: string[][] = [];
   constructor(private readonly logsOf: Record<string, string>) {
-    super({ bin: 'kubectl' });
+    super({ kubectl: 'kubectl' });
   }
   override run(args: readonly string[]): Promise<CommandResult> {
     this.calls.push([...args]);
