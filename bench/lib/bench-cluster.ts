@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLocalCluster, detectEngine, type EngineChoice } from '../../src/demo/cluster.js';
-import { prepareKindImages } from '../../src/demo/kind-images.js';
+import { createLocalCluster, detectEngine, type EngineChoice } from '../../scripts/demo/cluster.js';
+import { prepareKindImages } from '../../scripts/demo/kind-images.js';
 import { REPO_ROOT } from '../../test/support/run-action.js';
 import { TOOLS_BIN } from '../../test/support/tools.js';
 
@@ -38,7 +38,7 @@ export async function benchCluster(engine: Engine, log = console.log): Promise<B
   try {
     let choice: EngineChoice = { engine: 'kwok', why: 'asked for kwok' };
     if (engine === 'kind') {
-      choice = await detectEngine(REPO_ROOT);
+      choice = await detectEngine();
       if (choice.engine !== 'kind') throw new Error(`kind cannot run here: ${choice.why}`);
     }
     const started = Date.now();

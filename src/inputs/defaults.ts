@@ -1,5 +1,5 @@
 // Every input default of every action, in one table (tool versions from the
-// pins in tools/versions.json). action.yml repeats them
+// pins in src/tools/pinned-versions.json). action.yml repeats them
 // (the runner fills a missing input from there, and the CLI reads its flags
 // from there); test/unit/inputs/defaults.test.ts fails when the two differ.
 // The parsers take their fallbacks from here through withDefaults(), so a

@@ -4,7 +4,7 @@
 import { localCurl, type CurlTransport } from '../http/curl.js';
 import { startCurlPod, type CurlPod } from '../kube/curl-pod.js';
 import type { KubeTarget } from '../kube/kube-target.js';
-import { startPortForward, type PortForward } from '../kube/port-forward.js';
+import { startPortForward, type PortForward } from '../kube/kubectl-port-forward.js';
 
 export interface ServiceRef {
   namespace: string;

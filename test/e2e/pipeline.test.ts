@@ -7,7 +7,7 @@
 // e2e run's (test/e2e/global-setup.ts).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forwardPodsToLocal } from '../../src/demo/local-forward.js';
+import { forwardPodsToLocal } from '../../scripts/demo/kwok-port-forward.js';
 import { runCommand } from '../../src/exec/command.js';
 import { Helm, type RevisionInfo } from '../../src/helm/helm.js';
 import { PINNED } from '../../src/tools/pinned.js';

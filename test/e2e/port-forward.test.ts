@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forwardNamespaceToLocal } from '../../src/cluster/port-forward.js';
+import { forwardPodsToLocal } from '../../scripts/demo/kwok-port-forward.js';
 import { Helm } from '../../src/helm/helm.js';
 import { CHART_DIR, ENVIRONMENTS_DIR } from '../support/chart.js';
 import { toolPath } from '../support/tools.js';
@@ -101,11 +101,11 @@ describe('port-forward to a kwok-deployed release', () => {
     ]);
     const { port } = server.address() as AddressInfo;
     cleanups.push(
-      await forwardNamespaceToLocal({
+      await forwardPodsToLocal({
         kubectl: toolPath('kubectl'),
         kubeconfig: kubeconfig(),
         namespace: ns,
-        port,
+        ports: [{ localPort: port }],
       }),
     );
     const forwards = await kubectlJson<{ items: { metadata: { name: string } }[] }>([

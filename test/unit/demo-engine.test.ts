@@ -2,9 +2,9 @@ import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { chooseEngine } from '../../src/demo/cluster.js';
-import { parseChartImages } from '../../src/demo/kind-images.js';
-import { cachedNodeArchives } from '../../src/demo/node-image.js';
+import { chooseEngine } from '../../scripts/demo/cluster.js';
+import { parseChartImages } from '../../scripts/demo/kind-images.js';
+import { cachedNodeArchives } from '../../scripts/demo/node-image.js';
 
 test('the demo picks kind only with an engine and a node image there without a pull, and says why', () => {
   expect(chooseEngine({ answers: false }, undefined, 'v1.36.3')).toEqual({

@@ -138,6 +138,17 @@ describe('deploy: healthy deploy with secrets', () => {
   });
 });
 
+/** An upgrade of the release with a new database password and a changed log level. */
+const upgradeWithPassword = (password: string) => ({
+  release: 'hotswap',
+  chart: 'chart/hotswap',
+  namespace,
+  'values-files': 'chart/environments/dev.yaml',
+  set: 'vault.enabled=true\nvault.authMethod=token\nconfig.logLevel=warn',
+  'secret-values': `postgresql:\n  auth:\n    password: ${password}\nvault:\n  token: ${SECRETS.vaultToken}`,
+  'image-tag': '1.4.0',
+});
+
 describe('deploy: diff-only', () => {
   it('reports the change against the running release, Secret data redacted, and changes nothing', async () => {
     const workspace = makeWorkspace();
@@ -146,16 +157,7 @@ describe('deploy: diff-only', () => {
     const newPassword = 'pg-New-Secret-Value-42';
     const run = await runDeployAction(
       'deploy',
-      {
-        release: 'hotswap',
-        chart: 'chart/hotswap',
-        namespace,
-        'values-files': 'chart/environments/dev.yaml',
-        set: 'vault.enabled=true\nvault.authMethod=token\nconfig.logLevel=warn',
-        'secret-values': `postgresql:\n  auth:\n    password: ${newPassword}\nvault:\n  token: ${SECRETS.vaultToken}`,
-        'image-tag': '1.4.0',
-        'diff-only': 'true',
-      },
+      { ...upgradeWithPassword(newPassword), 'diff-only': 'true' },
       { workspace },
     );
     expect(run.code, run.stdout).toBe(0);
@@ -174,19 +176,9 @@ describe('deploy: diff-only', () => {
 
   it('an upgrade reports the change it applied, against the release it replaced, Secret data redacted', async () => {
     const newPassword = 'pg-Applied-Secret-Value-7';
-    const run = await runDeployAction(
-      'deploy',
-      {
-        release: 'hotswap',
-        chart: 'chart/hotswap',
-        namespace,
-        'values-files': 'chart/environments/dev.yaml',
-        set: 'vault.enabled=true\nvault.authMethod=token\nconfig.logLevel=warn',
-        'secret-values': `postgresql:\n  auth:\n    password: ${newPassword}\nvault:\n  token: ${SECRETS.vaultToken}`,
-        'image-tag': '1.4.0',
-      },
-      { workspace: makeWorkspace() },
-    );
+    const run = await runDeployAction('deploy', upgradeWithPassword(newPassword), {
+      workspace: makeWorkspace(),
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('deployed');
     expect(run.summary).toContain(`| changed | ConfigMap ${namespace}/hotswap-config |`);

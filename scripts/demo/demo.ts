@@ -8,18 +8,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../exec/command.js';
-import { cancellation } from '../exec/signals.js';
-import { Helm } from '../helm/helm.js';
-import { repoRoot } from '../cli/action-inputs.js';
-import type { StepResult } from '../cli/command.js';
-import { findStep } from '../cli/commands/index.js';
-import { EXIT, exitCodeFor, type ExitCode } from '../cli/exit-codes.js';
-import { createProgress, renderTable } from '../cli/progress.js';
-import { runStep } from '../cli/run-step.js';
+import { runCommand } from '../../src/exec/command.js';
+import { cancellation } from '../../src/exec/signals.js';
+import { Helm } from '../../src/helm/helm.js';
+import { repoRoot } from '../../src/cli/action-inputs.js';
+import type { StepResult } from '../../src/cli/command.js';
+import { findStep } from '../../src/cli/commands/index.js';
+import { EXIT, exitCodeFor, type ExitCode } from '../../src/cli/exit-codes.js';
+import { createProgress, renderTable } from '../../src/cli/progress.js';
+import { runStep } from '../../src/cli/run-step.js';
 import { createLocalCluster, detectEngine, type EngineChoice } from './cluster.js';
 import { prepareKindImages } from './kind-images.js';
-import { forwardPodsToLocal } from './local-forward.js';
+import { forwardPodsToLocal } from './kwok-port-forward.js';
 import { startLocalStandIn } from './stand-in.js';
 
 export const RELEASE = 'hotswap';
@@ -107,7 +107,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<ExitCode> {
       ? { engine: 'kwok', why: 'an existing kwok cluster was given' }
       : o.engine === 'kwok'
         ? { engine: 'kwok', why: 'HOTSWAP_DEMO_ENGINE=kwok' }
-        : await detectEngine(root);
+        : await detectEngine();
     if (o.engine === 'kind' && choice.engine !== 'kind')
       throw new Error(`HOTSWAP_DEMO_ENGINE=kind, but kind cannot run here: ${choice.why}`);
     const engine = choice.engine;

@@ -2,7 +2,7 @@
 // demo: started on free loopback ports, stopped by an abort (or with the run
 // on Ctrl-C, as a tracked child).
 import path from 'node:path';
-import { runCommand } from '../exec/command.js';
+import { runCommand } from '../../src/exec/command.js';
 
 export interface LocalStandIn {
   port: number;

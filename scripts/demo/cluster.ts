@@ -3,12 +3,13 @@
 // control plane, simulated containers) from .tools/bin. kind clusters are made
 // and removed by the same code as actions/setup's (cgroup v1 kubelet patch,
 // the network kind made, the host sysctls kubelet changed).
-import { readFileSync } from 'node:fs';
+
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { engineInfo } from '../cluster/docker.js';
-import { createKwokCluster, deleteKwokCluster } from '../cluster/kwok.js';
-import { createKind, deleteKind, type KindState } from '../setup/kind.js';
+import { engineInfo } from '../../src/cluster/docker.js';
+import { PINNED } from '../../src/tools/pinned.js';
+import { createKwokCluster, deleteKwokCluster } from '../../src/cluster/kwok.js';
+import { createKind, deleteKind, type KindState } from '../../src/setup/kind.js';
 import { findNodeImage, localNodeImage, type NodeImage } from './node-image.js';
 
 export interface LocalCluster {
@@ -49,12 +50,8 @@ export function toolsCacheDir(): string {
   return process.env.HOTSWAP_TOOLS_CACHE || path.join(homedir(), '.cache', 'hotswap-tools');
 }
 
-export async function detectEngine(root: string): Promise<EngineChoice> {
-  const kubernetes = (
-    JSON.parse(readFileSync(path.join(root, 'tools', 'versions.json'), 'utf8')) as {
-      kubernetes: string;
-    }
-  ).kubernetes;
+export async function detectEngine(): Promise<EngineChoice> {
+  const kubernetes = PINNED.kubernetes;
   let info;
   try {
     info = await engineInfo();

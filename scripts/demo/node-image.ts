@@ -4,7 +4,7 @@
 // image's cached `docker save` archive, loaded at create time.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { imagePresent } from '../cluster/docker.js';
+import { imagePresent } from '../../src/cluster/docker.js';
 
 /** The node image kind v0.33.0 creates clusters from when none is named (pkg/apis/config/defaults). */
 export const KIND_DEFAULT_NODE_IMAGE =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portForwardArgs } from '../../../src/kube/port-forward.js';
+import { portForwardArgs } from '../../../src/kube/kubectl-port-forward.js';
 
 describe('port-forward arguments', () => {
   it('lets kubectl pick free local ports on 127.0.0.1, one per distinct remote port', () => {

@@ -5,8 +5,8 @@
 // scripts/docker-engine.sh is there) they come from scripts/chart-images.sh;
 // elsewhere the stand-in is built from its Dockerfile and PostgreSQL pulled.
 import path from 'node:path';
-import { imagePresent } from '../cluster/docker.js';
-import { runCommand } from '../exec/command.js';
+import { imagePresent } from '../../src/cluster/docker.js';
+import { runCommand } from '../../src/exec/command.js';
 
 const LOCAL_BASE = 'hotswap-local/debian:bookworm';
 
