@@ -13,6 +13,7 @@ import {
 import { SHA256_PATTERN } from '../tools/checksum.js';
 import { PINNED } from '../tools/pinned.js';
 import { parseVersionSpec, type VersionSpec } from '../tools/versions.js';
+import { withDefaults } from '../inputs/defaults.js';
 import type { InputReader } from '../inputs/parse.js';
 
 export const CLUSTER_KINDS = ['none', 'kind', 'kwok'] as const;
@@ -124,7 +125,8 @@ function exact(input: string, raw: string, fallback: string): string {
 }
 
 /** Parses inputs from any reader (core.getInput in the action, the flags in the CLI). */
-export function parseInputs(read: InputReader, opts: { workspace?: string } = {}): Inputs {
+export function parseInputs(given: InputReader, opts: { workspace?: string } = {}): Inputs {
+  const read = withDefaults(given, 'setup');
   const tool = (name: string, fallback: string, rules: { minMajor?: number } = {}): ToolInput => ({
     spec: parseVersionSpec(`${name}-version`, read(`${name}-version`).trim() || fallback, rules),
     mirror: parseBaseUrl(`${name}-mirror`, read(`${name}-mirror`)),

@@ -20,6 +20,7 @@ import { parseMetricCondition, type MetricCondition } from './metric-conditions.
 import { isMetricName } from './prometheus-text.js';
 import type { SmokeSettings } from './smoke-test.js';
 import { withPort, type SmokeTarget } from './targets.js';
+import { withDefaults } from '../inputs/defaults.js';
 import type { InputReader } from '../inputs/parse.js';
 
 export const TARGETS = ['url', 'port-forward', 'pod'] as const;
@@ -140,7 +141,7 @@ function parseTarget(input: InputReader): SmokeTarget {
       : withPort(url, metricsPort);
     return { kind, url, metricsUrl };
   }
-  const namespace = parseDnsLabel('namespace', input('namespace') || 'default');
+  const namespace = parseDnsLabel('namespace', input('namespace'));
   if (!input('service').trim())
     throw new InputError('service', '', `the name of the Service to test (target '${kind}')`);
   const service = parseDnsLabel('service', input('service'));
@@ -153,11 +154,12 @@ function parseTarget(input: InputReader): SmokeTarget {
   return { kind, image, ...ref };
 }
 
-export function parseSmokeInputs(input: InputReader): Inputs {
+export function parseSmokeInputs(given: InputReader): Inputs {
+  const input = withDefaults(given, 'smoke-test');
   const target = parseTarget(input);
-  const timeoutMs = parseDuration('timeout', input('timeout'), 120_000);
-  const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'), 10_000);
-  const retryDelayMs = parseDuration('retry-delay', input('retry-delay'), 1_000);
+  const timeoutMs = parseDuration('timeout', input('timeout'));
+  const checkTimeoutMs = parseDuration('check-timeout', input('check-timeout'));
+  const retryDelayMs = parseDuration('retry-delay', input('retry-delay'));
   if (timeoutMs <= 0) throw new InputError('timeout', input('timeout'), 'a duration above zero');
   if (checkTimeoutMs < 100)
     throw new InputError('check-timeout', input('check-timeout'), 'a duration of 100ms or more');
@@ -191,7 +193,7 @@ export function parseSmokeInputs(input: InputReader): Inputs {
         );
       }
     });
-  const checkMetrics = parseBoolean('check-metrics', input('check-metrics'), true);
+  const checkMetrics = parseBoolean('check-metrics', input('check-metrics'));
   if (!checkMetrics && (requiredMetrics.length || metricConditions.length))
     throw new InputError(
       'check-metrics',
@@ -215,10 +217,10 @@ export function parseSmokeInputs(input: InputReader): Inputs {
 
   const settings: SmokeSettings = {
     target,
-    healthPath: parsePath('health-path', input('health-path') || '/health'),
-    metricsPath: parsePath('metrics-path', input('metrics-path') || '/metrics'),
+    healthPath: parsePath('health-path', input('health-path')),
+    metricsPath: parsePath('metrics-path', input('metrics-path')),
     checkMetrics,
-    expectedStatus: parseStatuses('expected-status', input('expected-status') || '200'),
+    expectedStatus: parseStatuses('expected-status', input('expected-status')),
     healthFields,
     requiredMetrics,
     metricConditions,
@@ -226,14 +228,14 @@ export function parseSmokeInputs(input: InputReader): Inputs {
     // One attempt never outlasts the whole smoke test's budget.
     checkTimeoutMs: Math.min(checkTimeoutMs, timeoutMs),
     retryDelayMs,
-    insecure: parseBoolean('insecure', input('insecure'), false),
+    insecure: parseBoolean('insecure', input('insecure')),
     caFile,
     headers,
   };
   const release = input('release').trim()
     ? {
         name: parseReleaseName('release', input('release')),
-        namespace: parseDnsLabel('namespace', input('namespace') || 'default'),
+        namespace: parseDnsLabel('namespace', input('namespace')),
       }
     : undefined;
   return {
