@@ -238,6 +238,7 @@ async function judge(
       policy,
       timeoutMs: s.timeoutMs,
       pollMs: deps.pollMs,
+      stableForMs: s.stableForMs,
       log,
     });
     result.warnings = watched.notRolledOut;
@@ -247,7 +248,9 @@ async function judge(
       result.diagnostics = watched.diagnostics;
       result.error = watched.timedOut
         ? `revision ${result.revision} did not become ready within ${timeout}: waiting for ${watched.waitingFor.join('; ')}`
-        : `revision ${result.revision} failed: ${describeFailures(watched.failures)}`;
+        : watched.failedAfterReady
+          ? `revision ${result.revision} failed within stable-for ${formatDuration(s.stableForMs)} after it was Ready: ${describeFailures(watched.failures)}`
+          : `revision ${result.revision} failed: ${describeFailures(watched.failures)}`;
     }
   } else if (upgraded.error !== undefined) {
     result.error = upgraded.error;

@@ -50,6 +50,8 @@ export interface DeploySettings extends ClusterInputs, RolloutInputs {
   diff: boolean;
   diffOnly: boolean;
   stuckMaxAgeMs: number;
+  /** After Ready, how long a restart or a pod no longer Ready still fails the rollout (0: off). */
+  stableForMs: number;
   /** A new revision that its update strategy keeps from running (OnDelete, paused) fails the deploy. */
   requireRollout: boolean;
   githubToken: string;
@@ -244,6 +246,7 @@ export function parseDeploySettings(given: InputReader, ctx: SettingsContext): D
     diff: diffOnly || parseBoolean('diff', read('diff')),
     diffOnly,
     stuckMaxAgeMs,
+    stableForMs: parseDuration('stable-for', read('stable-for'), 0),
     requireRollout: parseBoolean('require-rollout', read('require-rollout')),
     githubToken: read('token').trim(),
     environmentUrl: url,

@@ -47,6 +47,7 @@ export const INPUT_DEFAULTS = {
     diff: 'true',
     'diff-only': 'false',
     'stuck-release-max-age': '10m',
+    'stable-for': '',
     'require-rollout': 'false',
     token: '',
   },

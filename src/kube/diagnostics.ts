@@ -42,11 +42,14 @@ export async function collectDiagnostics(
           : undefined;
     const containers: { name: string }[] = pod?.spec?.containers ?? [];
     for (const c of containers) {
+      // Restarted and running again: the instance that died says why, not the new one.
+      const previous = restartedAndRunning(pod!, c.name);
       const lines = await kubectl
-        .logs(ns, pod!.metadata.name, c.name, logLines)
+        .logs(ns, pod!.metadata.name, c.name, logLines, previous)
         .catch(() => undefined);
+      const label = kind === 'Pod' ? c.name : `${c.name} (Pod/${pod!.metadata.name})`;
       logs.push({
-        container: kind === 'Pod' ? c.name : `${c.name} (Pod/${pod!.metadata.name})`,
+        container: previous ? `${label}, before its last restart` : label,
         lines: lines?.trim() ? redact(lines.trimEnd()) : undefined,
       });
     }
@@ -67,6 +70,16 @@ export async function collectDiagnostics(
     });
   }
   return result;
+}
+
+function restartedAndRunning(pod: KubeObject, container: string): boolean {
+  const statuses = (pod.status?.containerStatuses ?? []) as {
+    name: string;
+    restartCount?: number;
+    state?: { running?: unknown };
+  }[];
+  const c = statuses.find((s) => s.name === container);
+  return (c?.restartCount ?? 0) > 0 && c?.state?.running !== undefined;
 }
 
 /** The newest pod a workload owns directly (a Job's last attempt). */

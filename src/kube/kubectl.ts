@@ -99,11 +99,11 @@ export class Kubectl {
     pod: string,
     container: string,
     lines: number,
+    previous = false,
   ): Promise<string | undefined> {
-    const result = await this.run(
-      ['logs', pod, '-n', namespace, '-c', container, '--tail', String(lines)],
-      { allowFailure: true, timeoutMs: 20_000 },
-    );
+    const args = ['logs', pod, '-n', namespace, '-c', container, '--tail', String(lines)];
+    if (previous) args.push('--previous');
+    const result = await this.run(args, { allowFailure: true, timeoutMs: 20_000 });
     return result.code === 0 ? result.stdout : undefined;
   }
 }

@@ -2,9 +2,11 @@
 // the rollout watch after an upgrade or a rollback, and the one look taken
 // when helm itself reported a failure (a failed hook Job, a crash-looping pod).
 import type { Helm } from '../helm/helm.js';
+import { formatDuration } from '../inputs/parse.js';
 import { collectDiagnostics, type ObjectDiagnostics } from '../kube/diagnostics.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import { releaseObjects, type ReleaseHook } from '../kube/release-objects.js';
+import { watchStability } from '../kube/stability.js';
 import { assessRollout, type RolloutFailure, type RolloutPolicy } from '../kube/rollout.js';
 import {
   snapshotPlan,
@@ -15,6 +17,8 @@ import {
 
 export interface Verified extends WatchResult {
   diagnostics: ObjectDiagnostics[];
+  /** It was Ready, then failed within the stability window. */
+  failedAfterReady?: boolean;
 }
 
 export interface VerifyOptions {
@@ -28,6 +32,8 @@ export interface VerifyOptions {
   pollMs?: number;
   /** After a rollback: delete StatefulSet pods of the broken revision the controller keeps. */
   forceStatefulSetRollback?: boolean;
+  /** After Ready, keep watching this long: a restart or a pod no longer Ready fails it (0: off). */
+  stableForMs?: number;
   log: (line: string) => void;
 }
 
@@ -47,6 +53,30 @@ export async function verifyRollout(kubectl: Kubectl, o: VerifyOptions): Promise
   });
   for (const line of watched.skipped) o.log(`${o.what}: ${line}`);
   for (const line of watched.notRolledOut) o.log(`${o.what}: warning: ${line}`);
+  if (watched.state === 'ready' && (o.stableForMs ?? 0) > 0) {
+    o.log(`${o.what}: Ready; watching that it stays so for ${formatDuration(o.stableForMs!)}`);
+    const held = await watchStability(kubectl, {
+      ...o.policy,
+      namespace: o.namespace,
+      objects,
+      baseline: watched.pods,
+      windowMs: o.stableForMs!,
+      pollMs: o.pollMs,
+    });
+    if (held.state === 'failed') {
+      const diagnostics = await collectDiagnostics(kubectl, o.namespace, held.failures, held.pods);
+      return {
+        ...watched,
+        state: 'failed',
+        failures: held.failures,
+        pods: held.pods,
+        elapsedMs: watched.elapsedMs + held.elapsedMs,
+        diagnostics,
+        failedAfterReady: true,
+      };
+    }
+    o.log(`${o.what}: stayed Ready for ${formatDuration(o.stableForMs!)}`);
+  }
   const diagnostics =
     watched.state === 'ready'
       ? []

@@ -7,9 +7,7 @@
 // lines, redacted), rolled back to the last good revision, and the smoke test
 // passes afterwards. And a container that fails once at start (a slow
 // dependency) is not rolled back at default settings.
-import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadActionYaml, REPO_ROOT } from '../support/run-action.js';
 import { timeline, type Timeline } from './timeline.js';
 import {
   createNamespace,
@@ -49,8 +47,6 @@ interface Case {
   good?: Record<string, unknown>;
   /** helm history after the rollback; a watch-detected failure leaves helm's upgrade superseded. */
   statuses?: string[];
-  /** A deploy input the case needs (skipped, saying so, while actions/deploy lacks it). */
-  needs?: string;
   extra?: Record<string, string>;
   before?: (namespace: string) => Promise<void>;
 }
@@ -117,7 +113,6 @@ const CASES: Case[] = [
     values: env({ UNHEALTHY_AFTER_S: '15' }),
     reason: /Liveness probe failed|restart/i,
     logLine: 'kernel watchdog stalled',
-    needs: 'stable-for',
     extra: { 'stable-for': '90s' },
   },
   {
@@ -125,7 +120,6 @@ const CASES: Case[] = [
     values: env({ ALLOCATE_MB: '700', ALLOCATE_AFTER_S: '15' }),
     reason: /OOMKilled/,
     logLine: 'loading kernels into memory',
-    needs: 'stable-for',
     extra: { 'stable-for': '90s' },
   },
   {
@@ -141,10 +135,6 @@ const CASES: Case[] = [
     statuses: ['superseded', 'failed', 'deployed'],
   },
 ];
-
-const deployInputNames = new Set(
-  Object.keys(loadActionYaml(path.join(REPO_ROOT, 'actions', 'deploy')).inputs ?? {}),
-);
 
 /** A namespace with a good release of chart/hotswap; returns the deploy inputs it used. */
 async function goodRelease(
@@ -176,9 +166,7 @@ function upgrade(
 
 describe('a bad upgrade on real pods is detected, named and rolled back', () => {
   for (const c of CASES) {
-    const missing = c.needs && !deployInputNames.has(c.needs);
-    if (missing) console.log(`kind: '${c.name}' skipped: actions/deploy has no input ${c.needs}`);
-    test.skipIf(missing).concurrent(c.name, async () => {
+    test.concurrent(c.name, async () => {
       const good = await goodRelease('fail', c.good);
       const { namespace } = good;
       await c.before?.(namespace);

@@ -100,6 +100,7 @@ const deployCases: [string, Record<string, string>][] = [
   ['kube-context', { 'kube-context': 'no-such-context' }],
   ['namespace', { namespace: 'no-such-namespace', 'create-namespace': 'false' }],
   ['require-rollout', { 'require-rollout': 'sometimes' }],
+  ['stable-for', { 'stable-for': '90' }],
 ];
 
 const rollbackCases: [string, Record<string, string>][] = [

@@ -41,6 +41,7 @@ describe('parseDeploySettings', () => {
       historyMax: 10,
       rollbackOnFailure: true,
       stuckMaxAgeMs: 600_000,
+      stableForMs: 0,
       secretValues: { db: { password: 'x1y2z3' } },
       requireRollout: false,
     });
@@ -71,6 +72,18 @@ describe('parseDeploySettings', () => {
     expect(() =>
       parseDeploySettings(read({ 'require-rollout': 'always' }), { workspace: ws }),
     ).toThrow(/Invalid input 'require-rollout'.*always/);
+  });
+
+  it('reads stable-for as a duration, off by default, and names it when it is not one', () => {
+    const stableFor = (v: string) =>
+      parseDeploySettings(read({ 'stable-for': v }), { workspace: ws }).stableForMs;
+    expect(stableFor('')).toBe(0);
+    expect(stableFor('0s')).toBe(0);
+    expect(stableFor('30s')).toBe(30_000);
+    expect(stableFor('2m')).toBe(120_000);
+    expect(() => stableFor('90')).toThrow(
+      /Invalid input 'stable-for': "90". Expected a duration such as '90s'/,
+    );
   });
 
   it('stops an alias bomb in secret-values or a values file at once, naming the input', () => {

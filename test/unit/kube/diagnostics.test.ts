@@ -75,4 +75,36 @@ describe('collectDiagnostics', () => {
     expect(d!.logs).toEqual([]);
     expect(kubectl.calls.some((c) => c[0] === 'logs')).toBe(false);
   });
+
+  it('shows the log of the instance that died when the container restarted and runs again', async () => {
+    const kubectl = new FakeKubectl({ 'web-1': 'loading kernels into memory\n' });
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1', namespace: 'shop' },
+      spec: { containers: [{ name: 'api' }] },
+      status: {
+        containerStatuses: [
+          {
+            name: 'api',
+            restartCount: 1,
+            state: { running: {} },
+            lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } },
+          },
+        ],
+      },
+    };
+    const [d] = await collectDiagnostics(
+      kubectl,
+      'shop',
+      [{ object: 'Pod/web-1', reason: 'OOMKilled', message: 'restarted' }],
+      [pod],
+    );
+    expect(d!.logs).toEqual([
+      { container: 'api, before its last restart', lines: 'loading kernels into memory' },
+    ]);
+    expect(kubectl.calls.filter((c) => c[0] === 'logs')).toEqual([
+      ['logs', 'web-1', '-n', 'shop', '-c', 'api', '--tail', '20', '--previous'],
+    ]);
+  });
 });
