@@ -37,13 +37,13 @@ describe('action bundle source maps', () => {
       originalSource: string;
       originalLine: number;
     };
-    const source = path.join(REPO_ROOT, 'src', 'actions', 'smoke-test', 'main.ts');
+    const source = path.join(REPO_ROOT, 'src', 'smoke', 'step.ts');
     expect(entry.originalSource).toBe(`file://${source}`);
     // The statement that logs the message, or one the minifier joined it to in the
-    // same function: between main()'s first line and that statement (0-based lines).
+    // same function: between run()'s first line and that statement (0-based lines).
     const lines = readFileSync(source, 'utf8').split('\n');
     const want = lines.findIndex((l) => l.includes('Smoke test passed'));
-    const fn = lines.findIndex((l) => l.startsWith('export async function main'));
+    const fn = lines.findIndex((l) => /^\s+async run\(|^\s+run: async/.test(l));
     expect(entry.originalLine).toBeGreaterThan(fn);
     expect(entry.originalLine).toBeLessThanOrEqual(want);
     // The map carries positions only, for this project's files.
