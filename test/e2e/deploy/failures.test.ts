@@ -1,30 +1,13 @@
 // Bad upgrades of each kind are caught by the rollout watch (or helm, for a
 // hook) and rolled back to the last good revision automatically; the summary
 // names the failing object and the reason, and helm history shows the rollback.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { history, kubectl, makeWorkspace, runDeployAction } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { goodReleaseFixture, history, kubectl, runDeployAction } from './harness.js';
 
-const namespace = `faults-${process.pid}`;
-const workspace = makeWorkspace();
-const base = {
+const { namespace, workspace, base } = goodReleaseFixture({
+  prefix: 'faults',
   release: 'faulty',
-  chart: 'chart/hotswap',
-  namespace,
-  'values-files': 'chart/environments/dev.yaml',
-  'secret-values': 'postgresql:\n  auth:\n    password: faults-db-pass-1234',
-  diff: 'false',
-  timeout: '2m',
-};
-
-beforeAll(async () => {
-  await kubectl(['create', 'namespace', namespace]);
-  const first = await runDeployAction('deploy', base, { workspace });
-  expect(first.code, first.stdout).toBe(0);
-  expect(first.outputs.status).toBe('deployed');
-});
-
-afterAll(async () => {
-  await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  dbPassword: 'faults-db-pass-1234',
 });
 
 const cases = [

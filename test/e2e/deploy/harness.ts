@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parseRecordLabels, type ReleaseRecords } from '../../../src/release/records.js';
 import { runCommand } from '../../../src/exec/command.js';
 import { kubeconfig } from '../support.js';
@@ -251,4 +251,33 @@ export async function runDeployAction(
     onSpawn,
   });
   return { ...run, argv: existsSync(rec.argvLog) ? readFileSync(rec.argvLog, 'utf8') : '' };
+}
+
+/**
+ * A namespace of its own holding `release`, deployed healthy from the dev
+ * values before the file's tests (removed after them): the good revision the
+ * tests upgrade over. `base` is the deploy's inputs, for the tests to extend.
+ */
+export function goodReleaseFixture(o: { prefix: string; release: string; dbPassword: string }) {
+  const namespace = `${o.prefix}-${process.pid}`;
+  const workspace = makeWorkspace();
+  const base = {
+    release: o.release,
+    chart: 'chart/hotswap',
+    namespace,
+    'values-files': 'chart/environments/dev.yaml',
+    'secret-values': `postgresql:\n  auth:\n    password: ${o.dbPassword}`,
+    diff: 'false',
+    timeout: '2m',
+  };
+  beforeAll(async () => {
+    await kubectl(['create', 'namespace', namespace]);
+    const first = await runDeployAction('deploy', base, { workspace });
+    expect(first.code, first.stdout).toBe(0);
+    expect(first.outputs.status).toBe('deployed');
+  });
+  afterAll(async () => {
+    await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  });
+  return { namespace, workspace, base };
 }

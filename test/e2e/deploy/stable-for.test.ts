@@ -3,30 +3,13 @@
 // that restarts inside the window (on kwok: the crash-loop stages, started by
 // annotating the pod once the deploy said it was Ready) fails the deploy, which
 // is rolled back like any other failure.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { history, kubectl, makeWorkspace, runDeployAction } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { goodReleaseFixture, history, kubectl, runDeployAction } from './harness.js';
 
-const namespace = `stable-${process.pid}`;
-const workspace = makeWorkspace();
-const base = {
+const { namespace, workspace, base } = goodReleaseFixture({
+  prefix: 'stable',
   release: 'steady',
-  chart: 'chart/hotswap',
-  namespace,
-  'values-files': 'chart/environments/dev.yaml',
-  'secret-values': 'postgresql:\n  auth:\n    password: stable-db-pass-5678',
-  diff: 'false',
-  timeout: '2m',
-};
-
-beforeAll(async () => {
-  await kubectl(['create', 'namespace', namespace]);
-  const first = await runDeployAction('deploy', base, { workspace });
-  expect(first.code, first.stdout).toBe(0);
-  expect(first.outputs.status).toBe('deployed');
-});
-
-afterAll(async () => {
-  await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  dbPassword: 'stable-db-pass-5678',
 });
 
 /** Pods of the release carrying podAnnotations.round=<round>, not being deleted. */
