@@ -21,7 +21,7 @@ const ROLLOUT = {
   timeout: '5m',
   wait: 'watch',
   'history-max': '10',
-  'crash-loop-restarts': '2',
+  'crash-loop-restarts': '1',
   'unschedulable-grace': '30s',
 } as const;
 

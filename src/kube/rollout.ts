@@ -113,7 +113,7 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
       failures.push({
         object: ref(pod),
         reason: 'CrashLoopBackOff',
-        message: `container ${c.name} restarted ${restarts} times${exit}`,
+        message: `container ${c.name} restarted ${restarts} time${restarts === 1 ? '' : 's'}${exit}`,
       });
     }
   }

@@ -43,7 +43,7 @@ describe('input defaults', () => {
     );
     expect(read('history-max')).toBe('3');
     expect(read('timeout')).toBe('5m');
-    expect(read('crash-loop-restarts')).toBe('2');
+    expect(read('crash-loop-restarts')).toBe('1');
     expect(read('release')).toBe('');
   });
 
@@ -59,7 +59,7 @@ describe('input defaults', () => {
       timeoutMs: 300_000,
       wait: 'watch',
       historyMax: 10,
-      crashLoopRestarts: 2,
+      crashLoopRestarts: 1,
       unschedulableGraceMs: 30_000,
     });
   });
