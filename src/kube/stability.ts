@@ -105,12 +105,12 @@ export async function watchStability(
       const t = now();
       const a = assessRollout(snapshot, o, t);
       pods = a.pods;
-      const failures =
-        a.state === 'failed'
-          ? a.failures
-          : a.pods.flatMap((p) =>
-              podInstability(p, baseline.get(p.metadata.uid ?? p.metadata.name), t),
-            );
+      // A restart since Ready is named as such, even where the rollout rules
+      // would also call it a crash loop (crash-loop-restarts: 1).
+      const unstable = a.pods.flatMap((p) =>
+        podInstability(p, baseline.get(p.metadata.uid ?? p.metadata.name), t),
+      );
+      const failures = unstable.length > 0 ? unstable : a.state === 'failed' ? a.failures : [];
       if (failures.length > 0) return { state: 'failed', failures, pods, elapsedMs: t - start };
     } catch (error) {
       if (error instanceof CancelledError) throw error;

@@ -45,6 +45,7 @@ export async function verifyRollout(kubectl: Kubectl, o: VerifyOptions): Promise
     objects,
     timeoutMs: o.timeoutMs,
     pollMs: o.pollMs,
+    wakeOnChange: true,
     forceStatefulSetRollback: o.forceStatefulSetRollback,
     log: o.log,
     onProgress: (a) => {

@@ -174,6 +174,31 @@ describe('watchStability', () => {
     expect(kubectl.calls).toBe(4);
   });
 
+  it('names a restart since Ready as such where the crash-loop rule would also call it', async () => {
+    const exited = pod(
+      { restartCount: 1, state: { terminated: { reason: 'Error', exitCode: 1 } } },
+      false,
+    );
+    const kubectl = new FakeKubectl((call) => [sts, call < 1 ? healthy : exited]);
+    const result = await watchStability(kubectl, {
+      ...policy,
+      crashLoopRestarts: 1,
+      namespace: NS,
+      objects,
+      baseline: [healthy],
+      windowMs: 60_000,
+      pollMs: 1,
+    });
+    expect(result.state).toBe('failed');
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        object: 'Pod/db-0',
+        reason: 'Restarted',
+        message: expect.stringContaining('restarted after the revision was Ready (restarts 0 -> 1'),
+      }),
+    ]);
+  });
+
   it('retries a transient API error and ends on one that persists', async () => {
     let t = 0;
     const failing = new FakeKubectl(() => {
