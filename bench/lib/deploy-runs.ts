@@ -42,6 +42,7 @@ async function healthy(t: Target, release: string): Promise<void> {
   );
 }
 
+/** The bundled deploy action with its default inputs (diff on, the fail-fast watch) and `extra`. */
 export async function oursDeploy(
   t: Target,
   release: string,
@@ -57,7 +58,6 @@ export async function oursDeploy(
       namespace: t.namespace,
       'values-files': DEV_VALUES,
       set: set.join('\n'),
-      diff: 'false',
       timeout: '5m',
       kubeconfig: t.kubeconfig,
       ...extra,
