@@ -3,14 +3,14 @@
 // XDG_CACHE_HOME point at a temp dir), the action's input errors, and a kwok
 // cluster created from the terminal and deleted by teardown.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { ensureBundle } from '../support/bundle.js';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
+import { tempDir } from '../support/temp-dir.js';
 
 interface CliRun {
   code: number | null;
@@ -83,7 +83,7 @@ beforeAll(async () => {
 });
 afterAll(async () => mirror?.close());
 
-const newHome = () => mkdtempSync(path.join(tmpdir(), 'cli-setup-home-'));
+const newHome = () => tempDir('cli-setup-home-');
 const mirrors = () => mirrorInputs(mirror.url);
 
 describe('hotswap-ci setup', () => {

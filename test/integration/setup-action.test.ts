@@ -2,9 +2,8 @@
 // loopback tools mirror and a loopback stand-in for the GitHub releases API.
 import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
@@ -19,6 +18,7 @@ import {
   mirrorInputs,
 } from '../support/setup-mirror.js';
 import { startThrottledProxy } from '../support/throttle.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const HELM4 = 'get.helm.sh/helm-v4.3.1-linux-amd64.tar.gz';
 const KUBECTL = 'dl.k8s.io/release/v1.36.3/bin/linux/amd64/kubectl';
@@ -56,7 +56,7 @@ function setup(
 const log = (run: ActionRun) => `${run.stdout}\n${run.stderr}`;
 const sidecarDigest = (rel: string) =>
   readFileSync(path.join(MIRROR_ROOT, `${rel}.sha256`), 'utf8').trim();
-const newRunnerDir = () => mkdtempSync(path.join(tmpdir(), 'runner-setup-'));
+const newRunnerDir = () => tempDir('runner-setup-');
 const toolEntries = (runnerDir: string, tool: string) =>
   filesUnder(path.join(runnerDir, 'tool-cache', tool));
 

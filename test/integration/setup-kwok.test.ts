@@ -3,14 +3,14 @@
 // with simulated nodes, and its post step removes the cluster and every
 // process of it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { ensureBundle } from '../support/bundle.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { filesUnder, MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const KWOK = 'github.com/kubernetes-sigs/kwok/releases/download/v0.8.0/kwok-linux-amd64';
 
@@ -54,7 +54,7 @@ function setup(inputs: Record<string, string>, options: Parameters<typeof runAct
 
 describe('cluster: kwok', () => {
   test('creates a cluster with Ready nodes; the post step removes it and leaves no process behind', async () => {
-    const runnerDir = mkdtempSync(path.join(tmpdir(), 'runner-kwok-'));
+    const runnerDir = tempDir('runner-kwok-');
     const name = `setup-${path
       .basename(runnerDir)
       .slice(-6)
@@ -122,7 +122,7 @@ describe('cluster: kwok', () => {
   }, 300_000);
 
   test('a kwok digest that does not match fails closed before any cluster exists', async () => {
-    const runnerDir = mkdtempSync(path.join(tmpdir(), 'runner-kwok-'));
+    const runnerDir = tempDir('runner-kwok-');
     const run = await setup(
       { cluster: 'kwok', 'cluster-name': 'setup-kwok-bad', 'kwok-sha256': '0'.repeat(64) },
       { runnerDir },

@@ -4,10 +4,10 @@
 // GITHUB_STATE) read back afterwards. A `post` run gets the main run's state
 // as STATE_* variables, as the runner hands it over.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { tempDir } from './temp-dir.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -152,7 +152,7 @@ export async function runAction(
   const entry = phase === 'main' ? meta.runs.main : meta.runs.post;
   if (!entry) throw new Error(`${actionDir}/action.yml has no runs.${phase}`);
 
-  const runnerDir = options.runnerDir ?? mkdtempSync(path.join(tmpdir(), 'runner-'));
+  const runnerDir = options.runnerDir ?? tempDir('runner-');
   for (const dir of ['temp', 'tool-cache', 'files'])
     mkdirSync(path.join(runnerDir, dir), { recursive: true });
   const workspace = options.workspace ?? REPO_ROOT;

@@ -1,9 +1,9 @@
 // Helpers for running actions/setup against the loopback tools mirror.
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIRROR_ROOT } from '../../tools/provision.js';
 import { releaseAsset } from '../../src/tools/releases.js';
+import { tempDir } from './temp-dir.js';
 
 export { MIRROR_ROOT };
 
@@ -29,7 +29,7 @@ export function mirrorInputs(mirrorUrl: string): Record<string, string> {
 
 /** A private copy of part of the mirror (to tamper with), keeping the layout. */
 export function copyMirror(relativePaths: string[]): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'mirror-copy-'));
+  const root = tempDir('mirror-copy-');
   for (const rel of relativePaths) {
     cpSync(path.join(MIRROR_ROOT, rel), path.join(root, rel), { recursive: true });
   }
