@@ -31,7 +31,7 @@ await import('./action.js');
 
 // CommonJS packages bundled into an ES module still call require() for Node's
 // built-ins (undici, tunnel, ajv's dependencies); esbuild's require shim needs one.
-const REQUIRE_SHIM =
+export const REQUIRE_SHIM =
   "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);";
 
 // Packages that declare no "sideEffects" in package.json, so a bundler must
@@ -42,7 +42,7 @@ const REQUIRE_SHIM =
 // through @actions/tool-cache, deploy's Octokit chunk through @actions/github).
 const DROP_WHEN_UNUSED = /^(?:@actions\/http-client|undici|tunnel)$/;
 
-const dropWhenUnused = {
+export const dropWhenUnused = {
   name: 'drop-when-unused',
   setup(build) {
     build.onResolve({ filter: DROP_WHEN_UNUSED }, async (args) => {
