@@ -58,6 +58,37 @@ export const dropWhenUnused = {
   },
 };
 
+// @actions/http-client imports undici at its top for one class, ProxyAgent,
+// which it constructs only when a proxy is configured. Evaluating undici took
+// about 45 ms of setup's start-up here (setup needs http-client for its
+// downloads, not undici). http-client gets a ProxyAgent that loads the bundled
+// undici the first time one is constructed; code that imports undici itself
+// (@actions/github) still loads it as usual.
+const LAZY_PROXY_AGENT = `let undici;
+export class ProxyAgent {
+  constructor(options) {
+    undici ??= require('undici');
+    return new undici.ProxyAgent(options);
+  }
+}`;
+
+export const lazyUndiciInHttpClient = {
+  name: 'lazy-undici-in-http-client',
+  setup(build) {
+    // The real undici for the lazy module itself (its namespace), and for everyone else.
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === 'file' && /[\\/]@actions[\\/]http-client[\\/]/.test(args.importer)
+        ? { path: args.importer, namespace: 'lazy-undici', sideEffects: false }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, (args) => ({
+      contents: LAZY_PROXY_AGENT,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Bundles one entry file into `out` (emptied first): index.js, action.js, chunks, maps, licenses. */
 export async function bundleAction(entry, out) {
   rmSync(out, { recursive: true, force: true });
@@ -75,7 +106,7 @@ export async function bundleAction(entry, out) {
     legalComments: 'none',
     chunkNames: '[name]-[hash]',
     banner: { js: REQUIRE_SHIM },
-    plugins: [dropWhenUnused],
+    plugins: [lazyUndiciInHttpClient, dropWhenUnused],
     metafile: true,
     logLevel: 'warning',
   });
