@@ -1,11 +1,16 @@
-// Bundles the CLI (src/cli.ts) into one file, dist/cli.js, with ncc.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+// Bundles the CLI (src/cli.ts) into one file, dist/cli.js, with esbuild as
+// the actions are bundled (scripts/build.mjs), without chunks: one file to copy.
+import * as esbuild from 'esbuild';
+import { REQUIRE_SHIM, dropWhenUnused, lazyUndiciInHttpClient } from './build.mjs';
 
-rmSync('build/cli', { recursive: true, force: true });
-execFileSync('npx', ['ncc', 'build', 'src/cli.ts', '-o', 'build/cli', '--quiet'], {
-  stdio: 'inherit',
+await esbuild.build({
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: REQUIRE_SHIM },
+  plugins: [lazyUndiciInHttpClient, dropWhenUnused],
+  logLevel: 'warning',
 });
-mkdirSync('dist', { recursive: true });
-renameSync('build/cli/index.js', 'dist/cli.js');
-rmSync('build/cli', { recursive: true, force: true });

@@ -1,16 +1,22 @@
 // Bundles each action entry (src/actions/<name>.ts) into actions/<name>/dist
-// with ncc: one self-contained entry per action, as the runner needs, plus the
-// chunks it loads only on some paths (dynamic imports).
+// with esbuild: one self-contained ES module entry per action, as the runner
+// needs, plus the chunks it loads only on some paths (dynamic imports).
+//
+// esbuild, not ncc: ncc (webpack without usedExports) keeps every module that
+// is imported, so every bundle carried undici (430 KiB minified) because
+// @actions/core imports @actions/http-client for getIDToken, which no action
+// calls. esbuild drops unused ES module code (see dropWhenUnused).
 //
 // Minified, with a source map. The runner starts node without
 // --enable-source-maps, so dist/index.js is a small entry that turns on
 // Node's own source maps and then imports the bundle (dist/action.js): stack
-// traces name src/ files and lines. ncc's sourcemap-register.cjs
-// (source-map-support) does the same but added 50 ms and more to every
-// start here. The map keeps only the mappings into src/ (trim-source-map.mjs).
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// traces name src/ files and lines. The map keeps only the mappings into src/
+// (trim-source-map.mjs).
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { writeLicenses } from './bundle-licenses.mjs';
 import { trimSourceMapFile } from './trim-source-map.mjs';
 
 export const ACTIONS = ['setup', 'lint', 'deploy', 'smoke-test', 'rollback'];
@@ -22,37 +28,99 @@ if (nodeModule.setSourceMapsSupport) nodeModule.setSourceMapsSupport(true); // N
 else process.setSourceMapsEnabled(true);
 await import('./action.js');
 `;
-const only = process.argv.slice(2);
-for (const name of only.length ? only : ACTIONS) {
-  const out = `actions/${name}/dist`;
+
+// CommonJS packages bundled into an ES module still call require() for Node's
+// built-ins (undici, tunnel, ajv's dependencies); esbuild's require shim needs one.
+export const REQUIRE_SHIM =
+  "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);";
+
+// Packages that declare no "sideEffects" in package.json, so a bundler must
+// keep them wherever they are imported, even when nothing of them is used.
+// Their top-level code only defines things (undici's also installs its global
+// dispatcher, which matters only to code that uses it). @actions/core imports
+// them for getIDToken; they stay in the bundles that really use them (setup
+// through @actions/tool-cache, deploy's Octokit chunk through @actions/github).
+const DROP_WHEN_UNUSED = /^(?:@actions\/http-client|undici|tunnel)$/;
+
+export const dropWhenUnused = {
+  name: 'drop-when-unused',
+  setup(build) {
+    build.onResolve({ filter: DROP_WHEN_UNUSED }, async (args) => {
+      if (args.pluginData?.resolving) return undefined;
+      const { path: resolved, errors } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { resolving: true },
+      });
+      return errors.length ? { errors } : { path: resolved, sideEffects: false };
+    });
+  },
+};
+
+// @actions/http-client imports undici at its top for one class, ProxyAgent,
+// which it constructs only when a proxy is configured. Evaluating undici took
+// about 45 ms of setup's start-up here (setup needs http-client for its
+// downloads, not undici). http-client gets a ProxyAgent that loads the bundled
+// undici the first time one is constructed; code that imports undici itself
+// (@actions/github) still loads it as usual.
+const LAZY_PROXY_AGENT = `let undici;
+export class ProxyAgent {
+  constructor(options) {
+    undici ??= require('undici');
+    return new undici.ProxyAgent(options);
+  }
+}`;
+
+export const lazyUndiciInHttpClient = {
+  name: 'lazy-undici-in-http-client',
+  setup(build) {
+    // The real undici for the lazy module itself (its namespace), and for everyone else.
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === 'file' && /[\\/]@actions[\\/]http-client[\\/]/.test(args.importer)
+        ? { path: args.importer, namespace: 'lazy-undici', sideEffects: false }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, (args) => ({
+      contents: LAZY_PROXY_AGENT,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Bundles one entry file into `out` (emptied first): index.js, action.js, chunks, maps, licenses. */
+export async function bundleAction(entry, out) {
   rmSync(out, { recursive: true, force: true });
-  execFileSync(
-    'npx',
-    [
-      'ncc',
-      'build',
-      `src/actions/${name}.ts`,
-      '-o',
-      out,
-      '--license',
-      'licenses.txt',
-      '--minify',
-      '--source-map',
-      '--no-source-map-register',
-      '--quiet',
-    ],
-    { stdio: 'inherit' },
-  );
+  const { metafile } = await esbuild.build({
+    entryPoints: { action: entry },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    chunkNames: '[name]-[hash]',
+    banner: { js: REQUIRE_SHIM },
+    plugins: [lazyUndiciInHttpClient, dropWhenUnused],
+    metafile: true,
+    logLevel: 'warning',
+  });
   for (const file of readdirSync(out)) {
     if (file.endsWith('.js.map')) trimSourceMapFile(path.join(out, file));
   }
-  const bundle = readFileSync(path.join(out, 'index.js'), 'utf8').replace(
-    /\/\/# sourceMappingURL=index\.js\.map\s*$/,
-    '//# sourceMappingURL=action.js.map\n',
-  );
-  writeFileSync(path.join(out, 'action.js'), bundle);
-  const map = JSON.parse(readFileSync(path.join(out, 'index.js.map'), 'utf8'));
-  writeFileSync(path.join(out, 'action.js.map'), JSON.stringify({ ...map, file: 'action.js' }));
-  rmSync(path.join(out, 'index.js.map'));
+  writeLicenses(metafile, path.join(out, 'licenses.txt'));
+  writeFileSync(path.join(out, 'package.json'), '{\n  "type": "module"\n}\n');
   writeFileSync(path.join(out, 'index.js'), ENTRY);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const only = process.argv.slice(2);
+  for (const name of only.length ? only : ACTIONS) {
+    await bundleAction(`src/actions/${name}.ts`, `actions/${name}/dist`);
+  }
 }

@@ -1,5 +1,5 @@
 // Embeds src/cluster/kwok-stages/*.yaml into a TypeScript module so the kwok
-// Stage configuration travels inside every ncc bundle (no file lookups at
+// Stage configuration travels inside every action bundle (no file lookups at
 // run time). `--check` fails when the generated module is out of date.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

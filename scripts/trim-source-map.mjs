@@ -1,10 +1,9 @@
-// Keeps the part of an ncc source map that makes stack traces readable: the
+// Keeps the part of a bundle's source map that makes stack traces readable: the
 // mappings into this project's own sources. Library code keeps its bundled
 // (minified) positions and no map is shipped for it, and no source text is
 // embedded (a stack trace needs positions, not the text), which keeps each
 // action's dist/ small.
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -90,15 +89,13 @@ export function trimSourceMap(map, keep) {
 
 /**
  * Rewrites a .map file in place, keeping this project's sources (not
- * node_modules). ncc names them `../src/...`; they become relative to the
- * map's folder, so a stack frame names the real file (src/lint/run.ts).
+ * node_modules). esbuild names them relative to the map's folder
+ * (../../../src/lint/run.ts), so a stack frame names the real file.
  */
-export function trimSourceMapFile(file, srcDir = path.resolve('src')) {
+export function trimSourceMapFile(file) {
   const map = JSON.parse(readFileSync(file, 'utf8'));
-  const trimmed = trimSourceMap(map, (source) => !source.includes('node_modules/'));
-  const relative = path.relative(path.dirname(file), srcDir);
-  trimmed.sources = trimmed.sources.map((s) =>
-    s.startsWith('../src/') ? `${relative}/${s.slice('../src/'.length)}` : s,
+  writeFileSync(
+    file,
+    JSON.stringify(trimSourceMap(map, (source) => !source.includes('node_modules/'))),
   );
-  writeFileSync(file, JSON.stringify(trimmed));
 }

@@ -1,31 +1,24 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without types
+import { bundleAction } from '../../scripts/build.mjs';
 import { REPO_ROOT, inputEnvName, parseFileCommands, runAction } from '../support/run-action.js';
 
 describe('runner-contract helper', () => {
   let actionDir: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Bundle the fixture exactly as `npm run build` bundles the real actions.
     actionDir = mkdtempSync(path.join(tmpdir(), 'contract-action-'));
     cpSync(
       path.join(REPO_ROOT, 'test/fixtures/contract-action/action.yml'),
       path.join(actionDir, 'action.yml'),
     );
-    execFileSync(
-      'npx',
-      [
-        'ncc',
-        'build',
-        'test/fixtures/contract-action/index.ts',
-        '-o',
-        path.join(actionDir, 'dist'),
-        '--quiet',
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
+    await bundleAction(
+      path.join(REPO_ROOT, 'test/fixtures/contract-action/index.ts'),
+      path.join(actionDir, 'dist'),
     );
   }, 120_000);
 

@@ -1,5 +1,5 @@
 // Builds an action's bundle for the tests that run it, once per change:
-// test files run in parallel workers, and two ncc builds writing the same
+// test files run in parallel workers, and two builds writing the same
 // dist/ at once would hand one of them a half-written bundle.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';

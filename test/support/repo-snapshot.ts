@@ -30,8 +30,8 @@ export function snapshotRepository(prefix = 'repo-snapshot-'): string {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     cpSync(path.join(REPO_ROOT, file), path.join(dir, file), { verbatimSymlinks: true });
   }
-  // A real folder (hard links, instantly): ncc numbers the bundled modules by
-  // their paths, so a linked node_modules would bundle differently.
+  // A real folder (hard links, instantly): the bundler follows a symlink to
+  // its real path, so a linked node_modules would bundle from outside the snapshot.
   execFileSync('cp', ['-al', path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules')]);
   git(dir, 'init', '--quiet', '--initial-branch', 'main');
   git(dir, 'add', '--all');

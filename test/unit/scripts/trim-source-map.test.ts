@@ -31,14 +31,25 @@ describe('trimSourceMap', () => {
     expect(trimSourceMap(map, () => true).mappings).toBe(map.mappings);
   });
 
-  it('points the kept sources at the real files, relative to the map', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'trim-map-'));
-    const dist = path.join(root, 'actions', 'lint', 'dist');
+  it('rewrites a map file in place with the sources relative to it, as esbuild names them', () => {
+    const dist = path.join(
+      mkdtempSync(path.join(tmpdir(), 'trim-map-')),
+      'actions',
+      'lint',
+      'dist',
+    );
     mkdirSync(dist, { recursive: true });
-    const file = path.join(dist, 'index.js.map');
-    writeFileSync(file, JSON.stringify(map));
-    trimSourceMapFile(file, path.join(root, 'src'));
-    const trimmed = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
-    expect(trimmed.sources).toEqual(['../../../src/a.ts']);
+    const file = path.join(dist, 'action.js.map');
+    const sources = ['../../../src/a.ts', '../../../node_modules/lib/x.js'];
+    writeFileSync(file, JSON.stringify({ ...map, file: 'action.js', sources }));
+    trimSourceMapFile(file);
+    const trimmed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(trimmed).toEqual({
+      version: 3,
+      file: 'action.js',
+      sources: ['../../../src/a.ts'],
+      names: ['foo', 'bar'],
+      mappings: 'AAAAA,SACIC;;AAEA',
+    });
   });
 });
