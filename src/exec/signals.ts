@@ -108,18 +108,16 @@ export function cleaningUp(): boolean {
   return cleaning;
 }
 
-/** Waits `ms`, or less when a signal arrives or `early` is aborted. */
-export function cancellableSleep(ms: number, early?: AbortSignal): Promise<void> {
-  if (received || early?.aborted) return Promise.resolve();
+/** Waits `ms`, or less when a signal arrives. */
+export function cancellableSleep(ms: number): Promise<void> {
+  if (received) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       listeners.delete(done);
-      early?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
     listeners.add(done);
-    early?.addEventListener('abort', done, { once: true });
   });
 }

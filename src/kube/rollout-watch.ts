@@ -2,10 +2,8 @@
 // release's own objects and of the pods, ReplicaSets and ControllerRevisions
 // that link workloads to their pods (one kubectl call per namespace), and
 // judges it with assessRollout until it is ready, fails, or runs out of time.
-// With wakeOnChange, a change to a pod or workload starts the next poll early.
 import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
-import { watchChanges, type ChangeFeed } from './change-feed.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
 import { groupOf, type ReleaseObject } from './release-objects.js';
 import {
@@ -25,8 +23,6 @@ export interface WatchOptions extends RolloutPolicy {
   objects: readonly ReleaseObject[];
   timeoutMs: number;
   pollMs?: number;
-  /** Poll again as soon as a pod or workload in the plan changes (kubectl watches). */
-  wakeOnChange?: boolean;
   /**
    * After a rollback: delete StatefulSet pods left on another revision and
    * never Ready, which the controller does not replace ("forced rollback").
@@ -168,27 +164,10 @@ async function forceStatefulSetRollback(
 }
 
 export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Promise<WatchResult> {
-  const plan = snapshotPlan(options.objects, options);
-  const watched = new Map([...plan.namespaces].map(([ns, e]) => [ns, e.types]));
-  const changes = options.wakeOnChange
-    ? watchChanges(kubectl, watched, { timeoutMs: options.timeoutMs })
-    : undefined;
-  try {
-    return await pollRollout(kubectl, plan, options, changes);
-  } finally {
-    await changes?.stop();
-  }
-}
-
-async function pollRollout(
-  kubectl: Kubectl,
-  plan: SnapshotPlan,
-  options: WatchOptions,
-  changes: ChangeFeed | undefined,
-): Promise<WatchResult> {
   const now = options.now ?? Date.now;
   const start = now();
   const poll = options.pollMs ?? 500;
+  const plan = snapshotPlan(options.objects, options);
   const deleted = new Set<string>();
   let lastKey = '';
   let consecutiveErrors = 0;
@@ -212,7 +191,6 @@ async function pollRollout(
     const stoppedBy = cancellation();
     if (stoppedBy) throw new CancelledError('rollout watch', stoppedBy);
     try {
-      changes?.reading();
       const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
       consecutiveErrors = 0;
       last = assessRollout(snapshot, options, now());
@@ -233,6 +211,6 @@ async function pollRollout(
       const failures = last.failures.length ? last.failures : notReadyPods(last.pods, now());
       return result({ state: 'failed', timedOut: true, failures });
     }
-    await (changes ? changes.wait(poll) : cancellableSleep(poll));
+    await cancellableSleep(poll);
   }
 }

@@ -45,7 +45,6 @@ export async function verifyRollout(kubectl: Kubectl, o: VerifyOptions): Promise
     objects,
     timeoutMs: o.timeoutMs,
     pollMs: o.pollMs,
-    wakeOnChange: true,
     forceStatefulSetRollback: o.forceStatefulSetRollback,
     log: o.log,
     onProgress: (a) => {
