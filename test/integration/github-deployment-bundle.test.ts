@@ -3,16 +3,16 @@
 // loopback server standing in for a GitHub Enterprise API (GITHUB_API_URL),
 // directly and through an HTTP proxy (HTTP_PROXY, tunnelled with CONNECT).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
 import { bundleAction } from '../../scripts/build.mjs';
 import { REPO_ROOT } from '../support/run-action.js';
+import { tempDir } from '../support/temp-dir.js';
 
 interface Seen {
   method?: string;
@@ -43,7 +43,7 @@ describe('GitHub deployment in the bundle', () => {
   const tunnels: string[] = [];
 
   beforeAll(async () => {
-    dist = path.join(mkdtempSync(path.join(tmpdir(), 'gh-deployment-')), 'dist');
+    dist = path.join(tempDir('gh-deployment-'), 'dist');
     await bundleAction(path.join(REPO_ROOT, 'test/fixtures/github-deployment/index.ts'), dist);
     api = createServer((req, res) => {
       void readBody(req).then((body) => {

@@ -1,17 +1,17 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
 import { bundleAction } from '../../scripts/build.mjs';
 import { REPO_ROOT, inputEnvName, parseFileCommands, runAction } from '../support/run-action.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('runner-contract helper', () => {
   let actionDir: string;
 
   beforeAll(async () => {
     // Bundle the fixture exactly as `npm run build` bundles the real actions.
-    actionDir = mkdtempSync(path.join(tmpdir(), 'contract-action-'));
+    actionDir = tempDir('contract-action-');
     cpSync(
       path.join(REPO_ROOT, 'test/fixtures/contract-action/action.yml'),
       path.join(actionDir, 'action.yml'),
