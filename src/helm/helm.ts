@@ -1,6 +1,7 @@
 // The helm CLI behind one small interface. Helm 3 and helm 4 differ in a few
 // flags; callers say what they want and this module picks the flags.
 import { runCommand, type CommandOptions, type CommandResult } from '../exec/command.js';
+import { shortLivedGoEnv } from '../exec/go-runtime.js';
 
 export type HelmMajor = 3 | 4;
 
@@ -65,7 +66,7 @@ export class Helm {
     if (this.ctx.kubeContext) kube.push('--kube-context', this.ctx.kubeContext);
     return runCommand(this.ctx.bin, [...args, ...kube], {
       ...options,
-      env: { ...process.env, ...this.ctx.env, ...options.env },
+      env: shortLivedGoEnv({ ...process.env, ...this.ctx.env, ...options.env }),
     });
   }
 

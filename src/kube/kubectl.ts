@@ -1,6 +1,7 @@
 // kubectl behind one small interface: every call goes through runCommand
 // (argv, redacted output) with the kubeconfig/context of this deploy.
 import { runCommand, type CommandOptions, type CommandResult } from '../exec/command.js';
+import { shortLivedGoEnv } from '../exec/go-runtime.js';
 import { kubeFlags, type KubeTarget } from './kube-target.js';
 
 export interface KubeObject {
@@ -28,7 +29,10 @@ export class Kubectl {
   constructor(readonly target: KubeTarget) {}
 
   run(args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
-    return runCommand(this.target.kubectl, [...kubeFlags(this.target), ...args], options);
+    return runCommand(this.target.kubectl, [...kubeFlags(this.target), ...args], {
+      ...options,
+      env: shortLivedGoEnv(options.env ?? process.env),
+    });
   }
 
   /** `kubectl get <kinds> -o json` as a list of objects. */
