@@ -26,6 +26,7 @@ import {
   type Timed,
 } from './lib/deploy-runs.js';
 import { recordRows, row } from './lib/rows.js';
+import { useActionRuntime } from './lib/action-runtime.js';
 
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const helmRecoveryReps = Number(process.env.BENCH_HELM_RECOVERY_REPS ?? 3);
@@ -179,6 +180,7 @@ function report(engine: Engine, r: Results): void {
 }
 
 async function main(): Promise<void> {
+  useActionRuntime();
   const engines = (
     process.argv.slice(2).length ? process.argv.slice(2) : ['kind', 'kwok']
   ) as Engine[];

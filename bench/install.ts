@@ -12,6 +12,7 @@ import { runAction } from '../test/support/run-action.js';
 import { MIRROR_ROOT, mirrorInputs } from '../test/support/setup-mirror.js';
 import { PINNED } from '../src/tools/pinned.js';
 import { recordRows, row } from './lib/rows.js';
+import { useActionRuntime } from './lib/action-runtime.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
 
@@ -22,6 +23,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
+  useActionRuntime();
   const mirror = await startMirror(MIRROR_ROOT);
   const inputs = {
     ...mirrorInputs(mirror.url),

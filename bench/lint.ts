@@ -15,6 +15,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
 import { TOOLS_BIN, toolPath } from '../test/support/tools.js';
+import { actionRuntimeVersion, useActionRuntime } from './lib/action-runtime.js';
 import { recordRows, row } from './lib/rows.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -98,11 +99,12 @@ function timePlainHelm(dir: string, envs: string[]): number {
 }
 
 async function main(): Promise<void> {
+  useActionRuntime();
   if (!process.argv.includes('--no-build')) {
     execFileSync('node', ['scripts/build.mjs', 'lint'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }
   console.log(
-    `actions/lint vs plain helm (${toolPath('helm')}), median of ${RUNS}, ${availableParallelism()} CPUs`,
+    `actions/lint on node ${actionRuntimeVersion()} vs plain helm (${toolPath('helm')}), median of ${RUNS}, ${availableParallelism()} CPUs`,
   );
   console.log(
     'values sets | actions/lint (bundle) | plain helm lint + template, sequential | ratio',

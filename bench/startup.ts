@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PINNED } from '../src/tools/pinned.js';
-import { REPO_ROOT, runAction } from '../test/support/run-action.js';
+import { actionNode, REPO_ROOT, runAction } from '../test/support/run-action.js';
+import { useActionRuntime } from './lib/action-runtime.js';
 import { recordRows, row, type BenchRow } from './lib/rows.js';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
@@ -99,7 +100,7 @@ export const NODE_ALONE = 'node';
 function runNodeAlone(bin: string): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile(
-      process.execPath,
+      actionNode(),
       ['-e', "require('node:child_process').spawnSync('helm', ['version'])"],
       { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
       (error) => (error ? reject(error) : resolve()),
@@ -117,6 +118,7 @@ export async function startupTimes(
   runs = RUNS,
   actionsDir = process.env.BENCH_ACTIONS_DIR,
 ): Promise<number[]> {
+  useActionRuntime();
   let firstRequest: number | undefined;
   const server = createServer((_req, res) => {
     firstRequest ??= now();
