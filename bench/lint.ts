@@ -2,19 +2,23 @@
 // for 1 and for 8 values sets, next to the same plain `helm lint --strict` +
 // `helm template` calls run one after another. Median of 5 runs each.
 //
-//   npx tsx bench/lint.ts            (builds actions/lint/dist first)
+//   npx tsx bench/lint.ts            (builds actions/setup and actions/lint first)
 //   npx tsx bench/lint.ts --no-build
 //
 // The action does more than the plain calls (values parsing, schema
 // validation of every object, policy rules, the summary), and runs helm
-// calls in parallel (as many as there are CPUs).
+// calls in parallel (as many as there are CPUs). As in the pull-request
+// workflow, actions/setup installs helm first (from the loopback mirror) in
+// the job's runner directory, and lint runs the helm it put on PATH.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { startMirror } from '../tools/mirror-server.js';
+import { PINNED } from '../src/tools/pinned.js';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
-import { TOOLS_BIN, toolPath } from '../test/support/tools.js';
+import { MIRROR_ROOT, mirrorInputs } from '../test/support/setup-mirror.js';
 import { actionRuntimeVersion, useActionRuntime } from './lib/action-runtime.js';
 import { recordRows, row } from './lib/rows.js';
 
@@ -65,24 +69,51 @@ function workspaceWith(count: number): { dir: string; envs: string[] } {
   return { dir, envs };
 }
 
-async function timeAction(dir: string, envs: string[]): Promise<number> {
+/** A job's runner directory after actions/setup: helm installed, on PATH, its version recorded. */
+interface Job {
+  runnerDir: string;
+  path: string;
+  /** The installed helm, which the plain peer runs too. */
+  helm: string;
+}
+
+async function setupJob(): Promise<Job> {
+  const mirror = await startMirror(MIRROR_ROOT);
+  try {
+    const runnerDir = mkdtempSync(path.join(tmpdir(), 'bench-lint-job-'));
+    const run = await runAction('setup', {
+      inputs: { ...mirrorInputs(mirror.url), 'helm-version': PINNED.helm4, token: '' },
+      runnerDir,
+    });
+    if (run.code !== 0) throw new Error(`setup failed:\n${run.stdout}\n${run.stderr}`);
+    return {
+      runnerDir,
+      path: `${run.addedPath.join(':')}:${process.env.PATH}`,
+      helm: run.outputs['helm-path']!,
+    };
+  } finally {
+    await mirror.close();
+  }
+}
+
+async function timeAction(job: Job, dir: string, envs: string[]): Promise<number> {
   const start = performance.now();
   const run = await runAction('lint', {
+    runnerDir: job.runnerDir,
     workspace: dir,
     inputs: {
       environments: envs.join(','),
       'ci-values': 'false',
       'kubernetes-versions': KUBE_VERSION,
     },
-    env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
+    env: { PATH: job.path },
   });
   const ms = performance.now() - start;
   if (run.code !== 0) throw new Error(`lint failed:\n${run.stdout}\n${run.stderr}`);
   return ms;
 }
 
-function timePlainHelm(dir: string, envs: string[]): number {
-  const helm = toolPath('helm');
+function timePlainHelm(helm: string, dir: string, envs: string[]): number {
   const chart = path.join(dir, 'chart', 'hotswap');
   const start = performance.now();
   for (const env of envs) {
@@ -101,10 +132,14 @@ function timePlainHelm(dir: string, envs: string[]): number {
 async function main(): Promise<void> {
   useActionRuntime();
   if (!process.argv.includes('--no-build')) {
-    execFileSync('node', ['scripts/build.mjs', 'lint'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    execFileSync('node', ['scripts/build.mjs', 'setup', 'lint'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
   }
+  const job = await setupJob();
   console.log(
-    `actions/lint on node ${actionRuntimeVersion()} vs plain helm (${toolPath('helm')}), median of ${RUNS}, ${availableParallelism()} CPUs`,
+    `actions/lint on node ${actionRuntimeVersion()} vs plain helm (${job.helm}, installed by actions/setup for both), median of ${RUNS}, ${availableParallelism()} CPUs`,
   );
   console.log(
     'values sets | actions/lint (bundle) | plain helm lint + template, sequential | ratio',
@@ -112,21 +147,25 @@ async function main(): Promise<void> {
   console.log(
     '----------- | --------------------- | -------------------------------------- | -----',
   );
-  for (const count of [1, 8]) {
-    const { dir, envs } = workspaceWith(count);
-    await timeAction(dir, envs); // warm the file cache once
-    const action: number[] = [];
-    const plain: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      action.push(await timeAction(dir, envs));
-      plain.push(timePlainHelm(dir, envs));
+  try {
+    for (const count of [1, 8]) {
+      const { dir, envs } = workspaceWith(count);
+      await timeAction(job, dir, envs); // warm the file cache once
+      const action: number[] = [];
+      const plain: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        action.push(await timeAction(job, dir, envs));
+        plain.push(timePlainHelm(job.helm, dir, envs));
+      }
+      const a = median(action);
+      const p = median(plain);
+      recordRows(row(`lint: ${count} values set(s) (peer: helm lint + template)`, a, p, RUNS));
+      console.log(
+        `${String(count).padStart(11)} | ${`${a.toFixed(0)} ms`.padStart(21)} | ${`${p.toFixed(0)} ms`.padStart(38)} | ${(a / p).toFixed(2)}x`,
+      );
     }
-    const a = median(action);
-    const p = median(plain);
-    recordRows(row(`lint: ${count} values set(s) (peer: helm lint + template)`, a, p, RUNS));
-    console.log(
-      `${String(count).padStart(11)} | ${`${a.toFixed(0)} ms`.padStart(21)} | ${`${p.toFixed(0)} ms`.padStart(38)} | ${(a / p).toFixed(2)}x`,
-    );
+  } finally {
+    rmSync(job.runnerDir, { recursive: true, force: true });
   }
 }
 

@@ -6,6 +6,7 @@ import { InputError } from '../inputs/errors.js';
 import { checkKubeContext, type KubeTarget } from '../kube/kube-target.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { Helm, parseHelmMajor, type HelmMajor } from './helm.js';
+import { helmVersionOf } from './version-record.js';
 
 /** A Helm for an already resolved binary, its major version checked against helm-major or detected. */
 export async function openHelm(o: {
@@ -14,7 +15,8 @@ export async function openHelm(o: {
   kubeconfig?: string;
   kubeContext?: string;
 }): Promise<Helm> {
-  const major = parseHelmMajor(await new Helm({ bin: o.bin, major: o.major ?? 4 }).version());
+  const asked = () => new Helm({ bin: o.bin, major: o.major ?? 4 }).version();
+  const major = parseHelmMajor(await helmVersionOf(o.bin, asked));
   if (o.major !== undefined && o.major !== major) {
     throw new InputError(
       'helm-major',

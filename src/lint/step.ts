@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { findBinary } from '../exec/binary.js';
 import { Helm, parseHelmMajor } from '../helm/helm.js';
+import { helmVersionOf } from '../helm/version-record.js';
 import type { Step } from '../step/step.js';
 import { readLintInputs } from './inputs.js';
 import { lintChart, type LintReport } from './run.js';
@@ -29,11 +30,12 @@ export function lintStep(schemaDir: () => string): Step<LintSettings, LintOutcom
       ctx.log(
         `${settings.sets.length} values set(s) with ${bin}, ${settings.concurrency} helm processes at a time`,
       );
-      // lint and template take the same flags in helm 3 and 4; the version is
-      // asked for alongside the first calls rather than before them.
+      // lint and template take the same flags in helm 3 and 4; the version
+      // (recorded earlier in the job, else asked for alongside the first
+      // calls rather than before them) is for the summary.
       const helm = new Helm({ bin, major: 4 });
       const [helmVersion, report] = await Promise.all([
-        helm.version(),
+        helmVersionOf(bin, () => helm.version()),
         lintChart(settings, {
           helm,
           schemaDir: schemaDir(),

@@ -13,6 +13,7 @@ import {
   type CreatedCluster,
   type Installed,
 } from './setup.js';
+import { recordHelmVersion } from '../helm/version-record.js';
 
 export interface SetupHost {
   /** Where a cluster keeps its files (they outlive the step). */
@@ -48,6 +49,8 @@ export function setupStep(host: SetupHost): Step<Inputs, SetupOutcome> {
       host.prepare?.(inputs, ctx);
       const tempDir = host.stagingDir?.(ctx) ?? ctx.tempDir;
       const installed = await installTools(inputs, { tempDir, log: ctx.log });
+      // The verified release's version, so later steps need not run `helm version`.
+      recordHelmVersion(installed.helm.tool.path, installed.helm.tool.version);
       host.onInstalled?.(installed);
       if (inputs.cluster === 'none') return { installed };
       const workDir = host.workDir(inputs, ctx);

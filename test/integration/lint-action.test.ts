@@ -10,12 +10,15 @@ import {
   mkdtempSync,
   readFileSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recordHelmVersion } from '../../src/helm/version-record.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../support/run-action.js';
+import { tempDir } from '../support/temp-dir.js';
 import { TOOLS_BIN, toolPath } from '../support/tools.js';
 
 const FIXTURES = 'test/fixtures/lint';
@@ -486,5 +489,24 @@ describe('actions/lint', () => {
     expect(run.code).toBe(0);
     expect(run.summary).toContain('helm v3.');
     expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass/);
+  });
+
+  it("takes helm's version from the job's record for that very file, and asks helm once the file changed", async () => {
+    // A copy of helm with a record saying v4.99.0: a summary with v4.99.0 can
+    // only come from the record, since helm itself says v4.3.1.
+    const bin = path.join(tempDir('lint-helm-'), 'helm');
+    cpSync(toolPath('helm'), bin);
+    const runnerDir = tempDir('lint-runner-');
+    recordHelmVersion(bin, 'v4.99.0', { RUNNER_TEMP: path.join(runnerDir, 'temp') });
+    const inputs = { environments: 'dev', 'ci-values': 'false', helm: bin };
+    const recorded = await runAction('lint', { inputs, env: withHelm, runnerDir });
+    expect(recorded.code, recorded.stdout).toBe(0);
+    expect(recorded.summary).toContain('helm v4.99.0;');
+
+    const later = new Date(statSync(bin).mtimeMs + 60_000);
+    utimesSync(bin, later, later);
+    const changed = await runAction('lint', { inputs, env: withHelm, runnerDir });
+    expect(changed.code, changed.stdout).toBe(0);
+    expect(changed.summary).toMatch(/helm v4\.3\.\d+;/);
   });
 });

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { recordedHelmVersion } from '../../src/helm/version-record.js';
 import { startMirror, type MirrorServer } from '../../tools/mirror-server.js';
 import { fixtureReleases, startReleasesApi, type ReleasesApi } from '../support/github-releases.js';
 import { ensureBundle } from '../support/bundle.js';
@@ -110,6 +111,12 @@ describe('install from the mirror', () => {
       ]),
     );
     expect(first.summary).toContain('Helm **4** (v4.3.1)');
+    // Recorded for the job's later steps, which then need not run `helm version`.
+    expect(
+      recordedHelmVersion(first.outputs['helm-path']!, {
+        RUNNER_TEMP: path.join(runnerDir, 'temp'),
+      }),
+    ).toBe('v4.3.1');
     expect(first.summary).toContain(`downloaded from ${mirror.url}/${HELM4}`);
     // The look-up went to the API with the token, and the token went nowhere else.
     expect(
