@@ -23,6 +23,7 @@ import { policyLevels, policyStage } from './stages/policy.js';
 import { renderStage, startRender, type RenderOutcome } from './stages/render.js';
 import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
 import { valuesStage } from './stages/values.js';
+import { emptyTiming, timed, timedLimiter, type SetTiming } from './timing.js';
 import type { ValuesFile } from './values-files.js';
 
 /** What the whole run shares between its sets. */
@@ -61,6 +62,7 @@ export interface SetOutcome {
   values: StageFinding[];
   /** Absent when a values file does not parse: then no helm runs. */
   helm?: HelmOutcome;
+  timing: SetTiming;
 }
 
 function valuesFilesOf(set: ValuesSet, deps: SetDeps): ValuesFile[] {
@@ -74,10 +76,12 @@ interface StartedHelm {
   templates: Promise<TemplateResult>[];
 }
 
-function startHelm(run: HelmRun, deps: SetDeps): StartedHelm {
+function startHelm(run: HelmRun, deps: SetDeps, timing: SetTiming): StartedHelm {
+  const lintRun = { ...run, limit: timedLimiter(run.limit, timing, 'helmLint') };
+  const templateRun = { ...run, limit: timedLimiter(run.limit, timing, 'helmTemplate') };
   const started = {
-    lint: startHelmLint(run, deps.targets[0]!),
-    templates: deps.targets.map((target) => startRender(run, target)),
+    lint: startHelmLint(lintRun, deps.targets[0]!),
+    templates: deps.targets.map((target) => startRender(templateRun, target)),
   };
   // Dropped when a values file does not parse: a failure then is no one's to report.
   for (const p of [started.lint, ...started.templates]) p.catch(() => {});
@@ -88,6 +92,7 @@ async function runHelmStages(
   run: SetRun,
   deps: SetDeps,
   started: StartedHelm,
+  timing: SetTiming,
 ): Promise<HelmOutcome> {
   const lintTarget = deps.targets[0]!;
   const lint = helmLintStage(run, started.lint).then((findings) => {
@@ -97,29 +102,37 @@ async function runHelmStages(
     return findings;
   });
   const targets = deps.targets.map((target, i) =>
-    renderStage(run, target, started.templates[i]!).then((render): TargetOutcome => {
+    started.templates[i]!.then((result): TargetOutcome => {
+      const render = timed(timing, 'render', () => renderStage(run, target, result));
       if (!render.ok) return { render };
+      const validator = deps.validatorFor(target);
       return {
         render,
-        schema: schemaStage(deps.validatorFor(target), render.objects, run.locator, target),
+        schema: timed(timing, 'schema', () =>
+          schemaStage(validator, render.objects, run.locator, target),
+        ),
       };
     }),
   );
   const [lintFindings, rendered] = await Promise.all([lint, Promise.all(targets)]);
   const levels = policyLevels(deps.settings, run.set);
   const seen = new Set<string>();
-  const policy = rendered.flatMap((t) => policyStage(t.render.objects, levels, run.locator, seen));
+  const policy = timed(timing, 'policy', () =>
+    rendered.flatMap((t) => policyStage(t.render.objects, levels, run.locator, seen)),
+  );
   return { lintTarget, lint: lintFindings, targets: rendered, levels, policy };
 }
 
 export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome> {
   const helmRun: HelmRun = { set, settings: deps.settings, helm: deps.helm, limit: deps.limit };
-  const started = startHelm(helmRun, deps);
-  const files = valuesFilesOf(set, deps);
+  const timing = emptyTiming();
+  const started = startHelm(helmRun, deps, timing);
+  const files = timed(timing, 'values', () => valuesFilesOf(set, deps));
   const outcome: SetOutcome = {
     set,
     valuesFiles: files.map((f) => f.file),
     values: valuesStage(files),
+    timing,
   };
   if (outcome.values.length) return outcome;
   const run: SetRun = {
@@ -127,7 +140,7 @@ export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome
     locator: new Locator(deps.settings.chartDir, files),
     outputDir: deps.outputDir,
   };
-  return { ...outcome, helm: await runHelmStages(run, deps, started) };
+  return { ...outcome, helm: await runHelmStages(run, deps, started, timing) };
 }
 
 /** Every finding of the set in stage order, named with the set. */

@@ -21,6 +21,7 @@ import {
 } from './schema.js';
 import type { LintSettings } from './settings.js';
 import type { Target } from './stages/context.js';
+import type { SetTiming } from './timing.js';
 import { versionBumpStage } from './stages/version-bump.js';
 import { readValuesFile, type ValuesFile } from './values-files.js';
 
@@ -40,6 +41,7 @@ export interface SetResult {
   rows: CheckRow[];
   /** Rendered manifest per Kubernetes minor. */
   manifests: Record<string, string>;
+  timing: SetTiming;
 }
 
 export interface LintReport {
@@ -50,6 +52,8 @@ export interface LintReport {
   findings: Finding[];
   kubernetes: { minor: string; version: string; source: string }[];
   outputDir: string;
+  /** Wall time of the whole run. */
+  durationMs: number;
 }
 
 function loadCrdFiles(files: readonly string[]): SchemaData[] {
@@ -130,6 +134,7 @@ function setResult(outcome: SetOutcome, settings: LintSettings): SetResult {
     result: rows.some((r) => r.status === 'fail') ? 'fail' : 'pass',
     rows,
     manifests,
+    timing: outcome.timing,
   };
 }
 
@@ -142,6 +147,7 @@ async function chartVersion(settings: LintSettings, log: (line: string) => void)
 }
 
 export async function lintChart(settings: LintSettings, ctx: LintContext): Promise<LintReport> {
+  const started = performance.now();
   const deps = await setDeps(settings, ctx);
   mkdirSync(ctx.outputDir, { recursive: true });
   const [outcomes, chart] = await Promise.all([
@@ -165,5 +171,6 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
       source: t.data.source,
     })),
     outputDir: ctx.outputDir,
+    durationMs: performance.now() - started,
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { escapeCell as cell } from '../report/markdown.js';
 import { mergeFindings, type CheckRow, type RowStatus } from './findings.js';
 import type { LintReport } from './run.js';
+import { PHASES, type SetTiming } from './timing.js';
 
 const ICON: Record<RowStatus, string> = {
   pass: '✅ pass',
@@ -45,6 +46,8 @@ export function summaryMarkdown(
       `| ${cell(row.set)} | ${cell(row.check)} | ${ICON[row.status]}${counts(row)} | ${cell(row.note)} |`,
     );
   }
+  // Before the findings, collapsed: the findings section stays what it was.
+  lines.push('', ...timingSection(report).slice(0, -1));
   const merged = mergeFindings(report.findings).sort((a, b) => rank(a.severity) - rank(b.severity));
   if (merged.length) {
     lines.push('', '### Findings', '');
@@ -58,6 +61,34 @@ export function summaryMarkdown(
   }
   lines.push('');
   return lines.join('\n');
+}
+
+const PHASE_NAMES: Record<keyof SetTiming, string> = {
+  values: 'values files',
+  helmLint: 'helm lint',
+  helmTemplate: 'helm template',
+  render: 'rendered YAML',
+  schema: 'schema',
+  policy: 'policy',
+};
+
+/** Per set and phase, in ms: what to look at when lint is slow. */
+function timingSection(report: LintReport): string[] {
+  const ms = (n: number) => String(Math.round(n));
+  return [
+    `<details><summary>Timing: ${ms(report.durationMs)} ms in all</summary>`,
+    '',
+    `| Values set | ${PHASES.map((p) => PHASE_NAMES[p]).join(' | ')} |`,
+    `|---|${PHASES.map(() => '---:').join('|')}|`,
+    ...report.sets.map(
+      (s) => `| ${cell(s.name)} | ${PHASES.map((p) => ms(s.timing[p])).join(' | ')} |`,
+    ),
+    '',
+    'Milliseconds each phase took for the set (helm: from process start to exit); sets run concurrently.',
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 function rank(severity: string): number {

@@ -114,6 +114,17 @@ describe('actions/lint', () => {
     // production treats every rule as an error and passes them all; dev only warns
     expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass \| 9 rules: 9 as errors/);
     expect(summaryRow(run, 'dev', 'policy')).toMatch(/⚠️ warn .* 9 as warnings/);
+    // Where the time went, per set and phase; helm's processes always take some.
+    expect(run.summary).toMatch(/<summary>Timing: \d+ ms in all<\/summary>/);
+    for (const env of ['dev', 'staging', 'production']) {
+      const timing = run.summary
+        .split('\n')
+        .find((l) => l.startsWith(`| ${env} | `) && /^\| \S+ \|( \d+ \|){6}$/.test(l));
+      const [values, helmLint, helmTemplate] = timing!.split('|').slice(2).map(Number);
+      expect(helmLint, timing).toBeGreaterThan(0);
+      expect(helmTemplate, timing).toBeGreaterThan(0);
+      expect(values, timing).toBeGreaterThanOrEqual(0);
+    }
 
     const manifests = JSON.parse(run.outputs.manifests!) as Record<string, Record<string, string>>;
     expect(run.outputs['manifests-dir']).toContain(path.join(run.runnerDir, 'temp'));

@@ -67,13 +67,8 @@ export function startRender(run: HelmRun, target: Target): Promise<TemplateResul
   return run.limit(() => helmTemplate(run.helm, renderRequest(run, target)));
 }
 
-/** The outcome of a `helm template` started by startRender. */
-export async function renderStage(
-  run: SetRun,
-  target: Target,
-  started: Promise<TemplateResult>,
-): Promise<RenderOutcome> {
-  const result = await started;
+/** The outcome of a `helm template` started by startRender, once it is there. */
+export function renderStage(run: SetRun, target: Target, result: TemplateResult): RenderOutcome {
   const title = renderTitle(target);
   if (!result.ok) {
     const findings = helmErrorFindings(result.error ?? 'helm template failed').map((f) =>

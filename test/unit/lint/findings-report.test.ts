@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/lint/findings.js';
 import { findingsText, groupFindings } from '../../../src/lint/findings-report.js';
 import type { LintReport } from '../../../src/lint/run.js';
+import { emptyTiming } from '../../../src/lint/timing.js';
 
 const WS = '/ws';
 const finding = (f: Partial<Finding>): Finding => ({
@@ -20,13 +21,28 @@ const finding = (f: Partial<Finding>): Finding => ({
 const report = (findings: Finding[], chartRows: LintReport['chartRows'] = []): LintReport => ({
   result: 'fail',
   sets: [
-    { name: 'dev', kind: 'environment', result: 'pass', rows: [], manifests: {} },
-    { name: 'production', kind: 'environment', result: 'fail', rows: [], manifests: {} },
+    {
+      name: 'dev',
+      kind: 'environment',
+      result: 'pass',
+      rows: [],
+      manifests: {},
+      timing: emptyTiming(),
+    },
+    {
+      name: 'production',
+      kind: 'environment',
+      result: 'fail',
+      rows: [],
+      manifests: {},
+      timing: emptyTiming(),
+    },
   ],
   chartRows,
   findings,
   kubernetes: [],
   outputDir: '/tmp/x',
+  durationMs: 0,
 });
 
 describe('groupFindings', () => {
