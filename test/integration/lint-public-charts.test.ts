@@ -1,0 +1,60 @@
+// actions/lint (the built bundle, real helm) on public charts we did not
+// write, with the ci values they ship here: every check runs, custom
+// resources without a schema are skipped with a notice, and policy findings
+// point into the chart's own files.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../support/run-action.js';
+import { TOOLS_BIN } from '../support/tools.js';
+
+const CHARTS = 'test/fixtures/charts';
+const env = { PATH: `${TOOLS_BIN}:${process.env.PATH}` };
+
+function row(summary: string, check: string): string | undefined {
+  return summary.split('\n').find((l) => l.startsWith(`| ci/kwok-values | ${check} |`));
+}
+
+describe('actions/lint on public charts', () => {
+  it.each(['podinfo', 'alertmanager', 'prometheus-node-exporter', 'traefik', 'vault'])(
+    '%s: helm lint, helm template and the schema pass; policy findings are warnings in its own files',
+    async (chart) => {
+      const dir = path.join(CHARTS, chart);
+      const run = await runAction('lint', {
+        inputs: { chart: dir, environments: '', 'ci-values': 'true' },
+        env,
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.outputs.result).toBe('pass');
+      expect(run.outputs.errors).toBe('0');
+      for (const check of ['values', 'helm lint', 'helm template', 'schema (Kubernetes 1.36)'])
+        expect(row(run.summary, check), check).toMatch(/✅ pass/);
+      const findings = run.summary.split('\n').filter((l) => l.startsWith('- **warning** `'));
+      expect(findings.length).toBeGreaterThan(0);
+      for (const f of findings) expect(f).toContain(`\`${dir}/`);
+    },
+  );
+
+  it('skips the custom resources it has no schema for, naming each, and says how to validate them', async () => {
+    const run = await runAction('lint', {
+      inputs: { chart: path.join(CHARTS, 'traefik'), environments: '', 'ci-values': 'true' },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toContain(
+      '2 skipped: no schema (traefik.io/v1alpha1 IngressRoute, traefik.io/v1alpha1 TLSOption)',
+    );
+    expect(run.stdout).toMatch(
+      /::notice .*file=test\/fixtures\/charts\/traefik\/templates\/ingressroute\.yaml,line=16.*pass its CRD in the crds input/,
+    );
+  });
+
+  it('points a finding at the template line that sets the value (alertmanager, readOnlyRootFilesystem)', async () => {
+    const run = await runAction('lint', {
+      inputs: { chart: path.join(CHARTS, 'alertmanager'), environments: '', 'ci-values': 'true' },
+      env,
+    });
+    expect(run.summary).toContain(
+      '`test/fixtures/charts/alertmanager/templates/statefulset.yaml:94` policy/read-only-root-filesystem',
+    );
+  });
+});
