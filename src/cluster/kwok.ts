@@ -6,7 +6,7 @@
 // processes are simulated, by the Stages in ./kwok-stages (see
 // docs/kwok-cluster.md).
 import { constants } from 'node:fs';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, runCommand } from '../exec/command.js';
@@ -259,6 +259,12 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
         n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
       );
       return ready.length >= nodes;
+    }).catch(async (error: unknown) => {
+      // Nodes turn Ready only through the kwok controller: say what it said.
+      throw await withLogTail(
+        error,
+        path.join(workdir, 'clusters', name, 'logs', 'kwok-controller.log'),
+      );
     });
     return { name, kubeconfig };
   } catch (error) {
@@ -289,6 +295,15 @@ export async function startControlPlane(
       await removeCluster();
     }
   }
+}
+
+/** `error` with the last lines of a log file appended (unchanged when there is no such file). */
+export async function withLogTail(error: unknown, log: string, lines = 15): Promise<unknown> {
+  if (!(error instanceof Error) || error instanceof CancelledError) return error;
+  const text = await readFile(log, 'utf8').catch(() => '');
+  const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
+  if (tail) error.message += `\nlast lines of ${log}:\n${tail}`;
+  return error;
 }
 
 /** Retries `check` every 250 ms until it returns true; past the deadline, fails with the last error. */
