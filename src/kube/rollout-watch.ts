@@ -163,6 +163,20 @@ async function forceStatefulSetRollback(
   }
 }
 
+/** The shortest wait between two polls, right after the watch starts. */
+export const FIRST_POLL_MS = 100;
+
+/**
+ * The wait before the next poll, `elapsedMs` into the watch: a quarter of the
+ * time already spent, from FIRST_POLL_MS up to `pollMs`. A rollout that ends
+ * soon after the upgrade (a configuration change, pods that start within a
+ * second) is seen a fraction of its length late instead of up to a whole
+ * interval; one that takes longer is polled at the normal interval.
+ */
+export function pollDelay(elapsedMs: number, pollMs: number): number {
+  return Math.min(pollMs, Math.max(FIRST_POLL_MS, Math.round(elapsedMs / 4)));
+}
+
 export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Promise<WatchResult> {
   const now = options.now ?? Date.now;
   const start = now();
@@ -206,11 +220,12 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
       // A transient API error is retried; one that persists ends the watch.
       if (++consecutiveErrors >= 5) throw error;
     }
-    if (now() - start >= options.timeoutMs) {
+    const elapsed = now() - start;
+    if (elapsed >= options.timeoutMs) {
       // Out of time with nothing terminal: the pods it waited for are the failure.
       const failures = last.failures.length ? last.failures : notReadyPods(last.pods, now());
       return result({ state: 'failed', timedOut: true, failures });
     }
-    await cancellableSleep(poll);
+    await cancellableSleep(pollDelay(elapsed, poll));
   }
 }

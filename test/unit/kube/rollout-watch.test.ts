@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../src/exec/command.js';
 import { Kubectl, type KubeObject } from '../../../src/kube/kubectl.js';
 import { releaseObjects } from '../../../src/kube/release-objects.js';
-import { resourceArg, snapshotPlan, watchRollout } from '../../../src/kube/rollout-watch.js';
+import {
+  FIRST_POLL_MS,
+  pollDelay,
+  resourceArg,
+  snapshotPlan,
+  watchRollout,
+} from '../../../src/kube/rollout-watch.js';
 
 const NS = 'shop';
 const policy = { crashLoopRestarts: 2, unschedulableGraceMs: 30_000 };
@@ -107,6 +113,26 @@ metadata: { name: main }
     expect([...snapshotPlan(objects, { ...policy, includeHooks: true }).namespaces.keys()]).toEqual(
       [NS],
     );
+  });
+});
+
+describe('pollDelay', () => {
+  it('waits a quarter of the time spent, from FIRST_POLL_MS up to the interval', () => {
+    expect(FIRST_POLL_MS).toBe(100);
+    const table: [elapsedMs: number, pollMs: number, delay: number][] = [
+      [0, 500, 100],
+      [400, 500, 100],
+      [1000, 500, 250],
+      [1999, 500, 500],
+      [2000, 500, 500],
+      [120_000, 500, 500],
+      [120_000, 2000, 2000],
+      // A configured interval shorter than the first wait is never lengthened.
+      [0, 1, 1],
+      [0, 50, 50],
+    ];
+    for (const [elapsed, poll, delay] of table)
+      expect([elapsed, poll, pollDelay(elapsed, poll)]).toEqual([elapsed, poll, delay]);
   });
 });
 
