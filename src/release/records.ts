@@ -79,6 +79,28 @@ export function parseRecordLabels(lines: readonly Record<string, string>[]): Rel
   return { marks, present, supported: true, deployed, latest };
 }
 
+/**
+ * The labels of each row of `kubectl get --show-labels --no-headers`: the
+ * last column, `k=v,k=v` (`<none>` without labels). Label keys and values
+ * cannot hold a space, a comma or an equals sign, so the split is exact. Pure.
+ */
+export function parseLabelsColumn(table: string): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  for (const line of table.split('\n')) {
+    const column = line.trim().split(/\s+/).at(-1);
+    if (!column) continue;
+    const labels: Record<string, string> = {};
+    if (column !== '<none>') {
+      for (const pair of column.split(',')) {
+        const eq = pair.indexOf('=');
+        if (eq > 0) labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+    }
+    rows.push(labels);
+  }
+  return rows;
+}
+
 export class RecordStore {
   private readonly kind = storageKind();
 
@@ -94,7 +116,8 @@ export class RecordStore {
 
   async read(): Promise<ReleaseRecords> {
     if (!this.kind) return { ...NO_RECORDS, supported: false };
-    // Labels only: the records' data (the whole release, gzipped) is not fetched.
+    // Labels only, as the server's table of the records: their data (the
+    // whole release, gzipped, tens of KiB each) is neither sent nor decoded.
     const { stdout } = await this.kubectl.run(
       [
         'get',
@@ -103,16 +126,12 @@ export class RecordStore {
         this.namespace,
         '-l',
         `owner=helm,name=${this.release}`,
-        '-o',
-        'jsonpath={range .items[*]}{.metadata.labels}{"\\n"}{end}',
+        '--show-labels',
+        '--no-headers',
       ],
       { timeoutMs: 30_000 },
     );
-    const lines = stdout
-      .split('\n')
-      .filter((l) => l.trim().startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, string>);
-    return parseRecordLabels(lines);
+    return parseRecordLabels(parseLabelsColumn(stdout));
   }
 
   /** Sets (or, with `false`, removes) one mark on the record of `revision`. */

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../src/exec/command.js';
 import type { RevisionInfo } from '../../src/helm/helm.js';
+import { Kubectl } from '../../src/kube/kubectl.js';
 import {
   LABELS,
+  parseLabelsColumn,
   parseRecordLabels,
+  RecordStore,
   type ReleaseRecords,
   type RevisionMarks,
 } from '../../src/release/records.js';
@@ -74,6 +78,66 @@ describe('parseRecordLabels', () => {
     ]);
     expect(r).toMatchObject({ present: true, deployed: 3 });
     expect(parseRecordLabels([{ name: 'web', owner: 'helm', version: '1' }]).present).toBe(false);
+  });
+});
+
+describe('reading the records as a table of labels', () => {
+  // As kubectl prints them (secret driver; the configmap driver has no TYPE column).
+  const SECRETS = [
+    'sh.helm.release.v1.web.v1   helm.sh/release.v1   1     24s   hotswap.dev/verified=1,modifiedAt=1796115973,name=web,owner=helm,status=superseded,version=1',
+    'sh.helm.release.v1.web.v2   helm.sh/release.v1   1     12s   hotswap.dev/verified=1,modifiedAt=1796115980,name=web,owner=helm,status=deployed,version=2',
+    '',
+  ].join('\n');
+
+  it("takes each row's last column as its labels", () => {
+    expect(parseLabelsColumn(SECRETS)).toEqual([
+      {
+        [LABELS.verified]: '1',
+        modifiedAt: '1796115973',
+        name: 'web',
+        owner: 'helm',
+        status: 'superseded',
+        version: '1',
+      },
+      {
+        [LABELS.verified]: '1',
+        modifiedAt: '1796115980',
+        name: 'web',
+        owner: 'helm',
+        status: 'deployed',
+        version: '2',
+      },
+    ]);
+    expect(
+      parseLabelsColumn(
+        'sh.helm.release.v1.web.v3   1     5s    name=web,owner=helm,version=3,x=\n',
+      ),
+    ).toEqual([{ name: 'web', owner: 'helm', version: '3', x: '' }]);
+    expect(parseLabelsColumn('cm   1   5s   <none>\n')).toEqual([{}]);
+    expect(parseLabelsColumn('')).toEqual([]);
+  });
+
+  it('asks kubectl for the labels only, and reads the marks from them', async () => {
+    const calls: string[][] = [];
+    const kubectl = new (class extends Kubectl {
+      override run(args: readonly string[]): Promise<CommandResult> {
+        calls.push([...args]);
+        return Promise.resolve({ code: 0, stdout: SECRETS, stderr: '' } as CommandResult);
+      }
+    })({ kubectl: 'kubectl' });
+    const records = await new RecordStore(kubectl, 'web', 'shop').read();
+    expect(calls).toEqual([
+      ['get', 'secret', '-n', 'shop', '-l', 'owner=helm,name=web', '--show-labels', '--no-headers'],
+    ]);
+    expect(records).toMatchObject({
+      present: true,
+      deployed: 2,
+      latest: { revision: 2, status: 'deployed' },
+    });
+    expect([...records.marks]).toEqual([
+      [1, { verified: true }],
+      [2, {}],
+    ]);
   });
 });
 
