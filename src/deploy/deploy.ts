@@ -103,7 +103,11 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   // run alongside them, and are used only once the checks passed.
   const firstReads = Promise.all([deps.helm.history(s.release, s.namespace), store.read()]);
   firstReads.catch(() => {}); // awaited below; keeps a failed check from leaving it unhandled
-  await checkBeforeChange(s, deps);
+  await checkBeforeChange(
+    s,
+    deps,
+    firstReads.then(([, records]) => records),
+  );
   const run: RunState = { phase: 'prepare', startRevision: undefined };
   try {
     const { history, records } = await releaseState(s, deps, store, run, result, await firstReads);
@@ -116,19 +120,40 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   }
 }
 
-/** The chart's dependencies and the namespace, before anything reads or changes the release. */
-async function checkBeforeChange(s: DeploySettings, deps: DeployDeps): Promise<void> {
+/** The chart's dependencies and the namespace, before anything changes the release. */
+async function checkBeforeChange(
+  s: DeploySettings,
+  deps: DeployDeps,
+  records: Promise<ReleaseRecords>,
+): Promise<void> {
   if (s.chart.kind === 'local' && statSync(s.chart.path).isDirectory()) {
     const done = await ensureChartDependencies(deps.helm, s.chart.path);
     if (done) deps.log(done);
   }
-  if (!s.createNamespace && !(await deps.kubectl.namespaceExists(s.namespace))) {
+  if (!s.createNamespace && !(await namespaceExists(s, deps, records))) {
     throw new InputError(
       'namespace',
       s.namespace,
       'an existing namespace (it does not exist; create it or set create-namespace: true)',
     );
   }
+}
+
+/**
+ * helm's records of the release are objects in its namespace: when the first
+ * reads found one, the namespace exists and an upgrade pays for no more
+ * kubectl call; otherwise (a first install, a failed read) it is asked.
+ */
+async function namespaceExists(
+  s: DeploySettings,
+  deps: DeployDeps,
+  records: Promise<ReleaseRecords>,
+): Promise<boolean> {
+  const found = await records.then(
+    (r) => r.latest !== undefined,
+    () => false,
+  );
+  return found || deps.kubectl.namespaceExists(s.namespace);
 }
 
 /** Release state: recover a stuck or cancelled revision, adopt a release never verified. */
