@@ -32,7 +32,10 @@ export async function openHelm(o: {
   });
 }
 
-/** Helm then kubectl, both pointed at the same kubeconfig and context. */
+/**
+ * Helm and kubectl, both pointed at the same kubeconfig and context; the
+ * context check and helm's version, independent of each other, at once.
+ */
 export async function openClusterClients(
   s: ClusterInputs,
 ): Promise<{ helm: Helm; kubectl: Kubectl }> {
@@ -41,12 +44,19 @@ export async function openClusterClients(
     kubeconfig: s.kubeconfig || undefined,
     context: s.kubeContext || undefined,
   };
-  await checkKubeContext(target);
-  const helm = await openHelm({
-    bin: findBinary('helm', s.helmBin),
-    major: s.helmMajor,
-    kubeconfig: s.kubeconfig,
-    kubeContext: s.kubeContext,
-  });
+  const [context, opened] = await Promise.allSettled([
+    checkKubeContext(target),
+    (async () =>
+      openHelm({
+        bin: findBinary('helm', s.helmBin),
+        major: s.helmMajor,
+        kubeconfig: s.kubeconfig,
+        kubeContext: s.kubeContext,
+      }))(),
+  ]);
+  // The context's error first, as when the two ran one after the other.
+  if (context.status === 'rejected') throw context.reason;
+  if (opened.status === 'rejected') throw opened.reason;
+  const helm = opened.value;
   return { helm, kubectl: new Kubectl(target) };
 }
