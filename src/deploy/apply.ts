@@ -17,7 +17,8 @@ import { redact } from '../secrets/redact.js';
 import { rollBack } from './auto-rollback.js';
 import type { Phase } from './cancel.js';
 import { releaseJson, type DeployDeps, type DeployResult } from './deploy.js';
-import { diffManifests } from './diff.js';
+import { diffObjects, manifestObjects } from './diff.js';
+import { plannedDiff, runningManifest } from './diff-sides.js';
 import { writeSecretValuesFile } from './secret-values.js';
 import type { DeploySettings } from './settings.js';
 import { upgradeArgs } from './upgrade.js';
@@ -47,7 +48,7 @@ const CONCURRENT =
   /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 
 /** What helm needs to reach the chart and the secret values, for this run only. */
-interface ChartAccess {
+export interface ChartAccess {
   chartRef: string;
   secretValuesFile?: string;
   env: Record<string, string>;
@@ -87,13 +88,18 @@ export async function apply(
     // (parsing and comparing two manifests is the main thread's work).
     const judging = judge(s, deps, c, upgraded);
     judging.catch(() => {}); // awaited below, after the diff
+    // The history a healthy deploy ends with: recording the verdict writes no
+    // revision, so it is read while the watch runs rather than after it.
+    const finalHistory =
+      upgradeError === undefined ? deps.helm.history(s.release, s.namespace) : undefined;
+    finalHistory?.catch(() => {}); // a failed read is read again at the end
     const before = await current;
     if (before !== undefined && upgradeError === undefined) {
-      result.diff = diffManifests(before, upgraded.manifest, s.namespace);
+      result.diff = diffObjects(before, manifestObjects(upgraded.manifest, s.namespace));
       deps.log(`Diff: ${result.diff.length} object(s) change`);
     }
     await judging;
-    return conclude(s, deps, c, lastRevision, upgradeError);
+    return conclude(s, deps, c, lastRevision, upgradeError, finalHistory);
   });
 }
 
@@ -128,50 +134,6 @@ async function withChartAccess<T>(
     secretFile?.remove();
     if (registryDir) rmSync(registryDir, { recursive: true, force: true });
   }
-}
-
-/**
- * The manifest of the running release ('' when none is deployed), started
- * now and awaited later; a failed read means no diff (logged) rather than a
- * failed deploy whose upgrade went through.
- */
-function runningManifest(
-  s: DeploySettings,
-  deps: DeployDeps,
-  hasDeployed: boolean,
-): Promise<string | undefined> {
-  if (!hasDeployed) return Promise.resolve('');
-  return deps.helm.manifest(s.release, s.namespace).catch((error: unknown) => {
-    if (!(error instanceof CancelledError))
-      deps.log(
-        `No diff: the running release's manifest could not be read (${redact(String(error))})`,
-      );
-    return undefined;
-  });
-}
-
-/** diff-only: the objects an upgrade would change, against the running release (secrets redacted). */
-async function plannedDiff(
-  s: DeploySettings,
-  deps: DeployDeps,
-  access: ChartAccess,
-  hasDeployed: boolean,
-): Promise<ReturnType<typeof diffManifests>> {
-  const { helm } = deps;
-  const [rendered, current] = await Promise.all([
-    helm.run(
-      upgradeArgs(s, {
-        major: helm.major,
-        chartRef: access.chartRef,
-        secretValuesFile: access.secretValuesFile,
-        dryRun: hasDeployed ? 'server' : 'client',
-      }),
-      { rawOutput: true, env: access.env },
-    ),
-    hasDeployed ? helm.manifest(s.release, s.namespace) : Promise.resolve(''),
-  ]);
-  const planned = releaseJson(rendered.stdout).manifest ?? '';
-  return diffManifests(current, planned, s.namespace);
 }
 
 /** What helm upgrade left: the manifest it applied, or its error (redacted). */
@@ -272,10 +234,11 @@ async function conclude(
   c: ApplyContext,
   lastRevision: number,
   upgradeError: string | undefined,
+  finalHistory?: Promise<RevisionInfo[]>,
 ): Promise<DeployResult> {
   const { helm, log } = deps;
   const { result, store } = c;
-  if (result.error === undefined) return concludeDeployed(s, deps, c);
+  if (result.error === undefined) return concludeDeployed(s, deps, c, finalHistory);
   const history = await helm.history(s.release, s.namespace);
   if (result.revision === undefined) {
     const ours = history.at(-1);
@@ -312,14 +275,15 @@ async function conclude(
 }
 
 /**
- * A healthy revision: recorded as verified while the history is read (a label
- * on helm's storage writes no revision), and the newest verified revision
- * known without reading the records again.
+ * A healthy revision: recorded as verified; the history is the one read
+ * while the watch ran (a label on helm's storage writes no revision), and the
+ * newest verified revision is known without reading the records again.
  */
 async function concludeDeployed(
   s: DeploySettings,
   deps: DeployDeps,
   c: ApplyContext,
+  finalHistory?: Promise<RevisionInfo[]>,
 ): Promise<DeployResult> {
   const { helm, log } = deps;
   const { result, store } = c;
@@ -334,8 +298,9 @@ async function concludeDeployed(
   const judged = s.wait !== 'none' && result.revision !== undefined;
   if (judged && result.warnings.length > 0)
     log(`Revision ${result.revision} is not recorded as verified: it does not run everywhere`);
+  const read = () => helm.history(s.release, s.namespace);
   const [history] = await Promise.all([
-    helm.history(s.release, s.namespace),
+    finalHistory?.catch(read) ?? read(),
     judged && result.warnings.length === 0 ? record(result.revision!) : undefined,
   ]);
   log(`Release '${s.release}' revision ${result.revision} deployed`);

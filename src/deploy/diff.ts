@@ -32,8 +32,11 @@ function hidden(value: unknown): string {
   return `(redacted, fingerprint ${print.slice(0, 8)})`;
 }
 
+/** A manifest's objects by `Kind namespace/name`, one side of a diff. */
+export type ManifestObjects = ReadonlyMap<string, Doc>;
+
 /** The objects of a manifest by `Kind namespace/name`. */
-function parseObjects(manifest: string, namespace: string): Map<string, Doc> {
+export function manifestObjects(manifest: string, namespace: string): ManifestObjects {
   const objects = new Map<string, Doc>();
   for (const doc of parseAllDocuments(manifest)) {
     const value = doc.toJS({ maxAliasCount: 100 }) as Doc | null;
@@ -71,8 +74,11 @@ function mapStrings(value: unknown, path: string, visit: Visit): unknown {
 }
 
 export function diffManifests(before: string, after: string, namespace: string): ObjectChange[] {
-  const old = parseObjects(before, namespace);
-  const next = parseObjects(after, namespace);
+  return diffObjects(manifestObjects(before, namespace), manifestObjects(after, namespace));
+}
+
+/** The diff of two parsed manifests (see manifestObjects). */
+export function diffObjects(old: ManifestObjects, next: ManifestObjects): ObjectChange[] {
   const known = secretDataValues([...old.values(), ...next.values()]);
   const isSecret = (v: string) => known.has(v) || known.has(v.trim()) || holdsSecret(v);
 

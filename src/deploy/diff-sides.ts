@@ -1,0 +1,58 @@
+// The two sides of a deploy's diff: the objects of the running release, read
+// while helm upgrades, and for diff-only the manifest an upgrade would apply,
+// rendered with a server-side dry run (nothing is applied).
+import { CancelledError } from '../exec/command.js';
+import { redact } from '../secrets/redact.js';
+import type { ChartAccess } from './apply.js';
+import { releaseJson, type DeployDeps } from './deploy.js';
+import { diffManifests, manifestObjects, type ManifestObjects } from './diff.js';
+import type { DeploySettings } from './settings.js';
+import { upgradeArgs } from './upgrade.js';
+
+/**
+ * The objects of the running release (none when none is deployed), started
+ * now and awaited later; parsed as soon as they arrive, while helm upgrades.
+ * A failed read means no diff (logged) rather than a failed deploy whose
+ * upgrade went through.
+ */
+export function runningManifest(
+  s: DeploySettings,
+  deps: DeployDeps,
+  hasDeployed: boolean,
+): Promise<ManifestObjects | undefined> {
+  if (!hasDeployed) return Promise.resolve(new Map());
+  return deps.helm
+    .manifest(s.release, s.namespace)
+    .then((manifest) => manifestObjects(manifest, s.namespace))
+    .catch((error: unknown) => {
+      if (!(error instanceof CancelledError))
+        deps.log(
+          `No diff: the running release's manifest could not be read (${redact(String(error))})`,
+        );
+      return undefined;
+    });
+}
+
+/** diff-only: the objects an upgrade would change, against the running release (secrets redacted). */
+export async function plannedDiff(
+  s: DeploySettings,
+  deps: DeployDeps,
+  access: ChartAccess,
+  hasDeployed: boolean,
+): Promise<ReturnType<typeof diffManifests>> {
+  const { helm } = deps;
+  const [rendered, current] = await Promise.all([
+    helm.run(
+      upgradeArgs(s, {
+        major: helm.major,
+        chartRef: access.chartRef,
+        secretValuesFile: access.secretValuesFile,
+        dryRun: hasDeployed ? 'server' : 'client',
+      }),
+      { rawOutput: true, env: access.env },
+    ),
+    hasDeployed ? helm.manifest(s.release, s.namespace) : Promise.resolve(''),
+  ]);
+  const planned = releaseJson(rendered.stdout).manifest ?? '';
+  return diffManifests(current, planned, s.namespace);
+}
