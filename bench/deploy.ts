@@ -11,8 +11,12 @@
 //   BENCH_REPS (default 3) runs of each of ours and of the healthy deploys;
 //   BENCH_HELM_RECOVERY_REPS (default 3) of helm's recovery, run side by side
 //   (each waits out the whole 5-minute timeout); BENCH_HEALTHY_REPS (default
-//   BENCH_REPS) of the healthy pair. BENCH_CRASH_LOOP_RESTARTS gives ours a
+//   BENCH_REPS) of the healthy pair (BENCH_REPS=0 BENCH_HELM_RECOVERY_REPS=0
+//   runs the healthy deploys only). BENCH_CRASH_LOOP_RESTARTS gives ours a
 //   crash-loop-restarts other than the default, to see what it would change.
+// Both tools run in one job, as in the deploy workflow: actions/setup first
+// (helm and kubectl from the loopback mirror, helm's version recorded), then
+// each deploy a step of that job; the peer runs the same helm.
 import { runCommand } from '../src/exec/command.js';
 import { toolPath } from '../test/support/tools.js';
 import { benchCluster, type BenchCluster, type Engine } from './lib/bench-cluster.js';
@@ -25,8 +29,10 @@ import {
   type Target,
   type Timed,
 } from './lib/deploy-runs.js';
+import { rmSync } from 'node:fs';
 import { recordRows, row } from './lib/rows.js';
 import { useActionRuntime } from './lib/action-runtime.js';
+import { setupJob } from './lib/setup-job.js';
 
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const helmRecoveryReps = Number(process.env.BENCH_HELM_RECOVERY_REPS ?? 3);
@@ -106,8 +112,9 @@ async function healthyDeploys(
 }
 
 async function benchEngine(engine: Engine): Promise<Results> {
+  const job = await setupJob(`deploy-${engine}`);
   const c = await benchCluster(engine);
-  const t: Target = { kubeconfig: c.kubeconfig, namespace: 'bench' };
+  const t: Target = { kubeconfig: c.kubeconfig, namespace: 'bench', job };
   try {
     await runCommand(toolPath('kubectl'), [
       '--kubeconfig',
@@ -117,7 +124,8 @@ async function benchEngine(engine: Engine): Promise<Results> {
       t.namespace,
     ]);
     // Every release starts healthy on a good version, installed by the tool that upgrades it.
-    const peers = Array.from({ length: helmRecoveryReps }, (_, i) => `peer-${i + 1}`);
+    // peer-1 also takes the healthy deploys.
+    const peers = Array.from({ length: Math.max(1, helmRecoveryReps) }, (_, i) => `peer-${i + 1}`);
     await Promise.all([
       oursDeploy(t, 'ours', [...c.base, ...c.good]),
       ...peers.map((r) => helmDeploy(t, r, [...c.base, ...c.good], ['--wait'])),
@@ -127,6 +135,7 @@ async function benchEngine(engine: Engine): Promise<Results> {
     return { ...bad, ...good };
   } finally {
     await c.remove();
+    rmSync(job.runnerDir, { recursive: true, force: true });
   }
 }
 
@@ -189,7 +198,7 @@ async function main(): Promise<void> {
   const results: [Engine, Results][] = [];
   for (const engine of engines) results.push([engine, await benchEngine(engine)]);
   console.log(
-    `\n| cluster | scenario | ours (median of ${reps}) | helm 4 (median, n) | peer command |`,
+    `\n| cluster | scenario | ours (median of ${reps}; healthy ${healthyReps}) | helm 4 (median, n) | peer command |`,
   );
   console.log('| --- | --- | --- | --- | --- |');
   for (const [engine, r] of results) report(engine, r);

@@ -15,12 +15,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { startMirror } from '../tools/mirror-server.js';
-import { PINNED } from '../src/tools/pinned.js';
 import { REPO_ROOT, runAction } from '../test/support/run-action.js';
-import { MIRROR_ROOT, mirrorInputs } from '../test/support/setup-mirror.js';
 import { actionRuntimeVersion, useActionRuntime } from './lib/action-runtime.js';
 import { recordRows, row } from './lib/rows.js';
+import { setupJob, type Job } from './lib/setup-job.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const KUBE_VERSION = '1.36.3';
@@ -69,33 +67,6 @@ function workspaceWith(count: number): { dir: string; envs: string[] } {
   return { dir, envs };
 }
 
-/** A job's runner directory after actions/setup: helm installed, on PATH, its version recorded. */
-interface Job {
-  runnerDir: string;
-  path: string;
-  /** The installed helm, which the plain peer runs too. */
-  helm: string;
-}
-
-async function setupJob(): Promise<Job> {
-  const mirror = await startMirror(MIRROR_ROOT);
-  try {
-    const runnerDir = mkdtempSync(path.join(tmpdir(), 'bench-lint-job-'));
-    const run = await runAction('setup', {
-      inputs: { ...mirrorInputs(mirror.url), 'helm-version': PINNED.helm4, token: '' },
-      runnerDir,
-    });
-    if (run.code !== 0) throw new Error(`setup failed:\n${run.stdout}\n${run.stderr}`);
-    return {
-      runnerDir,
-      path: `${run.addedPath.join(':')}:${process.env.PATH}`,
-      helm: run.outputs['helm-path']!,
-    };
-  } finally {
-    await mirror.close();
-  }
-}
-
 async function timeAction(job: Job, dir: string, envs: string[]): Promise<number> {
   const start = performance.now();
   const run = await runAction('lint', {
@@ -137,7 +108,7 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
   }
-  const job = await setupJob();
+  const job = await setupJob('lint');
   console.log(
     `actions/lint on node ${actionRuntimeVersion()} vs plain helm (${job.helm}, installed by actions/setup for both), median of ${RUNS}, ${availableParallelism()} CPUs`,
   );

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { runCommand } from '../../src/exec/command.js';
 import { REPO_ROOT, runAction } from '../../test/support/run-action.js';
-import { toolPath, TOOLS_BIN } from '../../test/support/tools.js';
+import { toolPath } from '../../test/support/tools.js';
+import type { Job } from './setup-job.js';
 
 export interface Timed {
   ms: number;
@@ -20,6 +21,8 @@ export interface Timed {
 export interface Target {
   kubeconfig: string;
   namespace: string;
+  /** The job both tools run in: actions/setup's helm and kubectl, helm's version recorded. */
+  job: Job;
 }
 
 const DEV_VALUES = 'chart/environments/dev.yaml';
@@ -62,7 +65,8 @@ export async function oursDeploy(
       kubeconfig: t.kubeconfig,
       ...extra,
     },
-    env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
+    runnerDir: t.job.runnerDir,
+    env: { PATH: t.job.path },
     timeoutMs: 15 * 60_000,
     onSpawn: (child) =>
       child.stdout?.on('data', (d: Buffer) => {
@@ -87,7 +91,7 @@ export async function helmDeploy(
   const started = performance.now();
   let detectMs: number | undefined;
   const r = await runCommand(
-    toolPath('helm'),
+    t.job.helm,
     [
       'upgrade',
       release,
@@ -124,7 +128,7 @@ export interface Revision {
 }
 
 export async function lastRevision(t: Target, release: string): Promise<Revision> {
-  const { stdout } = await runCommand(toolPath('helm'), [
+  const { stdout } = await runCommand(t.job.helm, [
     'history',
     release,
     '-o',
