@@ -204,6 +204,7 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
     // Cancelled between polls: stop here, the caller decides what the revision's state is.
     const stoppedBy = cancellation();
     if (stoppedBy) throw new CancelledError('rollout watch', stoppedBy);
+    const deletedBefore = deleted.size;
     try {
       const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
       consecutiveErrors = 0;
@@ -226,6 +227,8 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
       const failures = last.failures.length ? last.failures : notReadyPods(last.pods, now());
       return result({ state: 'failed', timedOut: true, failures });
     }
-    await cancellableSleep(pollDelay(elapsed, poll));
+    // Right after pods were deleted (forced rollback), the whole interval, as
+    // before short waits existed: the controller replaces them meanwhile.
+    await cancellableSleep(deleted.size > deletedBefore ? poll : pollDelay(elapsed, poll));
   }
 }

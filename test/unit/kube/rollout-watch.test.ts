@@ -229,6 +229,55 @@ describe('watchRollout', () => {
 });
 
 describe('a rollout that times out with nothing terminal', () => {
+  it('after deleting stuck pods, waits the whole interval before the next poll', async () => {
+    const sts: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: NS, uid: 'db-uid', generation: 3 },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'db' } } },
+      status: {
+        observedGeneration: 3,
+        replicas: 1,
+        readyReplicas: 0,
+        updateRevision: 'db-good',
+        currentRevision: 'db-good',
+      },
+    };
+    const stuck: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'db-0',
+        namespace: NS,
+        labels: { app: 'db', 'controller-revision-hash': 'db-broken' },
+        ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid: 'db-uid' }],
+      },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+    };
+    let deleted = false;
+    const kubectl = new FakeKubectl((args) => {
+      if (args[0] === 'delete') {
+        deleted = true;
+        return '';
+      }
+      const now = deleted
+        ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
+        : sts;
+      return list(deleted ? [now] : [now, stuck]);
+    });
+    const started = performance.now();
+    const result = await watchRollout(kubectl, {
+      ...policy,
+      objects: releaseObjects(MANIFEST.split('---')[1]!, NS),
+      timeoutMs: 5000,
+      pollMs: 300,
+      forceStatefulSetRollback: true,
+    });
+    expect(result).toMatchObject({ state: 'ready', deletedPods: [`${NS}/db-0`] });
+    // Not the 100 ms a poll this early in the watch would wait otherwise.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(295);
+  });
+
   it('names the pods that never became Ready, with their Ready condition', async () => {
     const web: KubeObject = {
       apiVersion: 'apps/v1',
