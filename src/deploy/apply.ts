@@ -21,12 +21,20 @@ import { diffObjects, manifestObjects } from './diff.js';
 import { plannedDiff, runningManifest } from './diff-sides.js';
 import { writeSecretValuesFile } from './secret-values.js';
 import type { DeploySettings } from './settings.js';
+import type { PhaseClock } from './phase-clock.js';
 import { upgradeArgs } from './upgrade.js';
 
 export interface RunState {
   phase: Phase;
   /** The newest revision before this run wrote anything; unset until the history was read. */
   startRevision: number | undefined;
+  clock: PhaseClock;
+}
+
+/** Enters `phase`: what a cancellation settles by, and a line of the summary's timing. */
+export function enterPhase(run: RunState, phase: Phase): void {
+  run.phase = phase;
+  run.clock.begin(phase);
 }
 
 export interface ApplyContext {
@@ -66,6 +74,7 @@ export async function apply(
   const lastRevision = history.at(-1)?.revision ?? 0;
   return withChartAccess(s, deps, async (access) => {
     if (s.diffOnly) {
+      c.run.clock.begin('diff');
       result.diff = await plannedDiff(s, deps, access, deployed !== undefined);
       deps.log(`Diff: ${result.diff.length} object(s) change`);
       result.status = 'diff-only';
@@ -76,7 +85,7 @@ export async function apply(
     // other side is the manifest the upgrade applied (its own -o json), so a
     // deploy with a diff pays for no server-side dry run.
     const current = s.diff ? runningManifest(s, deps, deployed !== undefined) : undefined;
-    c.run.phase = 'upgrade';
+    enterPhase(c.run, 'upgrade');
     const upgraded = await upgrade(s, deps, access, result);
     const upgradeError = upgraded.error;
     if (upgradeError !== undefined && CONCURRENT.test(upgradeError)) {
@@ -190,7 +199,7 @@ async function judge(
   const { helm, kubectl, log } = deps;
   const { result, policy } = c;
   if (upgraded.error === undefined && s.wait === 'watch') {
-    c.run.phase = 'watch';
+    enterPhase(c.run, 'watch');
     const timeout = formatDuration(s.timeoutMs);
     log(`Watching the rollout of revision ${result.revision} (timeout ${timeout})`);
     const watched = await verifyRollout(kubectl, {
@@ -269,7 +278,7 @@ async function conclude(
     await store.mark(result.revision, 'rejected');
   }
 
-  c.run.phase = 'rollback';
+  enterPhase(c.run, 'rollback');
   await rollBackAfterFailure(s, deps, c, history, lastRevision);
   return done();
 }
@@ -288,6 +297,7 @@ async function concludeDeployed(
   const { helm, log } = deps;
   const { result, store } = c;
   result.status = 'deployed';
+  c.run.clock.begin('verify');
   let records = c.records;
   const record = async (revision: number): Promise<void> => {
     await store.mark(revision, 'verified');

@@ -17,6 +17,7 @@ import type { ReleaseClients } from '../release/release.js';
 import { lastVerifiedRevision } from '../release/state.js';
 import { adoptRelease } from './adopt.js';
 import { apply, type RunState } from './apply.js';
+import { PhaseClock, type PhaseTime } from './phase-clock.js';
 import { settleCancelled, type CancelOutcome } from './cancel.js';
 import { ensureChartDependencies } from './chart-dependencies.js';
 import type { ObjectChange } from './diff.js';
@@ -67,6 +68,8 @@ export interface DeployResult {
   };
   history: RevisionInfo[];
   durationMs: number;
+  /** Wall time by phase, in order (prepare, upgrade, watch, verify or rollback). */
+  phases: PhaseTime[];
 }
 
 /** helm's `-o json` release; with an OCI chart helm first prints `Pulled: ...` lines. */
@@ -97,7 +100,10 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     notJudged: [],
     history: [],
     durationMs: 0,
+    phases: [],
   };
+  const clock = new PhaseClock(now);
+  clock.begin('prepare');
   const store = new RecordStore(deps.kubectl, s.release, s.namespace);
   // The first reads do not depend on the checks (nor on each other): they
   // run alongside them, and are used only once the checks passed.
@@ -108,7 +114,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     deps,
     firstReads.then(([, records]) => records),
   );
-  const run: RunState = { phase: 'prepare', startRevision: undefined };
+  const run: RunState = { phase: 'prepare', startRevision: undefined, clock };
   try {
     const { history, records } = await releaseState(s, deps, store, run, result, await firstReads);
     return await apply(s, deps, { result, history, records, store, run, policy: rolloutPolicy(s) });
@@ -117,6 +123,7 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
     return await cancelled(s, deps, store, run, result, error);
   } finally {
     result.durationMs = now() - start;
+    result.phases = clock.times();
   }
 }
 
@@ -211,6 +218,7 @@ async function cancelled(
 ): Promise<DeployResult> {
   result.status = 'cancelled';
   result.error = error.message;
+  run.clock.begin('cancel');
   result.cancel = await settleCancelled({
     helm: deps.helm,
     store,

@@ -13,6 +13,11 @@ const ICON: Record<DeployResult['status'], string> = {
   cancelled: '⏹️',
 };
 
+/** `Time by phase: prepare 0.3s · upgrade 0.7s · ...`: where to look when a deploy is slow. */
+function phaseLine(r: DeployResult): string {
+  return `Time by phase: ${r.phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)}s`).join(' · ')}`;
+}
+
 export function deploySummary(r: DeployResult, environment: string): string {
   const out: string[] = [];
   const where = `${r.namespace}/${r.release}${environment ? ` (${environment})` : ''}`;
@@ -41,6 +46,7 @@ export function deploySummary(r: DeployResult, environment: string): string {
       ],
     ),
   );
+  if (r.phases.length) out.push(`${phaseLine(r)}\n`);
   if (r.recovery) out.push(`> **Release recovered:** ${r.recovery}\n`);
   if (r.adoption) out.push(`> **First verification of this release:** ${r.adoption}\n`);
   if (r.cancel) out.push(...cancelSection(r.cancel));

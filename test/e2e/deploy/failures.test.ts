@@ -56,6 +56,9 @@ describe('deploy: a bad upgrade is detected and rolled back', () => {
       );
       expect(run.summary).toContain('Recent events');
       expect(run.summary).toContain('no logs available');
+      expect(run.summary).toMatch(
+        /Time by phase: prepare \d+\.\ds · upgrade \d+\.\ds · watch \d+\.\ds · rollback \d+\.\ds/,
+      );
       // Far sooner than the 2-minute timeout.
       expect(elapsed).toBeLessThan(60_000);
 

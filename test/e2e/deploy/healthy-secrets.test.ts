@@ -76,6 +76,9 @@ describe('deploy: healthy deploy with secrets', () => {
     expect(run.outputs['manifest-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(run.summary).toContain('Deploy');
     expect(run.summary).toContain(`added | Deployment ${namespace}/hotswap |`);
+    expect(run.summary).toMatch(
+      /Time by phase: prepare \d+\.\ds · upgrade \d+\.\ds · watch \d+\.\ds · verify \d+\.\ds/,
+    );
 
     // The cluster holds the secret values.
     const decode = async (secret: string, key: string) => {

@@ -35,6 +35,12 @@ const result: DeployResult = {
   rollback: { action: 'rollback', to: 4, ok: true, message: 'rolled back to revision 4' },
   history: [],
   durationMs: 12_345,
+  phases: [
+    { phase: 'prepare', ms: 310 },
+    { phase: 'upgrade', ms: 720 },
+    { phase: 'watch', ms: 8_100 },
+    { phase: 'rollback', ms: 3_215 },
+  ],
 };
 
 describe('deploySummary', () => {
@@ -50,6 +56,12 @@ describe('deploySummary', () => {
     expect(md).toContain('✅ rolled back to revision 4');
     expect(md).not.toContain('leaked-secret-xyz');
     expect(md).toContain('token=***');
+  });
+
+  it('says how long each phase took', () => {
+    expect(deploySummary(result, '')).toContain(
+      'Time by phase: prepare 0.3s · upgrade 0.7s · watch 8.1s · rollback 3.2s',
+    );
   });
 });
 
