@@ -55,6 +55,49 @@ class FakeKubectl extends Kubectl {
 
 const list = (items: KubeObject[]) => JSON.stringify({ kind: 'List', items });
 
+/**
+ * A StatefulSet rolled back to db-good whose pod db-0 is stuck on db-broken:
+ * Ready once that pod was deleted (what the controller does not do by itself).
+ */
+function stuckStatefulSet(): FakeKubectl {
+  const sts: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: NS, uid: 'db-uid', generation: 3 },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'db' } } },
+    status: {
+      observedGeneration: 3,
+      replicas: 1,
+      readyReplicas: 0,
+      updateRevision: 'db-good',
+      currentRevision: 'db-good',
+    },
+  };
+  const stuck: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'db-0',
+      namespace: NS,
+      labels: { app: 'db', 'controller-revision-hash': 'db-broken' },
+      ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid: 'db-uid' }],
+    },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+  };
+  let deleted = false;
+  const kubectl = new FakeKubectl((args) => {
+    if (args[0] === 'delete') {
+      deleted = true;
+      return '';
+    }
+    const now = deleted
+      ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
+      : sts;
+    return list(deleted ? [now] : [now, stuck]);
+  });
+  return kubectl;
+}
+
 describe('snapshotPlan and resourceArg', () => {
   it('lists per namespace the types of the watched objects and what links their pods', () => {
     const plan = snapshotPlan(releaseObjects(MANIFEST, NS), policy);
@@ -174,41 +217,7 @@ describe('watchRollout', () => {
   });
 
   it('deletes StatefulSet pods stuck on the broken revision after a rollback, once', async () => {
-    const sts: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: NS, uid: 'db-uid', generation: 3 },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'db' } } },
-      status: {
-        observedGeneration: 3,
-        replicas: 1,
-        readyReplicas: 0,
-        updateRevision: 'db-good',
-        currentRevision: 'db-good',
-      },
-    };
-    const stuck: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: 'db-0',
-        namespace: NS,
-        labels: { app: 'db', 'controller-revision-hash': 'db-broken' },
-        ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid: 'db-uid' }],
-      },
-      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
-    };
-    let deleted = false;
-    const kubectl = new FakeKubectl((args) => {
-      if (args[0] === 'delete') {
-        deleted = true;
-        return '';
-      }
-      const now = deleted
-        ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
-        : sts;
-      return list(deleted ? [now] : [now, stuck]);
-    });
+    const kubectl = stuckStatefulSet();
     const lines: string[] = [];
     const result = await watchRollout(kubectl, {
       ...policy,
@@ -230,41 +239,7 @@ describe('watchRollout', () => {
 
 describe('a rollout that times out with nothing terminal', () => {
   it('after deleting stuck pods, waits the whole interval before the next poll', async () => {
-    const sts: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: NS, uid: 'db-uid', generation: 3 },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'db' } } },
-      status: {
-        observedGeneration: 3,
-        replicas: 1,
-        readyReplicas: 0,
-        updateRevision: 'db-good',
-        currentRevision: 'db-good',
-      },
-    };
-    const stuck: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: 'db-0',
-        namespace: NS,
-        labels: { app: 'db', 'controller-revision-hash': 'db-broken' },
-        ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid: 'db-uid' }],
-      },
-      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
-    };
-    let deleted = false;
-    const kubectl = new FakeKubectl((args) => {
-      if (args[0] === 'delete') {
-        deleted = true;
-        return '';
-      }
-      const now = deleted
-        ? { ...sts, status: { ...sts.status, readyReplicas: 1, updatedReplicas: 1 } }
-        : sts;
-      return list(deleted ? [now] : [now, stuck]);
-    });
+    const kubectl = stuckStatefulSet();
     const started = performance.now();
     const result = await watchRollout(kubectl, {
       ...policy,
