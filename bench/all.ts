@@ -71,11 +71,11 @@ function table(rows: BenchRow[], runs: BenchRun[], totalSeconds: number): string
   const lines = [
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${availableParallelism()} CPUs (${cpuModel()}), the actions on Node ${actionRuntimeVersion()} (what they declare), shared with other work, so compare the columns rather than the absolute numbers. Ratio = ours / peer (below 1: ours is faster).`,
     '',
-    '| benchmark | ours (median) | peer (median) | ratio | runs |',
+    '| benchmark | ours (median) | peer (median) | ratio | runs (ours / peer) |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${fmt(r.ours_ms)} | ${fmt(r.peer_ms)} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.runs} |`,
+        `| ${r.name} | ${fmt(r.ours_ms)} | ${fmt(r.peer_ms)} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.runs}${r.peer_runs === undefined ? '' : ` / ${r.peer_runs}`} |`,
     ),
     '',
     `Bundle sizes (all of actions/<name>/dist/): ${sizes()}.`,

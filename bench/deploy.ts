@@ -148,31 +148,26 @@ function report(engine: Engine, r: Results): void {
     return values.length === xs.length && values.length > 0 ? median(values) : undefined;
   };
   const restore = (x: Timed) => (x.detectMs === undefined ? undefined : x.ms - x.detectMs);
-  const rows: [string, number | undefined, number | undefined, number, string][] = [
-    [
-      'bad upgrade -> healthy on last good revision',
-      m(r.oursBad),
-      m(r.helmBad),
-      r.oursBad.length,
-      HELM_RECOVERY,
-    ],
+  const bad = [r.oursBad.length, r.helmBad.length, HELM_RECOVERY] as const;
+  const rows: [string, number | undefined, number | undefined, number, number, string][] = [
+    ['bad upgrade -> healthy on last good revision', m(r.oursBad), m(r.helmBad), ...bad],
     [
       '  of which detection',
       m(r.oursBad, (x) => x.detectMs),
       m(r.helmBad, (x) => x.detectMs),
-      r.oursBad.length,
-      HELM_RECOVERY,
+      ...bad,
     ],
+    ['  of which restore', m(r.oursBad, restore), m(r.helmBad, restore), ...bad],
     [
-      '  of which restore',
-      m(r.oursBad, restore),
-      m(r.helmBad, restore),
-      r.oursBad.length,
-      HELM_RECOVERY,
+      'healthy deploy',
+      m(r.oursHealthy),
+      m(r.helmHealthy),
+      r.oursHealthy.length,
+      r.helmHealthy.length,
+      HELM_HEALTHY,
     ],
-    ['healthy deploy', m(r.oursHealthy), m(r.helmHealthy), r.oursHealthy.length, HELM_HEALTHY],
   ];
-  for (const [name, ours, peer, runs, peerCommand] of rows) {
+  for (const [name, ours, peer, runs, peerRuns, peerCommand] of rows) {
     if (ours !== undefined)
       recordRows(
         row(
@@ -180,10 +175,11 @@ function report(engine: Engine, r: Results): void {
           ours,
           peer ?? null,
           runs,
+          peerRuns,
         ),
       );
     console.log(
-      `| ${engine} | ${name} | ${secs(ours)} | ${secs(peer)} (n=${name.startsWith('bad') || name.startsWith(' ') ? r.helmBad.length : r.helmHealthy.length}) | \`${peerCommand}\` |`,
+      `| ${engine} | ${name} | ${secs(ours)} | ${secs(peer)} (n=${peerRuns}) | \`${peerCommand}\` |`,
     );
   }
 }

@@ -12,10 +12,19 @@ export interface BenchRow {
   /** ours / peer: below 1, ours is faster. */
   ratio: number | null;
   runs: number;
+  /** The peer's runs, when it ran a different number of times. */
+  peer_runs?: number;
 }
 
-export function row(name: string, ours: number, peer: number | null, runs: number): BenchRow {
+export function row(
+  name: string,
+  ours: number,
+  peer: number | null,
+  runs: number,
+  peerRuns = runs,
+): BenchRow {
   return {
+    ...(peerRuns === runs ? {} : { peer_runs: peerRuns }),
     name,
     ours_ms: Math.round(ours),
     peer_ms: peer === null ? null : Math.round(peer),
