@@ -108,12 +108,13 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   // The first reads do not depend on the checks (nor on each other): they
   // run alongside them, and are used only once the checks passed.
   const firstReads = Promise.all([deps.helm.history(s.release, s.namespace), store.read()]);
-  firstReads.catch(() => {}); // awaited below; keeps a failed check from leaving it unhandled
-  await checkBeforeChange(
-    s,
-    deps,
-    firstReads.then(([, records]) => records),
-  );
+  const firstRecords = firstReads.then(([, records]) => records);
+  // Both are awaited later, unless a check fails first: then a failed read
+  // must not end the process as an unhandled rejection before the check's
+  // error is reported.
+  firstReads.catch(() => {});
+  firstRecords.catch(() => {});
+  await checkBeforeChange(s, deps, firstRecords);
   const run: RunState = { phase: 'prepare', startRevision: undefined, clock };
   try {
     const { history, records } = await releaseState(s, deps, store, run, result, await firstReads);
