@@ -4,7 +4,7 @@ import path from 'node:path';
 import { escapeCell as cell } from '../report/markdown.js';
 import { mergeFindings, type CheckRow, type RowStatus } from './findings.js';
 import type { LintReport } from './run.js';
-import { PHASES, type SetTiming } from './timing.js';
+import { PHASE_NAMES, PHASES } from './timing.js';
 
 const ICON: Record<RowStatus, string> = {
   pass: '✅ pass',
@@ -47,7 +47,7 @@ export function summaryMarkdown(
     );
   }
   // Before the findings, collapsed: the findings section stays what it was.
-  lines.push('', ...timingSection(report).slice(0, -1));
+  lines.push('', ...timingSection(report));
   const merged = mergeFindings(report.findings).sort((a, b) => rank(a.severity) - rank(b.severity));
   if (merged.length) {
     lines.push('', '### Findings', '');
@@ -62,15 +62,6 @@ export function summaryMarkdown(
   lines.push('');
   return lines.join('\n');
 }
-
-const PHASE_NAMES: Record<keyof SetTiming, string> = {
-  values: 'values files',
-  helmLint: 'helm lint',
-  helmTemplate: 'helm template',
-  render: 'rendered YAML',
-  schema: 'schema',
-  policy: 'policy',
-};
 
 /** Per set and phase, in ms: what to look at when lint is slow. */
 function timingSection(report: LintReport): string[] {
@@ -87,7 +78,6 @@ function timingSection(report: LintReport): string[] {
     'Milliseconds each phase took for the set (helm: from process start to exit); sets run concurrently.',
     '',
     '</details>',
-    '',
   ];
 }
 

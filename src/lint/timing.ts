@@ -15,14 +15,17 @@ export interface SetTiming {
   policy: number;
 }
 
-export const PHASES: readonly (keyof SetTiming)[] = [
-  'values',
-  'helmLint',
-  'helmTemplate',
-  'render',
-  'schema',
-  'policy',
-];
+/** Each phase's column in the summary, in order. */
+export const PHASE_NAMES: Readonly<Record<keyof SetTiming, string>> = {
+  values: 'values files',
+  helmLint: 'helm lint',
+  helmTemplate: 'helm template',
+  render: 'rendered YAML',
+  schema: 'schema',
+  policy: 'policy',
+};
+
+export const PHASES = Object.keys(PHASE_NAMES) as (keyof SetTiming)[];
 
 export function emptyTiming(): SetTiming {
   return { values: 0, helmLint: 0, helmTemplate: 0, render: 0, schema: 0, policy: 0 };
