@@ -22,21 +22,50 @@ interface VersionRecord {
   version: string;
 }
 
-/** What identifies one unchanged file; undefined when `bin` cannot be read. */
-function fileIdentity(bin: string): { path: string; file: string } | undefined {
+interface Located {
+  /** The file's real path and `dev:ino:size:mtimeNs`. */
+  id: { path: string; file: string };
+  /** The record's own path under RUNNER_TEMP. */
+  file: string;
+}
+
+/** Where `bin`'s record lives and what identifies the file it is about; undefined outside a runner or when `bin` cannot be read. */
+function locate(bin: string, env: NodeJS.ProcessEnv): Located | undefined {
+  if (!env.RUNNER_TEMP) return undefined;
   try {
     const real = realpathSync(bin);
     const s = statSync(real, { bigint: true });
-    return { path: real, file: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}` };
+    const key = createHash('sha256').update(real).digest('hex').slice(0, 32);
+    return {
+      id: { path: real, file: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}` },
+      file: path.join(env.RUNNER_TEMP, 'hotswap-helm-versions', `${key}.json`),
+    };
   } catch {
     return undefined;
   }
 }
 
-function recordFile(realPath: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (!env.RUNNER_TEMP) return undefined;
-  const key = createHash('sha256').update(realPath).digest('hex').slice(0, 32);
-  return path.join(env.RUNNER_TEMP, 'hotswap-helm-versions', `${key}.json`);
+function read(at: Located | undefined): string | undefined {
+  if (!at) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(at.file, 'utf8')) as VersionRecord;
+    return record.path === at.id.path && record.file === at.id.file ? record.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function write(at: Located | undefined, version: string): void {
+  if (!at) return;
+  try {
+    mkdirSync(path.dirname(at.file), { recursive: true, mode: 0o700 });
+    // Written aside and renamed: a concurrent step reads the old record or the new one.
+    const staged = `${at.file}.${process.pid}`;
+    writeFileSync(staged, JSON.stringify({ ...at.id, version } satisfies VersionRecord));
+    renameSync(staged, at.file);
+  } catch {
+    // The record only saves time.
+  }
 }
 
 /** The recorded version of `bin`, when this job already learnt it for this very file. */
@@ -44,15 +73,7 @@ export function recordedHelmVersion(
   bin: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  const id = fileIdentity(bin);
-  const file = id && recordFile(id.path, env);
-  if (!id || !file) return undefined;
-  try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as VersionRecord;
-    return record.path === id.path && record.file === id.file ? record.version : undefined;
-  } catch {
-    return undefined;
-  }
+  return read(locate(bin, env));
 }
 
 /** Records `version` for `bin` as it is now; a step that cannot write it just does not. */
@@ -61,25 +82,15 @@ export function recordHelmVersion(
   version: string,
   env: NodeJS.ProcessEnv = process.env,
 ): void {
-  const id = fileIdentity(bin);
-  const file = id && recordFile(id.path, env);
-  if (!id || !file) return;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Written aside and renamed: a concurrent step reads the old record or the new one.
-    const staged = `${file}.${process.pid}`;
-    writeFileSync(staged, JSON.stringify({ ...id, version } satisfies VersionRecord));
-    renameSync(staged, file);
-  } catch {
-    // The record only saves time.
-  }
+  write(locate(bin, env), version);
 }
 
 /** `bin`'s version: recorded, or asked of helm with `ask` and then recorded. */
 export async function helmVersionOf(bin: string, ask: () => Promise<string>): Promise<string> {
-  const known = recordedHelmVersion(bin);
+  const at = locate(bin, process.env);
+  const known = read(at);
   if (known) return known;
   const version = await ask();
-  recordHelmVersion(bin, version);
+  write(at, version);
   return version;
 }
