@@ -106,7 +106,9 @@ async function healthyDeploys(
     if (b.outcome !== 'exit 0') throw new Error(`helm healthy: ${b.outcome}`);
     oursHealthy.push(a);
     helmHealthy.push(b);
-    console.log(`[${c.engine}] healthy deploy #${i + 1}: ours ${secs(a.ms)}, helm ${secs(b.ms)}`);
+    console.log(
+      `[${c.engine}] healthy deploy #${i + 1}: ours ${secs(a.ms)} (${a.phases}), helm ${secs(b.ms)}`,
+    );
   }
   return { oursHealthy, helmHealthy };
 }

@@ -16,6 +16,8 @@ export interface Timed {
   detectMs?: number;
   /** ours: the action's status output; helm: its exit code. */
   outcome: string;
+  /** ours: the summary's "Time by phase" line. */
+  phases?: string;
 }
 
 export interface Target {
@@ -79,6 +81,7 @@ export async function oursDeploy(
     ms: performance.now() - started,
     detectMs,
     outcome: run.outputs.status ?? `exit ${run.code}: ${run.stdout.slice(-2000)}`,
+    phases: /Time by phase: ([^\n]*)/.exec(run.summary)?.[1],
   };
 }
 
