@@ -19,9 +19,11 @@ export interface HelmFinding {
 const SCHEMA_AT = /^- at '([^']*)': (.*)$/;
 // `- image.pullPolicy: image.pullPolicy must be one of ...` / `- (root): Additional property x is not allowed` (older helm 3)
 const SCHEMA_DOTTED = /^- ([^:\s]+): (.*)$/;
-// `template: hotswap/templates/x.yaml:12:3:`, `error at (hotswap/templates/x.yaml:8:6)`, `at (c/templates/x.yaml:17)`
+// `template: hotswap/templates/x.yaml:12:3:`, `error at (hotswap/templates/x.yaml:8:6)`, `at (c/templates/x.yaml:17)`,
+// and helm 4's execution errors, which start a line with the place:
+// `hotswap/templates/x.yaml:6:15\n  executing "hotswap/templates/x.yaml" at <.Values.a.b>: ...`
 const TEMPLATE_AT =
-  /(?:\(|template: |on )([\w.@-]+\/(?:[\w.@-]+\/)*[\w.@-]+\.(?:ya?ml|tpl|txt|json))(?::(\d+))?(?::(\d+))?/;
+  /(?:\(|template: |on |^)([\w.@-]+\/(?:[\w.@-]+\/)*[\w.@-]+\.(?:ya?ml|tpl|txt|json))(?::(\d+))?(?::(\d+))?/m;
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];

@@ -87,6 +87,22 @@ hotswap:
     });
   });
 
+  it('finds the template line of helm 4 execution errors, which start with the place', () => {
+    // helm 4.3 `helm template` / `helm lint` output for `{{ .Values.a.b.c }}` with `a: {}`
+    const error = `h4err/templates/cm.yaml:6:15
+  executing "h4err/templates/cm.yaml" at <.Values.a.b.c>:
+    nil pointer evaluating interface {}.c`;
+    const place = { kind: 'template', source: 'h4err/templates/cm.yaml', line: 6, column: 15 };
+    expect(helmErrorFindings(error)[0]!.place).toEqual(place);
+    const lint = parseLintOutput(`==> Linting h4err\n[ERROR] templates/: ${error}\n`);
+    expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
+    // an absolute path starting a line is not a chart place
+    expect(
+      helmErrorFindings('/w/argo-cd: chart directory is missing these dependencies: redis-ha')[0]!
+        .place,
+    ).toEqual({ kind: 'chart-file', path: 'Chart.yaml' });
+  });
+
   it('points a values file helm could not parse at the line it names', () => {
     const error =
       'failed to parse /w/env/dev.yaml: error converting YAML to JSON: yaml: line 2: did not find expected key';
