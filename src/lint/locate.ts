@@ -13,6 +13,15 @@ export interface Position {
   column?: number;
 }
 
+/** Which document of a template rendered an object: its kind, and how many of that kind the template rendered before it. */
+export interface TemplateDocument {
+  kind: string;
+  index: number;
+}
+
+/** Lines [start, end) of a file, 0-based. */
+type LineRange = readonly [number, number];
+
 function listTemplates(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -70,28 +79,70 @@ export class Locator {
     return lines;
   }
 
-  /** The line of the first `key:` in a file. */
-  findKeyLine(file: string, key: string): number | undefined {
+  /** The line of the first `key:` in a file, or in a range of its lines. */
+  findKeyLine(file: string, key: string, range?: LineRange): number | undefined {
     const escaped = escapeRegExp(key);
     const pattern = new RegExp(`^\\s*(?:- )?["']?${escaped}["']?\\s*:`);
-    const index = this.lines(file).findIndex((l) => pattern.test(l));
-    return index >= 0 ? index + 1 : undefined;
+    return this.findLine(file, (l) => pattern.test(l), range);
+  }
+
+  private findLine(
+    file: string,
+    test: (line: string) => boolean,
+    range?: LineRange,
+  ): number | undefined {
+    const lines = this.lines(file);
+    const [start, end] = range ?? [0, lines.length];
+    for (let i = start; i < end; i++) if (test(lines[i]!)) return i + 1;
+    return undefined;
+  }
+
+  /**
+   * The lines of the template document that rendered an object, in a
+   * template that writes several (`---` between them): the documents that
+   * spell out its kind, the one its index among them names (helm keeps the
+   * order of same-kind documents of a template; an index past them, as a
+   * `range` renders, takes the last). The whole file when the template has
+   * one document or none spells out the kind (a templated kind).
+   */
+  private documentRange(file: string, document?: TemplateDocument): LineRange | undefined {
+    if (!document) return undefined;
+    const lines = this.lines(file);
+    const starts = [0];
+    lines.forEach((l, i) => {
+      if (/^---(?:\s|$)/.test(l)) starts.push(i + 1);
+    });
+    if (starts.length === 1) return undefined;
+    const kind = new RegExp(`^\\s*kind:\\s*(["']?)${escapeRegExp(document.kind)}\\1\\s*(?:#.*)?$`);
+    const candidates = starts
+      .map((start, i): LineRange => [start, (starts[i + 1] ?? lines.length + 1) - 1])
+      .filter((range) => this.findLine(file, (l) => kind.test(l), range) !== undefined);
+    if (!candidates.length) return undefined;
+    return candidates[Math.min(document.index, candidates.length - 1)];
   }
 
   lineOfKey(file: string, key: string): number {
     return this.findKeyLine(file, key) ?? 1;
   }
 
-  /** A template's line for a field path in the rendered object: the deepest field name the template spells out. */
-  templateField(source: string, field: readonly (string | number)[]): Position {
+  /**
+   * A template's line for a field path in the rendered object: the deepest
+   * field name the template spells out, in the object's own document.
+   */
+  templateField(
+    source: string,
+    field: readonly (string | number)[],
+    document?: TemplateDocument,
+  ): Position {
     const file = this.templateFile(source);
     if (!existsSync(file)) return { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+    const range = this.documentRange(file, document);
     const names = field.filter((s): s is string => typeof s === 'string').reverse();
     for (const name of names) {
-      const line = this.findKeyLine(file, name);
+      const line = this.findKeyLine(file, name, range);
       if (line !== undefined) return { file, line };
     }
-    return { file, line: 1 };
+    return { file, line: range ? range[0] + 1 : 1 };
   }
 
   /**
@@ -104,6 +155,7 @@ export class Locator {
     source: string,
     field: readonly (string | number)[],
     value: unknown,
+    document?: TemplateDocument,
   ): Position | undefined {
     if (!['string', 'number', 'boolean'].includes(typeof value) || String(value) === '')
       return undefined;
@@ -116,8 +168,12 @@ export class Locator {
     const pattern = new RegExp(
       `^\\s*(?:- )?["']?${escapeRegExp(key)}["']?\\s*:\\s*(["']?)${escapeRegExp(String(value))}\\1\\s*(?:#.*)?$`,
     );
-    const index = this.lines(file).findIndex((l) => !l.includes('{{') && pattern.test(l));
-    return index >= 0 ? { file, line: index + 1 } : undefined;
+    const line = this.findLine(
+      file,
+      (l) => !l.includes('{{') && pattern.test(l),
+      this.documentRange(file, document),
+    );
+    return line !== undefined ? { file, line } : undefined;
   }
 
   /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */

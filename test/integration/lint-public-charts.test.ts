@@ -2,6 +2,7 @@
 // write, with the ci values they ship here: every check runs, custom
 // resources without a schema are skipped with a notice, and policy findings
 // point into the chart's own files.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../support/run-action.js';
@@ -56,5 +57,37 @@ describe('actions/lint on public charts', () => {
     expect(run.summary).toContain(
       '`test/fixtures/charts/alertmanager/templates/statefulset.yaml:94` policy/read-only-root-filesystem',
     );
+  });
+
+  it('points each document of a template that writes several at its own lines (metrics-server: Issuer, then Certificate)', async () => {
+    const dir = path.join(CHARTS, 'metrics-server');
+    const run = await runAction('lint', {
+      inputs: { chart: dir, environments: '', 'ci-values': 'true' },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(Object.keys(JSON.parse(run.outputs.environments!) as object).sort()).toEqual([
+      'ci/ci-values',
+      'ci/tls-certManager-values',
+      'ci/tls-existingSecret-values',
+      'ci/tls-helm-values',
+    ]);
+    const set = 'ci/tls-certManager-values';
+    const schemaRow = run.summary
+      .split('\n')
+      .find((l) => l.startsWith(`| ${set} | schema (Kubernetes 1.36) |`));
+    // the APIService and the rest validated; the two cert-manager kinds skipped
+    expect(schemaRow).toMatch(/✅ pass \| 9\/11 objects valid; 2 skipped: no schema/);
+    const template = `${dir}/templates/certificate.yaml`;
+    const lines = readFileSync(template, 'utf8').split('\n');
+    const kindLine = (kind: string) => lines.indexOf(`kind: ${kind}`) + 1;
+    expect(kindLine('Issuer')).toBeLessThan(kindLine('Certificate'));
+    for (const [kind, name] of [
+      ['Issuer', 'metrics-server-issuer'],
+      ['Certificate', 'metrics-server'],
+    ])
+      expect(run.stdout).toContain(
+        `::notice title=schema (Kubernetes 1.36) [${set}],file=${template},line=${kindLine(kind!)}::${kind}/${name} skipped`,
+      );
   });
 });

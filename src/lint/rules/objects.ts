@@ -1,5 +1,6 @@
 // Helpers the policy rules share: reading fields of rendered objects, the
 // containers of every pod template, and a violation pointing at a field.
+import type { TemplateDocument } from '../locate.js';
 import type { RenderedObject, RuleName, ValuesHint, Violation } from './model.js';
 
 export type Obj = Record<string, unknown>;
@@ -34,6 +35,11 @@ export function nameOf(o: RenderedObject): string {
 
 export function isHook(o: RenderedObject): boolean {
   return get(o.doc, ['metadata', 'annotations', 'helm.sh/hook']) !== undefined;
+}
+
+/** The template document an object came from, when render recorded its place. */
+export function templateDocument(o: RenderedObject): TemplateDocument | undefined {
+  return o.kindIndex === undefined ? undefined : { kind: String(o.doc.kind), index: o.kindIndex };
 }
 
 function sourceWords(source: string): string[] {
@@ -116,6 +122,7 @@ export function violation(
     rule,
     object: nameOf(ref.object),
     source: ref.object.source,
+    ...(templateDocument(ref.object) ? { document: templateDocument(ref.object)! } : {}),
     message,
     field: at,
     ...(['string', 'number', 'boolean'].includes(typeof rendered)

@@ -41,11 +41,17 @@ function writeManifest(run: SetRun, target: Target, manifest: string): string {
 function parseObjects(run: SetRun, title: string, manifest: string) {
   const objects: RenderedObject[] = [];
   const findings: StageFinding[] = [];
+  // Objects of each kind per template so far: which of a template's documents rendered an object.
+  const seen = new Map<string, number>();
   for (const doc of splitManifest(manifest)) {
     try {
       for (const value of parseYamlDocuments(doc.text)) {
-        if (value !== null && value !== undefined)
-          objects.push({ doc: value as Record<string, unknown>, source: doc.source });
+        if (value === null || value === undefined) continue;
+        const object = value as Record<string, unknown>;
+        const key = `${doc.source}\u0000${String(object.kind)}`;
+        const kindIndex = seen.get(key) ?? 0;
+        seen.set(key, kindIndex + 1);
+        objects.push({ doc: object, source: doc.source, kindIndex });
       }
     } catch (error) {
       const at = run.locator.place({ kind: 'template', source: doc.source });

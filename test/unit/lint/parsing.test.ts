@@ -223,6 +223,53 @@ describe('locating findings in values files', () => {
     expect(locator.templateLiteral(source, image, undefined)).toBeUndefined();
   });
 
+  it('looks for a field in the document of a template that rendered the object', () => {
+    writeFileSync(
+      path.join(chart, 'templates', 'tls.yaml'),
+      [
+        '{{- if .Values.issuer }}',
+        'kind: Issuer',
+        'spec:',
+        '  selfSigned: {}',
+        '{{- end }}',
+        '---',
+        'kind: Certificate',
+        'spec:',
+        '  secretName: web-tls',
+        '---',
+        "kind: 'Certificate'",
+        'spec:',
+        '  secretName: web-ca',
+        '',
+      ].join('\n'),
+    );
+    const source = 'web/templates/tls.yaml';
+    const file = path.join(chart, 'templates', 'tls.yaml');
+    const line = (kind: string, index: number, field: string[]) =>
+      locator.templateField(source, field, { kind, index }).line;
+    expect(line('Issuer', 0, ['kind'])).toBe(2);
+    expect(line('Certificate', 0, ['kind'])).toBe(7);
+    expect(line('Certificate', 1, ['kind'])).toBe(11);
+    expect(line('Certificate', 1, ['spec', 'secretName'])).toBe(13);
+    // more objects of a kind than documents spelling it (a range): the last of them
+    expect(line('Certificate', 5, ['spec'])).toBe(12);
+    // a kind no document spells out, or no document given: the whole file, as before
+    expect(line('Secret', 0, ['spec'])).toBe(3);
+    expect(locator.templateField(source, ['spec', 'secretName'])).toEqual({ file, line: 9 });
+    expect(
+      locator.templateLiteral(source, ['spec', 'secretName'], 'web-ca', {
+        kind: 'Certificate',
+        index: 1,
+      }),
+    ).toEqual({ file, line: 13 });
+    expect(
+      locator.templateLiteral(source, ['spec', 'secretName'], 'web-ca', {
+        kind: 'Certificate',
+        index: 0,
+      }),
+    ).toBeUndefined();
+  });
+
   it('finds exact values keys, the highest precedence first', () => {
     expect(locator.valuesKey(['replicaCount'])).toEqual({
       file: '/env/dev.yaml',
