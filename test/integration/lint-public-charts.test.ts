@@ -90,4 +90,38 @@ describe('actions/lint on public charts', () => {
         `::notice title=schema (Kubernetes 1.36) [${set}],file=${template},line=${kindLine(kind!)}::${kind}/${name} skipped`,
       );
   });
+
+  it('checks the items of a kind: List, which helm applies one by one (alertmanager, per-replica Services and Ingresses)', async () => {
+    const dir = path.join(CHARTS, 'alertmanager');
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: 'per-replica',
+        'values-files': 'test/fixtures/lint/public-charts/alertmanager-per-replica.yaml',
+        'ci-values': 'false',
+      },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| per-replica |'));
+    // two Lists of two items each: four objects, no List among them
+    expect(rows.find((l) => l.includes('| schema (Kubernetes 1.36) |'))).toMatch(
+      /✅ pass \| (\d+)\/\1 objects valid;/,
+    );
+    expect(run.stdout).not.toMatch(/List is not served/);
+    const manifest = readFileSync(
+      (JSON.parse(run.outputs.manifests!) as Record<string, Record<string, string>>)[
+        'per-replica'
+      ]!['1.36']!,
+      'utf8',
+    );
+    expect(manifest.match(/^kind: List$/gm)).toHaveLength(2);
+    // the policy sees each Ingress of the list
+    for (const i of [0, 1])
+      expect(run.summary).toMatch(
+        new RegExp(
+          `\`${dir}/templates/ingressperreplica\\.yaml:\\d+\` policy/ingress-tls \\[per-replica\\]: Ingress/alertmanager-${i} host "alertmanager-${i}\\.example\\.com" is not covered by TLS`,
+        ),
+      );
+  });
 });

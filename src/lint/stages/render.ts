@@ -38,6 +38,21 @@ function writeManifest(run: SetRun, target: Target, manifest: string): string {
   return file;
 }
 
+/**
+ * The objects a document stands for: the items of a list (`kind: List`,
+ * `ServiceList`), the document itself otherwise. helm applies a list item by
+ * item (its resource builder flattens them, as kubectl does), and no API
+ * server serves a list kind: the items are what the schema and the policy
+ * check.
+ */
+export function listItems(object: Record<string, unknown>): Record<string, unknown>[] {
+  if (!String(object.kind).endsWith('List') || !Array.isArray(object.items)) return [object];
+  return object.items.filter(
+    (item): item is Record<string, unknown> =>
+      item !== null && typeof item === 'object' && !Array.isArray(item),
+  );
+}
+
 function parseObjects(run: SetRun, title: string, manifest: string) {
   const objects: RenderedObject[] = [];
   const findings: StageFinding[] = [];
@@ -47,11 +62,12 @@ function parseObjects(run: SetRun, title: string, manifest: string) {
     try {
       for (const value of parseYamlDocuments(doc.text)) {
         if (value === null || value === undefined) continue;
-        const object = value as Record<string, unknown>;
-        const key = `${doc.source}\u0000${String(object.kind)}`;
-        const kindIndex = seen.get(key) ?? 0;
-        seen.set(key, kindIndex + 1);
-        objects.push({ doc: object, source: doc.source, kindIndex });
+        for (const object of listItems(value as Record<string, unknown>)) {
+          const key = `${doc.source}\u0000${String(object.kind)}`;
+          const kindIndex = seen.get(key) ?? 0;
+          seen.set(key, kindIndex + 1);
+          objects.push({ doc: object, source: doc.source, kindIndex });
+        }
       }
     } catch (error) {
       const at = run.locator.place({ kind: 'template', source: doc.source });

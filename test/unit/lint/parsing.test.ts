@@ -9,6 +9,7 @@ import {
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
 import { Locator } from '../../../src/lint/locate.js';
+import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
 import { parseValuesText } from '../../../src/lint/values-files.js';
 
@@ -118,6 +119,26 @@ hotswap:
       '---\n# Source: web/templates/a.yaml\nkind: A\n---\n# Source: web/templates/b.yaml\n---\n# Source: web/templates/c.yaml\nkind: C\n',
     );
     expect(docs.map((d) => d.source)).toEqual(['web/templates/a.yaml', 'web/templates/c.yaml']);
+  });
+});
+
+describe('rendered lists', () => {
+  it('stands a list for its items, as helm applies them, and anything else for itself', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a-0' } };
+    const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' };
+    expect(listItems({ apiVersion: 'v1', kind: 'List', items: [service, ingress] })).toEqual([
+      service,
+      ingress,
+    ]);
+    expect(listItems({ apiVersion: 'v1', kind: 'ServiceList', items: [service, null] })).toEqual([
+      service,
+    ]);
+    expect(listItems({ apiVersion: 'v1', kind: 'List', items: null })).toEqual([
+      { apiVersion: 'v1', kind: 'List', items: null },
+    ]);
+    // a custom resource with an items field is not a list
+    const custom = { apiVersion: 'x.example.com/v1', kind: 'Menu', items: [service] };
+    expect(listItems(custom)).toEqual([custom]);
   });
 });
 
