@@ -31,6 +31,25 @@ function listTemplates(dir: string, prefix = ''): string[] {
   );
 }
 
+/**
+ * A template or folder name and the runs of words it joins with `-` or `_`
+ * (`default-backend-hpa`: also `default`, `default-backend`, `backend`,
+ * `backend-hpa`, `hpa`): charts name a component's templates
+ * `<component>-<kind>.yaml`.
+ */
+export function templateNameWords(name: string): string[] {
+  const parts = name.split(/[-_]/).filter(Boolean);
+  const words = new Set([name]);
+  for (let i = 0; i < parts.length; i++)
+    for (let j = i + 1; j <= parts.length; j++) words.add(parts.slice(i, j).join('-'));
+  return [...words];
+}
+
+/** A values key as a template name would spell it: `admissionWebhooks` -> `admission-webhooks`. */
+function kebab(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -52,7 +71,7 @@ export class Locator {
         t
           .replace(/\.(ya?ml|tpl|txt)$/, '')
           .split('/')
-          .map((w) => w.toLowerCase().replace(/^_/, '')),
+          .flatMap((w) => templateNameWords(w.toLowerCase().replace(/^_/, ''))),
       ),
     );
   }
@@ -229,14 +248,18 @@ export class Locator {
         if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
         const lower = segments.map((s) => s.toLowerCase());
         if (owner && lower[0] !== owner) continue;
-        const tied = lower.some((s) => words.includes(s));
-        const foreign = !tied && lower.some((s) => this.templateWords.has(s) && !words.includes(s));
+        const names = [...new Set([...lower, ...segments.map(kebab)])];
+        const tied = names.some((s) => words.includes(s));
+        const foreign = !tied && names.some((s) => this.templateWords.has(s) && !words.includes(s));
+        // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
+        const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));
         const score =
           (valueMatch ? 10_000 : 0) -
           keyRank * 1_000 +
           (tied ? 500 : 0) -
           (foreign ? 500 : 0) +
-          precedence * 10 -
+          precedence * 10 +
+          shared.size * 2 -
           segments.length;
         if (!best || score > best.score) best = { score, file: file.file, entry };
       }

@@ -59,6 +59,24 @@ describe('actions/lint on public charts', () => {
     );
   });
 
+  it("points a component's finding at that component's values key (vault: the server, not the injector)", async () => {
+    const dir = path.join(CHARTS, 'vault');
+    const run = await runAction('lint', {
+      inputs: { chart: dir, environments: '', 'ci-values': 'true' },
+      env,
+    });
+    const values = readFileSync(`${dir}/values.yaml`, 'utf8').split('\n');
+    const under = (top: string, key: string) => {
+      const start = values.indexOf(`${top}:`);
+      return values.findIndex((l, i) => i > start && l === `  ${key}`) + 1;
+    };
+    // server-statefulset.yaml renders the server: server.resources, not injector.resources
+    expect(under('server', 'resources: {}')).toBeGreaterThan(under('injector', 'resources: {}'));
+    expect(run.summary).toContain(
+      `\`${dir}/values.yaml:${under('server', 'resources: {}')}\` policy/resources [ci/kwok-values]: StatefulSet/vault container "vault"`,
+    );
+  });
+
   it('points each document of a template that writes several at its own lines (metrics-server: Issuer, then Certificate)', async () => {
     const dir = path.join(CHARTS, 'metrics-server');
     const run = await runAction('lint', {

@@ -1,6 +1,6 @@
 // Helpers the policy rules share: reading fields of rendered objects, the
 // containers of every pod template, and a violation pointing at a field.
-import type { TemplateDocument } from '../locate.js';
+import { templateNameWords, type TemplateDocument } from '../locate.js';
 import type { RenderedObject, RuleName, ValuesHint, Violation } from './model.js';
 
 export type Obj = Record<string, unknown>;
@@ -47,7 +47,7 @@ function sourceWords(source: string): string[] {
     .split('/')
     .slice(1)
     .filter((w) => w !== 'templates')
-    .map((w) => w.replace(/\.(ya?ml|tpl)$/, ''));
+    .flatMap((w) => templateNameWords(w.replace(/\.(ya?ml|tpl)$/, '')));
 }
 
 const POD_SPEC_PATHS: Record<string, (string | number)[]> = {

@@ -8,7 +8,7 @@ import {
   lintFindings,
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
-import { Locator } from '../../../src/lint/locate.js';
+import { Locator, templateNameWords } from '../../../src/lint/locate.js';
 import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
 import { parseValuesText } from '../../../src/lint/values-files.js';
@@ -301,6 +301,62 @@ describe('locating findings in values files', () => {
       file: defaults.file,
       line: 5,
     });
+  });
+});
+
+describe('locating findings of a chart with several components', () => {
+  // cert-manager and ingress-nginx: one top-level values key per component,
+  // templates named `<component>-<kind>.yaml` and `<folder>/job-<name>.yaml`.
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-components-'));
+  mkdirSync(path.join(chart, 'templates', 'admission-webhooks'), { recursive: true });
+  for (const t of [
+    'deployment.yaml',
+    'cainjector-deployment.yaml',
+    'webhook-deployment.yaml',
+    'default-backend-deployment.yaml',
+    'admission-webhooks/job-createSecret.yaml',
+    'admission-webhooks/job-patchWebhook.yaml',
+  ])
+    writeFileSync(path.join(chart, 'templates', t), 'kind: Deployment\n');
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    [
+      'resources: {}', // 1: the controller's
+      'webhook:',
+      '  resources: {}', // 3
+      '  readinessProbe: {}', // 4
+      'cainjector:',
+      '  resources: {}', // 6
+      'defaultBackend:',
+      '  resources: {}', // 8
+      'controller:',
+      '  admissionWebhooks:',
+      '    createSecretJob:',
+      '      resources: {}', // 12
+      '    patchWebhookJob:',
+      '      resources: {}', // 14
+      '',
+    ].join('\n'),
+  );
+  const locator = new Locator(chart, [values]);
+  // the words a violation carries: its template's path words (and their runs), then the container name
+  const line = (hint: string, [container, ...template]: string[]) =>
+    locator.valuesHint({ keys: [hint] }, [...template.flatMap(templateNameWords), container!])
+      ?.line;
+
+  it("keeps a component's object under its own key, named by its template", () => {
+    expect(line('resources', ['cert-manager-cainjector', 'cainjector-deployment'])).toBe(6);
+    expect(line('resources', ['cert-manager-webhook', 'webhook-deployment'])).toBe(3);
+    expect(line('resources', ['cert-manager-controller', 'deployment'])).toBe(1);
+    // no readinessProbe key of its own: the template, not the webhook's key
+    expect(line('readinessProbe', ['cert-manager-cainjector', 'cainjector-deployment'])).toBe(
+      undefined,
+    );
+  });
+
+  it('ties a camelCase key to the template folder and name that spell it', () => {
+    expect(line('resources', ['create', 'admission-webhooks', 'job-createSecret'])).toBe(12);
+    expect(line('resources', ['patch', 'admission-webhooks', 'job-patchWebhook'])).toBe(14);
   });
 });
 
