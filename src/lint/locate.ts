@@ -224,10 +224,15 @@ export class Locator {
     // and `postgresql:`) is only configured under that key.
     const topLevel = new Set(
       this.valuesFiles.flatMap((f) =>
-        f.entries.filter((e) => e.path.length === 1).map((e) => String(e.path[0]).toLowerCase()),
+        f.entries
+          .filter((e) => e.path.length === 1)
+          .flatMap((e) => [String(e.path[0]).toLowerCase(), kebab(String(e.path[0]))]),
       ),
     );
-    const owner = words.find((w) => topLevel.has(w) && this.templateWords.has(w));
+    // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`.
+    const owner = words
+      .filter((w) => topLevel.has(w) && this.templateWords.has(w))
+      .sort((a, b) => b.length - a.length)[0];
     let best: { score: number; file: string; entry: ValuesEntry } | undefined;
     const files = this.valuesFiles;
     files.forEach((file, precedence) => {
@@ -247,7 +252,7 @@ export class Locator {
           String(entry.value ?? '') === String(hint.value ?? '');
         if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
         const lower = segments.map((s) => s.toLowerCase());
-        if (owner && lower[0] !== owner) continue;
+        if (owner && lower[0] !== owner && kebab(segments[0]!) !== owner) continue;
         const names = [...new Set([...lower, ...segments.map(kebab)])];
         const tied = names.some((s) => words.includes(s));
         const foreign = !tied && names.some((s) => this.templateWords.has(s) && !words.includes(s));

@@ -308,7 +308,8 @@ describe('locating findings of a chart with several components', () => {
   // cert-manager and ingress-nginx: one top-level values key per component,
   // templates named `<component>-<kind>.yaml` and `<folder>/job-<name>.yaml`.
   const chart = mkdtempSync(path.join(tmpdir(), 'locate-components-'));
-  mkdirSync(path.join(chart, 'templates', 'admission-webhooks'), { recursive: true });
+  for (const folder of ['admission-webhooks', 'argocd-server', 'argocd-repo-server'])
+    mkdirSync(path.join(chart, 'templates', folder), { recursive: true });
   for (const t of [
     'deployment.yaml',
     'cainjector-deployment.yaml',
@@ -316,6 +317,8 @@ describe('locating findings of a chart with several components', () => {
     'default-backend-deployment.yaml',
     'admission-webhooks/job-createSecret.yaml',
     'admission-webhooks/job-patchWebhook.yaml',
+    'argocd-server/deployment.yaml',
+    'argocd-repo-server/deployment.yaml',
   ])
     writeFileSync(path.join(chart, 'templates', t), 'kind: Deployment\n');
   const values = parseValuesText(
@@ -335,6 +338,10 @@ describe('locating findings of a chart with several components', () => {
       '      resources: {}', // 12
       '    patchWebhookJob:',
       '      resources: {}', // 14
+      'server:',
+      '  replicas: 1', // 16
+      'repoServer:',
+      '  replicas: 1', // 18
       '',
     ].join('\n'),
   );
@@ -357,6 +364,9 @@ describe('locating findings of a chart with several components', () => {
   it('ties a camelCase key to the template folder and name that spell it', () => {
     expect(line('resources', ['create', 'admission-webhooks', 'job-createSecret'])).toBe(12);
     expect(line('resources', ['patch', 'admission-webhooks', 'job-patchWebhook'])).toBe(14);
+    // argo-cd: the longest name a folder spells is the component, repoServer rather than server
+    expect(line('replicas', ['repo-server', 'argocd-repo-server', 'deployment'])).toBe(18);
+    expect(line('replicas', ['server', 'argocd-server', 'deployment'])).toBe(16);
   });
 });
 
