@@ -112,6 +112,16 @@ function chartFilePlace(path: string, message: string): Place {
   return { kind: 'chart-file', path };
 }
 
+// `chart directory is missing these dependencies: redis-ha` (lint), `found in Chart.yaml, but
+// missing in charts/ directory: redis-ha` (template): the dependency is not vendored.
+const MISSING_DEPENDENCIES = /missing these dependencies:|missing in charts\/ directory:/;
+
+/** Where a chart-level message points: the `dependencies:` of Chart.yaml when it names missing ones. */
+function chartPlace(path: string, message: string): Place {
+  return MISSING_DEPENDENCIES.test(message) ? DEPENDENCIES : chartFilePlace(path, message);
+}
+const DEPENDENCIES: Place = { kind: 'chart-file', path: 'Chart.yaml', key: 'dependencies' };
+
 /** Findings from `helm lint` messages (INFO messages are not findings). */
 export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
   const findings: HelmFinding[] = [];
@@ -127,7 +137,7 @@ export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
       templatePlace(m.message) ??
       (m.path.startsWith('templates/') && m.path !== 'templates/'
         ? { kind: 'template' as const, source: m.path }
-        : chartFilePlace(m.path || 'Chart.yaml', m.message));
+        : chartPlace(m.path || 'Chart.yaml', m.message));
     findings.push({ severity, message: `${m.path}: ${m.message}`.replace(/^: /, ''), place });
   }
   return findings;
@@ -154,6 +164,8 @@ export function helmErrorFindings(error: string): HelmFinding[] {
       },
     ];
   }
-  const place = templatePlace(error) ?? { kind: 'chart-file' as const, path: 'Chart.yaml' };
+  const place: Place =
+    templatePlace(error) ??
+    (MISSING_DEPENDENCIES.test(error) ? DEPENDENCIES : { kind: 'chart-file', path: 'Chart.yaml' });
   return [{ severity: 'error', message: error, place }];
 }

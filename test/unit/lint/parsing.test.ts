@@ -97,11 +97,19 @@ hotswap:
     expect(helmErrorFindings(error)[0]!.place).toEqual(place);
     const lint = parseLintOutput(`==> Linting h4err\n[ERROR] templates/: ${error}\n`);
     expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
-    // an absolute path starting a line is not a chart place
-    expect(
-      helmErrorFindings('/w/argo-cd: chart directory is missing these dependencies: redis-ha')[0]!
-        .place,
-    ).toEqual({ kind: 'chart-file', path: 'Chart.yaml' });
+  });
+
+  it('points a dependency that is not vendored at the dependencies of Chart.yaml', () => {
+    // helm 4.3, argo-cd without charts/redis-ha: `helm lint` (the chart's absolute path is
+    // not a template place), then `helm template`
+    const lint = parseLintOutput(
+      '==> Linting /w/argo-cd\n[ERROR] /w/argo-cd: chart directory is missing these dependencies: redis-ha\n',
+    );
+    const template =
+      "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: redis-ha";
+    const place = { kind: 'chart-file', path: 'Chart.yaml', key: 'dependencies' };
+    expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
+    expect(helmErrorFindings(template)[0]!.place).toEqual(place);
   });
 
   it('points a values file helm could not parse at the line it names', () => {
