@@ -245,7 +245,7 @@ export class Locator {
             suffix.every((s, i) => segments[segments.length - suffix.length + i] === s)
           );
         });
-        if (keyRank < 0) continue;
+        if (keyRank < 0 || (hint.map && entry.sequence)) continue;
         const valueMatch =
           hint.value !== undefined &&
           !entry.collection &&

@@ -29,6 +29,8 @@ export type RuleName = (typeof RULE_NAMES)[number];
 export interface ValuesHint {
   keys: string[];
   value?: unknown;
+  /** The keys hold a map: a key of that name holding a list is another setting (`customResourceState.config.spec.resources`). */
+  map?: boolean;
 }
 
 export interface Violation {

@@ -312,6 +312,28 @@ describe('locating findings in values files', () => {
   });
 });
 
+describe('locating a map-valued setting', () => {
+  it('passes over a key of the same name that holds a list (kube-state-metrics, ci/02)', () => {
+    const chart = mkdtempSync(path.join(tmpdir(), 'locate-map-'));
+    const defaults = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'image:\n  tag: v2\nresources: {}\n',
+    );
+    const ci = parseValuesText(
+      path.join(chart, 'ci', '02-values.yaml'),
+      'customResourceState:\n  config:\n    spec:\n      resources:\n        - groupVersionKind: {kind: X}\n',
+    );
+    const locator = new Locator(chart, [defaults, ci]);
+    expect(locator.valuesHint({ keys: ['resources'], map: true }, [])).toEqual({
+      file: defaults.file,
+      line: 3,
+      column: 1,
+    });
+    // without the shape, the file with the higher precedence wins, as for other keys
+    expect(locator.valuesHint({ keys: ['resources'] }, [])?.file).toBe(ci.file);
+  });
+});
+
 describe('locating findings of a chart with several components', () => {
   // cert-manager and ingress-nginx: one top-level values key per component,
   // templates named `<component>-<kind>.yaml` and `<folder>/job-<name>.yaml`.
