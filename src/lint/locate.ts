@@ -255,7 +255,13 @@ export class Locator {
         if (owner && lower[0] !== owner && kebab(segments[0]!) !== owner) continue;
         const names = [...new Set([...lower, ...segments.map(kebab)])];
         const tied = names.some((s) => words.includes(s));
-        const foreign = !tied && names.some((s) => this.templateWords.has(s) && !words.includes(s));
+        // A key under another component's name (webhook.resources for the controller); the
+        // hint's own key (`resources`) may name a template too, and says nothing of the owner.
+        const suffixLength = hint.keys[keyRank]!.split('.').length;
+        const foreign = segments
+          .slice(0, segments.length - suffixLength)
+          .flatMap((s) => [s.toLowerCase(), kebab(s)])
+          .some((s) => this.templateWords.has(s) && !words.includes(s));
         // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
         const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));
         const score =

@@ -338,7 +338,12 @@ describe('locating findings of a chart with several components', () => {
   // cert-manager and ingress-nginx: one top-level values key per component,
   // templates named `<component>-<kind>.yaml` and `<folder>/job-<name>.yaml`.
   const chart = mkdtempSync(path.join(tmpdir(), 'locate-components-'));
-  for (const folder of ['admission-webhooks', 'argocd-server', 'argocd-repo-server'])
+  for (const folder of [
+    'admission-webhooks',
+    'argocd-server',
+    'argocd-repo-server',
+    'prometheus-operator/admission-webhooks',
+  ])
     mkdirSync(path.join(chart, 'templates', folder), { recursive: true });
   for (const t of [
     'deployment.yaml',
@@ -349,6 +354,9 @@ describe('locating findings of a chart with several components', () => {
     'admission-webhooks/job-patchWebhook.yaml',
     'argocd-server/deployment.yaml',
     'argocd-repo-server/deployment.yaml',
+    'prometheus-operator/deployment.yaml',
+    'prometheus-operator/admission-webhooks/deployment.yaml',
+    'k8s-resources.yaml',
   ])
     writeFileSync(path.join(chart, 'templates', t), 'kind: Deployment\n');
   const values = parseValuesText(
@@ -372,6 +380,11 @@ describe('locating findings of a chart with several components', () => {
       '  replicas: 1', // 16
       'repoServer:',
       '  replicas: 1', // 18
+      'prometheusOperator:',
+      '  admissionWebhooks:',
+      '    deployment:',
+      '      resources: {}', // 22
+      '  resources: {}', // 23
       '',
     ].join('\n'),
   );
@@ -394,6 +407,9 @@ describe('locating findings of a chart with several components', () => {
   it('ties a camelCase key to the template folder and name that spell it', () => {
     expect(line('resources', ['create', 'admission-webhooks', 'job-createSecret'])).toBe(12);
     expect(line('resources', ['patch', 'admission-webhooks', 'job-patchWebhook'])).toBe(14);
+    // kube-prometheus-stack: prometheus-operator/deployment.yaml is not the admission webhook's
+    // deployment, though a template is named resources (k8s-resources.yaml)
+    expect(line('resources', ['operator', 'prometheus-operator', 'deployment'])).toBe(23);
     // argo-cd: the longest name a folder spells is the component, repoServer rather than server
     expect(line('replicas', ['repo-server', 'argocd-repo-server', 'deployment'])).toBe(18);
     expect(line('replicas', ['server', 'argocd-server', 'deployment'])).toBe(16);
