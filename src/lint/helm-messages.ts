@@ -19,9 +19,11 @@ export interface HelmFinding {
 const SCHEMA_AT = /^- at '([^']*)': (.*)$/;
 // `- image.pullPolicy: image.pullPolicy must be one of ...` / `- (root): Additional property x is not allowed` (older helm 3)
 const SCHEMA_DOTTED = /^- ([^:\s]+): (.*)$/;
-// `template: hotswap/templates/x.yaml:12:3:`, `error at (hotswap/templates/x.yaml:8:6)`, `at (c/templates/x.yaml:17)`
+// `template: hotswap/templates/x.yaml:12:3:`, `error at (hotswap/templates/x.yaml:8:6)`, `at (c/templates/x.yaml:17)`,
+// and helm 4's execution errors, which start a line with the place:
+// `hotswap/templates/x.yaml:6:15\n  executing "hotswap/templates/x.yaml" at <.Values.a.b>: ...`
 const TEMPLATE_AT =
-  /(?:\(|template: |on )([\w.@-]+\/(?:[\w.@-]+\/)*[\w.@-]+\.(?:ya?ml|tpl|txt|json))(?::(\d+))?(?::(\d+))?/;
+  /(?:\(|template: |on |^)([\w.@-]+\/(?:[\w.@-]+\/)*[\w.@-]+\.(?:ya?ml|tpl|txt|json))(?::(\d+))?(?::(\d+))?/m;
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
@@ -110,6 +112,16 @@ function chartFilePlace(path: string, message: string): Place {
   return { kind: 'chart-file', path };
 }
 
+// `chart directory is missing these dependencies: redis-ha` (lint), `found in Chart.yaml, but
+// missing in charts/ directory: redis-ha` (template): the dependency is not vendored.
+const MISSING_DEPENDENCIES = /missing these dependencies:|missing in charts\/ directory:/;
+
+/** Where a chart-level message points: the `dependencies:` of Chart.yaml when it names missing ones. */
+function chartPlace(path: string, message: string): Place {
+  return MISSING_DEPENDENCIES.test(message) ? DEPENDENCIES : chartFilePlace(path, message);
+}
+const DEPENDENCIES: Place = { kind: 'chart-file', path: 'Chart.yaml', key: 'dependencies' };
+
 /** Findings from `helm lint` messages (INFO messages are not findings). */
 export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
   const findings: HelmFinding[] = [];
@@ -125,7 +137,7 @@ export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
       templatePlace(m.message) ??
       (m.path.startsWith('templates/') && m.path !== 'templates/'
         ? { kind: 'template' as const, source: m.path }
-        : chartFilePlace(m.path || 'Chart.yaml', m.message));
+        : chartPlace(m.path || 'Chart.yaml', m.message));
     findings.push({ severity, message: `${m.path}: ${m.message}`.replace(/^: /, ''), place });
   }
   return findings;
@@ -152,6 +164,8 @@ export function helmErrorFindings(error: string): HelmFinding[] {
       },
     ];
   }
-  const place = templatePlace(error) ?? { kind: 'chart-file' as const, path: 'Chart.yaml' };
+  const place: Place =
+    templatePlace(error) ??
+    (MISSING_DEPENDENCIES.test(error) ? DEPENDENCIES : { kind: 'chart-file', path: 'Chart.yaml' });
   return [{ severity: 'error', message: error, place }];
 }

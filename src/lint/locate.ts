@@ -13,6 +13,15 @@ export interface Position {
   column?: number;
 }
 
+/** Which document of a template rendered an object: its kind, and how many of that kind the template rendered before it. */
+export interface TemplateDocument {
+  kind: string;
+  index: number;
+}
+
+/** Lines [start, end) of a file, 0-based. */
+type LineRange = readonly [number, number];
+
 function listTemplates(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -20,6 +29,25 @@ function listTemplates(dir: string, prefix = ''): string[] {
       ? listTemplates(path.join(dir, e.name), `${prefix}${e.name}/`)
       : [`${prefix}${e.name}`],
   );
+}
+
+/**
+ * A template or folder name and the runs of words it joins with `-` or `_`
+ * (`default-backend-hpa`: also `default`, `default-backend`, `backend`,
+ * `backend-hpa`, `hpa`): charts name a component's templates
+ * `<component>-<kind>.yaml`.
+ */
+export function templateNameWords(name: string): string[] {
+  const parts = name.split(/[-_]/).filter(Boolean);
+  const words = new Set([name]);
+  for (let i = 0; i < parts.length; i++)
+    for (let j = i + 1; j <= parts.length; j++) words.add(parts.slice(i, j).join('-'));
+  return [...words];
+}
+
+/** A values key as a template name would spell it: `admissionWebhooks` -> `admission-webhooks`. */
+function kebab(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 function escapeRegExp(text: string): string {
@@ -43,7 +71,7 @@ export class Locator {
         t
           .replace(/\.(ya?ml|tpl|txt)$/, '')
           .split('/')
-          .map((w) => w.toLowerCase().replace(/^_/, '')),
+          .flatMap((w) => templateNameWords(w.toLowerCase().replace(/^_/, ''))),
       ),
     );
   }
@@ -70,28 +98,70 @@ export class Locator {
     return lines;
   }
 
-  /** The line of the first `key:` in a file. */
-  findKeyLine(file: string, key: string): number | undefined {
+  /** The line of the first `key:` in a file, or in a range of its lines. */
+  findKeyLine(file: string, key: string, range?: LineRange): number | undefined {
     const escaped = escapeRegExp(key);
     const pattern = new RegExp(`^\\s*(?:- )?["']?${escaped}["']?\\s*:`);
-    const index = this.lines(file).findIndex((l) => pattern.test(l));
-    return index >= 0 ? index + 1 : undefined;
+    return this.findLine(file, (l) => pattern.test(l), range);
+  }
+
+  private findLine(
+    file: string,
+    test: (line: string) => boolean,
+    range?: LineRange,
+  ): number | undefined {
+    const lines = this.lines(file);
+    const [start, end] = range ?? [0, lines.length];
+    for (let i = start; i < end; i++) if (test(lines[i]!)) return i + 1;
+    return undefined;
+  }
+
+  /**
+   * The lines of the template document that rendered an object, in a
+   * template that writes several (`---` between them): the documents that
+   * spell out its kind, the one its index among them names (helm keeps the
+   * order of same-kind documents of a template; an index past them, as a
+   * `range` renders, takes the last). The whole file when the template has
+   * one document or none spells out the kind (a templated kind).
+   */
+  private documentRange(file: string, document?: TemplateDocument): LineRange | undefined {
+    if (!document) return undefined;
+    const lines = this.lines(file);
+    const starts = [0];
+    lines.forEach((l, i) => {
+      if (/^---(?:\s|$)/.test(l)) starts.push(i + 1);
+    });
+    if (starts.length === 1) return undefined;
+    const kind = new RegExp(`^\\s*kind:\\s*(["']?)${escapeRegExp(document.kind)}\\1\\s*(?:#.*)?$`);
+    const candidates = starts
+      .map((start, i): LineRange => [start, (starts[i + 1] ?? lines.length + 1) - 1])
+      .filter((range) => this.findLine(file, (l) => kind.test(l), range) !== undefined);
+    if (!candidates.length) return undefined;
+    return candidates[Math.min(document.index, candidates.length - 1)];
   }
 
   lineOfKey(file: string, key: string): number {
     return this.findKeyLine(file, key) ?? 1;
   }
 
-  /** A template's line for a field path in the rendered object: the deepest field name the template spells out. */
-  templateField(source: string, field: readonly (string | number)[]): Position {
+  /**
+   * A template's line for a field path in the rendered object: the deepest
+   * field name the template spells out, in the object's own document.
+   */
+  templateField(
+    source: string,
+    field: readonly (string | number)[],
+    document?: TemplateDocument,
+  ): Position {
     const file = this.templateFile(source);
     if (!existsSync(file)) return { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+    const range = this.documentRange(file, document);
     const names = field.filter((s): s is string => typeof s === 'string').reverse();
     for (const name of names) {
-      const line = this.findKeyLine(file, name);
+      const line = this.findKeyLine(file, name, range);
       if (line !== undefined) return { file, line };
     }
-    return { file, line: 1 };
+    return { file, line: range ? range[0] + 1 : 1 };
   }
 
   /**
@@ -104,6 +174,7 @@ export class Locator {
     source: string,
     field: readonly (string | number)[],
     value: unknown,
+    document?: TemplateDocument,
   ): Position | undefined {
     if (!['string', 'number', 'boolean'].includes(typeof value) || String(value) === '')
       return undefined;
@@ -116,8 +187,12 @@ export class Locator {
     const pattern = new RegExp(
       `^\\s*(?:- )?["']?${escapeRegExp(key)}["']?\\s*:\\s*(["']?)${escapeRegExp(String(value))}\\1\\s*(?:#.*)?$`,
     );
-    const index = this.lines(file).findIndex((l) => !l.includes('{{') && pattern.test(l));
-    return index >= 0 ? { file, line: index + 1 } : undefined;
+    const line = this.findLine(
+      file,
+      (l) => !l.includes('{{') && pattern.test(l),
+      this.documentRange(file, document),
+    );
+    return line !== undefined ? { file, line } : undefined;
   }
 
   /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */
@@ -149,10 +224,15 @@ export class Locator {
     // and `postgresql:`) is only configured under that key.
     const topLevel = new Set(
       this.valuesFiles.flatMap((f) =>
-        f.entries.filter((e) => e.path.length === 1).map((e) => String(e.path[0]).toLowerCase()),
+        f.entries
+          .filter((e) => e.path.length === 1)
+          .flatMap((e) => [String(e.path[0]).toLowerCase(), kebab(String(e.path[0]))]),
       ),
     );
-    const owner = words.find((w) => topLevel.has(w) && this.templateWords.has(w));
+    // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`.
+    const owner = words
+      .filter((w) => topLevel.has(w) && this.templateWords.has(w))
+      .sort((a, b) => b.length - a.length)[0];
     let best: { score: number; file: string; entry: ValuesEntry } | undefined;
     const files = this.valuesFiles;
     files.forEach((file, precedence) => {
@@ -165,22 +245,32 @@ export class Locator {
             suffix.every((s, i) => segments[segments.length - suffix.length + i] === s)
           );
         });
-        if (keyRank < 0) continue;
+        if (keyRank < 0 || (hint.map && entry.sequence)) continue;
         const valueMatch =
           hint.value !== undefined &&
           !entry.collection &&
           String(entry.value ?? '') === String(hint.value ?? '');
         if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
         const lower = segments.map((s) => s.toLowerCase());
-        if (owner && lower[0] !== owner) continue;
-        const tied = lower.some((s) => words.includes(s));
-        const foreign = !tied && lower.some((s) => this.templateWords.has(s) && !words.includes(s));
+        if (owner && lower[0] !== owner && kebab(segments[0]!) !== owner) continue;
+        const names = [...new Set([...lower, ...segments.map(kebab)])];
+        const tied = names.some((s) => words.includes(s));
+        // A key under another component's name (webhook.resources for the controller); the
+        // hint's own key (`resources`) may name a template too, and says nothing of the owner.
+        const suffixLength = hint.keys[keyRank]!.split('.').length;
+        const foreign = segments
+          .slice(0, segments.length - suffixLength)
+          .flatMap((s) => [s.toLowerCase(), kebab(s)])
+          .some((s) => this.templateWords.has(s) && !words.includes(s));
+        // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
+        const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));
         const score =
           (valueMatch ? 10_000 : 0) -
           keyRank * 1_000 +
           (tied ? 500 : 0) -
           (foreign ? 500 : 0) +
-          precedence * 10 -
+          precedence * 10 +
+          shared.size * 2 -
           segments.length;
         if (!best || score > best.score) best = { score, file: file.file, entry };
       }

@@ -16,6 +16,8 @@ export interface ValuesEntry {
   value: unknown;
   /** True when the value is a map or a sequence. */
   collection: boolean;
+  /** True when the value is a sequence. */
+  sequence?: boolean;
 }
 
 export interface ValuesSyntaxError {
@@ -98,6 +100,7 @@ function collect(
         column: at.col,
         value: isScalar(value) ? value.value : value === null ? null : undefined,
         collection,
+        ...(isSeq(value) ? { sequence: true } : {}),
       });
       collect(value, [...path, key], lines, into);
     }
@@ -112,6 +115,7 @@ function collect(
         column: at.col,
         value: isScalar(itemNode) ? itemNode.value : undefined,
         collection,
+        ...(isSeq(itemNode) ? { sequence: true } : {}),
       });
       collect(itemNode, [...path, index], lines, into);
     });

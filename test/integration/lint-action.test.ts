@@ -203,6 +203,15 @@ describe('actions/lint', () => {
         line: lineOf(template('hpa.yaml'), '{{- fail'),
         message: /autoscaling\.enabled needs autoscaling\.targetCPUUtilizationPercentage/,
       },
+      // helm 4 execution errors (nil pointer) start with the place: that template line
+      {
+        env: 'nil-pointer',
+        check: 'helm template',
+        title: 'helm template (Kubernetes 1.36)',
+        file: template('deployment.yaml'),
+        line: lineOf(template('deployment.yaml'), '.Values.probes.liveness.enabled'),
+        message: /nil pointer evaluating interface \{\}\.enabled/,
+      },
       // each policy rule, pointed at the values key that breaks it
       {
         env: 'root',

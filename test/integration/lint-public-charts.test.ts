@@ -2,6 +2,7 @@
 // write, with the ci values they ship here: every check runs, custom
 // resources without a schema are skipped with a notice, and policy findings
 // point into the chart's own files.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../support/run-action.js';
@@ -56,5 +57,89 @@ describe('actions/lint on public charts', () => {
     expect(run.summary).toContain(
       '`test/fixtures/charts/alertmanager/templates/statefulset.yaml:94` policy/read-only-root-filesystem',
     );
+  });
+
+  it("points a component's finding at that component's values key (vault: the server, not the injector)", async () => {
+    const dir = path.join(CHARTS, 'vault');
+    const run = await runAction('lint', {
+      inputs: { chart: dir, environments: '', 'ci-values': 'true' },
+      env,
+    });
+    const values = readFileSync(`${dir}/values.yaml`, 'utf8').split('\n');
+    const under = (top: string, key: string) => {
+      const start = values.indexOf(`${top}:`);
+      return values.findIndex((l, i) => i > start && l === `  ${key}`) + 1;
+    };
+    // server-statefulset.yaml renders the server: server.resources, not injector.resources
+    expect(under('server', 'resources: {}')).toBeGreaterThan(under('injector', 'resources: {}'));
+    expect(run.summary).toContain(
+      `\`${dir}/values.yaml:${under('server', 'resources: {}')}\` policy/resources [ci/kwok-values]: StatefulSet/vault container "vault"`,
+    );
+  });
+
+  it('points each document of a template that writes several at its own lines (metrics-server: Issuer, then Certificate)', async () => {
+    const dir = path.join(CHARTS, 'metrics-server');
+    const run = await runAction('lint', {
+      inputs: { chart: dir, environments: '', 'ci-values': 'true' },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(Object.keys(JSON.parse(run.outputs.environments!) as object).sort()).toEqual([
+      'ci/ci-values',
+      'ci/tls-certManager-values',
+      'ci/tls-existingSecret-values',
+      'ci/tls-helm-values',
+    ]);
+    const set = 'ci/tls-certManager-values';
+    const schemaRow = run.summary
+      .split('\n')
+      .find((l) => l.startsWith(`| ${set} | schema (Kubernetes 1.36) |`));
+    // the APIService and the rest validated; the two cert-manager kinds skipped
+    expect(schemaRow).toMatch(/✅ pass \| 9\/11 objects valid; 2 skipped: no schema/);
+    const template = `${dir}/templates/certificate.yaml`;
+    const lines = readFileSync(template, 'utf8').split('\n');
+    const kindLine = (kind: string) => lines.indexOf(`kind: ${kind}`) + 1;
+    expect(kindLine('Issuer')).toBeLessThan(kindLine('Certificate'));
+    for (const [kind, name] of [
+      ['Issuer', 'metrics-server-issuer'],
+      ['Certificate', 'metrics-server'],
+    ])
+      expect(run.stdout).toContain(
+        `::notice title=schema (Kubernetes 1.36) [${set}],file=${template},line=${kindLine(kind!)}::${kind}/${name} skipped`,
+      );
+  });
+
+  it('checks the items of a kind: List, which helm applies one by one (alertmanager, per-replica Services and Ingresses)', async () => {
+    const dir = path.join(CHARTS, 'alertmanager');
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: 'per-replica',
+        'values-files': 'test/fixtures/lint/public-charts/alertmanager-per-replica.yaml',
+        'ci-values': 'false',
+      },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| per-replica |'));
+    // two Lists of two items each: four objects, no List among them
+    expect(rows.find((l) => l.includes('| schema (Kubernetes 1.36) |'))).toMatch(
+      /✅ pass \| (\d+)\/\1 objects valid;/,
+    );
+    expect(run.stdout).not.toMatch(/List is not served/);
+    const manifest = readFileSync(
+      (JSON.parse(run.outputs.manifests!) as Record<string, Record<string, string>>)[
+        'per-replica'
+      ]!['1.36']!,
+      'utf8',
+    );
+    expect(manifest.match(/^kind: List$/gm)).toHaveLength(2);
+    // the policy sees each Ingress of the list
+    for (const i of [0, 1])
+      expect(run.summary).toMatch(
+        new RegExp(
+          `\`${dir}/templates/ingressperreplica\\.yaml:\\d+\` policy/ingress-tls \\[per-replica\\]: Ingress/alertmanager-${i} host "alertmanager-${i}\\.example\\.com" is not covered by TLS`,
+        ),
+      );
   });
 });

@@ -111,9 +111,7 @@ export const resourcesSet: Rule = (objects) =>
         ref,
         `${ref.label} does not set resources ${missing.join(', ')}`,
         [...ref.path, 'resources'],
-        {
-          keys: ['resources'],
-        },
+        { keys: ['resources'], map: true },
       ),
     ];
   });

@@ -1,11 +1,15 @@
 // The types the policy rules share: the objects they read, the rule names
 // and the violations they return.
+import type { TemplateDocument } from '../locate.js';
+
 export type Manifest = Record<string, unknown>;
 
 export interface RenderedObject {
   doc: Manifest;
   /** Template that rendered it, as helm prints it (`hotswap/templates/deployment.yaml`). */
   source: string;
+  /** How many objects of its kind the same template rendered before it (0 for the first). */
+  kindIndex?: number;
 }
 
 export const RULE_NAMES = [
@@ -25,6 +29,8 @@ export type RuleName = (typeof RULE_NAMES)[number];
 export interface ValuesHint {
   keys: string[];
   value?: unknown;
+  /** The keys hold a map: a key of that name holding a list is another setting (`customResourceState.config.spec.resources`). */
+  map?: boolean;
 }
 
 export interface Violation {
@@ -32,6 +38,8 @@ export interface Violation {
   /** `Kind/name` of the object. */
   object: string;
   source: string;
+  /** The template document that rendered the object, when known. */
+  document?: TemplateDocument;
   message: string;
   /** Path of the offending field in the object, or of its nearest existing parent. */
   field: (string | number)[];

@@ -1,5 +1,6 @@
 // Helpers the policy rules share: reading fields of rendered objects, the
 // containers of every pod template, and a violation pointing at a field.
+import { templateNameWords, type TemplateDocument } from '../locate.js';
 import type { RenderedObject, RuleName, ValuesHint, Violation } from './model.js';
 
 export type Obj = Record<string, unknown>;
@@ -36,12 +37,17 @@ export function isHook(o: RenderedObject): boolean {
   return get(o.doc, ['metadata', 'annotations', 'helm.sh/hook']) !== undefined;
 }
 
+/** The template document an object came from, when render recorded its place. */
+export function templateDocument(o: RenderedObject): TemplateDocument | undefined {
+  return o.kindIndex === undefined ? undefined : { kind: String(o.doc.kind), index: o.kindIndex };
+}
+
 function sourceWords(source: string): string[] {
   return source
     .split('/')
     .slice(1)
     .filter((w) => w !== 'templates')
-    .map((w) => w.replace(/\.(ya?ml|tpl)$/, ''));
+    .flatMap((w) => templateNameWords(w.replace(/\.(ya?ml|tpl)$/, '')));
 }
 
 const POD_SPEC_PATHS: Record<string, (string | number)[]> = {
@@ -116,6 +122,7 @@ export function violation(
     rule,
     object: nameOf(ref.object),
     source: ref.object.source,
+    ...(templateDocument(ref.object) ? { document: templateDocument(ref.object)! } : {}),
     message,
     field: at,
     ...(['string', 'number', 'boolean'].includes(typeof rendered)

@@ -41,9 +41,9 @@ export function policyStage(
     if (seen.has(key)) continue;
     seen.add(key);
     const at =
-      locator.templateLiteral(v.source, v.field, v.rendered) ??
+      locator.templateLiteral(v.source, v.field, v.rendered, v.document) ??
       locator.valuesHint(v.hint, v.context) ??
-      locator.templateField(v.source, v.field);
+      locator.templateField(v.source, v.field, v.document);
     findings.push({
       check: 'policy',
       severity: levels[v.rule] === 'error' ? 'error' : 'warning',

@@ -38,14 +38,36 @@ function writeManifest(run: SetRun, target: Target, manifest: string): string {
   return file;
 }
 
+/**
+ * The objects a document stands for: the items of a list (`kind: List`,
+ * `ServiceList`), the document itself otherwise. helm applies a list item by
+ * item (its resource builder flattens them, as kubectl does), and no API
+ * server serves a list kind: the items are what the schema and the policy
+ * check.
+ */
+export function listItems(object: Record<string, unknown>): Record<string, unknown>[] {
+  if (!String(object.kind).endsWith('List') || !Array.isArray(object.items)) return [object];
+  return object.items.filter(
+    (item): item is Record<string, unknown> =>
+      item !== null && typeof item === 'object' && !Array.isArray(item),
+  );
+}
+
 function parseObjects(run: SetRun, title: string, manifest: string) {
   const objects: RenderedObject[] = [];
   const findings: StageFinding[] = [];
+  // Objects of each kind per template so far: which of a template's documents rendered an object.
+  const seen = new Map<string, number>();
   for (const doc of splitManifest(manifest)) {
     try {
       for (const value of parseYamlDocuments(doc.text)) {
-        if (value !== null && value !== undefined)
-          objects.push({ doc: value as Record<string, unknown>, source: doc.source });
+        if (value === null || value === undefined) continue;
+        for (const object of listItems(value as Record<string, unknown>)) {
+          const key = `${doc.source}\u0000${String(object.kind)}`;
+          const kindIndex = seen.get(key) ?? 0;
+          seen.set(key, kindIndex + 1);
+          objects.push({ doc: object, source: doc.source, kindIndex });
+        }
       }
     } catch (error) {
       const at = run.locator.place({ kind: 'template', source: doc.source });

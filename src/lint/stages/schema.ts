@@ -3,6 +3,7 @@
 // line that set the field.
 import type { Locator, Position } from '../locate.js';
 import type { RenderedObject } from '../policies.js';
+import { templateDocument } from '../rules/objects.js';
 import type { KubernetesValidator, SchemaIssue } from '../schema.js';
 import type { StageFinding, Target } from './context.js';
 
@@ -43,11 +44,12 @@ function issuePosition(
   field: (string | number)[],
 ): Position {
   const value = get(object.doc, field);
+  const document = templateDocument(object);
   const leaf = [...field].reverse().find((s): s is string => typeof s === 'string');
   const scalar =
     value === undefined || (value !== null && typeof value === 'object') ? undefined : value;
   return (
-    locator.templateLiteral(object.source, field, scalar) ??
+    locator.templateLiteral(object.source, field, scalar, document) ??
     (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
       ? locator.valuesHint(
           { keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) },
@@ -55,7 +57,7 @@ function issuePosition(
           { requireValue: true },
         )
       : undefined) ??
-    locator.templateField(object.source, field)
+    locator.templateField(object.source, field, document)
   );
 }
 
@@ -100,7 +102,7 @@ export function schemaStage(
       outcome.valid++;
     } else if (result.status === 'skipped') {
       outcome.skipped.push(`${object.doc.apiVersion} ${object.doc.kind}`);
-      const at = locator.templateField(object.source, ['kind']);
+      const at = locator.templateField(object.source, ['kind'], templateDocument(object));
       outcome.findings.push({
         check: 'schema',
         severity: 'notice',

@@ -8,7 +8,8 @@ import {
   lintFindings,
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
-import { Locator } from '../../../src/lint/locate.js';
+import { Locator, templateNameWords } from '../../../src/lint/locate.js';
+import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
 import { parseValuesText } from '../../../src/lint/values-files.js';
 
@@ -87,6 +88,30 @@ hotswap:
     });
   });
 
+  it('finds the template line of helm 4 execution errors, which start with the place', () => {
+    // helm 4.3 `helm template` / `helm lint` output for `{{ .Values.a.b.c }}` with `a: {}`
+    const error = `h4err/templates/cm.yaml:6:15
+  executing "h4err/templates/cm.yaml" at <.Values.a.b.c>:
+    nil pointer evaluating interface {}.c`;
+    const place = { kind: 'template', source: 'h4err/templates/cm.yaml', line: 6, column: 15 };
+    expect(helmErrorFindings(error)[0]!.place).toEqual(place);
+    const lint = parseLintOutput(`==> Linting h4err\n[ERROR] templates/: ${error}\n`);
+    expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
+  });
+
+  it('points a dependency that is not vendored at the dependencies of Chart.yaml', () => {
+    // helm 4.3, argo-cd without charts/redis-ha: `helm lint` (the chart's absolute path is
+    // not a template place), then `helm template`
+    const lint = parseLintOutput(
+      '==> Linting /w/argo-cd\n[ERROR] /w/argo-cd: chart directory is missing these dependencies: redis-ha\n',
+    );
+    const template =
+      "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: redis-ha";
+    const place = { kind: 'chart-file', path: 'Chart.yaml', key: 'dependencies' };
+    expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
+    expect(helmErrorFindings(template)[0]!.place).toEqual(place);
+  });
+
   it('points a values file helm could not parse at the line it names', () => {
     const error =
       'failed to parse /w/env/dev.yaml: error converting YAML to JSON: yaml: line 2: did not find expected key';
@@ -102,6 +127,26 @@ hotswap:
       '---\n# Source: web/templates/a.yaml\nkind: A\n---\n# Source: web/templates/b.yaml\n---\n# Source: web/templates/c.yaml\nkind: C\n',
     );
     expect(docs.map((d) => d.source)).toEqual(['web/templates/a.yaml', 'web/templates/c.yaml']);
+  });
+});
+
+describe('rendered lists', () => {
+  it('stands a list for its items, as helm applies them, and anything else for itself', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a-0' } };
+    const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' };
+    expect(listItems({ apiVersion: 'v1', kind: 'List', items: [service, ingress] })).toEqual([
+      service,
+      ingress,
+    ]);
+    expect(listItems({ apiVersion: 'v1', kind: 'ServiceList', items: [service, null] })).toEqual([
+      service,
+    ]);
+    expect(listItems({ apiVersion: 'v1', kind: 'List', items: null })).toEqual([
+      { apiVersion: 'v1', kind: 'List', items: null },
+    ]);
+    // a custom resource with an items field is not a list
+    const custom = { apiVersion: 'x.example.com/v1', kind: 'Menu', items: [service] };
+    expect(listItems(custom)).toEqual([custom]);
   });
 });
 
@@ -207,6 +252,53 @@ describe('locating findings in values files', () => {
     expect(locator.templateLiteral(source, image, undefined)).toBeUndefined();
   });
 
+  it('looks for a field in the document of a template that rendered the object', () => {
+    writeFileSync(
+      path.join(chart, 'templates', 'tls.yaml'),
+      [
+        '{{- if .Values.issuer }}',
+        'kind: Issuer',
+        'spec:',
+        '  selfSigned: {}',
+        '{{- end }}',
+        '---',
+        'kind: Certificate',
+        'spec:',
+        '  secretName: web-tls',
+        '---',
+        "kind: 'Certificate'",
+        'spec:',
+        '  secretName: web-ca',
+        '',
+      ].join('\n'),
+    );
+    const source = 'web/templates/tls.yaml';
+    const file = path.join(chart, 'templates', 'tls.yaml');
+    const line = (kind: string, index: number, field: string[]) =>
+      locator.templateField(source, field, { kind, index }).line;
+    expect(line('Issuer', 0, ['kind'])).toBe(2);
+    expect(line('Certificate', 0, ['kind'])).toBe(7);
+    expect(line('Certificate', 1, ['kind'])).toBe(11);
+    expect(line('Certificate', 1, ['spec', 'secretName'])).toBe(13);
+    // more objects of a kind than documents spelling it (a range): the last of them
+    expect(line('Certificate', 5, ['spec'])).toBe(12);
+    // a kind no document spells out, or no document given: the whole file, as before
+    expect(line('Secret', 0, ['spec'])).toBe(3);
+    expect(locator.templateField(source, ['spec', 'secretName'])).toEqual({ file, line: 9 });
+    expect(
+      locator.templateLiteral(source, ['spec', 'secretName'], 'web-ca', {
+        kind: 'Certificate',
+        index: 1,
+      }),
+    ).toEqual({ file, line: 13 });
+    expect(
+      locator.templateLiteral(source, ['spec', 'secretName'], 'web-ca', {
+        kind: 'Certificate',
+        index: 0,
+      }),
+    ).toBeUndefined();
+  });
+
   it('finds exact values keys, the highest precedence first', () => {
     expect(locator.valuesKey(['replicaCount'])).toEqual({
       file: '/env/dev.yaml',
@@ -217,6 +309,110 @@ describe('locating findings in values files', () => {
       file: defaults.file,
       line: 5,
     });
+  });
+});
+
+describe('locating a map-valued setting', () => {
+  it('passes over a key of the same name that holds a list (kube-state-metrics, ci/02)', () => {
+    const chart = mkdtempSync(path.join(tmpdir(), 'locate-map-'));
+    const defaults = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'image:\n  tag: v2\nresources: {}\n',
+    );
+    const ci = parseValuesText(
+      path.join(chart, 'ci', '02-values.yaml'),
+      'customResourceState:\n  config:\n    spec:\n      resources:\n        - groupVersionKind: {kind: X}\n',
+    );
+    const locator = new Locator(chart, [defaults, ci]);
+    expect(locator.valuesHint({ keys: ['resources'], map: true }, [])).toEqual({
+      file: defaults.file,
+      line: 3,
+      column: 1,
+    });
+    // without the shape, the file with the higher precedence wins, as for other keys
+    expect(locator.valuesHint({ keys: ['resources'] }, [])?.file).toBe(ci.file);
+  });
+});
+
+describe('locating findings of a chart with several components', () => {
+  // cert-manager and ingress-nginx: one top-level values key per component,
+  // templates named `<component>-<kind>.yaml` and `<folder>/job-<name>.yaml`.
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-components-'));
+  for (const folder of [
+    'admission-webhooks',
+    'argocd-server',
+    'argocd-repo-server',
+    'prometheus-operator/admission-webhooks',
+  ])
+    mkdirSync(path.join(chart, 'templates', folder), { recursive: true });
+  for (const t of [
+    'deployment.yaml',
+    'cainjector-deployment.yaml',
+    'webhook-deployment.yaml',
+    'default-backend-deployment.yaml',
+    'admission-webhooks/job-createSecret.yaml',
+    'admission-webhooks/job-patchWebhook.yaml',
+    'argocd-server/deployment.yaml',
+    'argocd-repo-server/deployment.yaml',
+    'prometheus-operator/deployment.yaml',
+    'prometheus-operator/admission-webhooks/deployment.yaml',
+    'k8s-resources.yaml',
+  ])
+    writeFileSync(path.join(chart, 'templates', t), 'kind: Deployment\n');
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    [
+      'resources: {}', // 1: the controller's
+      'webhook:',
+      '  resources: {}', // 3
+      '  readinessProbe: {}', // 4
+      'cainjector:',
+      '  resources: {}', // 6
+      'defaultBackend:',
+      '  resources: {}', // 8
+      'controller:',
+      '  admissionWebhooks:',
+      '    createSecretJob:',
+      '      resources: {}', // 12
+      '    patchWebhookJob:',
+      '      resources: {}', // 14
+      'server:',
+      '  replicas: 1', // 16
+      'repoServer:',
+      '  replicas: 1', // 18
+      'prometheusOperator:',
+      '  admissionWebhooks:',
+      '    deployment:',
+      '      resources: {}', // 22
+      '  resources: {}', // 23
+      '',
+    ].join('\n'),
+  );
+  const locator = new Locator(chart, [values]);
+  // the words a violation carries: its template's path words (and their runs), then the container name
+  const line = (hint: string, [container, ...template]: string[]) =>
+    locator.valuesHint({ keys: [hint] }, [...template.flatMap(templateNameWords), container!])
+      ?.line;
+
+  it("keeps a component's object under its own key, named by its template", () => {
+    expect(line('resources', ['cert-manager-cainjector', 'cainjector-deployment'])).toBe(6);
+    expect(line('resources', ['cert-manager-webhook', 'webhook-deployment'])).toBe(3);
+    expect(line('resources', ['cert-manager-controller', 'deployment'])).toBe(1);
+    // no readinessProbe key of its own: the template, not the webhook's key
+    expect(line('readinessProbe', ['cert-manager-cainjector', 'cainjector-deployment'])).toBe(
+      undefined,
+    );
+  });
+
+  it('ties a camelCase key to the template folder and name that spell it', () => {
+    expect(line('resources', ['create', 'admission-webhooks', 'job-createSecret'])).toBe(12);
+    expect(line('resources', ['patch', 'admission-webhooks', 'job-patchWebhook'])).toBe(14);
+    // kube-prometheus-stack: prometheus-operator/deployment.yaml is not the admission webhook's
+    // deployment, though a template is named resources (k8s-resources.yaml)
+    expect(line('resources', ['operator', 'prometheus-operator', 'deployment'])).toBe(23);
+    // argo-cd: the longest name a folder spells is the component, repoServer rather than server
+    expect(line('replicas', ['repo-server', 'argocd-repo-server', 'deployment'])).toBe(18);
+    expect(line('replicas', ['server', 'argocd-server', 'deployment'])).toBe(16);
   });
 });
 
