@@ -140,6 +140,14 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
 }
 
 /**
+ * A pod that ran to completion (a Job's pod, a bare pod with restartPolicy
+ * Never or OnFailure): done, never Ready again, and nothing is wrong with it.
+ */
+export function ranToCompletion(pod: KubeObject): boolean {
+  return pod.status?.phase === 'Succeeded';
+}
+
+/**
  * The judged pods that are not Ready, each named with what its Ready
  * condition says: when a rollout times out with no terminal failure (a
  * readiness probe that never passes), these are what it waited for, and
@@ -149,7 +157,8 @@ export function notReadyPods(pods: readonly KubeObject[], now: number): RolloutF
   const failures: RolloutFailure[] = [];
   for (const pod of pods) {
     const ready = condition(pod, 'Ready');
-    if (pod.metadata.deletionTimestamp || ready?.status === 'True') continue;
+    if (pod.metadata.deletionTimestamp || ready?.status === 'True' || ranToCompletion(pod))
+      continue;
     const since = Date.parse(ready?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? '');
     const forS = Number.isNaN(since) ? '' : ` for ${Math.round((now - since) / 1000)} s`;
     failures.push({
