@@ -5,8 +5,9 @@
 // (workload-rules.ts). A terminal condition (crash loop, image pull failure,
 // unschedulable pod, a failed Job, an exceeded progress deadline) fails the
 // rollout at once instead of waiting for the whole timeout.
-import type { KubeObject } from './kubectl.js';
+import type { KubeEvent, KubeObject } from './kubectl.js';
 import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
+import { removableJob, removedJobVerdict } from './removed-jobs.js';
 import { currentPods, type Dependents } from './workload-pods.js';
 import {
   condition,
@@ -36,7 +37,8 @@ export interface RolloutPolicy {
 
 /** One look at the release: each of its objects with the live one (undefined: not found). */
 export interface RolloutSnapshot extends Dependents {
-  objects: readonly { ref: ReleaseObject; live?: KubeObject }[];
+  /** `events`: what the cluster recorded about a removable Job not found (removed-jobs.ts). */
+  objects: readonly { ref: ReleaseObject; live?: KubeObject; events?: readonly KubeEvent[] }[];
   /** The release's namespace: objects elsewhere are named with theirs. */
   releaseNamespace?: string;
 }
@@ -183,9 +185,10 @@ function judgedHook(o: ReleaseObject, policy: RolloutPolicy): boolean {
   return Boolean(policy.includeHooks) && (o.hookEvents ?? []).some((e) => !e.startsWith('test'));
 }
 
-function missing(o: ReleaseObject): Verdict {
+function missing(o: ReleaseObject, events?: readonly KubeEvent[]): Verdict {
   // A hook deleted by its delete policy, or not created by a failed upgrade, is fine.
   if (o.hookEvents) return {};
+  if (events && removableJob(o)) return removedJobVerdict(o, events);
   return { waiting: `${objectRef(o)}: not found` };
 }
 
@@ -225,9 +228,9 @@ export function assessRollout(
     pods: [],
   };
   const { releaseNamespace } = snapshot;
-  for (const { ref: o, live } of snapshot.objects) {
+  for (const { ref: o, live, events } of snapshot.objects) {
     if (!isWatched(o) || (o.hookEvents && !judgedHook(o, policy))) continue;
-    const verdict = live ? verdictOf(o, live) : missing(o);
+    const verdict = live ? verdictOf(o, live) : missing(o, events);
     const namespace =
       o.namespace && releaseNamespace && o.namespace !== releaseNamespace ? o.namespace : undefined;
     const tag = (f: RolloutFailure): RolloutFailure => (namespace ? { ...f, namespace } : f);
