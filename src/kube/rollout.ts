@@ -205,7 +205,8 @@ function verdictOf(o: ReleaseObject, live: KubeObject): Verdict {
     case 'Job':
       return jobRule(live, hook);
     case 'CronJob':
-      return {};
+      // Nothing runs at deploy time; a broken template shows at the next run.
+      return { skipped: `${ref(live)}: its Jobs run on its schedule, not awaited by the deploy` };
     case 'Pod':
       return podRule(live, hook);
     default:

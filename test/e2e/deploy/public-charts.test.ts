@@ -155,6 +155,10 @@ const CASES: ChartCase[] = [
     afterInstall: async (namespace, run) => {
       // The window ran, with the Job's pod among the pods it watched.
       expect(run.stdout).toContain('Ready; watching that it stays so for 5s');
+      // The CronJob is there, and the summary says its runs were not awaited.
+      expect(run.summary).toContain(
+        '> ℹ️ **Not judged:** CronJob/shop-report: its Jobs run on its schedule, not awaited by the deploy',
+      );
       const job = await kubectlJson<{
         status: { succeeded?: number; conditions?: { type: string; status: string }[] };
       }>(['-n', namespace, 'get', 'job', 'shop-migrate']);
