@@ -114,6 +114,7 @@ export class Kubectl {
 
 export interface KubeEvent {
   type?: string;
+  involvedObject?: { kind?: string; name?: string; uid?: string };
   reason?: string;
   message?: string;
   count?: number;
@@ -123,6 +124,6 @@ export interface KubeEvent {
   metadata?: { creationTimestamp?: string };
 }
 
-function eventTime(e: KubeEvent): string {
+export function eventTime(e: KubeEvent): string {
   return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '';
 }

@@ -20,6 +20,8 @@ export interface ReleaseObject {
   hookEvents?: string[];
   /** spec.selector of a workload: immutable, so the manifest's is the live one. */
   selector?: LabelSelector;
+  /** A Job's spec.ttlSecondsAfterFinished: the cluster removes it that long after it finished. */
+  ttlSecondsAfterFinished?: number;
 }
 
 /** A hook as helm's release JSON lists it. */
@@ -66,7 +68,13 @@ interface Doc {
   apiVersion?: string;
   kind?: string;
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: { selector?: unknown; scope?: string; group?: string; names?: { kind?: string } };
+  spec?: {
+    selector?: unknown;
+    scope?: string;
+    group?: string;
+    names?: { kind?: string };
+    ttlSecondsAfterFinished?: unknown;
+  };
   items?: unknown[];
 }
 
@@ -135,6 +143,8 @@ function toObject(
   if (selector && typeof selector === 'object' && !Array.isArray(selector)) {
     o.selector = selector as LabelSelector;
   }
+  const ttl = d.spec?.ttlSecondsAfterFinished;
+  if (kind === 'Job' && typeof ttl === 'number') o.ttlSecondsAfterFinished = ttl;
   return o;
 }
 

@@ -6,6 +6,7 @@ import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
 import { groupOf, type ReleaseObject } from './release-objects.js';
+import { removableJob } from './removed-jobs.js';
 import {
   assessRollout,
   isWatched,
@@ -133,9 +134,17 @@ export async function takeSnapshot(
     ...[...plan.namespaces.values()].flatMap((e) => e.objects),
     ...plan.clusterScoped,
   ];
+  const objects = await Promise.all(
+    wanted.map(async (ref) => {
+      const live = all.find((l) => matches(ref, l));
+      // Gone after it finished? Its events say how it ended (removed-jobs.ts).
+      if (live || !removableJob(ref)) return { ref, live };
+      return { ref, live, events: await kubectl.events(ref.namespace!, ref.name) };
+    }),
+  );
   return {
     releaseNamespace,
-    objects: wanted.map((ref) => ({ ref, live: all.find((l) => matches(ref, l)) })),
+    objects,
     pods: all.filter((o) => o.kind === 'Pod'),
     replicaSets: all.filter((o) => o.kind === 'ReplicaSet'),
     controllerRevisions: all.filter((o) => o.kind === 'ControllerRevision'),

@@ -5,8 +5,9 @@
 // (workload-rules.ts). A terminal condition (crash loop, image pull failure,
 // unschedulable pod, a failed Job, an exceeded progress deadline) fails the
 // rollout at once instead of waiting for the whole timeout.
-import type { KubeObject } from './kubectl.js';
+import type { KubeEvent, KubeObject } from './kubectl.js';
 import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
+import { removableJob, removedJobVerdict } from './removed-jobs.js';
 import { currentPods, type Dependents } from './workload-pods.js';
 import {
   condition,
@@ -36,7 +37,8 @@ export interface RolloutPolicy {
 
 /** One look at the release: each of its objects with the live one (undefined: not found). */
 export interface RolloutSnapshot extends Dependents {
-  objects: readonly { ref: ReleaseObject; live?: KubeObject }[];
+  /** `events`: what the cluster recorded about a removable Job not found (removed-jobs.ts). */
+  objects: readonly { ref: ReleaseObject; live?: KubeObject; events?: readonly KubeEvent[] }[];
   /** The release's namespace: objects elsewhere are named with theirs. */
   releaseNamespace?: string;
 }
@@ -140,6 +142,14 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
 }
 
 /**
+ * A pod that ran to completion (a Job's pod, a bare pod with restartPolicy
+ * Never or OnFailure): done, never Ready again, and nothing is wrong with it.
+ */
+export function ranToCompletion(pod: KubeObject): boolean {
+  return pod.status?.phase === 'Succeeded';
+}
+
+/**
  * The judged pods that are not Ready, each named with what its Ready
  * condition says: when a rollout times out with no terminal failure (a
  * readiness probe that never passes), these are what it waited for, and
@@ -149,7 +159,8 @@ export function notReadyPods(pods: readonly KubeObject[], now: number): RolloutF
   const failures: RolloutFailure[] = [];
   for (const pod of pods) {
     const ready = condition(pod, 'Ready');
-    if (pod.metadata.deletionTimestamp || ready?.status === 'True') continue;
+    if (pod.metadata.deletionTimestamp || ready?.status === 'True' || ranToCompletion(pod))
+      continue;
     const since = Date.parse(ready?.lastTransitionTime ?? pod.metadata.creationTimestamp ?? '');
     const forS = Number.isNaN(since) ? '' : ` for ${Math.round((now - since) / 1000)} s`;
     failures.push({
@@ -174,9 +185,10 @@ function judgedHook(o: ReleaseObject, policy: RolloutPolicy): boolean {
   return Boolean(policy.includeHooks) && (o.hookEvents ?? []).some((e) => !e.startsWith('test'));
 }
 
-function missing(o: ReleaseObject): Verdict {
+function missing(o: ReleaseObject, events?: readonly KubeEvent[]): Verdict {
   // A hook deleted by its delete policy, or not created by a failed upgrade, is fine.
   if (o.hookEvents) return {};
+  if (events && removableJob(o)) return removedJobVerdict(o, events);
   return { waiting: `${objectRef(o)}: not found` };
 }
 
@@ -193,7 +205,8 @@ function verdictOf(o: ReleaseObject, live: KubeObject): Verdict {
     case 'Job':
       return jobRule(live, hook);
     case 'CronJob':
-      return {};
+      // Nothing runs at deploy time; a broken template shows at the next run.
+      return { skipped: `${ref(live)}: its Jobs run on its schedule, not awaited by the deploy` };
     case 'Pod':
       return podRule(live, hook);
     default:
@@ -216,9 +229,9 @@ export function assessRollout(
     pods: [],
   };
   const { releaseNamespace } = snapshot;
-  for (const { ref: o, live } of snapshot.objects) {
+  for (const { ref: o, live, events } of snapshot.objects) {
     if (!isWatched(o) || (o.hookEvents && !judgedHook(o, policy))) continue;
-    const verdict = live ? verdictOf(o, live) : missing(o);
+    const verdict = live ? verdictOf(o, live) : missing(o, events);
     const namespace =
       o.namespace && releaseNamespace && o.namespace !== releaseNamespace ? o.namespace : undefined;
     const tag = (f: RolloutFailure): RolloutFailure => (namespace ? { ...f, namespace } : f);

@@ -8,7 +8,7 @@ import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
 import type { ReleaseObject } from './release-objects.js';
-import { assessRollout, notReadyPods, type RolloutPolicy } from './rollout.js';
+import { assessRollout, notReadyPods, ranToCompletion, type RolloutPolicy } from './rollout.js';
 import { snapshotPlan, takeSnapshot } from './rollout-watch.js';
 import { ref, type RolloutFailure } from './workload-rules.js';
 
@@ -56,12 +56,18 @@ export function podInstability(
   before: KubeObject | undefined,
   now: number,
 ): RolloutFailure[] {
-  if (pod.metadata.deletionTimestamp) return [];
+  // A Job's pod that ran to completion is done, not unstable: it is never
+  // Ready again and its containers stay terminated (exit code 0, Completed).
+  if (pod.metadata.deletionTimestamp || ranToCompletion(pod)) return [];
   const failures: RolloutFailure[] = [];
+  const restartsAlways = (pod.spec?.restartPolicy ?? 'Always') === 'Always';
   for (const c of statuses(pod)) {
     const was = statuses(before).find((b) => b.name === c.name)?.restartCount ?? 0;
     const restarts = c.restartCount ?? 0;
-    const current = c.state?.terminated;
+    const terminated = c.state?.terminated;
+    // One container of a run-to-completion pod done while another still runs.
+    const finished = !restartsAlways && terminated?.exitCode === 0;
+    const current = finished ? undefined : terminated;
     if (restarts > was) {
       const last = current ?? c.lastState?.terminated;
       failures.push({

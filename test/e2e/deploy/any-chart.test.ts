@@ -3,7 +3,9 @@
 // is still caught (Deployment pods through their ReplicaSet, StatefulSet pods
 // through their controller revision) and rolled back; a StatefulSet with
 // updateStrategy OnDelete is reported as not rolled out, and fails under
-// require-rollout.
+// require-rollout. A Job the cluster removes as soon as it finished
+// (ttlSecondsAfterFinished 0) is judged from the events it left, not awaited
+// until the timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, kubectl, makeWorkspace, runDeployAction } from './harness.js';
 
@@ -213,5 +215,41 @@ describe('deploy: a paused Deployment', () => {
       'Deployment/held-web is paused: its new revision is not rolled out (0 of 1 pods run it)';
     expect(run.outputs.warnings).toBe(line);
     expect(run.summary.split('\n')).toContain(`> ⚠️ **Not rolled out:** ${line}`);
+  });
+});
+
+describe('deploy: a Job the cluster removes once it finished (ttlSecondsAfterFinished 0)', () => {
+  const release = {
+    ...base,
+    release: 'tidy',
+    timeout: '1m',
+    set: 'db.enabled=false\njob.enabled=true',
+  };
+  const jobGone = async () =>
+    (await kubectl(['get', 'jobs', '-n', namespace, '-o', 'name'])).includes('job.batch/tidy-once')
+      ? 'present'
+      : 'gone';
+
+  it('a healthy install ends deployed, judged from the events the Job left', async () => {
+    const run = await runDeployAction('deploy', release, { workspace });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('deployed');
+    expect(run.stdout).not.toMatch(/did not become ready/);
+    expect(await jobGone()).toBe('gone');
+  });
+
+  it('an upgrade whose Job fails is rolled back, naming the Job and why', async () => {
+    const run = await runDeployAction(
+      'deploy',
+      { ...release, set: `${release.set}\njob.podAnnotations.hotswap\\.dev/simulate=fail` },
+      { workspace },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs.status, run.stdout).toBe('rolled-back');
+    expect(run.outputs['rolled-back-to']).toBe('1');
+    expect(run.summary).toMatch(/Job\/tidy-once.*BackoffLimitExceeded/);
+    // The rollback's own Job ran again, completed and was removed: verified from its events.
+    expect((await history('tidy', namespace)).at(-1)?.status).toBe('deployed');
+    expect(await jobGone()).toBe('gone');
   });
 });

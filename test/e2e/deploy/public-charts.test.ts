@@ -4,7 +4,8 @@
 // whose image cannot be pulled, end `rolled-back` with no pod of the broken
 // revision left and the summary naming the failing object; an upgrade that an
 // OnDelete strategy leaves unrolled ends `deployed` with a warning line, or
-// `rolled-back` under require-rollout. One namespace per chart, charts side by
+// `rolled-back` under require-rollout; a release with a plain Job stays
+// `deployed` through a stability window. One namespace per chart, charts side by
 // side: each chart's steps run in order.
 import { afterAll, describe, expect, it } from 'vitest';
 import { kubectlJson, type Pod } from '../support.js';
@@ -34,11 +35,15 @@ interface ChartCase {
   podPrefix: string;
   /** Extra --set lines for every deploy of this release. */
   set?: string[];
+  /** Extra inputs for every deploy of this release. */
+  inputs?: Record<string, string>;
   /** Claims that must be Bound after the install. */
   claims?: string[];
   broken: boolean;
+  /** False when a new image tag cannot be applied at all (see the case). */
+  imagePull?: boolean;
   onDelete?: { set: string[]; object: string; strict: boolean };
-  afterInstall?: (namespace: string) => Promise<void>;
+  afterInstall?: (namespace: string, run: DeployRun) => Promise<void>;
 }
 
 const CASES: ChartCase[] = [
@@ -132,6 +137,44 @@ const CASES: ChartCase[] = [
       strict: true,
     },
   },
+  {
+    // A plain Job (a release object, not a hook) and a CronJob next to the
+    // Deployment; stable-for on: the Job's pod, done and never Ready again,
+    // is not a pod that broke after Ready.
+    chart: 'application',
+    release: 'shop',
+    podAnnotations: 'deployment.additionalPodAnnotations',
+    imageValues: 'deployment.image',
+    badTag: '6.14.1-missing',
+    podPrefix: 'shop-',
+    inputs: { 'stable-for': '5s' },
+    broken: true,
+    // The chart writes the image tag into every object's version label, the
+    // Job's pod template too, which is immutable: helm itself refuses a new tag.
+    imagePull: false,
+    afterInstall: async (namespace, run) => {
+      // The window ran, with the Job's pod among the pods it watched.
+      expect(run.stdout).toContain('Ready; watching that it stays so for 5s');
+      // The CronJob is there, and the summary says its runs were not awaited.
+      expect(run.summary).toContain(
+        '> ℹ️ **Not judged:** CronJob/shop-report: its Jobs run on its schedule, not awaited by the deploy',
+      );
+      const job = await kubectlJson<{
+        status: { succeeded?: number; conditions?: { type: string; status: string }[] };
+      }>(['-n', namespace, 'get', 'job', 'shop-migrate']);
+      expect(job.status.succeeded).toBe(1);
+      const pods = await kubectlJson<{ items: { status: { phase: string } }[] }>([
+        '-n',
+        namespace,
+        'get',
+        'pods',
+        '-l',
+        'batch.kubernetes.io/job-name=shop-migrate',
+      ]);
+      expect(pods.items.map((p) => p.status.phase)).toEqual(['Succeeded']);
+      await kubectl(['-n', namespace, 'get', 'cronjob', 'shop-report']);
+    },
+  },
 ];
 
 function inputs(c: ChartCase, namespace: string, extra: Record<string, string> = {}) {
@@ -145,6 +188,7 @@ function inputs(c: ChartCase, namespace: string, extra: Record<string, string> =
     timeout: '2m',
     'crash-loop-restarts': '1',
     ...(c.imageValues ? { 'image-values': c.imageValues } : {}),
+    ...c.inputs,
     ...extra,
     set,
   };
@@ -224,7 +268,7 @@ async function scenario(c: ChartCase): Promise<void> {
       ]);
       expect(pvc.status.phase, claim).toBe('Bound');
     }
-    await c.afterInstall?.(namespace);
+    await c.afterInstall?.(namespace, run);
   });
 
   if (c.broken) {
@@ -239,7 +283,9 @@ async function scenario(c: ChartCase): Promise<void> {
       expect(await brokenPods(namespace)).toEqual([]);
       good = (await history(c.release, namespace)).at(-1)!.revision;
     });
+  }
 
+  if (c.broken && c.imagePull !== false) {
     await step(c, 'an upgrade to an image that cannot be pulled is rolled back', async () => {
       const run = await runDeployAction(
         'deploy',
@@ -293,7 +339,7 @@ async function scenario(c: ChartCase): Promise<void> {
 }
 
 // One lane per chart, side by side; a lane's steps build on each other.
-const LANES = [['web'], ['alerts', 'secrets'], ['nodes'], ['edge'], ['vault-ru']];
+const LANES = [['web'], ['alerts', 'secrets'], ['nodes'], ['edge'], ['vault-ru'], ['shop']];
 
 describe('public charts through the deploy action', () => {
   for (const lane of LANES) {

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../../src/kube/kubectl.js';
 import type { ReleaseObject } from '../../../src/kube/release-objects.js';
 import {
   assessRollout,
+  notReadyPods,
   type RolloutPolicy,
   type RolloutSnapshot,
 } from '../../../src/kube/rollout.js';
@@ -443,10 +444,11 @@ describe('Jobs, CronJobs, Pods, hooks and custom resources', () => {
       failed: ['Job/migrate BackoffLimitExceeded'],
     },
     {
-      name: 'a CronJob that exists is ready',
+      name: 'a CronJob that exists is ready, its Jobs not awaited and said so',
       objects: [
         { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: NS } },
       ],
+      skipped: ['CronJob/nightly: its Jobs run on its schedule, not awaited by the deploy'],
     },
     {
       name: 'an object of the release not found yet is awaited',
@@ -655,5 +657,23 @@ describe('pod failures', () => {
     expect(
       judge(waiting('ErrImagePull'), { deletionTimestamp: '2026-01-01T00:00:00Z' }).state,
     ).toBe('progressing');
+  });
+});
+
+describe('notReadyPods (what a timed-out rollout waited for)', () => {
+  const base = (name: string, phase: string, ready: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS, creationTimestamp: '2026-01-01T00:00:00Z' },
+    status: { phase, conditions: [{ type: 'Ready', status: ready, reason: 'PodCompleted' }] },
+  });
+
+  it('names pods not Ready, never one that ran to completion (a Job pod)', () => {
+    const pods = [
+      base('web-1', 'Running', 'False'),
+      base('migrate-x7k2p', 'Succeeded', 'False'),
+      base('web-2', 'Running', 'True'),
+    ];
+    expect(notReadyPods(pods, NOW).map((f) => f.object)).toEqual(['Pod/web-1']);
   });
 });

@@ -216,6 +216,50 @@ describe('watchRollout', () => {
     });
   });
 
+  it('reads the events of a Job with a TTL only once it is gone, and ends on how it ended', async () => {
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: NS, uid: 'j1' },
+      spec: {},
+      status: {},
+    };
+    let polls = 0;
+    const kubectl = new FakeKubectl((args) => {
+      if (args[1] === 'events') {
+        const completed = {
+          type: 'Normal',
+          reason: 'Completed',
+          lastTimestamp: '2026-01-01T00:00:03Z',
+          involvedObject: { kind: 'Job', name: 'migrate', uid: 'j1' },
+        };
+        return JSON.stringify({ items: [completed] });
+      }
+      return list(++polls === 1 ? [job] : []);
+    });
+    const objects = releaseObjects(
+      'apiVersion: batch/v1\nkind: Job\nmetadata: { name: migrate }\nspec: { ttlSecondsAfterFinished: 0 }\n',
+      NS,
+    );
+    const result = await watchRollout(kubectl, { ...policy, objects, timeoutMs: 5000, pollMs: 1 });
+    expect(result.state).toBe('ready');
+    expect(kubectl.calls.map((c) => c[1])).toEqual([
+      'jobs.batch,pods',
+      'jobs.batch,pods',
+      'events',
+    ]);
+    expect(kubectl.calls[2]).toEqual([
+      'get',
+      'events',
+      '-n',
+      NS,
+      '--field-selector',
+      'involvedObject.name=migrate',
+      '-o',
+      'json',
+    ]);
+  });
+
   it('deletes StatefulSet pods stuck on the broken revision after a rollback, once', async () => {
     const kubectl = stuckStatefulSet();
     const lines: string[] = [];

@@ -129,7 +129,57 @@ describe('podInstability', () => {
     ]);
     expect(podInstability(oomKilled, undefined, 0)).toMatchObject([{ reason: 'OOMKilled' }]);
   });
+
+  it('finds nothing in a pod that ran to completion (a Job pod: not Ready, container Completed)', () => {
+    const done = completedJobPod();
+    expect(podInstability(done, done, 0)).toEqual([]);
+    expect(podInstability(done, undefined, 0)).toEqual([]);
+  });
+
+  it('finds nothing in a finished container of a run-to-completion pod whose sidecar still runs', () => {
+    const running = completedJobPod();
+    running.status = {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [
+        { name: 'migrate', restartCount: 0, state: { terminated: { exitCode: 0 } } },
+        { name: 'proxy', restartCount: 0, ready: true, state: { running: {} } },
+      ],
+    };
+    expect(podInstability(running, running, 0)).toEqual([]);
+    // The same exit in a pod restarted on exit (a Deployment's) is a failure.
+    running.spec = { restartPolicy: 'Always' };
+    expect(podInstability(running, running, 0)).toMatchObject([{ object: 'Pod/migrate-x7k2p' }]);
+  });
 });
+
+/** A pod of Job `migrate`, as the kubelet reports it once the container exited 0. */
+function completedJobPod(): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'migrate-x7k2p',
+      namespace: NS,
+      uid: 'job-pod-uid',
+      labels: { 'batch.kubernetes.io/job-name': 'migrate' },
+      ownerReferences: [{ kind: 'Job', name: 'migrate', uid: 'job-uid' }],
+    },
+    spec: { restartPolicy: 'OnFailure' },
+    status: {
+      phase: 'Succeeded',
+      conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }],
+      containerStatuses: [
+        {
+          name: 'migrate',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { reason: 'Completed', exitCode: 0 } },
+        },
+      ],
+    },
+  };
+}
 
 describe('watchStability', () => {
   it('holds when nothing changes for the whole window', async () => {
@@ -149,6 +199,40 @@ describe('watchStability', () => {
     });
     expect(result).toMatchObject({ state: 'stable', failures: [] });
     expect(kubectl.calls).toBe(10);
+  });
+
+  it('holds for a release with a Job whose pod completed before Ready', async () => {
+    const jobObjects = releaseObjects(
+      `apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate }
+spec: { template: { spec: { restartPolicy: OnFailure } } }
+`,
+      NS,
+    );
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: NS, uid: 'job-uid' },
+      spec: { selector: { matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } } },
+      status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
+    };
+    let t = 0;
+    const kubectl = new FakeKubectl(() => {
+      t += 100;
+      return [job, completedJobPod()];
+    });
+    const result = await watchStability(kubectl, {
+      ...policy,
+      namespace: NS,
+      objects: jobObjects,
+      baseline: [completedJobPod()],
+      windowMs: 1000,
+      pollMs: 1,
+      now: () => t,
+    });
+    expect(result).toMatchObject({ state: 'stable', failures: [] });
+    expect(result.pods.map((p) => p.metadata.name)).toEqual(['migrate-x7k2p']);
   });
 
   it('fails at the first restart inside the window, naming the pod and reason', async () => {
