@@ -30,7 +30,9 @@ export function removableJob(o: ReleaseObject): boolean {
 /**
  * The events of the newest Job of that name: a Job recreated under the same
  * name (each upgrade that finds it gone) is a new object with a new uid, and
- * the previous one's events may still be there.
+ * the previous one's events may still be there. None when two Jobs began in
+ * the same second (event times have whole seconds): which one is this
+ * revision's is not known, and an earlier run's outcome must not stand in.
  */
 function newestJobEvents(o: ReleaseObject, events: readonly KubeEvent[]): KubeEvent[] {
   const byUid = new Map<string, KubeEvent[]>();
@@ -40,7 +42,9 @@ function newestJobEvents(o: ReleaseObject, events: readonly KubeEvent[]): KubeEv
     byUid.set(uid, [...(byUid.get(uid) ?? []), e]);
   }
   const first = (list: KubeEvent[]) => list.map(eventTime).sort()[0] ?? '';
-  return [...byUid.values()].sort((a, b) => first(b).localeCompare(first(a)))[0] ?? [];
+  const [newest, previous] = [...byUid.values()].sort((a, b) => first(b).localeCompare(first(a)));
+  if (newest && previous && first(newest) === first(previous)) return [];
+  return newest ?? [];
 }
 
 /** The verdict on a removable Job that is not found, from its events. */

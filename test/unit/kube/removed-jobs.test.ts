@@ -89,6 +89,15 @@ describe('a Job removed after it finished (ttlSecondsAfterFinished)', () => {
     expect(removedJobVerdict(job!, [earlierFailed, ...newestCompleted])).toEqual({});
   });
 
+  it('is still awaited when two Jobs of that name began in the same second', () => {
+    const events = [
+      created('a', '2026-01-01T00:00:01Z'),
+      event('a', '2026-01-01T00:00:01Z', 'Completed'),
+      created('b', '2026-01-01T00:00:01Z'),
+    ];
+    expect(removedJobVerdict(job!, events)).toEqual({ waiting: 'Job/migrate: not found' });
+  });
+
   it('is still awaited when nothing says how it ended', () => {
     expect(removedJobVerdict(job!, [created('b', '2026-01-01T00:00:01Z')])).toEqual({
       waiting: 'Job/migrate: not found',
