@@ -79,6 +79,7 @@ export async function apply(
       deps.log(`Diff: ${result.diff.length} object(s) change`);
       result.status = 'diff-only';
       result.history = history;
+      result.lastVerifiedRevision = lastVerifiedRevision(history, c.records);
       return result;
     }
     // The running release's manifest is read while helm upgrades; the diff's

@@ -165,6 +165,8 @@ describe('deploy: diff-only', () => {
     );
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('diff-only');
+    // The install above was watched and recorded as verified; nothing since.
+    expect(run.outputs['last-verified-revision']).toBe(String(before.at(-1)!.revision));
     expect(run.summary).toContain(`| changed | ConfigMap ${namespace}/hotswap-config |`);
     expect(run.summary).toContain(`| changed | Secret ${namespace}/hotswap-postgresql |`);
     expect(run.summary).toMatch(/-\s+password: \(redacted, fingerprint [0-9a-f]{8}\)/);
