@@ -15,6 +15,7 @@ import type { Limiter } from './limiter.js';
 import { Locator } from './locate.js';
 import type { ValuesSet } from './plan.js';
 import type { RuleLevels } from './policy-config.js';
+import type { RenderedObject } from './rules/model.js';
 import type { KubernetesValidator } from './schema.js';
 import type { LintSettings } from './settings.js';
 import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
@@ -36,7 +37,11 @@ export interface SetDeps {
   targets: readonly Target[];
   /** Parsed values files, shared: the chart's values.yaml is in every set. */
   readValues: (file: string) => ValuesFile;
-  validatorFor: (target: Target) => KubernetesValidator;
+  /** The validator of a target, with the CRDs among the set's rendered objects. */
+  validatorFor: (
+    target: Target,
+    objects: readonly RenderedObject[],
+  ) => Promise<KubernetesValidator>;
   log: (line: string) => void;
 }
 
@@ -102,10 +107,10 @@ async function runHelmStages(
     return findings;
   });
   const targets = deps.targets.map((target, i) =>
-    started.templates[i]!.then((result): TargetOutcome => {
+    started.templates[i]!.then(async (result): Promise<TargetOutcome> => {
       const render = timed(timing, 'render', () => renderStage(run, target, result));
       if (!render.ok) return { render };
-      const validator = deps.validatorFor(target);
+      const validator = await deps.validatorFor(target, render.objects);
       return {
         render,
         schema: timed(timing, 'schema', () =>

@@ -7,16 +7,19 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { parseYamlDocuments } from './yaml-documents.js';
 import type { Helm } from '../helm/helm.js';
 import { InputError } from '../inputs/errors.js';
+import { loadChartCrds, renderedCrds } from './chart-crds.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';
 import { createLimiter } from './limiter.js';
 import { lintSet, setFindings, type SetDeps, type SetOutcome } from './lint-set.js';
 import type { ValuesSet } from './plan.js';
+import type { RenderedObject } from './rules/model.js';
 import { setRows } from './rows.js';
 import { fromCrdSchema, type SchemaData } from './schema-data.js';
 import {
   createValidator,
   loadCompiler,
   loadKubernetesSchema,
+  type CompileSource,
   type KubernetesValidator,
 } from './schema.js';
 import type { LintSettings } from './settings.js';
@@ -98,19 +101,55 @@ function cached<K, V>(make: (key: K) => V): (key: K) => V {
   };
 }
 
-async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
+type ValidatorFor = SetDeps['validatorFor'];
+
+/**
+ * Validators per target: one for the CRDs every set shares (the chart's
+ * crds/ and the crds input), and one per distinct set of CRDs a values set
+ * renders. ajv comes in only when there are CRDs to compile; the rest is
+ * generated code.
+ */
+async function validators(settings: LintSettings, ctx: LintContext): Promise<ValidatorFor> {
   const userCrds = loadCrdFiles(settings.crdFiles);
-  // ajv comes in only to compile the user's CRDs; the rest is generated code.
-  const compile = userCrds.length ? await loadCompiler() : undefined;
-  const validators = cached<string, KubernetesValidator>((minor) =>
+  const chartCrds = loadChartCrds(settings.chartDir, settings.workspace);
+  let compile: Promise<CompileSource> | undefined;
+  const compiler = () => (compile ??= loadCompiler());
+  const shared = chartCrds.length || userCrds.length ? await compiler() : undefined;
+  const forRendered = new Map<string, Promise<KubernetesValidator>>();
+  const base = cached<string, KubernetesValidator>((minor) =>
     createValidator({
       schemaDir: ctx.schemaDir,
       minor,
       strict: settings.strict,
+      chartCrds,
       userCrds,
-      compile,
+      compile: shared,
     }),
   );
+  return async (target: Target, objects: readonly RenderedObject[]) => {
+    const rendered = renderedCrds(objects);
+    if (!rendered.length) return base(target.minor);
+    const key = `${target.minor}\n${JSON.stringify(rendered)}`;
+    if (!forRendered.has(key))
+      forRendered.set(
+        key,
+        compiler().then((c) =>
+          createValidator({
+            schemaDir: ctx.schemaDir,
+            minor: target.minor,
+            strict: settings.strict,
+            chartCrds,
+            renderedCrds: rendered,
+            userCrds,
+            compile: c,
+          }),
+        ),
+      );
+    return forRendered.get(key)!;
+  };
+}
+
+async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
   return {
     settings,
     helm: ctx.helm,
@@ -118,7 +157,7 @@ async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDep
     outputDir: ctx.outputDir,
     targets: targetsOf(settings, ctx.schemaDir),
     readValues: cached<string, ValuesFile>(readValuesFile),
-    validatorFor: (target) => validators(target.minor),
+    validatorFor: await validators(settings, ctx),
     log: ctx.log ?? (() => {}),
   };
 }

@@ -1,7 +1,8 @@
 // actions/lint (the built bundle, real helm) on public charts we did not
 // write, with the ci values they ship here: every check runs, custom
-// resources without a schema are skipped with a notice, and policy findings
-// point into the chart's own files.
+// resources are checked against the CRDs the chart ships (or skipped with a
+// notice when there is none), and policy findings point into the chart's own
+// files.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,17 +36,71 @@ describe('actions/lint on public charts', () => {
     },
   );
 
-  it('skips the custom resources it has no schema for, naming each, and says how to validate them', async () => {
+  it("checks a chart's custom resources against the CRDs of its own crds/ (traefik: IngressRoute, TLSOption)", async () => {
     const run = await runAction('lint', {
       inputs: { chart: path.join(CHARTS, 'traefik'), environments: '', 'ci-values': 'true' },
       env,
     });
     expect(run.code, run.stdout).toBe(0);
-    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toContain(
-      '2 skipped: no schema (traefik.io/v1alpha1 IngressRoute, traefik.io/v1alpha1 TLSOption)',
+    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toMatch(
+      /✅ pass \| 8\/8 objects valid; 2 custom resources checked against the chart's crds\/; /,
+    );
+    expect(run.stdout).not.toContain('skipped: no schema');
+  });
+
+  it("reports a custom resource that breaks the chart's CRD where it can be fixed: the template line, or the values key (traefik)", async () => {
+    const dir = path.join(CHARTS, 'traefik');
+    const valuesFile = 'test/fixtures/lint/public-charts/traefik-bad-crs.yaml';
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: 'bad-crs',
+        'values-files': valuesFile,
+        'ci-values': 'false',
+      },
+      env,
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('fail');
+    const lineOf = (file: string, text: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
+    const template = `${dir}/templates/ingressroute.yaml`;
+    const title = 'schema (Kubernetes 1.36) [bad-crs]';
+    // `match: {{ $config.matchRule }}` renders the string "2024" as an integer: the template's fault
+    expect(run.stdout).toContain(
+      `::error title=${title},file=${template},line=${lineOf(template, '- match:')}`,
     );
     expect(run.stdout).toMatch(
-      /::notice .*file=test\/fixtures\/charts\/traefik\/templates\/ingressroute\.yaml,line=16.*pass its CRD in the crds input/,
+      /IngressRoute\/traefik-dashboard spec\.routes\.0\.match: must be a string/,
+    );
+    // a misspelt key the CRD does not define: at the values key
+    expect(run.stdout).toContain(
+      `::error title=${title},file=${valuesFile},line=${lineOf(valuesFile, 'certResolvr:')}`,
+    );
+    expect(run.stdout).toContain('spec.tls.certResolvr: unknown field "certResolvr"');
+    expect(
+      run.summary.split('\n').find((l) => l.startsWith('| bad-crs | schema (Kubernetes 1.36) |')),
+    ).toMatch(
+      /❌ fail \(2 errors\) \| 7\/8 objects valid; 2 custom resources checked against the chart's crds\//,
+    );
+  });
+
+  it("validates against a CRD from the crds input over the chart's own (an explicit input wins)", async () => {
+    const dir = path.join(CHARTS, 'traefik');
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: '',
+        'ci-values': 'true',
+        crds: `${dir}/crds/traefik.io_tlsoptions.yaml`,
+      },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toContain(
+      "2 custom resources checked against the chart's crds/ (1), the crds input (1)",
     );
   });
 

@@ -1,0 +1,105 @@
+// The CustomResourceDefinitions a chart brings for its own custom resources,
+// which validate them as the user's CRDs do (the crds input):
+// - the files under `crds/` of the chart and of every subchart vendored as a
+//   directory under `charts/`, which helm installs before the templates
+//   (helm's chart.CRDObjects: `crds/` files ending in .yaml, .yml or .json,
+//   not templated);
+// - CRDs a values set renders from templates (cert-manager's
+//   `crds.enabled=true`).
+// Reading `crds/` is a directory listing for a chart without one: nothing is
+// parsed and the schema compiler (ajv) stays unloaded.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../inputs/errors.js';
+import type { RenderedObject } from './rules/model.js';
+import { fromCrdSchema, type SchemaData } from './schema-data.js';
+import { parseYamlDocuments } from './yaml-documents.js';
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(dir, name))
+    .filter((file) => MANIFEST_EXTENSIONS.has(path.extname(file)) && statSync(file).isFile())
+    .sort();
+}
+
+/** Chart directories: the chart, then its subcharts vendored as directories, depth first. */
+function chartDirs(chartDir: string): string[] {
+  const charts = path.join(chartDir, 'charts');
+  const subcharts =
+    existsSync(charts) && statSync(charts).isDirectory()
+      ? readdirSync(charts, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && existsSync(path.join(charts, e.name, 'Chart.yaml')))
+          .map((e) => path.join(charts, e.name))
+          .sort()
+      : [];
+  return [chartDir, ...subcharts.flatMap(chartDirs)];
+}
+
+/** The `crds/` files helm installs with the chart, its own first. */
+export function chartCrdFiles(chartDir: string): string[] {
+  return chartDirs(chartDir).flatMap((dir) => filesUnder(path.join(dir, 'crds')));
+}
+
+/**
+ * Schemas of the CRDs in the chart's `crds/` files, one entry per file with
+ * at least one CRD; `source` is the file relative to `relativeTo`. Files
+ * without a CRD (a kustomization.yaml) are ignored, as helm installs them as
+ * they are; a file that does not parse is an error naming the chart input.
+ */
+export function loadChartCrds(chartDir: string, relativeTo: string): SchemaData[] {
+  const found: SchemaData[] = [];
+  for (const file of chartCrdFiles(chartDir)) {
+    const source = path.relative(relativeTo, file);
+    let docs: unknown[];
+    try {
+      docs = parseYamlDocuments(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new InputError(
+        'chart',
+        chartDir,
+        `a chart whose crds/ files parse as YAML (${source}: ${(error as Error).message.split('\n')[0]})`,
+      );
+    }
+    let data: SchemaData;
+    try {
+      data = fromCrdSchema(docs, { source });
+    } catch (error) {
+      throw new InputError(
+        'chart',
+        chartDir,
+        `a chart whose crds/ files hold valid CRDs (${(error as Error).message})`,
+      );
+    }
+    if (Object.keys(data.kinds).length) found.push(data);
+  }
+  return found;
+}
+
+/**
+ * Schemas of the CRDs among a values set's rendered objects, one entry per
+ * template. A CRD too broken to read (no group or kind) is left out: the
+ * schema stage reports it against the built-in CustomResourceDefinition schema.
+ */
+export function renderedCrds(objects: readonly RenderedObject[]): SchemaData[] {
+  const byTemplate = new Map<string, unknown[]>();
+  for (const object of objects) {
+    if (object.doc.kind !== 'CustomResourceDefinition') continue;
+    if (object.doc.apiVersion !== 'apiextensions.k8s.io/v1') continue;
+    byTemplate.set(object.source, [...(byTemplate.get(object.source) ?? []), object.doc]);
+  }
+  return [...byTemplate].flatMap(([source, docs]) => {
+    const readable = docs.filter((doc) => {
+      try {
+        fromCrdSchema([doc], { source });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const data = fromCrdSchema(readable, { source });
+    return Object.keys(data.kinds).length ? [data] : [];
+  });
+}
