@@ -104,6 +104,51 @@ describe('actions/lint on public charts', () => {
     );
   });
 
+  it('checks custom resources against the CRDs a values set renders, and only that set (keda: crds.install)', async () => {
+    const dir = path.join(CHARTS, 'keda');
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: 'keda-trigger-auth, keda-no-crds',
+        'values-files': 'test/fixtures/lint/public-charts/{env}.yaml',
+        'ci-values': 'false',
+      },
+      env,
+    });
+    const schemaRow = (set: string) =>
+      run.summary.split('\n').find((l) => l.startsWith(`| ${set} | schema (Kubernetes 1.36) |`));
+    // the chart renders its keda.sh CRDs: the documented example passes, the typo is an error
+    const valuesFile = 'test/fixtures/lint/public-charts/keda-trigger-auth.yaml';
+    const kee =
+      readFileSync(valuesFile, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('kee:')) + 1;
+    expect(JSON.parse(run.outputs.environments!)).toEqual({
+      'keda-trigger-auth': 'fail',
+      'keda-no-crds': 'pass',
+    });
+    expect(schemaRow('keda-trigger-auth')).toMatch(
+      /❌ fail \(2 errors\) \| (\d+)\/(\d+) objects valid; 2 custom resources checked against the chart's templates; /,
+    );
+    expect(run.stdout).toContain(
+      `::error title=schema (Kubernetes 1.36) [keda-trigger-auth],file=${valuesFile},line=${kee},col=11::TriggerAuthentication/queue-auth spec.secretTargetRef.0.kee: unknown field "kee"`,
+    );
+    // the misspelt key also leaves the required `key` out
+    expect(run.stdout).toContain(
+      'TriggerAuthentication/queue-auth spec.secretTargetRef.0: missing required field "key"',
+    );
+    expect(run.stdout).not.toMatch(
+      /keda-trigger-auth.*ClusterTriggerAuthentication\/aws-credentials/,
+    );
+    // with crds.install off no CRD defines keda.sh: skipped with the notice, as before
+    expect(schemaRow('keda-no-crds')).toMatch(
+      /✅ pass \| (\d+)\/(\d+) objects valid; 1 skipped: no schema \(keda\.sh\/v1alpha1 ClusterTriggerAuthentication\); k8s/,
+    );
+    expect(run.stdout).toMatch(
+      /::notice title=schema \(Kubernetes 1\.36\) \[keda-no-crds\].*ClusterTriggerAuthentication\/aws-credentials skipped: .*pass its CRD in the crds input/,
+    );
+  });
+
   it('points a finding at the template line that sets the value (alertmanager, readOnlyRootFilesystem)', async () => {
     const run = await runAction('lint', {
       inputs: { chart: path.join(CHARTS, 'alertmanager'), environments: '', 'ci-values': 'true' },
