@@ -6,8 +6,9 @@
 //   not templated);
 // - CRDs a values set renders from templates (cert-manager's
 //   `crds.enabled=true`).
-// Reading `crds/` is a directory listing for a chart without one: nothing is
-// parsed and the schema compiler (ajv) stays unloaded.
+// Nothing is read unless a rendered object needs a CRD (run.ts): a chart
+// without `crds/` costs a directory listing, and the schema compiler (ajv)
+// stays unloaded.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../inputs/errors.js';
@@ -43,39 +44,81 @@ export function chartCrdFiles(chartDir: string): string[] {
   return chartDirs(chartDir).flatMap((dir) => filesUnder(path.join(dir, 'crds')));
 }
 
-/**
- * Schemas of the CRDs in the chart's `crds/` files, one entry per file with
- * at least one CRD; `source` is the file relative to `relativeTo`. Files
- * without a CRD (a kustomization.yaml) are ignored, as helm installs them as
- * they are; a file that does not parse is an error naming the chart input.
- */
-export function loadChartCrds(chartDir: string, relativeTo: string): SchemaData[] {
-  const found: SchemaData[] = [];
-  for (const file of chartCrdFiles(chartDir)) {
-    const source = path.relative(relativeTo, file);
-    let docs: unknown[];
-    try {
-      docs = parseYamlDocuments(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new InputError(
-        'chart',
-        chartDir,
-        `a chart whose crds/ files parse as YAML (${source}: ${(error as Error).message.split('\n')[0]})`,
-      );
-    }
-    let data: SchemaData;
-    try {
-      data = fromCrdSchema(docs, { source });
-    } catch (error) {
-      throw new InputError(
-        'chart',
-        chartDir,
-        `a chart whose crds/ files hold valid CRDs (${(error as Error).message})`,
-      );
-    }
-    if (Object.keys(data.kinds).length) found.push(data);
+function readCrdFile(file: string, text: string, chartDir: string, source: string): SchemaData {
+  let docs: unknown[];
+  try {
+    docs = parseYamlDocuments(text);
+  } catch (error) {
+    throw new InputError(
+      'chart',
+      chartDir,
+      `a chart whose crds/ files parse as YAML (${source}: ${(error as Error).message.split('\n')[0]})`,
+    );
   }
-  return found;
+  try {
+    return fromCrdSchema(docs, { source });
+  } catch (error) {
+    throw new InputError(
+      'chart',
+      chartDir,
+      `a chart whose crds/ files hold valid CRDs (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * The CRDs of a chart's `crds/` files, read on demand: parsing them is the
+ * cost (traefik's 28 files are 430 KB of YAML, 80-200 ms), so only the files
+ * that mention a kind some rendered object needs are parsed, each once.
+ * Files without a CRD (a kustomization.yaml) are ignored, as helm installs
+ * them as they are; a file that does not parse is an error naming the chart.
+ */
+export class ChartCrds {
+  private readonly files: string[];
+  private readonly texts = new Map<string, string>();
+  private readonly parsed = new Map<string, SchemaData>();
+
+  /** @param relativeTo what `source` of each result is relative to (the workspace) */
+  constructor(
+    private readonly chartDir: string,
+    private readonly relativeTo: string,
+  ) {
+    this.files = chartCrdFiles(chartDir);
+  }
+
+  get empty(): boolean {
+    return !this.files.length;
+  }
+
+  /** Schemas of the files that may define one of `kinds` (names such as `IngressRoute`), one per file with a CRD. */
+  defining(kinds: readonly string[]): SchemaData[] {
+    const words = kinds.map((kind) => new RegExp(`\\b${kind.replace(/[^\w]/g, '\\$&')}\\b`));
+    return this.files
+      .filter((file) => words.some((word) => word.test(this.text(file))))
+      .map((file) => this.schemaOf(file))
+      .filter((data) => Object.keys(data.kinds).length);
+  }
+
+  /** Schemas of every file. */
+  all(): SchemaData[] {
+    return this.files.map((file) => this.schemaOf(file)).filter((d) => Object.keys(d.kinds).length);
+  }
+
+  private text(file: string): string {
+    let text = this.texts.get(file);
+    if (text === undefined) this.texts.set(file, (text = readFileSync(file, 'utf8')));
+    return text;
+  }
+
+  private schemaOf(file: string): SchemaData {
+    let data = this.parsed.get(file);
+    if (!data) {
+      const source = path.relative(this.relativeTo, file);
+      data = readCrdFile(file, this.text(file), this.chartDir, source);
+      this.parsed.set(file, data);
+    }
+    return data;
+  }
 }
 
 /**

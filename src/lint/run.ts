@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { parseYamlDocuments } from './yaml-documents.js';
 import type { Helm } from '../helm/helm.js';
 import { InputError } from '../inputs/errors.js';
-import { loadChartCrds, renderedCrds } from './chart-crds.js';
+import { ChartCrds, renderedCrds } from './chart-crds.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';
 import { createLimiter } from './limiter.js';
 import { lintSet, setFindings, type SetDeps, type SetOutcome } from './lint-set.js';
@@ -104,48 +104,53 @@ function cached<K, V>(make: (key: K) => V): (key: K) => V {
 type ValidatorFor = SetDeps['validatorFor'];
 
 /**
- * Validators per target: one for the CRDs every set shares (the chart's
- * crds/ and the crds input), and one per distinct set of CRDs a values set
- * renders. ajv comes in only when there are CRDs to compile; the rest is
- * generated code.
+ * Validators per target: the built-in kinds and the crds input for every
+ * set, and, for a set that renders custom resources the chart may define,
+ * one with the chart's CRDs (crds/ and rendered) too. ajv comes in only when
+ * there are CRDs to compile, and the chart's are read only for such a set:
+ * a chart without custom resources costs nothing.
  */
 async function validators(settings: LintSettings, ctx: LintContext): Promise<ValidatorFor> {
   const userCrds = loadCrdFiles(settings.crdFiles);
-  const chartCrds = loadChartCrds(settings.chartDir, settings.workspace);
-  let compile: Promise<CompileSource> | undefined;
-  const compiler = () => (compile ??= loadCompiler());
-  const shared = chartCrds.length || userCrds.length ? await compiler() : undefined;
-  const forRendered = new Map<string, Promise<KubernetesValidator>>();
+  const chartCrds = new ChartCrds(settings.chartDir, settings.workspace);
+  let compiler: Promise<CompileSource> | undefined;
+  const compile = () => (compiler ??= loadCompiler());
+  const forUser = userCrds.length ? await compile() : undefined;
+  const setup = (minor: string) => ({
+    schemaDir: ctx.schemaDir,
+    minor,
+    strict: settings.strict,
+    userCrds,
+  });
   const base = cached<string, KubernetesValidator>((minor) =>
-    createValidator({
-      schemaDir: ctx.schemaDir,
-      minor,
-      strict: settings.strict,
-      chartCrds,
-      userCrds,
-      compile: shared,
-    }),
+    createValidator({ ...setup(minor), compile: forUser }),
   );
+  const withChart = new Map<string, Promise<KubernetesValidator>>();
   return async (target: Target, objects: readonly RenderedObject[]) => {
+    const validator = base(target.minor);
+    const kinds = [
+      ...new Set(
+        objects.filter((o) => validator.takesChartCrd(o.doc)).map((o) => String(o.doc.kind)),
+      ),
+    ];
+    if (!kinds.length) return validator;
+    const fromFiles = chartCrds.empty ? [] : chartCrds.defining(kinds);
     const rendered = renderedCrds(objects);
-    if (!rendered.length) return base(target.minor);
-    const key = `${target.minor}\n${JSON.stringify(rendered)}`;
-    if (!forRendered.has(key))
-      forRendered.set(
+    if (!fromFiles.length && !rendered.length) return validator;
+    const key = JSON.stringify([target.minor, fromFiles.map((d) => d.source), rendered]);
+    if (!withChart.has(key))
+      withChart.set(
         key,
-        compiler().then((c) =>
+        compile().then((c) =>
           createValidator({
-            schemaDir: ctx.schemaDir,
-            minor: target.minor,
-            strict: settings.strict,
-            chartCrds,
+            ...setup(target.minor),
+            chartCrds: fromFiles,
             renderedCrds: rendered,
-            userCrds,
             compile: c,
           }),
         ),
       );
-    return forRendered.get(key)!;
+    return withChart.get(key)!;
   };
 }
 

@@ -79,6 +79,7 @@ function groupOf(apiVersion: string): string {
 export class KubernetesValidator {
   private readonly kinds = new Map<string, { definition: string; source: KindSource }>();
   private readonly builtinGroups: Set<string>;
+  private readonly builtinKinds: Set<string>;
 
   /**
    * @param version the Kubernetes version of the built-in kinds, e.g. 1.36.3
@@ -95,6 +96,7 @@ export class KubernetesValidator {
     for (const source of sources)
       for (const [key, definition] of Object.entries(source.kinds))
         this.kinds.set(key, { definition, source });
+    this.builtinKinds = new Set(Object.keys(builtinKinds));
     this.builtinGroups = new Set(
       Object.keys(builtinKinds).map((key) => groupOf(key.slice(0, key.lastIndexOf('/')))),
     );
@@ -114,6 +116,17 @@ export class KubernetesValidator {
     const found = this.kinds.get(kindKey(apiVersion, kind));
     if (!found) return this.unknownKind(apiVersion, kind);
     return found.source.validate(found.definition, withoutNulls(object));
+  }
+
+  /**
+   * Whether a CRD of the chart could validate the object: a custom resource
+   * that is not a built-in kind and not defined by the crds input (which
+   * wins anyway).
+   */
+  takesChartCrd(object: { apiVersion?: unknown; kind?: unknown }): boolean {
+    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return false;
+    const key = kindKey(object.apiVersion, object.kind);
+    return !this.builtinKinds.has(key) && this.origins.get(key) !== 'the crds input';
   }
 
   /** Where the CRD that validates the object came from; undefined for built-in and shipped kinds. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chartCrdFiles, loadChartCrds, renderedCrds } from '../../../src/lint/chart-crds.js';
+import { ChartCrds, chartCrdFiles, renderedCrds } from '../../../src/lint/chart-crds.js';
 import type { RenderedObject } from '../../../src/lint/rules/model.js';
 import { createValidator, loadCompiler, type CompileSource } from '../../../src/lint/schema.js';
 import { REPO_ROOT } from '../../support/run-action.js';
@@ -80,7 +80,7 @@ describe('the CRDs a chart brings', () => {
   it('finds nothing, and reads nothing, in a chart without crds/', () => {
     const dir = chart({ 'Chart.yaml': 'name: plain', 'templates/cm.yaml': 'kind: ConfigMap' });
     expect(chartCrdFiles(dir)).toEqual([]);
-    expect(loadChartCrds(dir, dir)).toEqual([]);
+    expect(new ChartCrds(dir, dir).all()).toEqual([]);
   });
 
   it('reads the schemas of every CRD in crds/, ignoring files that hold none (a kustomization.yaml)', () => {
@@ -89,15 +89,37 @@ describe('the CRDs a chart brings', () => {
       'crds/gadgets.yaml': `${yaml(gadgetCrd({ type: 'integer' }))}\n---\n${yaml(gadgetCrd({ type: 'string' }, 'Widget'))}\n`,
       'crds/kustomization.yaml': 'resources: [gadgets.yaml]\n',
     });
-    const found = loadChartCrds(dir, path.dirname(dir));
+    const found = new ChartCrds(dir, path.dirname(dir)).all();
     expect(found).toHaveLength(1);
     expect(found[0]!.source).toBe(path.join(path.basename(dir), 'crds/gadgets.yaml'));
     expect(Object.keys(found[0]!.kinds)).toEqual(['example.io/v1/Gadget', 'example.io/v1/Widget']);
   });
 
+  it('parses only the files that mention a kind asked for, each once', () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'crds/gadgets.yaml': yaml(gadgetCrd({ type: 'integer' })),
+      'crds/widgets.yaml': yaml(gadgetCrd({ type: 'string' }, 'Widget')),
+      // would throw if parsed: nothing asks for a kind it mentions
+      'crds/broken.yaml': 'spec: [unclosed\n',
+    });
+    const crds = new ChartCrds(dir, dir);
+    expect(crds.empty).toBe(false);
+    const widgets = crds.defining(['Widget']);
+    expect(widgets.map((d) => d.source)).toEqual(['crds/widgets.yaml']);
+    expect(crds.defining(['Widget', 'Gadget']).map((d) => d.source)).toEqual([
+      'crds/gadgets.yaml',
+      'crds/widgets.yaml',
+    ]);
+    expect(crds.defining(['Widget'])[0]).toBe(widgets[0]);
+    // a name inside another word is no mention
+    expect(crds.defining(['Gadg'])).toEqual([]);
+    expect(() => crds.all()).toThrow(/crds\/broken\.yaml/);
+  });
+
   it('names the chart input and the file when a crds/ file does not parse', () => {
     const dir = chart({ 'Chart.yaml': 'name: top', 'crds/broken.yaml': 'spec: [unclosed\n' });
-    expect(() => loadChartCrds(dir, dir)).toThrow(
+    expect(() => new ChartCrds(dir, dir).all()).toThrow(
       /Invalid input 'chart'.*crds\/ files parse as YAML \(crds\/broken\.yaml: /,
     );
   });
@@ -126,7 +148,7 @@ describe('validating against the chart CRDs', () => {
   });
   const crdData = (port: Record<string, unknown>, source: string) => {
     const dir = chart({ 'Chart.yaml': 'name: c', 'crds/g.yaml': yaml(gadgetCrd(port)) });
-    return loadChartCrds(dir, dir).map((d) => ({ ...d, source }));
+    return new ChartCrds(dir, dir).all().map((d) => ({ ...d, source }));
   };
 
   it("checks a chart's custom resource as strictly as a user CRD, and says where the CRD came from", () => {
@@ -166,6 +188,13 @@ describe('validating against the chart CRDs', () => {
     expect(user.validate(gadget('http'))).toMatchObject({ status: 'valid' });
     expect(user.validate(gadget(80))).toMatchObject({ status: 'invalid' });
     expect(user.originOf(gadget(80))).toBe('the crds input');
+    // so the chart's CRDs are not even read for it; a shipped kind still takes the chart's
+    expect(user.takesChartCrd(gadget(80))).toBe(false);
+    expect(user.takesChartCrd(gadget(80, 'Widget'))).toBe(true);
+    expect(
+      user.takesChartCrd({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }),
+    ).toBe(true);
+    expect(user.takesChartCrd({ apiVersion: 'v1', kind: 'ConfigMap' })).toBe(false);
 
     const rendered = createValidator({
       schemaDir: SCHEMAS,
