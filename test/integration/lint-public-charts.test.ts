@@ -3,10 +3,11 @@
 // resources are checked against the CRDs the chart ships (or skipped with a
 // notice when there is none), and policy findings point into the chart's own
 // files.
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAction } from '../support/run-action.js';
+import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { TOOLS_BIN } from '../support/tools.js';
 
 const CHARTS = 'test/fixtures/charts';
@@ -147,6 +148,31 @@ describe('actions/lint on public charts', () => {
     expect(run.stdout).toMatch(
       /::notice title=schema \(Kubernetes 1\.36\) \[keda-no-crds\].*ClusterTriggerAuthentication\/aws-credentials skipped: .*pass its CRD in the crds input/,
     );
+  });
+
+  it('loads no schema compiler for a chart whose sets render no custom resource, crds/ or not (traefik defaults)', async () => {
+    // the lint action without its ajv chunk: any run that needs it fails
+    const action = mkdtempSync(path.join(tmpdir(), 'lint-no-ajv-'));
+    cpSync(path.join(REPO_ROOT, 'actions/lint'), action, { recursive: true });
+    const chunks = readdirSync(path.join(action, 'dist')).filter((f) =>
+      /^schema-compile-.*\.js$/.test(f),
+    );
+    expect(chunks).toHaveLength(1);
+    rmSync(path.join(action, 'dist', chunks[0]!));
+    const lint = (inputs: Record<string, string>) =>
+      runAction(action, { inputs: { chart: path.join(CHARTS, 'traefik'), ...inputs }, env });
+    const defaults = await lint({
+      environments: 'defaults',
+      'values-files': '',
+      'ci-values': 'false',
+    });
+    expect(defaults.code, defaults.stdout).toBe(0);
+    expect(defaults.outputs.result).toBe('pass');
+    // its ci values render an IngressRoute and a TLSOption: those need it
+    const ci = await lint({ environments: '', 'ci-values': 'true' });
+    expect(ci.code).toBe(1);
+    expect(ci.stdout).toMatch(/::error::Cannot find module .*schema-compile-/);
+    rmSync(action, { recursive: true, force: true });
   });
 
   it('points a finding at the template line that sets the value (alertmanager, readOnlyRootFilesystem)', async () => {
