@@ -15,8 +15,6 @@ import type { Limiter } from './limiter.js';
 import { Locator } from './locate.js';
 import type { ValuesSet } from './plan.js';
 import type { RuleLevels } from './policy-config.js';
-import type { RenderedObject } from './rules/model.js';
-import type { KubernetesValidator } from './schema.js';
 import type { LintSettings } from './settings.js';
 import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
 import { helmLintStage, startHelmLint } from './stages/helm-lint.js';
@@ -25,6 +23,7 @@ import { renderStage, startRender, type RenderOutcome } from './stages/render.js
 import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
 import { valuesStage } from './stages/values.js';
 import { emptyTiming, timed, timedLimiter, type SetTiming } from './timing.js';
+import type { ValidatorFor } from './validators.js';
 import type { ValuesFile } from './values-files.js';
 
 /** What the whole run shares between its sets. */
@@ -38,10 +37,7 @@ export interface SetDeps {
   /** Parsed values files, shared: the chart's values.yaml is in every set. */
   readValues: (file: string) => ValuesFile;
   /** The validator of a target, with the CRDs among the set's rendered objects. */
-  validatorFor: (
-    target: Target,
-    objects: readonly RenderedObject[],
-  ) => Promise<KubernetesValidator>;
+  validatorFor: ValidatorFor;
   log: (line: string) => void;
 }
 

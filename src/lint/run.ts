@@ -3,29 +3,19 @@
 // concurrently with their helm processes bounded together; the chart-wide
 // version bump runs alongside. Returns findings and summary rows; reporting
 // is the caller's.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { parseYamlDocuments } from './yaml-documents.js';
+import { mkdirSync } from 'node:fs';
 import type { Helm } from '../helm/helm.js';
-import { InputError } from '../inputs/errors.js';
-import { ChartCrds, renderedCrds } from './chart-crds.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';
 import { createLimiter } from './limiter.js';
 import { lintSet, setFindings, type SetDeps, type SetOutcome } from './lint-set.js';
 import type { ValuesSet } from './plan.js';
-import type { RenderedObject } from './rules/model.js';
 import { setRows } from './rows.js';
-import { fromCrdSchema, type SchemaData } from './schema-data.js';
-import {
-  createValidator,
-  loadCompiler,
-  loadKubernetesSchema,
-  type CompileSource,
-  type KubernetesValidator,
-} from './schema.js';
+import { loadKubernetesSchema } from './schema.js';
 import type { LintSettings } from './settings.js';
 import type { Target } from './stages/context.js';
 import type { SetTiming } from './timing.js';
 import { versionBumpStage } from './stages/version-bump.js';
+import { validators, cached } from './validators.js';
 import { readValuesFile, type ValuesFile } from './values-files.js';
 
 export interface LintContext {
@@ -59,30 +49,6 @@ export interface LintReport {
   durationMs: number;
 }
 
-function loadCrdFiles(files: readonly string[]): SchemaData[] {
-  return files.map((file) => {
-    let docs: unknown[];
-    try {
-      docs = parseYamlDocuments(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new InputError(
-        'crds',
-        file,
-        `CustomResourceDefinition YAML (${(error as Error).message.split('\n')[0]})`,
-      );
-    }
-    const data = fromCrdSchema(docs, { source: file });
-    if (!Object.keys(data.kinds).length) {
-      throw new InputError(
-        'crds',
-        file,
-        'files with at least one CustomResourceDefinition that has a schema',
-      );
-    }
-    return data;
-  });
-}
-
 /** The target versions, newest first (helm lint runs against the newest). */
 function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
   const targets = settings.kubernetes.map((k) => {
@@ -90,68 +56,6 @@ function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
     return { minor: k.minor, version: k.version ?? data.kubernetesVersion ?? `${k.minor}.0`, data };
   });
   return targets.sort((a, b) => Number(b.minor.split('.')[1]) - Number(a.minor.split('.')[1]));
-}
-
-/** Memoizes a function of one key. */
-function cached<K, V>(make: (key: K) => V): (key: K) => V {
-  const values = new Map<K, V>();
-  return (key) => {
-    if (!values.has(key)) values.set(key, make(key));
-    return values.get(key)!;
-  };
-}
-
-type ValidatorFor = SetDeps['validatorFor'];
-
-/**
- * Validators per target: the built-in kinds and the crds input for every
- * set, and, for a set that renders custom resources the chart may define,
- * one with the chart's CRDs (crds/ and rendered) too. ajv comes in only when
- * there are CRDs to compile, and the chart's are read only for such a set:
- * a chart without custom resources costs nothing.
- */
-async function validators(settings: LintSettings, ctx: LintContext): Promise<ValidatorFor> {
-  const userCrds = loadCrdFiles(settings.crdFiles);
-  const chartCrds = new ChartCrds(settings.chartDir, settings.workspace);
-  let compiler: Promise<CompileSource> | undefined;
-  const compile = () => (compiler ??= loadCompiler());
-  const forUser = userCrds.length ? await compile() : undefined;
-  const setup = (minor: string) => ({
-    schemaDir: ctx.schemaDir,
-    minor,
-    strict: settings.strict,
-    userCrds,
-  });
-  const base = cached<string, KubernetesValidator>((minor) =>
-    createValidator({ ...setup(minor), compile: forUser }),
-  );
-  const withChart = new Map<string, Promise<KubernetesValidator>>();
-  return async (target: Target, objects: readonly RenderedObject[]) => {
-    const validator = base(target.minor);
-    const kinds = [
-      ...new Set(
-        objects.filter((o) => validator.takesChartCrd(o.doc)).map((o) => String(o.doc.kind)),
-      ),
-    ];
-    if (!kinds.length) return validator;
-    const fromFiles = chartCrds.empty ? [] : chartCrds.defining(kinds);
-    const rendered = renderedCrds(objects);
-    if (!fromFiles.length && !rendered.length) return validator;
-    const key = JSON.stringify([target.minor, fromFiles.map((d) => d.source), rendered]);
-    if (!withChart.has(key))
-      withChart.set(
-        key,
-        compile().then((c) =>
-          createValidator({
-            ...setup(target.minor),
-            chartCrds: fromFiles,
-            renderedCrds: rendered,
-            compile: c,
-          }),
-        ),
-      );
-    return withChart.get(key)!;
-  };
 }
 
 async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
@@ -162,7 +66,7 @@ async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDep
     outputDir: ctx.outputDir,
     targets: targetsOf(settings, ctx.schemaDir),
     readValues: cached<string, ValuesFile>(readValuesFile),
-    validatorFor: await validators(settings, ctx),
+    validatorFor: await validators(settings, ctx.schemaDir),
     log: ctx.log ?? (() => {}),
   };
 }
