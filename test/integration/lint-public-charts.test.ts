@@ -90,19 +90,24 @@ describe('actions/lint on public charts', () => {
 
   it("validates against a CRD from the crds input over the chart's own (an explicit input wins)", async () => {
     const dir = path.join(CHARTS, 'traefik');
-    const run = await runAction('lint', {
-      inputs: {
-        chart: dir,
-        environments: '',
-        'ci-values': 'true',
-        crds: `${dir}/crds/traefik.io_tlsoptions.yaml`,
-      },
-      env,
-    });
-    expect(run.code, run.stdout).toBe(0);
-    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toContain(
-      "2 custom resources checked against the chart's crds/ (1), the crds input (1)",
+    const lint = (crds: string) =>
+      runAction('lint', {
+        inputs: { chart: dir, environments: '', 'ci-values': 'true', crds },
+        env,
+      });
+    // the chart's own TLSOption CRD, given again: same result, credited to the input
+    const same = await lint(`${dir}/crds/traefik.io_tlsoptions.yaml`);
+    expect(same.code, same.stdout).toBe(0);
+    expect(row(same.summary, 'schema (Kubernetes 1.36)')).toContain(
+      "8/8 objects valid; 2 custom resources checked against the chart's crds/ (1), the crds input (1)",
     );
+    // a narrower one (minVersion VersionTLS12 only): the chart's ci TLSOption now breaks it
+    const narrower = await lint('test/fixtures/lint/public-charts/traefik-tlsoption-tls12.yaml');
+    expect(narrower.code).toBe(1);
+    expect(row(narrower.summary, 'schema (Kubernetes 1.36)')).toMatch(
+      /❌ fail \(1 error\) \| 7\/8 objects valid; 2 custom resources checked against the chart's crds\/ \(1\), the crds input \(1\)/,
+    );
+    expect(narrower.stdout).toMatch(/::error title=schema.*::TLSOption\/modern spec\.minVersion: /);
   });
 
   it('checks custom resources against the CRDs a values set renders, and only that set (keda: crds.install)', async () => {
