@@ -15,7 +15,6 @@ import type { Limiter } from './limiter.js';
 import { Locator } from './locate.js';
 import type { ValuesSet } from './plan.js';
 import type { RuleLevels } from './policy-config.js';
-import type { KubernetesValidator } from './schema.js';
 import type { LintSettings } from './settings.js';
 import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
 import { helmLintStage, startHelmLint } from './stages/helm-lint.js';
@@ -24,6 +23,7 @@ import { renderStage, startRender, type RenderOutcome } from './stages/render.js
 import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
 import { valuesStage } from './stages/values.js';
 import { emptyTiming, timed, timedLimiter, type SetTiming } from './timing.js';
+import type { ValidatorFor } from './validators.js';
 import type { ValuesFile } from './values-files.js';
 
 /** What the whole run shares between its sets. */
@@ -36,7 +36,8 @@ export interface SetDeps {
   targets: readonly Target[];
   /** Parsed values files, shared: the chart's values.yaml is in every set. */
   readValues: (file: string) => ValuesFile;
-  validatorFor: (target: Target) => KubernetesValidator;
+  /** The validator of a target, with the CRDs among the set's rendered objects. */
+  validatorFor: ValidatorFor;
   log: (line: string) => void;
 }
 
@@ -102,10 +103,10 @@ async function runHelmStages(
     return findings;
   });
   const targets = deps.targets.map((target, i) =>
-    started.templates[i]!.then((result): TargetOutcome => {
+    started.templates[i]!.then(async (result): Promise<TargetOutcome> => {
       const render = timed(timing, 'render', () => renderStage(run, target, result));
       if (!render.ok) return { render };
-      const validator = deps.validatorFor(target);
+      const validator = await deps.validatorFor(target, render.objects);
       return {
         render,
         schema: timed(timing, 'schema', () =>

@@ -7,7 +7,20 @@ import type { HelmOutcome, SetOutcome } from './lint-set.js';
 import { RULE_NAMES } from './policies.js';
 import type { LintSettings } from './settings.js';
 import { describeLevels } from './stages/policy.js';
-import { schemaTitle } from './stages/schema.js';
+import { CRD_ORIGINS } from './schema.js';
+import { schemaTitle, type SchemaStageOutcome } from './stages/schema.js';
+
+/** `3 custom resources checked against the chart's crds/ (2), the crds input (1)`. */
+function crdNote(schema: SchemaStageOutcome): string | undefined {
+  const checked = schema.crdChecked;
+  if (!checked.length) return undefined;
+  const counts = CRD_ORIGINS.map((o) => [o, checked.filter((c) => c === o).length] as const).filter(
+    ([, n]) => n,
+  );
+  const from =
+    counts.length === 1 ? counts[0]![0] : counts.map(([o, n]) => `${o} (${n})`).join(', ');
+  return `${checked.length} custom resource${checked.length === 1 ? '' : 's'} checked against ${from}`;
+}
 
 function helmRows(name: string, helm: HelmOutcome, settings: LintSettings): CheckRow[] {
   const strict = settings.strict;
@@ -42,6 +55,8 @@ function helmRows(name: string, helm: HelmOutcome, settings: LintSettings): Chec
       notes.push(
         `${schema.skipped.length} skipped: no schema (${[...new Set(schema.skipped)].join(', ')})`,
       );
+    const crds = crdNote(schema);
+    if (crds) notes.push(crds);
     const source = `${render.target.data.source}${strict ? ', unknown fields rejected' : ''}`;
     rows.push(rowFrom(name, title, schema.findings, `${notes.join('; ')}; ${source}`));
   }

@@ -3,26 +3,19 @@
 // concurrently with their helm processes bounded together; the chart-wide
 // version bump runs alongside. Returns findings and summary rows; reporting
 // is the caller's.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { parseYamlDocuments } from './yaml-documents.js';
+import { mkdirSync } from 'node:fs';
 import type { Helm } from '../helm/helm.js';
-import { InputError } from '../inputs/errors.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';
 import { createLimiter } from './limiter.js';
 import { lintSet, setFindings, type SetDeps, type SetOutcome } from './lint-set.js';
 import type { ValuesSet } from './plan.js';
 import { setRows } from './rows.js';
-import { fromCrdSchema, type SchemaData } from './schema-data.js';
-import {
-  createValidator,
-  loadCompiler,
-  loadKubernetesSchema,
-  type KubernetesValidator,
-} from './schema.js';
+import { loadKubernetesSchema } from './schema.js';
 import type { LintSettings } from './settings.js';
 import type { Target } from './stages/context.js';
 import type { SetTiming } from './timing.js';
 import { versionBumpStage } from './stages/version-bump.js';
+import { validators, cached } from './validators.js';
 import { readValuesFile, type ValuesFile } from './values-files.js';
 
 export interface LintContext {
@@ -56,30 +49,6 @@ export interface LintReport {
   durationMs: number;
 }
 
-function loadCrdFiles(files: readonly string[]): SchemaData[] {
-  return files.map((file) => {
-    let docs: unknown[];
-    try {
-      docs = parseYamlDocuments(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new InputError(
-        'crds',
-        file,
-        `CustomResourceDefinition YAML (${(error as Error).message.split('\n')[0]})`,
-      );
-    }
-    const data = fromCrdSchema(docs, { source: file });
-    if (!Object.keys(data.kinds).length) {
-      throw new InputError(
-        'crds',
-        file,
-        'files with at least one CustomResourceDefinition that has a schema',
-      );
-    }
-    return data;
-  });
-}
-
 /** The target versions, newest first (helm lint runs against the newest). */
 function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
   const targets = settings.kubernetes.map((k) => {
@@ -89,28 +58,7 @@ function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
   return targets.sort((a, b) => Number(b.minor.split('.')[1]) - Number(a.minor.split('.')[1]));
 }
 
-/** Memoizes a function of one key. */
-function cached<K, V>(make: (key: K) => V): (key: K) => V {
-  const values = new Map<K, V>();
-  return (key) => {
-    if (!values.has(key)) values.set(key, make(key));
-    return values.get(key)!;
-  };
-}
-
 async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
-  const userCrds = loadCrdFiles(settings.crdFiles);
-  // ajv comes in only to compile the user's CRDs; the rest is generated code.
-  const compile = userCrds.length ? await loadCompiler() : undefined;
-  const validators = cached<string, KubernetesValidator>((minor) =>
-    createValidator({
-      schemaDir: ctx.schemaDir,
-      minor,
-      strict: settings.strict,
-      userCrds,
-      compile,
-    }),
-  );
   return {
     settings,
     helm: ctx.helm,
@@ -118,7 +66,7 @@ async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDep
     outputDir: ctx.outputDir,
     targets: targetsOf(settings, ctx.schemaDir),
     readValues: cached<string, ValuesFile>(readValuesFile),
-    validatorFor: (target) => validators(target.minor),
+    validatorFor: await validators(settings, ctx.schemaDir),
     log: ctx.log ?? (() => {}),
   };
 }

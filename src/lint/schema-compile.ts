@@ -1,7 +1,8 @@
 // Validators compiled at run time with ajv, for CustomResourceDefinitions a
-// user passes in (the crds input): built-in kinds and the shipped CRDs use
-// the validators generated ahead of time (precompiled.ts). Loaded only when
-// there are such files, so a lint without them never loads ajv.
+// user passes in (the crds input) or a chart brings (chart-crds.ts): built-in
+// kinds and the shipped CRDs use the validators generated ahead of time
+// (precompiled.ts). Loaded only when there is such a CRD, so a lint without
+// one never loads ajv.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { JsonSchema } from './schema-data.js';
 import { describeErrors } from './schema-errors.js';

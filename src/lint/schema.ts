@@ -2,9 +2,10 @@
 // target Kubernetes version, offline.
 //
 // Built-in kinds and the shipped CRDs use validators generated ahead of time
-// (precompiled.ts); CRD files a user passes in are compiled at run time with
-// ajv (schema-compile.ts, loaded only then). Other custom resources are
-// reported as skipped, never passed. A built-in group with an apiVersion/kind
+// (precompiled.ts); the CRDs a chart brings (chart-crds.ts) and the CRD
+// files a user passes in are compiled at run time with ajv (schema-compile.ts,
+// loaded only then). Other custom resources are reported as skipped, never
+// passed. A built-in group with an apiVersion/kind
 // that the target version does not serve is an error (e.g. policy/v1beta1
 // PodDisruptionBudget on 1.25+).
 import { readFileSync } from 'node:fs';
@@ -78,20 +79,24 @@ function groupOf(apiVersion: string): string {
 export class KubernetesValidator {
   private readonly kinds = new Map<string, { definition: string; source: KindSource }>();
   private readonly builtinGroups: Set<string>;
+  private readonly builtinKinds: Set<string>;
 
   /**
    * @param version the Kubernetes version of the built-in kinds, e.g. 1.36.3
    * @param builtinKinds the built-in kinds: a group among them is served by Kubernetes itself
    * @param sources where kinds are validated; a kind in several uses the last
+   * @param origins where the CRD of a compiled kind (`group/version/Kind`) came from
    */
   constructor(
     readonly version: string,
     builtinKinds: Record<string, string>,
     sources: readonly KindSource[],
+    private readonly origins: ReadonlyMap<string, CrdOrigin> = new Map(),
   ) {
     for (const source of sources)
       for (const [key, definition] of Object.entries(source.kinds))
         this.kinds.set(key, { definition, source });
+    this.builtinKinds = new Set(Object.keys(builtinKinds));
     this.builtinGroups = new Set(
       Object.keys(builtinKinds).map((key) => groupOf(key.slice(0, key.lastIndexOf('/')))),
     );
@@ -111,6 +116,22 @@ export class KubernetesValidator {
     const found = this.kinds.get(kindKey(apiVersion, kind));
     if (!found) return this.unknownKind(apiVersion, kind);
     return found.source.validate(found.definition, withoutNulls(object));
+  }
+
+  /**
+   * Whether a CRD of the chart could validate the object: a custom resource
+   * that is not a built-in kind and not defined by the crds input (which
+   * wins anyway).
+   */
+  takesChartCrd(object: { apiVersion?: unknown; kind?: unknown }): boolean {
+    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return false;
+    const key = kindKey(object.apiVersion, object.kind);
+    return !this.builtinKinds.has(key) && this.origins.get(key) !== 'the crds input';
+  }
+
+  /** Where the CRD that validates the object came from; undefined for built-in and shipped kinds. */
+  originOf(object: { apiVersion?: unknown; kind?: unknown }): CrdOrigin | undefined {
+    return this.origins.get(kindKey(String(object.apiVersion), String(object.kind)));
   }
 
   private unknownKind(apiVersion: string, kind: string): SchemaOutcome {
@@ -138,12 +159,24 @@ export class KubernetesValidator {
   }
 }
 
+/** Where a CRD compiled at run time came from, lowest precedence first. */
+export const CRD_ORIGINS = [
+  "the chart's crds/",
+  "the chart's templates",
+  'the crds input',
+] as const;
+export type CrdOrigin = (typeof CRD_ORIGINS)[number];
+
 export interface ValidatorSetup {
   /** The action's schema directory (actions/lint/schemas). */
   schemaDir: string;
   /** Target minor version, e.g. 1.36. */
   minor: string;
   strict: boolean;
+  /** CRDs of the chart's (and vendored subcharts') crds/ files; they need `compile`. */
+  chartCrds?: readonly SchemaData[];
+  /** CRDs the values set renders from templates; they need `compile`. */
+  renderedCrds?: readonly SchemaData[];
   /** CRD files the user passed in; they need `compile`. */
   userCrds?: readonly SchemaData[];
   compile?: CompileSource;
@@ -151,7 +184,12 @@ export interface ValidatorSetup {
 
 /**
  * The validator of one target version: generated validators for the
- * built-in kinds and shipped CRDs, then the user's CRDs compiled at run time.
+ * built-in kinds and shipped CRDs, then the CRDs of the chart and of the
+ * user compiled at run time. A kind defined in several places takes the
+ * last of: shipped, chart crds/, rendered, crds input. The chart's own CRD
+ * is the one installed with it, so it beats the shipped copy; an explicit
+ * input beats what the chart brings, so a user can validate against the CRD
+ * version their cluster actually serves.
  */
 export function createValidator(setup: ValidatorSetup): KubernetesValidator {
   const { schemaDir, minor, strict } = setup;
@@ -160,24 +198,32 @@ export function createValidator(setup: ValidatorSetup): KubernetesValidator {
   );
   const shipped = readPrecompiled(path.join(schemaDir, 'crds.validators.json.gz'));
   const sources = [precompiledSource([kubernetes, shipped], strict)];
-  const userCrds = setup.userCrds ?? [];
-  if (userCrds.length) {
+  const byOrigin: [CrdOrigin, readonly SchemaData[]][] = [
+    [CRD_ORIGINS[0], setup.chartCrds ?? []],
+    [CRD_ORIGINS[1], setup.renderedCrds ?? []],
+    [CRD_ORIGINS[2], setup.userCrds ?? []],
+  ];
+  const origins = new Map<string, CrdOrigin>();
+  if (byOrigin.some(([, crds]) => crds.length)) {
     if (!setup.compile) throw new Error('CRD files need the schema compiler (loadCompiler)');
-    // The user's CRDs reference ObjectMeta, and may reference the shipped ones' definitions.
+    // The CRDs reference ObjectMeta, and may reference the shipped ones' definitions.
     const definitions = {
       ...loadKubernetesSchema(schemaDir, minor).definitions,
       ...loadShippedCrds(schemaDir).definitions,
     };
     const kinds: Record<string, string> = {};
-    for (const crd of userCrds) {
-      Object.assign(kinds, crd.kinds);
-      Object.assign(definitions, crd.definitions);
-    }
+    for (const [origin, crds] of byOrigin)
+      for (const crd of crds) {
+        Object.assign(kinds, crd.kinds);
+        Object.assign(definitions, crd.definitions);
+        for (const key of Object.keys(crd.kinds)) origins.set(key, origin);
+      }
     sources.push(setup.compile(kinds, definitions, strict));
   }
   return new KubernetesValidator(
     kubernetes.kubernetesVersion ?? 'unknown',
     kubernetes.kinds,
     sources,
+    origins,
   );
 }

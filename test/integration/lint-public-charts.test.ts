@@ -1,11 +1,13 @@
 // actions/lint (the built bundle, real helm) on public charts we did not
 // write, with the ci values they ship here: every check runs, custom
-// resources without a schema are skipped with a notice, and policy findings
-// point into the chart's own files.
-import { readFileSync } from 'node:fs';
+// resources are checked against the CRDs the chart ships (or skipped with a
+// notice when there is none), and policy findings point into the chart's own
+// files.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAction } from '../support/run-action.js';
+import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { TOOLS_BIN } from '../support/tools.js';
 
 const CHARTS = 'test/fixtures/charts';
@@ -35,18 +37,147 @@ describe('actions/lint on public charts', () => {
     },
   );
 
-  it('skips the custom resources it has no schema for, naming each, and says how to validate them', async () => {
+  it("checks a chart's custom resources against the CRDs of its own crds/ (traefik: IngressRoute, TLSOption)", async () => {
     const run = await runAction('lint', {
       inputs: { chart: path.join(CHARTS, 'traefik'), environments: '', 'ci-values': 'true' },
       env,
     });
     expect(run.code, run.stdout).toBe(0);
-    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toContain(
-      '2 skipped: no schema (traefik.io/v1alpha1 IngressRoute, traefik.io/v1alpha1 TLSOption)',
+    expect(row(run.summary, 'schema (Kubernetes 1.36)')).toMatch(
+      /✅ pass \| 8\/8 objects valid; 2 custom resources checked against the chart's crds\/; /,
+    );
+    expect(run.stdout).not.toContain('skipped: no schema');
+  });
+
+  it("reports a custom resource that breaks the chart's CRD where it can be fixed: the template line, or the values key (traefik)", async () => {
+    const dir = path.join(CHARTS, 'traefik');
+    const valuesFile = 'test/fixtures/lint/public-charts/traefik-bad-crs.yaml';
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: 'bad-crs',
+        'values-files': valuesFile,
+        'ci-values': 'false',
+      },
+      env,
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('fail');
+    const lineOf = (file: string, text: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(text)) + 1;
+    const template = `${dir}/templates/ingressroute.yaml`;
+    const title = 'schema (Kubernetes 1.36) [bad-crs]';
+    // `match: {{ $config.matchRule }}` renders the string "2024" as an integer: the template's fault
+    expect(run.stdout).toContain(
+      `::error title=${title},file=${template},line=${lineOf(template, '- match:')}`,
     );
     expect(run.stdout).toMatch(
-      /::notice .*file=test\/fixtures\/charts\/traefik\/templates\/ingressroute\.yaml,line=16.*pass its CRD in the crds input/,
+      /IngressRoute\/traefik-dashboard spec\.routes\.0\.match: must be a string/,
     );
+    // a misspelt key the CRD does not define: at the values key
+    expect(run.stdout).toContain(
+      `::error title=${title},file=${valuesFile},line=${lineOf(valuesFile, 'certResolvr:')}`,
+    );
+    expect(run.stdout).toContain('spec.tls.certResolvr: unknown field "certResolvr"');
+    expect(
+      run.summary.split('\n').find((l) => l.startsWith('| bad-crs | schema (Kubernetes 1.36) |')),
+    ).toMatch(
+      /❌ fail \(2 errors\) \| 7\/8 objects valid; 2 custom resources checked against the chart's crds\//,
+    );
+  });
+
+  it("validates against a CRD from the crds input over the chart's own (an explicit input wins)", async () => {
+    const dir = path.join(CHARTS, 'traefik');
+    const lint = (crds: string) =>
+      runAction('lint', {
+        inputs: { chart: dir, environments: '', 'ci-values': 'true', crds },
+        env,
+      });
+    // the chart's own TLSOption CRD, given again: same result, credited to the input
+    const same = await lint(`${dir}/crds/traefik.io_tlsoptions.yaml`);
+    expect(same.code, same.stdout).toBe(0);
+    expect(row(same.summary, 'schema (Kubernetes 1.36)')).toContain(
+      "8/8 objects valid; 2 custom resources checked against the chart's crds/ (1), the crds input (1)",
+    );
+    // a narrower one (minVersion VersionTLS12 only): the chart's ci TLSOption now breaks it
+    const narrower = await lint('test/fixtures/lint/public-charts/traefik-tlsoption-tls12.yaml');
+    expect(narrower.code).toBe(1);
+    expect(row(narrower.summary, 'schema (Kubernetes 1.36)')).toMatch(
+      /❌ fail \(1 error\) \| 7\/8 objects valid; 2 custom resources checked against the chart's crds\/ \(1\), the crds input \(1\)/,
+    );
+    expect(narrower.stdout).toMatch(/::error title=schema.*::TLSOption\/modern spec\.minVersion: /);
+  });
+
+  it('checks custom resources against the CRDs a values set renders, and only that set (keda: crds.install)', async () => {
+    const dir = path.join(CHARTS, 'keda');
+    const run = await runAction('lint', {
+      inputs: {
+        chart: dir,
+        environments: 'keda-trigger-auth, keda-no-crds',
+        'values-files': 'test/fixtures/lint/public-charts/{env}.yaml',
+        'ci-values': 'false',
+      },
+      env,
+    });
+    const schemaRow = (set: string) =>
+      run.summary.split('\n').find((l) => l.startsWith(`| ${set} | schema (Kubernetes 1.36) |`));
+    // the chart renders its keda.sh CRDs: the documented example passes, the typo is an error
+    const valuesFile = 'test/fixtures/lint/public-charts/keda-trigger-auth.yaml';
+    const kee =
+      readFileSync(valuesFile, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('kee:')) + 1;
+    expect(JSON.parse(run.outputs.environments!)).toEqual({
+      'keda-trigger-auth': 'fail',
+      'keda-no-crds': 'pass',
+    });
+    expect(schemaRow('keda-trigger-auth')).toMatch(
+      /❌ fail \(2 errors\) \| (\d+)\/(\d+) objects valid; 2 custom resources checked against the chart's templates; /,
+    );
+    expect(run.stdout).toContain(
+      `::error title=schema (Kubernetes 1.36) [keda-trigger-auth],file=${valuesFile},line=${kee},col=11::TriggerAuthentication/queue-auth spec.secretTargetRef.0.kee: unknown field "kee"`,
+    );
+    // the misspelt key also leaves the required `key` out
+    expect(run.stdout).toContain(
+      'TriggerAuthentication/queue-auth spec.secretTargetRef.0: missing required field "key"',
+    );
+    expect(run.stdout).not.toMatch(
+      /keda-trigger-auth.*ClusterTriggerAuthentication\/aws-credentials/,
+    );
+    // with crds.install off no CRD defines keda.sh: skipped with the notice, as before
+    expect(schemaRow('keda-no-crds')).toMatch(
+      /✅ pass \| (\d+)\/(\d+) objects valid; 1 skipped: no schema \(keda\.sh\/v1alpha1 ClusterTriggerAuthentication\); k8s/,
+    );
+    expect(run.stdout).toMatch(
+      /::notice title=schema \(Kubernetes 1\.36\) \[keda-no-crds\].*ClusterTriggerAuthentication\/aws-credentials skipped: .*pass its CRD in the crds input/,
+    );
+  });
+
+  it('loads no schema compiler for a chart whose sets render no custom resource, crds/ or not (traefik defaults)', async () => {
+    // the lint action without its ajv chunk: any run that needs it fails
+    const action = mkdtempSync(path.join(tmpdir(), 'lint-no-ajv-'));
+    cpSync(path.join(REPO_ROOT, 'actions/lint'), action, { recursive: true });
+    const chunks = readdirSync(path.join(action, 'dist')).filter((f) =>
+      /^schema-compile-.*\.js$/.test(f),
+    );
+    expect(chunks).toHaveLength(1);
+    rmSync(path.join(action, 'dist', chunks[0]!));
+    const lint = (inputs: Record<string, string>) =>
+      runAction(action, { inputs: { chart: path.join(CHARTS, 'traefik'), ...inputs }, env });
+    const defaults = await lint({
+      environments: 'defaults',
+      'values-files': '',
+      'ci-values': 'false',
+    });
+    expect(defaults.code, defaults.stdout).toBe(0);
+    expect(defaults.outputs.result).toBe('pass');
+    // its ci values render an IngressRoute and a TLSOption: those need it
+    const ci = await lint({ environments: '', 'ci-values': 'true' });
+    expect(ci.code).toBe(1);
+    expect(ci.stdout).toMatch(/::error::Cannot find module .*schema-compile-/);
+    rmSync(action, { recursive: true, force: true });
   });
 
   it('points a finding at the template line that sets the value (alertmanager, readOnlyRootFilesystem)', async () => {

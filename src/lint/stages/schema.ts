@@ -4,7 +4,7 @@
 import type { Locator, Position } from '../locate.js';
 import type { RenderedObject } from '../policies.js';
 import { templateDocument } from '../rules/objects.js';
-import type { KubernetesValidator, SchemaIssue } from '../schema.js';
+import type { CrdOrigin, KubernetesValidator, SchemaIssue } from '../schema.js';
 import type { StageFinding, Target } from './context.js';
 
 export interface SchemaStageOutcome {
@@ -13,6 +13,8 @@ export interface SchemaStageOutcome {
   total: number;
   /** `apiVersion kind` of each object that has no schema. */
   skipped: string[];
+  /** Where the CRD came from, for each object checked against a CRD compiled at run time. */
+  crdChecked: CrdOrigin[];
 }
 
 export function schemaTitle(target: Target): string {
@@ -94,9 +96,12 @@ export function schemaStage(
     valid: 0,
     total: objects.length,
     skipped: [],
+    crdChecked: [],
   };
   for (const object of objects) {
     const result = validator.validate(object.doc);
+    const origin = result.status === 'skipped' ? undefined : validator.originOf(object.doc);
+    if (origin) outcome.crdChecked.push(origin);
     const name = `${String(object.doc.kind ?? '?')}/${String(get(object.doc, ['metadata', 'name']) ?? '?')}`;
     if (result.status === 'valid') {
       outcome.valid++;

@@ -1,0 +1,210 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ChartCrds, chartCrdFiles, renderedCrds } from '../../../src/lint/chart-crds.js';
+import type { RenderedObject } from '../../../src/lint/rules/model.js';
+import { createValidator, loadCompiler, type CompileSource } from '../../../src/lint/schema.js';
+import { REPO_ROOT } from '../../support/run-action.js';
+
+const SCHEMAS = path.join(REPO_ROOT, 'actions/lint/schemas');
+
+/** A CRD of example.io Gadget whose spec.port has the given schema. */
+function gadgetCrd(port: Record<string, unknown>, kind = 'Gadget') {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${kind.toLowerCase()}s.example.io` },
+    spec: {
+      group: 'example.io',
+      names: { kind, plural: `${kind.toLowerCase()}s` },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { port: port } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+const yaml = (doc: unknown) => JSON.stringify(doc);
+
+function chart(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chart-crds-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const gadget = (port: unknown, kind = 'Gadget') => ({
+  apiVersion: 'example.io/v1',
+  kind,
+  metadata: { name: 'g' },
+  spec: { port },
+});
+
+describe('the CRDs a chart brings', () => {
+  it("lists the crds/ files helm installs: the chart's, then each vendored subchart's, nested folders included", () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'crds/b.yaml': '',
+      'crds/nested/a.yml': '',
+      'crds/notes.txt': 'not a manifest',
+      'crds.yaml': 'outside crds/',
+      'templates/crd.yaml': 'templated, not installed from crds/',
+      'charts/sub/Chart.yaml': 'name: sub',
+      'charts/sub/crds/c.json': '{}',
+      'charts/sub/charts/deeper/Chart.yaml': 'name: deeper',
+      'charts/sub/charts/deeper/crds/d.yaml': '',
+      'charts/not-a-chart/crds/e.yaml': '',
+    });
+    expect(chartCrdFiles(dir).map((f) => path.relative(dir, f))).toEqual([
+      'crds/b.yaml',
+      'crds/nested/a.yml',
+      'charts/sub/crds/c.json',
+      'charts/sub/charts/deeper/crds/d.yaml',
+    ]);
+  });
+
+  it('finds nothing, and reads nothing, in a chart without crds/', () => {
+    const dir = chart({ 'Chart.yaml': 'name: plain', 'templates/cm.yaml': 'kind: ConfigMap' });
+    expect(chartCrdFiles(dir)).toEqual([]);
+    expect(new ChartCrds(dir, dir).all()).toEqual([]);
+  });
+
+  it('reads the schemas of every CRD in crds/, ignoring files that hold none (a kustomization.yaml)', () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'crds/gadgets.yaml': `${yaml(gadgetCrd({ type: 'integer' }))}\n---\n${yaml(gadgetCrd({ type: 'string' }, 'Widget'))}\n`,
+      'crds/kustomization.yaml': 'resources: [gadgets.yaml]\n',
+    });
+    const found = new ChartCrds(dir, path.dirname(dir)).all();
+    expect(found).toHaveLength(1);
+    expect(found[0]!.source).toBe(path.join(path.basename(dir), 'crds/gadgets.yaml'));
+    expect(Object.keys(found[0]!.kinds)).toEqual(['example.io/v1/Gadget', 'example.io/v1/Widget']);
+  });
+
+  it('parses only the files that mention a kind asked for, each once', () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'crds/gadgets.yaml': yaml(gadgetCrd({ type: 'integer' })),
+      'crds/widgets.yaml': yaml(gadgetCrd({ type: 'string' }, 'Widget')),
+      // would throw if parsed: nothing asks for a kind it mentions
+      'crds/broken.yaml': 'spec: [unclosed\n',
+    });
+    const crds = new ChartCrds(dir, dir);
+    expect(crds.empty).toBe(false);
+    const widgets = crds.defining(['Widget']);
+    expect(widgets.map((d) => d.source)).toEqual(['crds/widgets.yaml']);
+    expect(crds.defining(['Widget', 'Gadget']).map((d) => d.source)).toEqual([
+      'crds/gadgets.yaml',
+      'crds/widgets.yaml',
+    ]);
+    expect(crds.defining(['Widget'])[0]).toBe(widgets[0]);
+    // a name inside another word is no mention
+    expect(crds.defining(['Gadg'])).toEqual([]);
+    expect(() => crds.all()).toThrow(/crds\/broken\.yaml/);
+  });
+
+  it('names the chart input and the file when a crds/ file does not parse', () => {
+    const dir = chart({ 'Chart.yaml': 'name: top', 'crds/broken.yaml': 'spec: [unclosed\n' });
+    expect(() => new ChartCrds(dir, dir).all()).toThrow(
+      /Invalid input 'chart'.*crds\/ files parse as YAML \(crds\/broken\.yaml: /,
+    );
+  });
+
+  it('takes the CRDs a values set renders, per template, and leaves out one too broken to read', () => {
+    const object = (doc: Record<string, unknown>, source: string): RenderedObject =>
+      ({ doc, source }) as unknown as RenderedObject;
+    const broken = { ...gadgetCrd({}), spec: { versions: [] } };
+    const found = renderedCrds([
+      object(gadgetCrd({ type: 'integer' }), 'top/templates/crds.yaml'),
+      object({ ...gadgetCrd({}), apiVersion: 'apiextensions.k8s.io/v1beta1' }, 'top/old.yaml'),
+      object(broken, 'top/templates/broken.yaml'),
+      object({ apiVersion: 'v1', kind: 'ConfigMap' }, 'top/templates/cm.yaml'),
+    ]);
+    expect(found.map((d) => [d.source, Object.keys(d.kinds)])).toEqual([
+      ['top/templates/crds.yaml', ['example.io/v1/Gadget']],
+    ]);
+    expect(renderedCrds([object(broken, 'top/templates/broken.yaml')])).toEqual([]);
+  });
+});
+
+describe('validating against the chart CRDs', () => {
+  let compile: CompileSource;
+  beforeAll(async () => {
+    compile = await loadCompiler();
+  });
+  const crdData = (port: Record<string, unknown>, source: string) => {
+    const dir = chart({ 'Chart.yaml': 'name: c', 'crds/g.yaml': yaml(gadgetCrd(port)) });
+    return new ChartCrds(dir, dir).all().map((d) => ({ ...d, source }));
+  };
+
+  it("checks a chart's custom resource as strictly as a user CRD, and says where the CRD came from", () => {
+    const validator = createValidator({
+      schemaDir: SCHEMAS,
+      minor: '1.36',
+      strict: true,
+      chartCrds: crdData({ type: 'integer' }, 'crds/g.yaml'),
+      compile,
+    });
+    expect(validator.validate(gadget(80))).toMatchObject({ status: 'valid' });
+    expect(validator.validate(gadget('http'))).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: '/spec/port', message: 'must be an integer' }],
+    });
+    expect(validator.validate({ ...gadget(80), spec: { prot: 80 } })).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: '/spec/prot', message: 'unknown field "prot"' }],
+    });
+    expect(validator.originOf(gadget(80))).toBe("the chart's crds/");
+    // built-in and shipped kinds have no run-time origin; unknown ones are still skipped
+    expect(validator.originOf({ apiVersion: 'v1', kind: 'ConfigMap' })).toBeUndefined();
+    expect(validator.validate(gadget(1, 'Other'))).toMatchObject({ status: 'skipped' });
+  });
+
+  it('lets the crds input win over the chart, and rendered CRDs over crds/ files', () => {
+    const chartCrds = crdData({ type: 'integer' }, 'crds/g.yaml');
+    const asString = crdData({ type: 'string' }, 'user.yaml');
+    const user = createValidator({
+      schemaDir: SCHEMAS,
+      minor: '1.36',
+      strict: true,
+      chartCrds,
+      userCrds: asString,
+      compile,
+    });
+    expect(user.validate(gadget('http'))).toMatchObject({ status: 'valid' });
+    expect(user.validate(gadget(80))).toMatchObject({ status: 'invalid' });
+    expect(user.originOf(gadget(80))).toBe('the crds input');
+    // so the chart's CRDs are not even read for it; a shipped kind still takes the chart's
+    expect(user.takesChartCrd(gadget(80))).toBe(false);
+    expect(user.takesChartCrd(gadget(80, 'Widget'))).toBe(true);
+    expect(
+      user.takesChartCrd({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }),
+    ).toBe(true);
+    expect(user.takesChartCrd({ apiVersion: 'v1', kind: 'ConfigMap' })).toBe(false);
+
+    const rendered = createValidator({
+      schemaDir: SCHEMAS,
+      minor: '1.36',
+      strict: true,
+      chartCrds,
+      renderedCrds: asString,
+      compile,
+    });
+    expect(rendered.validate(gadget('http'))).toMatchObject({ status: 'valid' });
+    expect(rendered.originOf(gadget(80))).toBe("the chart's templates");
+  });
+});
