@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../inputs/errors.js';
 import type { RenderedObject } from './rules/model.js';
-import { fromCrdSchema, type SchemaData } from './schema-data.js';
+import { fromCrdSchema, mergeCrdSchemas, type SchemaData } from './schema-data.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -134,15 +134,15 @@ export function renderedCrds(objects: readonly RenderedObject[]): SchemaData[] {
     byTemplate.set(object.source, [...(byTemplate.get(object.source) ?? []), object.doc]);
   }
   return [...byTemplate].flatMap(([source, docs]) => {
-    const readable = docs.filter((doc) => {
+    // Each document converted once; one that cannot be read is left out.
+    const readable = docs.flatMap((doc) => {
       try {
-        fromCrdSchema([doc], { source });
-        return true;
+        return [fromCrdSchema([doc], { source })];
       } catch {
-        return false;
+        return [];
       }
     });
-    const data = fromCrdSchema(readable, { source });
+    const data = mergeCrdSchemas(readable, { source });
     return Object.keys(data.kinds).length ? [data] : [];
   });
 }

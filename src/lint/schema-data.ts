@@ -212,6 +212,20 @@ export function fromCrdSchema(documents: readonly unknown[], meta: { source: str
   return { source: meta.source, kinds: sortKeys(kinds), definitions: sortKeys(definitions) };
 }
 
+/** Several results of fromCrdSchema as one, later ones winning: what converting all their documents at once gives. */
+export function mergeCrdSchemas(
+  parts: readonly SchemaData[],
+  meta: { source: string },
+): SchemaData {
+  return {
+    source: meta.source,
+    kinds: sortKeys(Object.assign({}, ...parts.map((p) => p.kinds)) as Record<string, string>),
+    definitions: sortKeys(
+      Object.assign({}, ...parts.map((p) => p.definitions)) as Record<string, JsonSchema>,
+    ),
+  };
+}
+
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
