@@ -50,6 +50,11 @@ function kebab(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
+/** The names a values key goes by when compared with template names: lower case, and kebab. */
+function keyNames(key: string): string[] {
+  return [key.toLowerCase(), kebab(key)];
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -224,9 +229,7 @@ export class Locator {
     // and `postgresql:`) is only configured under that key.
     const topLevel = new Set(
       this.valuesFiles.flatMap((f) =>
-        f.entries
-          .filter((e) => e.path.length === 1)
-          .flatMap((e) => [String(e.path[0]).toLowerCase(), kebab(String(e.path[0]))]),
+        f.entries.filter((e) => e.path.length === 1).flatMap((e) => keyNames(String(e.path[0]))),
       ),
     );
     // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`.
@@ -251,16 +254,15 @@ export class Locator {
           !entry.collection &&
           String(entry.value ?? '') === String(hint.value ?? '');
         if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
-        const lower = segments.map((s) => s.toLowerCase());
-        if (owner && lower[0] !== owner && kebab(segments[0]!) !== owner) continue;
-        const names = [...new Set([...lower, ...segments.map(kebab)])];
+        if (owner && !keyNames(segments[0]!).includes(owner)) continue;
+        const names = [...new Set(segments.flatMap(keyNames))];
         const tied = names.some((s) => words.includes(s));
         // A key under another component's name (webhook.resources for the controller); the
         // hint's own key (`resources`) may name a template too, and says nothing of the owner.
         const suffixLength = hint.keys[keyRank]!.split('.').length;
         const foreign = segments
           .slice(0, segments.length - suffixLength)
-          .flatMap((s) => [s.toLowerCase(), kebab(s)])
+          .flatMap(keyNames)
           .some((s) => this.templateWords.has(s) && !words.includes(s));
         // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
         const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));

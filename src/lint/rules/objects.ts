@@ -118,11 +118,12 @@ export function violation(
   if (ref.container?.name) context.push(String(ref.container.name));
   const at = existing(ref.object.doc, field);
   const rendered = at.length === field.length ? get(ref.object.doc, at) : undefined;
+  const document = templateDocument(ref.object);
   return {
     rule,
     object: nameOf(ref.object),
     source: ref.object.source,
-    ...(templateDocument(ref.object) ? { document: templateDocument(ref.object)! } : {}),
+    ...(document ? { document } : {}),
     message,
     field: at,
     ...(['string', 'number', 'boolean'].includes(typeof rendered)
