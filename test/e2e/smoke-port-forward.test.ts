@@ -3,7 +3,7 @@
 // Service to its Ready pod through the real API server, kwok (the "kubelet")
 // sends the streams of pod ports 8080 and 5000 to the stand-in HotSwap API on
 // loopback, and curl checks /health and /metrics through the forward.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
@@ -101,8 +101,9 @@ afterAll(async () => {
   await api?.stop();
 });
 
-function smoke(inputs: Record<string, string>) {
+function smoke(inputs: Record<string, string>, onSpawn?: (child: ChildProcess) => void) {
   return runAction('smoke-test', {
+    onSpawn,
     inputs: {
       target: 'port-forward',
       namespace: ns,
@@ -170,6 +171,33 @@ describe('smoke-test through kubectl port-forward on the kwok cluster', () => {
     expect(run.stdout).toContain(
       'hotswap_kernel_swaps_total{result="failure"} >= 1 not met: hotswap_kernel_swaps_total{result="failure",service="hotswap-api"} = 0',
     );
+    expect(portForwardProcesses(ns)).toEqual([]);
+  });
+
+  it('starts kubectl again on the same local ports when it loses the pod', async () => {
+    // Without its rule kwok refuses the pod's stream and kubectl exits ("lost
+    // connection to pod"), as it does when the pod it picked goes away. The
+    // rule comes back once kubectl has exited; the checks' retries get through.
+    await kubectl(['delete', 'clusterportforward', `smoke-${ns}`]);
+    let restored: Promise<unknown> | undefined;
+    const run = await smoke(
+      { service: 'hotswap', timeout: '60s', 'retry-delay': '1s' },
+      (child) => {
+        let seen = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (!restored && seen.includes('starting it again on the same local ports'))
+            restored = kubectl(['apply', '-f', '-'], manifests(ns, api.port, api.metricsPort));
+        });
+      },
+    );
+    await restored;
+    expect(restored, run.stdout).toBeDefined();
+    expect(run.stdout).toContain('lost connection to pod');
+    expect(run.code, run.stdout).toBe(0);
+    const first = /port-forward ready: \d+ -> (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout)?.[1];
+    const report = JSON.parse(run.outputs.report!) as { checks: { name: string; url: string }[] };
+    expect(report.checks.find((c) => c.name === 'health')?.url).toBe(`${first}/health`);
     expect(portForwardProcesses(ns)).toEqual([]);
   });
 });

@@ -26,4 +26,22 @@ describe('port-forward arguments', () => {
       'kind-dev',
     ]);
   });
+
+  it('pins the local ports it was given, to start kubectl again on the same ones', () => {
+    const args = portForwardArgs({
+      kube: { kubectl: 'kubectl' },
+      namespace: 'dev',
+      resource: 'service/hotswap',
+      remotePorts: ['41234:8080', '41235:5000'],
+      readyTimeoutMs: 5_000,
+    });
+    expect(args.slice(0, 6)).toEqual([
+      'port-forward',
+      '--namespace',
+      'dev',
+      'service/hotswap',
+      '41234:8080',
+      '41235:5000',
+    ]);
+  });
 });
