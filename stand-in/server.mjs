@@ -11,6 +11,7 @@
 //   RESPONSE_DELAY_MS=1500                      answer every request that much later
 //   HANG=true                                   accept connections and never answer
 //   METRICS_MALFORMED=true                      /metrics serves text that is not the exposition format
+//   METRICS_FORMAT=openmetrics                  /metrics serves OpenMetrics text, request counts with exemplars
 //   REQUIRE_TOKEN=...                           both endpoints want "Authorization: Bearer <token>"
 //   ECHO_HEADERS=true                           /health echoes the request headers (a leaky error page)
 //   INITIAL_SWAPS=3                             kernel swaps counted at start
@@ -41,6 +42,7 @@ const config = {
   delayMs: Number(env.RESPONSE_DELAY_MS ?? 0),
   hang: env.HANG === 'true',
   metricsMalformed: env.METRICS_MALFORMED === 'true',
+  openMetrics: env.METRICS_FORMAT === 'openmetrics',
   token: env.REQUIRE_TOKEN ?? '',
   echoHeaders: env.ECHO_HEADERS === 'true',
   initialSwaps: Number(env.INITIAL_SWAPS ?? 0),
@@ -74,7 +76,9 @@ if (env.FAIL_FIRST_START && !existsSync(env.FAIL_FIRST_START)) {
   process.exit(1);
 }
 
-const registry = new client.Registry();
+const registry = new client.Registry(
+  config.openMetrics ? client.Registry.OPENMETRICS_CONTENT_TYPE : undefined,
+);
 registry.setDefaultLabels({ service: 'hotswap-api' });
 client.collectDefaultMetrics({ register: registry });
 
@@ -84,6 +88,7 @@ const requests = new client.Counter({
   help: 'HTTP requests served, by method, route and status code.',
   labelNames,
   registers: [registry],
+  enableExemplars: config.openMetrics,
 });
 const duration = new client.Histogram({
   name: 'hotswap_http_request_duration_seconds',
@@ -146,7 +151,9 @@ function reply(req, res, route, status, contentType, text) {
     res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
     res.end(text);
     const labels = { method: req.method ?? 'GET', route, code: String(status) };
-    requests.inc(labels);
+    if (config.openMetrics)
+      requests.inc({ labels, value: 1, exemplarLabels: { trace_id: String(seen.health) } });
+    else requests.inc(labels);
     stop(labels);
     console.log(JSON.stringify({ msg: 'request', method: req.method, path: req.url, status }));
   }, config.delayMs);

@@ -1,7 +1,9 @@
 // A strict parser of the Prometheus text exposition format (version 0.0.4),
-// the format a /metrics endpoint serves. Strict on purpose: a smoke test must
-// fail on a page that only looks like metrics (an HTML error page, a truncated
-// body, a broken exporter), and name the line that is wrong.
+// the format a /metrics endpoint serves, and of OpenMetrics 1.0 text, which
+// exporters serve when asked or configured to (prom-client, client_python,
+// Micrometer): a body whose last line is `# EOF`. Strict on purpose: a smoke
+// test must fail on a page that only looks like metrics (an HTML error page,
+// a truncated body, a broken exporter), and name the line that is wrong.
 //
 // Why not a library: the one npm parser of this format,
 // parse-prometheus-text-format, has had no release since 2019 and drops the
@@ -10,7 +12,17 @@
 // The format is small and fully specified; the rules below follow the
 // specification and the reference parser (prometheus/common expfmt).
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+export type MetricType =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'summary'
+  | 'untyped'
+  // OpenMetrics only:
+  | 'gaugehistogram'
+  | 'stateset'
+  | 'info'
+  | 'unknown';
 
 export interface Sample {
   /** The sample's own name, e.g. `x_bucket` of histogram `x`. */
@@ -30,6 +42,7 @@ export interface MetricFamily {
 }
 
 export interface Exposition {
+  format: 'prometheus' | 'openmetrics';
   families: Map<string, MetricFamily>;
   samples: Sample[];
 }
@@ -50,6 +63,25 @@ export class MetricsFormatError extends Error {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set<MetricType>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const OPENMETRICS_TYPES = new Set<MetricType>([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'gaugehistogram',
+  'stateset',
+  'info',
+  'unknown',
+]);
+/** The sample names of a family besides its own name, by type. */
+const SUFFIXES: Partial<Record<MetricType, readonly string[]>> = {
+  histogram: ['_bucket', '_sum', '_count', '_created'],
+  summary: ['_sum', '_count', '_created'],
+  counter: ['_total', '_created'],
+  gaugehistogram: ['_bucket', '_gsum', '_gcount'],
+  info: ['_info'],
+};
+const EOF = '# EOF';
 // Go's strconv.ParseFloat forms that exporters emit, plus the spec's special values.
 const FLOAT = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)$/;
 const SPECIAL: Record<string, number> = {
@@ -75,13 +107,16 @@ export function parseFloatValue(text: string): number | undefined {
   return Number(text);
 }
 
-/** The family a sample belongs to: `x_bucket`, `x_sum`, `x_count` belong to histogram `x`. */
+/**
+ * The family a sample belongs to: `x_bucket`, `x_sum`, `x_count` belong to
+ * histogram `x`; in OpenMetrics `x_total` to counter `x`, `x_info` to info `x`.
+ */
 function familyOf(name: string, types: Map<string, MetricType>): string {
-  for (const suffix of ['_bucket', '_sum', '_count']) {
-    if (!name.endsWith(suffix)) continue;
-    const base = name.slice(0, -suffix.length);
-    const type = types.get(base);
-    if (type === 'histogram' || (type === 'summary' && suffix !== '_bucket')) return base;
+  if (types.has(name)) return name;
+  for (const [type, suffixes] of Object.entries(SUFFIXES)) {
+    const suffix = suffixes.find((end) => name.endsWith(end));
+    const base = suffix && name.slice(0, -suffix.length);
+    if (base && types.get(base) === type) return base;
   }
   return name;
 }
@@ -142,7 +177,7 @@ function readLabels(
   }
 }
 
-function parseSample(line: string, lineNo: number): Sample {
+function parseSample(line: string, lineNo: number, openMetrics: boolean): Sample {
   const fail = (reason: string): never => {
     throw new MetricsFormatError(lineNo, reason, line);
   };
@@ -155,18 +190,44 @@ function parseSample(line: string, lineNo: number): Sample {
   while (line[i] === ' ' || line[i] === '\t') i++;
   let labels: Record<string, string> = {};
   if (line[i] === '{') [labels, i] = readLabels(line, i, fail);
-  const rest = line.slice(i);
+  let rest = line.slice(i);
+  // OpenMetrics: `value [timestamp] # {exemplar labels} value [timestamp]`.
+  const exemplarAt = openMetrics ? rest.indexOf(' # ') : -1;
+  if (exemplarAt >= 0) {
+    checkExemplar(rest.slice(exemplarAt + 3), fail);
+    rest = rest.slice(0, exemplarAt);
+  }
   const fields = rest.trim().split(/[ \t]+/);
   if (fields.length === 0 || fields[0] === '') fail('missing sample value');
   if (fields.length > 2) fail('unexpected text after the timestamp');
   const value = parseFloatValue(fields[0]!);
   if (value === undefined) fail(`invalid sample value ${JSON.stringify(fields[0])}`);
   const sample: Sample = { name, labels, value: value!, line: lineNo };
-  if (fields.length === 2) {
-    if (!/^-?\d+$/.test(fields[1]!)) fail(`invalid timestamp ${JSON.stringify(fields[1])}`);
-    sample.timestampMs = Number(fields[1]);
-  }
+  if (fields.length === 2) sample.timestampMs = parseTimestamp(fields[1]!, openMetrics, fail);
   return sample;
+}
+
+/** Milliseconds; OpenMetrics gives seconds, possibly fractional. */
+function parseTimestamp(text: string, openMetrics: boolean, fail: (reason: string) => never) {
+  const seconds = openMetrics ? parseFloatValue(text) : undefined;
+  if (seconds !== undefined && Number.isFinite(seconds)) return seconds * 1000;
+  if (!openMetrics && /^-?\d+$/.test(text)) return Number(text);
+  return fail(`invalid timestamp ${JSON.stringify(text)}`);
+}
+
+/** An exemplar is checked for form only: a smoke test never reads it. */
+function checkExemplar(text: string, fail: (reason: string) => never): void {
+  if (!text.startsWith('{')) fail("expected '{' to open an exemplar's labels");
+  const [, end] = readLabels(text, 0, fail);
+  const fields = text
+    .slice(end)
+    .trim()
+    .split(/[ \t]+/);
+  const valid =
+    fields.length <= 2 &&
+    parseFloatValue(fields[0] ?? '') !== undefined &&
+    (fields.length === 1 || parseFloatValue(fields[1]!) !== undefined);
+  if (!valid) fail('invalid exemplar');
 }
 
 export function parsePrometheusText(body: string): Exposition {
@@ -182,10 +243,12 @@ export function parsePrometheusText(body: string): Exposition {
     return f;
   };
 
-  const lines = body.split('\n');
-  lines.forEach((raw, index) => {
+  const lines = body.split('\n').map((raw) => raw.replace(/\r$/, '').trim());
+  // OpenMetrics text ends with `# EOF` (elsewhere it is a plain comment).
+  const openMetrics = lines.findLast((line) => line !== '') === EOF;
+  const known = openMetrics ? OPENMETRICS_TYPES : TYPES;
+  lines.forEach((line, index) => {
     const lineNo = index + 1;
-    const line = raw.replace(/\r$/, '').trim();
     if (line === '') return;
     if (line.startsWith('#')) {
       const meta = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
@@ -194,7 +257,7 @@ export function parsePrometheusText(body: string): Exposition {
       if (!isMetricName(name!)) throw new MetricsFormatError(lineNo, 'invalid metric name', line);
       if (keyword === 'TYPE') {
         const type = rest.trim().toLowerCase() as MetricType;
-        if (!TYPES.has(type)) throw new MetricsFormatError(lineNo, 'unknown metric type', line);
+        if (!known.has(type)) throw new MetricsFormatError(lineNo, 'unknown metric type', line);
         if (types.has(name!))
           throw new MetricsFormatError(lineNo, `second TYPE line for ${name}`, line);
         if (families.get(name!)?.samples.length)
@@ -209,9 +272,9 @@ export function parsePrometheusText(body: string): Exposition {
       }
       return;
     }
-    const sample = parseSample(line, lineNo);
+    const sample = parseSample(line, lineNo, openMetrics);
     samples.push(sample);
     family(familyOf(sample.name, types)).samples.push(sample);
   });
-  return { families, samples };
+  return { format: openMetrics ? 'openmetrics' : 'prometheus', families, samples };
 }

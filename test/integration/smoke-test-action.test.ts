@@ -151,6 +151,27 @@ describe('smoke-test against the stand-in HotSwap API', () => {
     expect(api.requests.map((r) => r.path)).toEqual(['/health', '/metrics']);
   });
 
+  it('reads OpenMetrics text (counter families without _total, exemplars)', async () => {
+    const api = await standIn({ METRICS_FORMAT: 'openmetrics', INITIAL_SWAPS: '2' });
+    const run = await smoke({
+      url: api.url,
+      'metrics-url': api.metricsUrl,
+      'required-metrics': 'hotswap_http_requests, hotswap_http_requests_total',
+      'metric-conditions': [
+        'hotswap_http_requests_total{route="/health",code="200"} >= 1',
+        'hotswap_kernel_swaps_total{result="success"} == 2',
+      ].join('\n'),
+    });
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+    expect(check(run, 'metrics').message).toContain(
+      'hotswap_http_requests_total{route="/health",code="200"} >= 1',
+    );
+    const served = await fetch(`${api.metricsUrl}/metrics`);
+    expect(served.headers.get('content-type')).toContain('application/openmetrics-text');
+    expect(await served.text()).toMatch(/_total\{[^}]*\} \d+ # \{trace_id="\d+"\}/);
+  });
+
   it('derives the metrics URL from url and metrics-port', async () => {
     const api = await standIn();
     const run = await smoke({ url: api.url, 'metrics-port': String(api.metricsPort) });

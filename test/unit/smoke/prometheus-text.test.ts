@@ -112,4 +112,100 @@ describe('parsePrometheusText', () => {
   it('accepts an empty body (the checks decide what must be there)', () => {
     expect(parsePrometheusText('').samples).toEqual([]);
   });
+
+  it('reads OpenMetrics text as prom-client serves it, exemplars included', async () => {
+    const registry = new client.Registry(client.Registry.OPENMETRICS_CONTENT_TYPE);
+    client.collectDefaultMetrics({ register: registry });
+    const counter = new client.Counter({
+      name: 'hotswap_http_requests_total',
+      help: 'Requests.',
+      labelNames: ['route', 'code'],
+      registers: [registry],
+      enableExemplars: true,
+    });
+    counter.inc({
+      labels: { route: '/health', code: '200' },
+      value: 2,
+      exemplarLabels: { traceId: 'abc' },
+    });
+    const histogram = new client.Histogram({
+      name: 'hotswap_http_request_duration_seconds',
+      help: 'Latency.',
+      labelNames: ['route'],
+      buckets: [0.1, 1],
+      registers: [registry],
+      enableExemplars: true,
+    });
+    histogram.observe({
+      labels: { route: '/health' },
+      value: 0.5,
+      exemplarLabels: { traceId: 'd' },
+    });
+
+    const body = await registry.metrics();
+    expect(body).toMatch(/_total\{[^}]*\} 2 # \{traceId="abc"\} 2 \d+\.?\d*\n/);
+    const { format, families, samples } = parsePrometheusText(body);
+    expect(format).toBe('openmetrics');
+    // OpenMetrics names the counter family without _total; its sample keeps it.
+    const requests = families.get('hotswap_http_requests')!;
+    expect(requests.type).toBe('counter');
+    expect(requests.samples).toEqual([
+      expect.objectContaining({
+        name: 'hotswap_http_requests_total',
+        labels: { route: '/health', code: '200' },
+        value: 2,
+      }),
+    ]);
+    expect(families.get('hotswap_http_request_duration_seconds')?.samples).toHaveLength(5);
+    expect(samples.find((s) => s.name.endsWith('_bucket') && s.labels.le === '1')?.value).toBe(1);
+  });
+
+  it('reads the OpenMetrics types, float-second timestamps and _created samples', () => {
+    const { families } = parsePrometheusText(
+      [
+        '# TYPE build info',
+        'build_info{version="1.2.3"} 1',
+        '# TYPE feature stateset',
+        'feature{feature="a"} 1',
+        '# TYPE queue gaugehistogram',
+        'queue_bucket{le="+Inf"} 4',
+        'queue_gcount 4',
+        'queue_gsum 2.5',
+        '# TYPE jobs counter',
+        '# UNIT jobs jobs',
+        'jobs_total 3 1520879607.789',
+        'jobs_created 1520430000.123',
+        '# TYPE other unknown',
+        'other 1',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      Object.fromEntries([...families].map(([name, f]) => [name, [f.type, f.samples.length]])),
+    ).toEqual({
+      build: ['info', 1],
+      feature: ['stateset', 1],
+      queue: ['gaugehistogram', 3],
+      jobs: ['counter', 2],
+      other: ['unknown', 1],
+    });
+    expect(families.get('jobs')?.samples[0]?.timestampMs).toBe(1520879607789);
+  });
+
+  it('keeps the 0.0.4 rules for a body without # EOF, and checks exemplars for form', () => {
+    expect(() => parsePrometheusText('# TYPE build info\nbuild_info 1\n')).toThrow(
+      'line 1: unknown metric type',
+    );
+    expect(() => parsePrometheusText('x_total 1 # {a="b"} 1\n')).toThrow(
+      'line 1: unexpected text after the timestamp',
+    );
+    expect(() => parsePrometheusText('x 1 1.5\n')).toThrow('line 1: invalid timestamp');
+    expect(() => parsePrometheusText('x_total 1 # {a="b"} one\n# EOF\n')).toThrow(
+      'line 1: invalid exemplar',
+    );
+    expect(() => parsePrometheusText('x_total 1 # a\n# EOF\n')).toThrow(
+      "line 1: expected '{' to open an exemplar's labels",
+    );
+  });
 });
