@@ -61,8 +61,12 @@ function parseHttpUrl(name: string, raw: string): string {
 
 function parsePath(name: string, raw: string): string {
   const value = raw.trim();
-  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(value))
-    throw new InputError(name, raw, "a path starting with '/', such as /health");
+  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/.test(value))
+    throw new InputError(
+      name,
+      raw,
+      "a path starting with '/', such as /health or /readyz?verbose, without spaces or '#'",
+    );
   return value;
 }
 

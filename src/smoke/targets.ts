@@ -36,10 +36,15 @@ export interface OpenTarget {
   close(): Promise<void>;
 }
 
-/** Joins a base URL (which may carry a path prefix) and an endpoint path. */
+/**
+ * Joins a base URL (which may carry a path prefix) and an endpoint path; a
+ * query on the endpoint (/readyz?verbose) replaces one on the base.
+ */
 export function joinUrl(base: string, endpoint: string): string {
   const url = new URL(base);
-  url.pathname = url.pathname.replace(/\/+$/, '') + endpoint;
+  const [path = '', query] = endpoint.split(/\?(.*)/s);
+  url.pathname = url.pathname.replace(/\/+$/, '') + path;
+  if (query !== undefined) url.search = query;
   return url.toString();
 }
 

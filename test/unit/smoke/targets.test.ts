@@ -9,6 +9,16 @@ describe('target URLs', () => {
     );
   });
 
+  it("keeps a query on the endpoint path as a query, in place of the base URL's", () => {
+    expect(joinUrl('http://hotswap:8080/api/', '/readyz?verbose')).toBe(
+      'http://hotswap:8080/api/readyz?verbose',
+    );
+    expect(joinUrl('http://hotswap:8080/?a=1', '/health?full=1&b=%2F')).toBe(
+      'http://hotswap:8080/health?full=1&b=%2F',
+    );
+    expect(joinUrl('http://hotswap:8080/?a=1', '/health')).toBe('http://hotswap:8080/health?a=1');
+  });
+
   it('moves a base URL to the metrics port', () => {
     expect(withPort('https://hotswap.example.com/', 5000)).toBe(
       'https://hotswap.example.com:5000/',
