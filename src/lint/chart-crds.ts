@@ -4,6 +4,9 @@
 //   directory under `charts/`, which helm installs before the templates
 //   (helm's chart.CRDObjects: `crds/` files ending in .yaml, .yml or .json,
 //   not templated);
+// - the same files inside the subchart archives (`charts/*.tgz`, what
+//   `helm dependency build` leaves), read by `helm show crds <archive>` so
+//   that helm's own loader opens them, nested archives included;
 // - CRDs a values set renders from templates (cert-manager's
 //   `crds.enabled=true`).
 // Nothing is read unless a rendered object needs a CRD (run.ts): a chart
@@ -44,6 +47,21 @@ export function chartCrdFiles(chartDir: string): string[] {
   return chartDirs(chartDir).flatMap((dir) => filesUnder(path.join(dir, 'crds')));
 }
 
+/** Subchart archives of the chart and of its vendored subcharts (helm loads `charts/*.tgz`). */
+export function subchartArchives(chartDir: string): string[] {
+  return chartDirs(chartDir).flatMap((dir) => {
+    const charts = path.join(dir, 'charts');
+    if (!existsSync(charts) || !statSync(charts).isDirectory()) return [];
+    return readdirSync(charts, { withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.tgz'))
+      .map((e) => path.join(charts, e.name))
+      .sort();
+  });
+}
+
+/** The CRD files of a subchart archive, as `helm show crds` prints them; throws with helm's message. */
+export type ArchiveCrds = (archive: string) => Promise<string>;
+
 function readCrdFile(file: string, text: string, chartDir: string, source: string): SchemaData {
   let docs: unknown[];
   try {
@@ -70,38 +88,57 @@ function readCrdFile(file: string, text: string, chartDir: string, source: strin
  * The CRDs of a chart's `crds/` files, read on demand: parsing them is the
  * cost (traefik's 28 files are 430 KB of YAML, 80-200 ms), so only the files
  * that mention a kind some rendered object needs are parsed, each once.
- * Files without a CRD (a kustomization.yaml) are ignored, as helm installs
- * them as they are; a file that does not parse is an error naming the chart.
+ * Subchart archives are opened (one helm process each) only when a set asks
+ * for a kind, each once. Files without a CRD (a kustomization.yaml) are
+ * ignored, as helm installs them as they are; a file that does not parse is
+ * an error naming the chart.
  */
 export class ChartCrds {
   private readonly files: string[];
+  private readonly archives: string[];
   private readonly texts = new Map<string, string>();
+  private readonly archiveTexts = new Map<string, Promise<string>>();
   private readonly parsed = new Map<string, SchemaData>();
 
-  /** @param relativeTo what `source` of each result is relative to (the workspace) */
+  /**
+   * @param relativeTo what `source` of each result is relative to (the workspace)
+   * @param archiveCrds reads a subchart archive's CRDs; without it archives are not read
+   */
   constructor(
     private readonly chartDir: string,
     private readonly relativeTo: string,
+    private readonly archiveCrds?: ArchiveCrds,
   ) {
     this.files = chartCrdFiles(chartDir);
+    this.archives = archiveCrds ? subchartArchives(chartDir) : [];
   }
 
   get empty(): boolean {
-    return !this.files.length;
+    return !this.files.length && !this.archives.length;
   }
 
-  /** Schemas of the files that may define one of `kinds` (names such as `IngressRoute`), one per file with a CRD. */
-  defining(kinds: readonly string[]): SchemaData[] {
+  /** Schemas of the files and archives that may define one of `kinds` (names such as `IngressRoute`), one per file with a CRD. */
+  async defining(kinds: readonly string[]): Promise<SchemaData[]> {
     const words = kinds.map((kind) => new RegExp(`\\b${kind.replace(/[^\w]/g, '\\$&')}\\b`));
-    return this.files
-      .filter((file) => words.some((word) => word.test(this.text(file))))
-      .map((file) => this.schemaOf(file))
-      .filter((data) => Object.keys(data.kinds).length);
+    return this.schemas((text) => words.some((word) => word.test(text)));
   }
 
-  /** Schemas of every file. */
-  all(): SchemaData[] {
-    return this.files.map((file) => this.schemaOf(file)).filter((d) => Object.keys(d.kinds).length);
+  /** Schemas of every file and archive. */
+  all(): Promise<SchemaData[]> {
+    return this.schemas(() => true);
+  }
+
+  private async schemas(wanted: (text: string) => boolean): Promise<SchemaData[]> {
+    const sources = [
+      ...this.files.map((file) => ({ file, text: this.text(file) })),
+      ...(await Promise.all(
+        this.archives.map(async (file) => ({ file, text: await this.archiveText(file) })),
+      )),
+    ];
+    return sources
+      .filter(({ text }) => wanted(text))
+      .map(({ file, text }) => this.schemaOf(file, text))
+      .filter((data) => Object.keys(data.kinds).length);
   }
 
   private text(file: string): string {
@@ -110,11 +147,26 @@ export class ChartCrds {
     return text;
   }
 
-  private schemaOf(file: string): SchemaData {
+  private archiveText(archive: string): Promise<string> {
+    let text = this.archiveTexts.get(archive);
+    if (!text) {
+      text = this.archiveCrds!(archive).catch((error: unknown) => {
+        throw new InputError(
+          'chart',
+          this.chartDir,
+          `a chart whose subchart archives helm can read (${path.relative(this.relativeTo, archive)}: ${(error as Error).message})`,
+        );
+      });
+      this.archiveTexts.set(archive, text);
+    }
+    return text;
+  }
+
+  private schemaOf(file: string, text: string): SchemaData {
     let data = this.parsed.get(file);
     if (!data) {
       const source = path.relative(this.relativeTo, file);
-      data = readCrdFile(file, this.text(file), this.chartDir, source);
+      data = readCrdFile(file, text, this.chartDir, source);
       this.parsed.set(file, data);
     }
     return data;

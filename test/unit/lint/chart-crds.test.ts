@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChartCrds, chartCrdFiles, renderedCrds } from '../../../src/lint/chart-crds.js';
+import {
+  ChartCrds,
+  chartCrdFiles,
+  renderedCrds,
+  subchartArchives,
+} from '../../../src/lint/chart-crds.js';
 import type { RenderedObject } from '../../../src/lint/rules/model.js';
 import { createValidator, loadCompiler, type CompileSource } from '../../../src/lint/schema.js';
 import { REPO_ROOT } from '../../support/run-action.js';
@@ -77,25 +82,25 @@ describe('the CRDs a chart brings', () => {
     ]);
   });
 
-  it('finds nothing, and reads nothing, in a chart without crds/', () => {
+  it('finds nothing, and reads nothing, in a chart without crds/', async () => {
     const dir = chart({ 'Chart.yaml': 'name: plain', 'templates/cm.yaml': 'kind: ConfigMap' });
     expect(chartCrdFiles(dir)).toEqual([]);
-    expect(new ChartCrds(dir, dir).all()).toEqual([]);
+    expect(await new ChartCrds(dir, dir).all()).toEqual([]);
   });
 
-  it('reads the schemas of every CRD in crds/, ignoring files that hold none (a kustomization.yaml)', () => {
+  it('reads the schemas of every CRD in crds/, ignoring files that hold none (a kustomization.yaml)', async () => {
     const dir = chart({
       'Chart.yaml': 'name: top',
       'crds/gadgets.yaml': `${yaml(gadgetCrd({ type: 'integer' }))}\n---\n${yaml(gadgetCrd({ type: 'string' }, 'Widget'))}\n`,
       'crds/kustomization.yaml': 'resources: [gadgets.yaml]\n',
     });
-    const found = new ChartCrds(dir, path.dirname(dir)).all();
+    const found = await new ChartCrds(dir, path.dirname(dir)).all();
     expect(found).toHaveLength(1);
     expect(found[0]!.source).toBe(path.join(path.basename(dir), 'crds/gadgets.yaml'));
     expect(Object.keys(found[0]!.kinds)).toEqual(['example.io/v1/Gadget', 'example.io/v1/Widget']);
   });
 
-  it('parses only the files that mention a kind asked for, each once', () => {
+  it('parses only the files that mention a kind asked for, each once', async () => {
     const dir = chart({
       'Chart.yaml': 'name: top',
       'crds/gadgets.yaml': yaml(gadgetCrd({ type: 'integer' })),
@@ -105,22 +110,80 @@ describe('the CRDs a chart brings', () => {
     });
     const crds = new ChartCrds(dir, dir);
     expect(crds.empty).toBe(false);
-    const widgets = crds.defining(['Widget']);
+    const widgets = await crds.defining(['Widget']);
     expect(widgets.map((d) => d.source)).toEqual(['crds/widgets.yaml']);
-    expect(crds.defining(['Widget', 'Gadget']).map((d) => d.source)).toEqual([
+    expect((await crds.defining(['Widget', 'Gadget'])).map((d) => d.source)).toEqual([
       'crds/gadgets.yaml',
       'crds/widgets.yaml',
     ]);
-    expect(crds.defining(['Widget'])[0]).toBe(widgets[0]);
+    expect((await crds.defining(['Widget']))[0]).toBe(widgets[0]);
     // a name inside another word is no mention
-    expect(crds.defining(['Gadg'])).toEqual([]);
-    expect(() => crds.all()).toThrow(/crds\/broken\.yaml/);
+    expect(await crds.defining(['Gadg'])).toEqual([]);
+    await expect(crds.all()).rejects.toThrow(/crds\/broken\.yaml/);
   });
 
-  it('names the chart input and the file when a crds/ file does not parse', () => {
+  it('names the chart input and the file when a crds/ file does not parse', async () => {
     const dir = chart({ 'Chart.yaml': 'name: top', 'crds/broken.yaml': 'spec: [unclosed\n' });
-    expect(() => new ChartCrds(dir, dir).all()).toThrow(
+    await expect(new ChartCrds(dir, dir).all()).rejects.toThrow(
       /Invalid input 'chart'.*crds\/ files parse as YAML \(crds\/broken\.yaml: /,
+    );
+  });
+
+  it("lists the subchart archives helm loads: the chart's charts/*.tgz, then those of its vendored subcharts", () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'charts/b-1.0.0.tgz': '',
+      'charts/a-1.0.0.tgz': '',
+      'charts/c-1.0.0.tar.gz': 'helm loads only .tgz',
+      'charts/sub/Chart.yaml': 'name: sub',
+      'charts/sub/charts/d-1.0.0.tgz': '',
+      'charts/not-a-chart/charts/e-1.0.0.tgz': '',
+    });
+    expect(subchartArchives(dir).map((f) => path.relative(dir, f))).toEqual([
+      'charts/a-1.0.0.tgz',
+      'charts/b-1.0.0.tgz',
+      'charts/sub/charts/d-1.0.0.tgz',
+    ]);
+  });
+
+  it('opens each subchart archive once, only when a kind is asked for, and parses only those that mention it', async () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'crds/widgets.yaml': yaml(gadgetCrd({ type: 'string' }, 'Widget')),
+      'charts/gadgets-1.0.0.tgz': '',
+      'charts/other-1.0.0.tgz': '',
+    });
+    const opened: string[] = [];
+    const texts: Record<string, string> = {
+      'gadgets-1.0.0.tgz': `---\n${yaml(gadgetCrd({ type: 'integer' }))}\n`,
+      // would throw if parsed: it mentions no kind asked for
+      'other-1.0.0.tgz': '---\nspec: [unclosed\n',
+    };
+    const crds = new ChartCrds(dir, dir, (archive) => {
+      opened.push(path.basename(archive));
+      return Promise.resolve(texts[path.basename(archive)]!);
+    });
+    expect(opened).toEqual([]);
+    const gadgets = await crds.defining(['Gadget']);
+    expect(gadgets.map((d) => [d.source, Object.keys(d.kinds)])).toEqual([
+      ['charts/gadgets-1.0.0.tgz', ['example.io/v1/Gadget']],
+    ]);
+    expect((await crds.defining(['Gadget', 'Widget'])).map((d) => d.source)).toEqual([
+      'crds/widgets.yaml',
+      'charts/gadgets-1.0.0.tgz',
+    ]);
+    expect(opened.sort()).toEqual(['gadgets-1.0.0.tgz', 'other-1.0.0.tgz']);
+    // without a way to open archives they are not counted
+    const noArchives = chart({ 'Chart.yaml': 'name: top', 'charts/gadgets-1.0.0.tgz': '' });
+    expect(new ChartCrds(noArchives, noArchives).empty).toBe(true);
+    expect(new ChartCrds(noArchives, noArchives, () => Promise.resolve('')).empty).toBe(false);
+  });
+
+  it('names the chart input and the archive when helm cannot open a subchart archive', async () => {
+    const dir = chart({ 'Chart.yaml': 'name: top', 'charts/broken-1.0.0.tgz': 'not gzip' });
+    const crds = new ChartCrds(dir, dir, () => Promise.reject(new Error('gzip: invalid header')));
+    await expect(crds.defining(['Gadget'])).rejects.toThrow(
+      /Invalid input 'chart'.*subchart archives helm can read \(charts\/broken-1\.0\.0\.tgz: gzip: invalid header\)/,
     );
   });
 
@@ -146,17 +209,17 @@ describe('validating against the chart CRDs', () => {
   beforeAll(async () => {
     compile = await loadCompiler();
   });
-  const crdData = (port: Record<string, unknown>, source: string) => {
+  const crdData = async (port: Record<string, unknown>, source: string) => {
     const dir = chart({ 'Chart.yaml': 'name: c', 'crds/g.yaml': yaml(gadgetCrd(port)) });
-    return new ChartCrds(dir, dir).all().map((d) => ({ ...d, source }));
+    return (await new ChartCrds(dir, dir).all()).map((d) => ({ ...d, source }));
   };
 
-  it("checks a chart's custom resource as strictly as a user CRD, and says where the CRD came from", () => {
+  it("checks a chart's custom resource as strictly as a user CRD, and says where the CRD came from", async () => {
     const validator = createValidator({
       schemaDir: SCHEMAS,
       minor: '1.36',
       strict: true,
-      chartCrds: crdData({ type: 'integer' }, 'crds/g.yaml'),
+      chartCrds: await crdData({ type: 'integer' }, 'crds/g.yaml'),
       compile,
     });
     expect(validator.validate(gadget(80))).toMatchObject({ status: 'valid' });
@@ -174,9 +237,9 @@ describe('validating against the chart CRDs', () => {
     expect(validator.validate(gadget(1, 'Other'))).toMatchObject({ status: 'skipped' });
   });
 
-  it('lets the crds input win over the chart, and rendered CRDs over crds/ files', () => {
-    const chartCrds = crdData({ type: 'integer' }, 'crds/g.yaml');
-    const asString = crdData({ type: 'string' }, 'user.yaml');
+  it('lets the crds input win over the chart, and rendered CRDs over crds/ files', async () => {
+    const chartCrds = await crdData({ type: 'integer' }, 'crds/g.yaml');
+    const asString = await crdData({ type: 'string' }, 'user.yaml');
     const user = createValidator({
       schemaDir: SCHEMAS,
       minor: '1.36',
