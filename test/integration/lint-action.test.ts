@@ -511,6 +511,28 @@ describe('actions/lint', () => {
     expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass/);
   });
 
+  it('lints a library chart with helm lint alone, as helm template refuses one (type: library)', async () => {
+    const run = await runAction('lint', {
+      inputs: {
+        chart: `${FIXTURES}/library`,
+        environments: 'defaults',
+        'values-files': '',
+        'ci-values': 'false',
+        'kubernetes-versions': '1.36, 1.34',
+      },
+      env: withHelm,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('pass');
+    expect(run.stdout).not.toContain('::error');
+    expect(summaryRow(run, 'defaults', 'helm lint')).toMatch(/✅ pass \| helm lint --strict/);
+    for (const check of ['helm template', 'schema', 'policy'])
+      expect(summaryRow(run, 'defaults', check), check).toMatch(
+        /⏭️ skipped \| skipped: a library chart renders nothing of its own/,
+      );
+    expect(JSON.parse(run.outputs.manifests!)).toEqual({ defaults: {} });
+  });
+
   it("takes helm's version from the job's record for that very file, and asks helm once the file changed", async () => {
     // A copy of helm with a record saying v4.99.0: a summary with v4.99.0 can
     // only come from the record, since helm itself says v4.3.1.
