@@ -86,24 +86,6 @@ export async function helmTemplate(helm: Helm, request: RenderRequest): Promise<
   };
 }
 
-export interface ShowCrdsResult {
-  ok: boolean;
-  /** The CRD files, each after a `---` line, as helm's loader reads them (archives opened). */
-  text: string;
-  error?: string;
-}
-
-/** `helm show crds` of a chart directory or archive: its crds/ files, then its subcharts'. */
-export async function helmShowCrds(helm: Helm, chart: string): Promise<ShowCrdsResult> {
-  const result = await helm.run(['show', 'crds', chart], { allowFailure: true });
-  if (result.code === 0) return { ok: true, text: result.stdout };
-  return {
-    ok: false,
-    text: '',
-    error: errorLine(result.stderr) ?? `helm show crds exited with code ${result.code}`,
-  };
-}
-
 /** The text after `Error: ` (may span lines), without helm's `--debug` advice. */
 function errorLine(stderr: string): string | undefined {
   const at = stderr.indexOf('Error: ');

@@ -5,8 +5,8 @@
 //   (helm's chart.CRDObjects: `crds/` files ending in .yaml, .yml or .json,
 //   not templated);
 // - the same files inside the subchart archives (`charts/*.tgz`, what
-//   `helm dependency build` leaves), read by `helm show crds <archive>` so
-//   that helm's own loader opens them, nested archives included;
+//   `helm dependency build` leaves), nested archives included
+//   (chart-archive.ts);
 // - CRDs a values set renders from templates (cert-manager's
 //   `crds.enabled=true`).
 // Nothing is read unless a rendered object needs a CRD (run.ts): a chart
@@ -15,6 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../inputs/errors.js';
+import { archivedCrdFiles, type ArchivedFile } from './chart-archive.js';
 import type { RenderedObject } from './rules/model.js';
 import { fromCrdSchema, mergeCrdSchemas, type SchemaData } from './schema-data.js';
 import { parseYamlDocuments } from './yaml-documents.js';
@@ -59,9 +60,6 @@ export function subchartArchives(chartDir: string): string[] {
   });
 }
 
-/** The CRD files of a subchart archive, as `helm show crds` prints them; throws with helm's message. */
-export type ArchiveCrds = (archive: string) => Promise<string>;
-
 function readCrdFile(file: string, text: string, chartDir: string, source: string): SchemaData {
   let docs: unknown[];
   try {
@@ -88,56 +86,46 @@ function readCrdFile(file: string, text: string, chartDir: string, source: strin
  * The CRDs of a chart's `crds/` files, read on demand: parsing them is the
  * cost (traefik's 28 files are 430 KB of YAML, 80-200 ms), so only the files
  * that mention a kind some rendered object needs are parsed, each once.
- * Subchart archives are opened (one helm process each) only when a set asks
- * for a kind, each once. Files without a CRD (a kustomization.yaml) are
- * ignored, as helm installs them as they are; a file that does not parse is
- * an error naming the chart.
+ * Subchart archives are opened the first time a kind is asked for. Files
+ * without a CRD (a kustomization.yaml) are ignored, as helm installs them as
+ * they are; a file that does not parse is an error naming the chart.
  */
 export class ChartCrds {
   private readonly files: string[];
   private readonly archives: string[];
+  /** Text of each file, by path (or `<archive>:<path>` inside an archive). */
   private readonly texts = new Map<string, string>();
-  private readonly archiveTexts = new Map<string, Promise<string>>();
+  private archived?: string[];
   private readonly parsed = new Map<string, SchemaData>();
 
-  /**
-   * @param relativeTo what `source` of each result is relative to (the workspace)
-   * @param archiveCrds reads a subchart archive's CRDs; without it archives are not read
-   */
+  /** @param relativeTo what `source` of each result is relative to (the workspace) */
   constructor(
     private readonly chartDir: string,
     private readonly relativeTo: string,
-    private readonly archiveCrds?: ArchiveCrds,
   ) {
     this.files = chartCrdFiles(chartDir);
-    this.archives = archiveCrds ? subchartArchives(chartDir) : [];
+    this.archives = subchartArchives(chartDir);
   }
 
   get empty(): boolean {
     return !this.files.length && !this.archives.length;
   }
 
-  /** Schemas of the files and archives that may define one of `kinds` (names such as `IngressRoute`), one per file with a CRD. */
-  async defining(kinds: readonly string[]): Promise<SchemaData[]> {
+  /** Schemas of the files that may define one of `kinds` (names such as `IngressRoute`), one per file with a CRD. */
+  defining(kinds: readonly string[]): SchemaData[] {
     const words = kinds.map((kind) => new RegExp(`\\b${kind.replace(/[^\w]/g, '\\$&')}\\b`));
     return this.schemas((text) => words.some((word) => word.test(text)));
   }
 
-  /** Schemas of every file and archive. */
-  all(): Promise<SchemaData[]> {
+  /** Schemas of every file. */
+  all(): SchemaData[] {
     return this.schemas(() => true);
   }
 
-  private async schemas(wanted: (text: string) => boolean): Promise<SchemaData[]> {
-    const sources = [
-      ...this.files.map((file) => ({ file, text: this.text(file) })),
-      ...(await Promise.all(
-        this.archives.map(async (file) => ({ file, text: await this.archiveText(file) })),
-      )),
-    ];
-    return sources
-      .filter(({ text }) => wanted(text))
-      .map(({ file, text }) => this.schemaOf(file, text))
+  private schemas(wanted: (text: string) => boolean): SchemaData[] {
+    return [...this.files, ...this.archivedFiles()]
+      .filter((file) => wanted(this.text(file)))
+      .map((file) => this.schemaOf(file))
       .filter((data) => Object.keys(data.kinds).length);
   }
 
@@ -147,26 +135,32 @@ export class ChartCrds {
     return text;
   }
 
-  private archiveText(archive: string): Promise<string> {
-    let text = this.archiveTexts.get(archive);
-    if (!text) {
-      text = this.archiveCrds!(archive).catch((error: unknown) => {
+  /** The CRD files inside the subchart archives, their texts kept. */
+  private archivedFiles(): string[] {
+    this.archived ??= this.archives.flatMap((archive) => {
+      const label = path.relative(this.relativeTo, archive);
+      let files: ArchivedFile[];
+      try {
+        files = archivedCrdFiles(readFileSync(archive), label);
+      } catch (error) {
         throw new InputError(
           'chart',
           this.chartDir,
-          `a chart whose subchart archives helm can read (${path.relative(this.relativeTo, archive)}: ${(error as Error).message})`,
+          `a chart whose subchart archives are gzip tar files (${label}: ${(error as Error).message})`,
         );
-      });
-      this.archiveTexts.set(archive, text);
-    }
-    return text;
+      }
+      for (const file of files) this.texts.set(file.name, file.text);
+      return files.map((file) => file.name);
+    });
+    return this.archived;
   }
 
-  private schemaOf(file: string, text: string): SchemaData {
+  private schemaOf(file: string): SchemaData {
     let data = this.parsed.get(file);
     if (!data) {
-      const source = path.relative(this.relativeTo, file);
-      data = readCrdFile(file, text, this.chartDir, source);
+      // An archived file's name is already relative: `<archive>:<path inside>`.
+      const source = this.archived?.includes(file) ? file : path.relative(this.relativeTo, file);
+      data = readCrdFile(file, this.text(file), this.chartDir, source);
       this.parsed.set(file, data);
     }
     return data;

@@ -5,7 +5,6 @@
 // is the caller's.
 import { mkdirSync } from 'node:fs';
 import type { Helm } from '../helm/helm.js';
-import { helmShowCrds } from '../helm/render.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';
 import { createLimiter } from './limiter.js';
 import { lintSet, setFindings, type SetDeps, type SetOutcome } from './lint-set.js';
@@ -60,20 +59,14 @@ function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
 }
 
 async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
-  const limit = createLimiter(settings.concurrency);
-  const archiveCrds = async (archive: string) => {
-    const shown = await limit(() => helmShowCrds(ctx.helm, archive));
-    if (!shown.ok) throw new Error(shown.error);
-    return shown.text;
-  };
   return {
     settings,
     helm: ctx.helm,
-    limit,
+    limit: createLimiter(settings.concurrency),
     outputDir: ctx.outputDir,
     targets: targetsOf(settings, ctx.schemaDir),
     readValues: cached<string, ValuesFile>(readValuesFile),
-    validatorFor: await validators(settings, ctx.schemaDir, archiveCrds),
+    validatorFor: await validators(settings, ctx.schemaDir),
     log: ctx.log ?? (() => {}),
   };
 }

@@ -4,7 +4,7 @@
 // (chart-crds.ts). Picks, per set, the CRDs that define a kind it renders.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../inputs/errors.js';
-import { ChartCrds, renderedCrds, type ArchiveCrds } from './chart-crds.js';
+import { ChartCrds, renderedCrds } from './chart-crds.js';
 import type { RenderedObject } from './rules/model.js';
 import { fromCrdSchema, kindKey, type SchemaData } from './schema-data.js';
 import {
@@ -63,13 +63,9 @@ export type ValidatorFor = (
  * there are CRDs to compile, and the chart's are read only for such a set:
  * a chart without custom resources costs nothing.
  */
-export async function validators(
-  settings: LintSettings,
-  schemaDir: string,
-  archiveCrds?: ArchiveCrds,
-): Promise<ValidatorFor> {
+export async function validators(settings: LintSettings, schemaDir: string): Promise<ValidatorFor> {
   const userCrds = loadCrdFiles(settings.crdFiles);
-  const chartCrds = new ChartCrds(settings.chartDir, settings.workspace, archiveCrds);
+  const chartCrds = new ChartCrds(settings.chartDir, settings.workspace);
   let compiler: Promise<CompileSource> | undefined;
   const compile = () => (compiler ??= loadCompiler());
   const forUser = userCrds.length ? await compile() : undefined;
@@ -91,7 +87,7 @@ export async function validators(
     // Only CRDs that define a kind the set renders: others would load ajv for nothing.
     const useful = (data: SchemaData) => Object.keys(data.kinds).some((key) => keys.has(key));
     const names = [...new Set(needed.map((doc) => String(doc.kind)))];
-    const fromFiles = chartCrds.empty ? [] : (await chartCrds.defining(names)).filter(useful);
+    const fromFiles = chartCrds.empty ? [] : chartCrds.defining(names).filter(useful);
     const rendered = renderedCrds(objects).filter(useful);
     if (!fromFiles.length && !rendered.length) return validator;
     const key = JSON.stringify([target.minor, fromFiles.map((d) => d.source), rendered]);
