@@ -9,6 +9,7 @@ import {
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
 import { Locator, templateNameWords } from '../../../src/lint/locate.js';
+import { policyStage } from '../../../src/lint/stages/policy.js';
 import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
 import { parseValuesText } from '../../../src/lint/values-files.js';
@@ -413,6 +414,100 @@ describe('locating findings of a chart with several components', () => {
     // argo-cd: the longest name a folder spells is the component, repoServer rather than server
     expect(line('replicas', ['repo-server', 'argocd-repo-server', 'deployment'])).toBe(18);
     expect(line('replicas', ['server', 'argocd-server', 'deployment'])).toBe(16);
+  });
+});
+
+describe('locating findings of a pod with several containers', () => {
+  // grafana: the main container, an init container and a sidecar, each with keys of its own
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-pod-'));
+  mkdirSync(path.join(chart, 'templates'));
+  writeFileSync(path.join(chart, 'templates', 'deployment.yaml'), 'kind: Deployment\n');
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    [
+      'readinessProbe:', // 1: the main container's
+      '  httpGet: {path: /api/health, port: 3000}',
+      'containerSecurityContext:', // 3
+      '  allowPrivilegeEscalation: false',
+      'initChownData:',
+      '  securityContext:',
+      '    readOnlyRootFilesystem: false', // 7
+      'sidecar:',
+      '  readinessProbe: {}', // 9
+      '  resources: {}', // 10
+      '',
+    ].join('\n'),
+  );
+  const env = parseValuesText(
+    '/env/prod.yaml',
+    'resources:\n  requests: {cpu: 100m, memory: 128Mi}\n',
+  );
+  const locator = new Locator(chart, [values, env]);
+  const levels = levelsFor(parsePolicy('policy', ''), 'dev');
+  const deployment = (containers: object[], initContainers: object[] = []) => ({
+    doc: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'grafana' },
+      spec: { replicas: 3, template: { spec: { initContainers, containers } } },
+    },
+    source: 'grafana/templates/deployment.yaml',
+    kindIndex: 0,
+  });
+  const grafana = {
+    name: 'grafana',
+    image: 'grafana/grafana:12.0.0',
+    readinessProbe: { httpGet: { path: '/api/health', port: 3000 } },
+    securityContext: { allowPrivilegeEscalation: false },
+    resources: { requests: { cpu: '100m', memory: '128Mi' } },
+  };
+  const initChownData = {
+    name: 'init-chown-data',
+    image: 'busybox:1.37',
+    securityContext: { readOnlyRootFilesystem: false },
+  };
+  const sidecar = { name: 'grafana-sc-dashboard', image: 'kiwigrid/k8s-sidecar:2.1.0' };
+  const at = (objects: ReturnType<typeof deployment>[], rule: string, container: string) =>
+    policyStage(objects, levels, locator, new Set())
+      .filter((f) => f.title === `policy/${rule}` && f.message.includes(`"${container}"`))
+      .map((f) => `${path.basename(f.file)}:${f.line}`);
+
+  it("passes over a key under another container's name, and a value the container does not have", () => {
+    // initChownData.securityContext is the init container's: the main one's is containerSecurityContext
+    expect(
+      at([deployment([grafana], [initChownData])], 'read-only-root-filesystem', 'grafana'),
+    ).toEqual(['values.yaml:3']);
+    expect(
+      at([deployment([grafana], [initChownData])], 'read-only-root-filesystem', 'init-chown-data'),
+    ).toEqual(['values.yaml:7']);
+    // without the init container rendered, its `false` is still not what the main container has
+    expect(at([deployment([grafana])], 'read-only-root-filesystem', 'grafana')).toEqual([
+      'values.yaml:3',
+    ]);
+  });
+
+  it("goes by the nearest container name in a key's path (an umbrella's redis.metrics is the metrics sidecar's)", () => {
+    const umbrella = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'redis:\n  resources: {}\n  metrics:\n    resources: {}\n',
+    );
+    const hint = (own: string, other: string) =>
+      new Locator(chart, [umbrella]).valuesHint(
+        { keys: ['resources'], map: true, containers: { own, others: [other] } },
+        [own],
+      )?.line;
+    expect(hint('metrics', 'redis')).toBe(4);
+    expect(hint('redis', 'metrics')).toBe(2);
+  });
+
+  it('passes over a map that sets what the container lacks: another container rendered it', () => {
+    // the sidecar has no resources and no probes: not the main container's keys, which set them
+    expect(at([deployment([grafana, sidecar])], 'resources', 'grafana-sc-dashboard')).toEqual([
+      'values.yaml:10',
+    ]);
+    expect(at([deployment([grafana, sidecar])], 'probes', 'grafana-sc-dashboard')).toContain(
+      'values.yaml:9',
+    );
   });
 });
 
