@@ -54,6 +54,33 @@ Error: 1 chart(s) linted, 1 chart(s) failed
     expect(findings[3]!.severity).toBe('warning');
   });
 
+  it('points a missing required property at its key when a file writes it without a value, else at its parent', () => {
+    const text = `values don't meet the specifications of the schema(s) in the following chart(s):
+external-dns:
+- at '': missing property 'policy'
+- at '/provider': missing properties 'name', 'webhook'`;
+    expect(valuesSchemaFindings(text).map((f) => [f.place, f.message])).toEqual([
+      [
+        { kind: 'values-key', path: ['policy'] },
+        "values.schema.json: policy: missing property 'policy'",
+      ],
+      [
+        { kind: 'values-key', path: ['provider', 'name'] },
+        "values.schema.json: provider.name: missing properties 'name', 'webhook'",
+      ],
+      [
+        { kind: 'values-key', path: ['provider', 'webhook'] },
+        "values.schema.json: provider.webhook: missing properties 'name', 'webhook'",
+      ],
+    ]);
+    // gojsonschema's form
+    expect(
+      valuesSchemaFindings(`${text.split('\n')[0]}\nx:\n- (root): policy is required`).map(
+        (f) => f.place,
+      ),
+    ).toEqual([{ kind: 'values-key', path: ['policy'] }]);
+  });
+
   it('reads the older helm 3 (gojsonschema) format', () => {
     const text = `values don't meet the specifications of the schema(s) in the following chart(s):
 hotswap:
