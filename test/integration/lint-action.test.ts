@@ -511,6 +511,53 @@ describe('actions/lint', () => {
     expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass/);
   });
 
+  it('checks an object whose rendered YAML sets a key twice as helm applies it (the last value), with a warning there', async () => {
+    // loki's zone-aware ingesters render podAntiAffinity twice: helm installs them, keeping the last
+    const workspace = tempDir('lint-duplicate-key-');
+    const chart = path.join(workspace, 'dup');
+    mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: dup\nversion: 1.0.0\n');
+    writeFileSync(
+      path.join(chart, 'values.yaml'),
+      'affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution: []\nport: http\n',
+    );
+    writeFileSync(
+      path.join(chart, 'templates', 'deployment.yaml'),
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: dup',
+        'spec:',
+        '  selector: {matchLabels: {app: dup}}',
+        '  template:',
+        '    metadata: {labels: {app: dup}}',
+        '    spec:',
+        '      affinity:',
+        '        podAntiAffinity:',
+        '          requiredDuringSchedulingIgnoredDuringExecution: []',
+        '        {{- toYaml .Values.affinity | nindent 8 }}',
+        '      containers:',
+        '        - name: app',
+        '          image: nginx:1.27',
+        '          ports: [{containerPort: {{ .Values.port }}}]',
+        '',
+      ].join('\n'),
+    );
+    const run = await runAction('lint', {
+      inputs: { chart: 'dup', environments: 'defaults', 'values-files': '', 'ci-values': 'false' },
+      workspace,
+      env: withHelm,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '::warning title=helm template (Kubernetes 1.36) [defaults],file=dup/templates/deployment.yaml,line=11::Deployment/dup spec.template.spec.affinity.podAntiAffinity: set twice in one mapping of the rendered YAML; Kubernetes gets only the last value',
+    );
+    expect(run.stdout).not.toContain('does not parse');
+    // the object is still checked: its port from values is no integer
+    expect(run.stdout).toMatch(/::error title=schema .*containerPort: must be an integer/);
+  });
+
   it('lints a library chart with helm lint alone, as helm template refuses one (type: library)', async () => {
     const run = await runAction('lint', {
       inputs: {
