@@ -149,6 +149,15 @@ describe('actions/lint', () => {
         line: lineOf(envFile('bad-yaml'), '[Always'),
         message: /Flow sequence/,
       },
+      // several documents in a values file: helm 4 and helm 3 read different values
+      {
+        env: 'two-documents',
+        check: 'values',
+        title: 'values: YAML syntax',
+        file: envFile('two-documents'),
+        line: lineOf(envFile('two-documents'), 'replicaCount: 1'),
+        message: /holds 2: helm 4 merges them, helm 3 reads only the first/,
+      },
       // values.schema.json rejects an unknown enum value, at the key that sets it
       {
         env: 'bad-enum',
@@ -297,7 +306,7 @@ describe('actions/lint', () => {
     const run = await runAction('lint', {
       inputs: {
         chart: `${FIXTURES}/web`,
-        environments: [...cases.map((c) => c.env), 'unknown-crd'].join(', '),
+        environments: [...cases.map((c) => c.env), 'unknown-crd', 'trailing-separator'].join(', '),
         'values-files': ENV_FILES,
         'ci-values': 'false',
         policy: 'default: error',
@@ -342,6 +351,8 @@ describe('actions/lint', () => {
     expect(summaryRow(run, 'unknown-crd', 'schema (Kubernetes 1.36)')).toContain(
       '1 skipped: no schema (cert-manager.io/v1 Certificate)',
     );
+    // a document left empty after the values (a trailing ---) is no second one
+    expect(summaryRow(run, 'trailing-separator', 'values')).toMatch(/✅ pass/);
     // a values set whose values do not parse runs no helm at all
     expect(summaryRow(run, 'bad-yaml', 'helm lint')).toContain('⏭️ skipped');
     expect(run.stdout).toMatch(/::error::Chart lint failed: bad-yaml: values/);

@@ -204,6 +204,26 @@ describe('values files with positions', () => {
       'a values file must be a YAML mapping',
     );
   });
+
+  it('takes a file whose other documents are empty (a trailing ---), as helm 3 and 4 both do', () => {
+    for (const text of ['a: 1\n---\n', '---\na: 1\n', '# top\n---\na: 1\n---\n# end\n---\n']) {
+      const file = parseValuesText('v.yaml', text);
+      expect(file.errors, text).toEqual([]);
+      expect(file.entries.map((e) => [e.path, e.value])).toEqual([[['a'], 1]]);
+    }
+    expect(parseValuesText('v.yaml', '').errors).toEqual([]);
+  });
+
+  it('rejects several documents with values, which helm 4 merges and helm 3 cuts to the first', () => {
+    expect(parseValuesText('v.yaml', 'a: 1\n---\n# more\nb: 2\n').errors).toEqual([
+      {
+        line: 4,
+        column: 1,
+        message:
+          'a values file must hold one YAML document, this one holds 2: helm 4 merges them, helm 3 reads only the first',
+      },
+    ]);
+  });
 });
 
 describe('locating findings in values files', () => {
