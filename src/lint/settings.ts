@@ -129,6 +129,22 @@ function resolveChartDir(raw: string, workspace: string): string {
   return chartDir;
 }
 
+/**
+ * The release name the templates are rendered with when none is given: the
+ * chart directory's name as helm takes it (a DNS label of at most 53
+ * characters: lower case, anything else a dash), so a chart kept in
+ * `My_Chart/` renders as `my-chart` instead of helm refusing the name.
+ */
+export function defaultReleaseName(chartDir: string): string {
+  const name = path
+    .basename(chartDir)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 53)
+    .replace(/^-+|-+$/g, '');
+  return name || 'release-name';
+}
+
 /** Whether Chart.yaml says `type: library` (helm compares it case-insensitively). */
 export function isLibraryChart(chartDir: string): boolean {
   try {

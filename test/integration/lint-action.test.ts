@@ -569,6 +569,26 @@ describe('actions/lint', () => {
     expect(run.stdout).toMatch(/::error title=schema .*containerPort: must be an integer/);
   });
 
+  it('renders a chart kept in a directory whose name is no release name (My_Chart) under a name helm takes', async () => {
+    const workspace = tempDir('lint-release-name-');
+    cpSync(path.join(REPO_ROOT, FIXTURES, 'web'), path.join(workspace, 'My_Web.v2'), {
+      recursive: true,
+    });
+    const run = await runAction('lint', {
+      inputs: {
+        chart: 'My_Web.v2',
+        environments: 'defaults',
+        'values-files': '',
+        'ci-values': 'false',
+      },
+      workspace,
+      env: withHelm,
+    });
+    expect(run.stdout).not.toContain('invalid release name');
+    expect(run.code, run.stdout).toBe(0);
+    expect(summaryRow(run, 'defaults', 'helm template')).toMatch(/✅ pass/);
+  });
+
   it('lints a library chart with helm lint alone, as helm template refuses one (type: library)', async () => {
     const run = await runAction('lint', {
       inputs: {
