@@ -92,6 +92,17 @@ function contradicts(file: ValuesFile, entry: ValuesEntry, rendered: unknown): b
   );
 }
 
+/** Template words that name a workload kind, lower case. */
+const WORKLOAD_KINDS = new Set([
+  'deployment',
+  'statefulset',
+  'daemonset',
+  'replicaset',
+  'pod',
+  'job',
+  'cronjob',
+]);
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -269,9 +280,11 @@ export class Locator {
         f.entries.filter((e) => e.path.length === 1).flatMap((e) => keyNames(String(e.path[0]))),
       ),
     );
-    // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`.
+    // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`. A workload
+    // kind names no component: a top-level `deployment:` (cluster-autoscaler's) holds the
+    // Deployment's own annotations, not what its pods run.
     const owner = words
-      .filter((w) => topLevel.has(w) && this.templateWords.has(w))
+      .filter((w) => topLevel.has(w) && this.templateWords.has(w) && !WORKLOAD_KINDS.has(w))
       .sort((a, b) => b.length - a.length)[0];
     const own = hint.containers?.own.toLowerCase();
     const others = (hint.containers?.others ?? []).map((name) => name.toLowerCase());

@@ -271,6 +271,19 @@ describe('locating findings in values files', () => {
     });
   });
 
+  it("takes a top-level key named like a workload kind for the workload's metadata, not a component (cluster-autoscaler's deployment:)", () => {
+    const withDeploymentKey = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'deployment:\n  annotations: {}\nreplicaCount: 1\n',
+    );
+    expect(
+      new Locator(chart, [withDeploymentKey]).valuesHint({ keys: ['replicaCount'], value: 1 }, [
+        'deployment',
+        'app',
+      ]),
+    ).toMatchObject({ line: 3 });
+  });
+
   it('points a value spelled out in a template at that line, not at a values key', () => {
     writeFileSync(
       path.join(chart, 'templates', 'job.yaml'),
