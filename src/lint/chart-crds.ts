@@ -4,6 +4,9 @@
 //   directory under `charts/`, which helm installs before the templates
 //   (helm's chart.CRDObjects: `crds/` files ending in .yaml, .yml or .json,
 //   not templated);
+// - the same files inside the subchart archives (`charts/*.tgz`, what
+//   `helm dependency build` leaves), nested archives included
+//   (chart-archive.ts);
 // - CRDs a values set renders from templates (cert-manager's
 //   `crds.enabled=true`).
 // Nothing is read unless a rendered object needs a CRD (run.ts): a chart
@@ -12,6 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../inputs/errors.js';
+import { archivedCrdFiles, type ArchivedFile } from './chart-archive.js';
 import type { RenderedObject } from './rules/model.js';
 import { fromCrdSchema, mergeCrdSchemas, type SchemaData } from './schema-data.js';
 import { parseYamlDocuments } from './yaml-documents.js';
@@ -44,6 +48,18 @@ export function chartCrdFiles(chartDir: string): string[] {
   return chartDirs(chartDir).flatMap((dir) => filesUnder(path.join(dir, 'crds')));
 }
 
+/** Subchart archives of the chart and of its vendored subcharts (helm loads `charts/*.tgz`). */
+export function subchartArchives(chartDir: string): string[] {
+  return chartDirs(chartDir).flatMap((dir) => {
+    const charts = path.join(dir, 'charts');
+    if (!existsSync(charts) || !statSync(charts).isDirectory()) return [];
+    return readdirSync(charts, { withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.tgz'))
+      .map((e) => path.join(charts, e.name))
+      .sort();
+  });
+}
+
 function readCrdFile(file: string, text: string, chartDir: string, source: string): SchemaData {
   let docs: unknown[];
   try {
@@ -70,12 +86,16 @@ function readCrdFile(file: string, text: string, chartDir: string, source: strin
  * The CRDs of a chart's `crds/` files, read on demand: parsing them is the
  * cost (traefik's 28 files are 430 KB of YAML, 80-200 ms), so only the files
  * that mention a kind some rendered object needs are parsed, each once.
- * Files without a CRD (a kustomization.yaml) are ignored, as helm installs
- * them as they are; a file that does not parse is an error naming the chart.
+ * Subchart archives are opened the first time a kind is asked for. Files
+ * without a CRD (a kustomization.yaml) are ignored, as helm installs them as
+ * they are; a file that does not parse is an error naming the chart.
  */
 export class ChartCrds {
   private readonly files: string[];
+  private readonly archives: string[];
+  /** Text of each file, by path (or `<archive>:<path>` inside an archive). */
   private readonly texts = new Map<string, string>();
+  private archived?: string[];
   private readonly parsed = new Map<string, SchemaData>();
 
   /** @param relativeTo what `source` of each result is relative to (the workspace) */
@@ -84,24 +104,29 @@ export class ChartCrds {
     private readonly relativeTo: string,
   ) {
     this.files = chartCrdFiles(chartDir);
+    this.archives = subchartArchives(chartDir);
   }
 
   get empty(): boolean {
-    return !this.files.length;
+    return !this.files.length && !this.archives.length;
   }
 
   /** Schemas of the files that may define one of `kinds` (names such as `IngressRoute`), one per file with a CRD. */
   defining(kinds: readonly string[]): SchemaData[] {
     const words = kinds.map((kind) => new RegExp(`\\b${kind.replace(/[^\w]/g, '\\$&')}\\b`));
-    return this.files
-      .filter((file) => words.some((word) => word.test(this.text(file))))
-      .map((file) => this.schemaOf(file))
-      .filter((data) => Object.keys(data.kinds).length);
+    return this.schemas((text) => words.some((word) => word.test(text)));
   }
 
   /** Schemas of every file. */
   all(): SchemaData[] {
-    return this.files.map((file) => this.schemaOf(file)).filter((d) => Object.keys(d.kinds).length);
+    return this.schemas(() => true);
+  }
+
+  private schemas(wanted: (text: string) => boolean): SchemaData[] {
+    return [...this.files, ...this.archivedFiles()]
+      .filter((file) => wanted(this.text(file)))
+      .map((file) => this.schemaOf(file))
+      .filter((data) => Object.keys(data.kinds).length);
   }
 
   private text(file: string): string {
@@ -110,10 +135,31 @@ export class ChartCrds {
     return text;
   }
 
+  /** The CRD files inside the subchart archives, their texts kept. */
+  private archivedFiles(): string[] {
+    this.archived ??= this.archives.flatMap((archive) => {
+      const label = path.relative(this.relativeTo, archive);
+      let files: ArchivedFile[];
+      try {
+        files = archivedCrdFiles(readFileSync(archive), label);
+      } catch (error) {
+        throw new InputError(
+          'chart',
+          this.chartDir,
+          `a chart whose subchart archives are gzip tar files (${label}: ${(error as Error).message})`,
+        );
+      }
+      for (const file of files) this.texts.set(file.name, file.text);
+      return files.map((file) => file.name);
+    });
+    return this.archived;
+  }
+
   private schemaOf(file: string): SchemaData {
     let data = this.parsed.get(file);
     if (!data) {
-      const source = path.relative(this.relativeTo, file);
+      // An archived file's name is already relative: `<archive>:<path inside>`.
+      const source = this.archived?.includes(file) ? file : path.relative(this.relativeTo, file);
       data = readCrdFile(file, this.text(file), this.chartDir, source);
       this.parsed.set(file, data);
     }

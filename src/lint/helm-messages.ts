@@ -39,14 +39,22 @@ function dottedToPath(dotted: string): (string | number)[] {
   return dotted.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** Keys a schema message names under its path: additional properties and missing properties. */
+/**
+ * Keys a schema message names under its path: additional properties, and
+ * missing properties (`missing property 'policy'`; a key written without a
+ * value, `policy:`, is where to set it).
+ */
 function namedKeys(message: string): string[] {
-  const additional = /additional propert(?:y|ies) (.+?) (?:is |are )?not allowed/i.exec(message);
-  if (additional)
-    return [...additional[1]!.matchAll(/'([^']+)'|(\S+)/g)]
-      .map((m) => m[1] ?? m[2]!)
-      .filter((k) => k !== 'and');
-  return [];
+  const named =
+    /additional propert(?:y|ies) (.+?) (?:is |are )?not allowed/i.exec(message) ??
+    /^missing propert(?:y|ies) (.+)$/i.exec(message);
+  if (named)
+    return [...named[1]!.matchAll(/'([^']+)'|(\S+)/g)]
+      .map((m) => m[1] ?? m[2]!.replace(/,$/, ''))
+      .filter((k) => k && k !== 'and');
+  // older helm 3 (gojsonschema): `(root): policy is required`
+  const required = /^(\S+) is required$/.exec(message);
+  return required ? [required[1]!] : [];
 }
 
 /** values.schema.json violations listed in a lint message or template error; empty when there are none. */

@@ -50,7 +50,7 @@ export interface TargetOutcome {
 export interface HelmOutcome {
   lintTarget: Target;
   lint: StageFinding[];
-  /** In the order of the targets. */
+  /** In the order of the targets; none for a library chart. */
   targets: TargetOutcome[];
   levels: RuleLevels;
   policy: StageFinding[];
@@ -82,7 +82,10 @@ function startHelm(run: HelmRun, deps: SetDeps, timing: SetTiming): StartedHelm 
   const templateRun = { ...run, limit: timedLimiter(run.limit, timing, 'helmTemplate') };
   const started = {
     lint: startHelmLint(lintRun, deps.targets[0]!),
-    templates: deps.targets.map((target) => startRender(templateRun, target)),
+    // A library chart renders nothing: helm template refuses it.
+    templates: deps.settings.library
+      ? []
+      : deps.targets.map((target) => startRender(templateRun, target)),
   };
   // Dropped when a values file does not parse: a failure then is no one's to report.
   for (const p of [started.lint, ...started.templates]) p.catch(() => {});
@@ -102,8 +105,9 @@ async function runHelmStages(
     );
     return findings;
   });
-  const targets = deps.targets.map((target, i) =>
-    started.templates[i]!.then(async (result): Promise<TargetOutcome> => {
+  const targets = started.templates.map((template, i) =>
+    template.then(async (result): Promise<TargetOutcome> => {
+      const target = deps.targets[i]!;
       const render = timed(timing, 'render', () => renderStage(run, target, result));
       if (!render.ok) return { render };
       const validator = await deps.validatorFor(target, render.objects);

@@ -55,6 +55,54 @@ function keyNames(key: string): string[] {
   return [key.toLowerCase(), kebab(key)];
 }
 
+/** Whether `path` starts with `prefix`. */
+function under(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
+}
+
+function get(root: unknown, keyPath: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const seg of keyPath) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}
+
+/**
+ * Whether a values key sets something other than what the object has where
+ * the key's value renders: a scalar other than the rendered one (or any, where
+ * nothing rendered), or a map setting a field the rendered map lacks (the
+ * container's resources have no requests.cpu, this key sets one). A null leaf
+ * removes a field, and an `enabled` leaf is the chart's switch, never rendered.
+ */
+function contradicts(file: ValuesFile, entry: ValuesEntry, rendered: unknown): boolean {
+  if (!entry.collection) {
+    if (entry.value === null || entry.value === undefined) return false;
+    return rendered === undefined || String(rendered) !== String(entry.value);
+  }
+  return file.entries.some(
+    (leaf) =>
+      !leaf.collection &&
+      leaf.value !== null &&
+      leaf.path[leaf.path.length - 1] !== 'enabled' &&
+      leaf.path.length > entry.path.length &&
+      under(leaf.path, entry.path) &&
+      get(rendered, leaf.path.slice(entry.path.length)) === undefined,
+  );
+}
+
+/** Template words that name a workload kind, lower case. */
+const WORKLOAD_KINDS = new Set([
+  'deployment',
+  'statefulset',
+  'daemonset',
+  'replicaset',
+  'pod',
+  'job',
+  'cronjob',
+]);
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -232,10 +280,14 @@ export class Locator {
         f.entries.filter((e) => e.path.length === 1).flatMap((e) => keyNames(String(e.path[0]))),
       ),
     );
-    // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`.
+    // The longest name wins: argocd-repo-server/ is `repoServer`, not `server`. A workload
+    // kind names no component: a top-level `deployment:` (cluster-autoscaler's) holds the
+    // Deployment's own annotations, not what its pods run.
     const owner = words
-      .filter((w) => topLevel.has(w) && this.templateWords.has(w))
+      .filter((w) => topLevel.has(w) && this.templateWords.has(w) && !WORKLOAD_KINDS.has(w))
       .sort((a, b) => b.length - a.length)[0];
+    const own = hint.containers?.own.toLowerCase();
+    const others = (hint.containers?.others ?? []).map((name) => name.toLowerCase());
     let best: { score: number; file: string; entry: ValuesEntry } | undefined;
     const files = this.valuesFiles;
     files.forEach((file, precedence) => {
@@ -249,6 +301,14 @@ export class Locator {
           );
         });
         if (keyRank < 0 || (hint.map && entry.sequence)) continue;
+        const suffixLength = hint.keys[keyRank]!.split('.').length;
+        const parents = segments.slice(0, segments.length - suffixLength).flatMap(keyNames);
+        // Nearest under another container's name (`initChownData` for init container init-chown-data).
+        const named = parents.filter((s) => s === own || others.includes(s)).pop();
+        if (named !== undefined && named !== own) continue;
+        const key = hint.keys[keyRank]!;
+        if (hint.rendered && key in hint.rendered && contradicts(file, entry, hint.rendered[key]))
+          continue;
         const valueMatch =
           hint.value !== undefined &&
           !entry.collection &&
@@ -259,11 +319,7 @@ export class Locator {
         const tied = names.some((s) => words.includes(s));
         // A key under another component's name (webhook.resources for the controller); the
         // hint's own key (`resources`) may name a template too, and says nothing of the owner.
-        const suffixLength = hint.keys[keyRank]!.split('.').length;
-        const foreign = segments
-          .slice(0, segments.length - suffixLength)
-          .flatMap(keyNames)
-          .some((s) => this.templateWords.has(s) && !words.includes(s));
+        const foreign = parents.some((s) => this.templateWords.has(s) && !words.includes(s));
         // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
         const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));
         const score =

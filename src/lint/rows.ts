@@ -24,13 +24,20 @@ function crdNote(schema: SchemaStageOutcome): string | undefined {
 
 function helmRows(name: string, helm: HelmOutcome, settings: LintSettings): CheckRow[] {
   const strict = settings.strict;
+  const lint = rowFrom(
+    name,
+    'helm lint',
+    helm.lint,
+    `helm lint${strict ? ' --strict' : ''} (Kubernetes ${helm.lintTarget.version})`,
+  );
+  if (settings.library) {
+    const skipped = ['helm template', 'schema', 'policy'].map((check) =>
+      skippedRow(name, check, 'skipped: a library chart renders nothing of its own'),
+    );
+    return [lint, ...skipped];
+  }
   const rows = [
-    rowFrom(
-      name,
-      'helm lint',
-      helm.lint,
-      `helm lint${strict ? ' --strict' : ''} (Kubernetes ${helm.lintTarget.version})`,
-    ),
+    lint,
     rowFrom(
       name,
       'helm template',

@@ -173,7 +173,7 @@ export interface ValidatorSetup {
   /** Target minor version, e.g. 1.36. */
   minor: string;
   strict: boolean;
-  /** CRDs of the chart's (and vendored subcharts') crds/ files; they need `compile`. */
+  /** CRDs of the chart's (and its subcharts') crds/ files; they need `compile`. */
   chartCrds?: readonly SchemaData[];
   /** CRDs the values set renders from templates; they need `compile`. */
   renderedCrds?: readonly SchemaData[];

@@ -1,7 +1,7 @@
 // Validates the lint inputs into settings before any tool runs: every bad
 // value fails here with an InputError naming the input, the value and what
 // is expected.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { runCommand } from '../exec/command.js';
@@ -10,6 +10,7 @@ import { parseBoolean, parseDnsLabel, parseInteger, parseList } from '../inputs/
 import { ENV_PLACEHOLDER, ciSets, environmentSet, type ValuesSet } from './plan.js';
 import { parsePolicy, type PolicyConfig } from './policy-config.js';
 import { SUPPORTED_KUBERNETES_MINORS } from './schema.js';
+import { parseYamlDocuments } from './yaml-documents.js';
 
 /** The action's inputs as the runner passes them (strings, defaults applied). */
 export interface LintInputs {
@@ -39,6 +40,8 @@ export interface KubernetesTarget {
 export interface LintSettings {
   workspace: string;
   chartDir: string;
+  /** `type: library` in Chart.yaml: helm lint only, as helm template refuses such a chart. */
+  library: boolean;
   sets: ValuesSet[];
   kubernetes: KubernetesTarget[];
   strict: boolean;
@@ -124,6 +127,34 @@ function resolveChartDir(raw: string, workspace: string): string {
     );
   }
   return chartDir;
+}
+
+/**
+ * The release name the templates are rendered with when none is given: the
+ * chart directory's name as helm takes it (a DNS label of at most 53
+ * characters: lower case, anything else a dash), so a chart kept in
+ * `My_Chart/` renders as `my-chart` instead of helm refusing the name.
+ */
+export function defaultReleaseName(chartDir: string): string {
+  const name = path
+    .basename(chartDir)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 53)
+    .replace(/^-+|-+$/g, '');
+  return name || 'release-name';
+}
+
+/** Whether Chart.yaml says `type: library` (helm compares it case-insensitively). */
+export function isLibraryChart(chartDir: string): boolean {
+  try {
+    const [meta] = parseYamlDocuments(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'));
+    const type = (meta as { type?: unknown } | null)?.type;
+    return typeof type === 'string' && type.toLowerCase() === 'library';
+  } catch {
+    // A Chart.yaml that does not parse is helm lint's to report.
+    return false;
+  }
 }
 
 function parseEnvironments(raw: string): string[] {
@@ -226,6 +257,7 @@ export async function resolveLintSettings(
   return {
     workspace: root,
     chartDir,
+    library: isLibraryChart(chartDir),
     sets,
     kubernetes: parseKubernetesVersions('kubernetes-versions', inputs['kubernetes-versions']),
     strict: parseBoolean('strict', inputs.strict, true),

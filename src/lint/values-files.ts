@@ -5,7 +5,7 @@
 // source positions of keys; `yaml` gives each node its range, and a
 // LineCounter turns that into line/column.
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 
 export interface ValuesEntry {
   /** Key path: map keys as strings, sequence indexes as numbers. */
@@ -38,31 +38,46 @@ export function readValuesFile(file: string): ValuesFile {
 
 export function parseValuesText(file: string, text: string): ValuesFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const docs = Array.from(parseAllDocuments(text, { lineCounter, prettyErrors: false }));
   const lines = text.split('\n');
-  const errors = doc.errors.map((error) => {
-    let at = lineCounter.linePos(error.pos[0]);
-    // The yaml package appends " at line N, column M:" and a source excerpt; the position is reported separately.
-    const message = error.message.split(/ at line \d+, column \d+/)[0]!.trim();
-    // An unclosed flow collection is detected where the parser gives up; point at where it was opened.
-    const opener = /^Flow sequence/.test(message)
-      ? '['
-      : /^Flow map/.test(message)
-        ? '{'
-        : undefined;
-    if (opener) {
-      for (let i = at.line - 1; i >= 0; i--) {
-        const col = (lines[i] ?? '').lastIndexOf(opener);
-        if (col >= 0) {
-          at = { line: i + 1, col: col + 1 };
-          break;
+  const errors = docs
+    .flatMap((d) => d.errors)
+    .map((error) => {
+      let at = lineCounter.linePos(error.pos[0]);
+      // The yaml package appends " at line N, column M:" and a source excerpt; the position is reported separately.
+      const message = error.message.split(/ at line \d+, column \d+/)[0]!.trim();
+      // An unclosed flow collection is detected where the parser gives up; point at where it was opened.
+      const opener = /^Flow sequence/.test(message)
+        ? '['
+        : /^Flow map/.test(message)
+          ? '{'
+          : undefined;
+      if (opener) {
+        for (let i = at.line - 1; i >= 0; i--) {
+          const col = (lines[i] ?? '').lastIndexOf(opener);
+          if (col >= 0) {
+            at = { line: i + 1, col: col + 1 };
+            break;
+          }
         }
       }
-    }
-    return { line: at.line, column: at.col, message };
-  });
+      return { line: at.line, column: at.col, message };
+    });
   const entries: ValuesEntry[] = [];
-  if (errors.length === 0) {
+  // Documents with something in them: an empty one (a trailing `---`) adds nothing in helm 3 or 4.
+  const written = docs.filter(
+    (d) => d.contents && !(isScalar(d.contents) && d.contents.value === null),
+  );
+  if (errors.length === 0 && written.length > 1) {
+    const at = lineCounter.linePos(written[1]!.contents!.range?.[0] ?? 0);
+    errors.push({
+      line: at.line,
+      column: at.col,
+      message: `a values file must hold one YAML document, this one holds ${written.length}: helm 4 merges them, helm 3 reads only the first`,
+    });
+  }
+  const doc = written[0] ?? docs[0];
+  if (errors.length === 0 && doc) {
     if (
       doc.contents &&
       !isMap(doc.contents) &&

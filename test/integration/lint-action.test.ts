@@ -149,6 +149,15 @@ describe('actions/lint', () => {
         line: lineOf(envFile('bad-yaml'), '[Always'),
         message: /Flow sequence/,
       },
+      // several documents in a values file: helm 4 and helm 3 read different values
+      {
+        env: 'two-documents',
+        check: 'values',
+        title: 'values: YAML syntax',
+        file: envFile('two-documents'),
+        line: lineOf(envFile('two-documents'), 'replicaCount: 1'),
+        message: /holds 2: helm 4 merges them, helm 3 reads only the first/,
+      },
       // values.schema.json rejects an unknown enum value, at the key that sets it
       {
         env: 'bad-enum',
@@ -297,7 +306,7 @@ describe('actions/lint', () => {
     const run = await runAction('lint', {
       inputs: {
         chart: `${FIXTURES}/web`,
-        environments: [...cases.map((c) => c.env), 'unknown-crd'].join(', '),
+        environments: [...cases.map((c) => c.env), 'unknown-crd', 'trailing-separator'].join(', '),
         'values-files': ENV_FILES,
         'ci-values': 'false',
         policy: 'default: error',
@@ -342,6 +351,8 @@ describe('actions/lint', () => {
     expect(summaryRow(run, 'unknown-crd', 'schema (Kubernetes 1.36)')).toContain(
       '1 skipped: no schema (cert-manager.io/v1 Certificate)',
     );
+    // a document left empty after the values (a trailing ---) is no second one
+    expect(summaryRow(run, 'trailing-separator', 'values')).toMatch(/✅ pass/);
     // a values set whose values do not parse runs no helm at all
     expect(summaryRow(run, 'bad-yaml', 'helm lint')).toContain('⏭️ skipped');
     expect(run.stdout).toMatch(/::error::Chart lint failed: bad-yaml: values/);
@@ -509,6 +520,95 @@ describe('actions/lint', () => {
     expect(run.code).toBe(0);
     expect(run.summary).toContain('helm v3.');
     expect(summaryRow(run, 'production', 'policy')).toMatch(/✅ pass/);
+  });
+
+  it('checks an object whose rendered YAML sets a key twice as helm applies it (the last value), with a warning there', async () => {
+    // loki's zone-aware ingesters render podAntiAffinity twice: helm installs them, keeping the last
+    const workspace = tempDir('lint-duplicate-key-');
+    const chart = path.join(workspace, 'dup');
+    mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: dup\nversion: 1.0.0\n');
+    writeFileSync(
+      path.join(chart, 'values.yaml'),
+      'affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution: []\nport: http\n',
+    );
+    writeFileSync(
+      path.join(chart, 'templates', 'deployment.yaml'),
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: dup',
+        'spec:',
+        '  selector: {matchLabels: {app: dup}}',
+        '  template:',
+        '    metadata: {labels: {app: dup}}',
+        '    spec:',
+        '      affinity:',
+        '        podAntiAffinity:',
+        '          requiredDuringSchedulingIgnoredDuringExecution: []',
+        '        {{- toYaml .Values.affinity | nindent 8 }}',
+        '      containers:',
+        '        - name: app',
+        '          image: nginx:1.27',
+        '          ports: [{containerPort: {{ .Values.port }}}]',
+        '',
+      ].join('\n'),
+    );
+    const run = await runAction('lint', {
+      inputs: { chart: 'dup', environments: 'defaults', 'values-files': '', 'ci-values': 'false' },
+      workspace,
+      env: withHelm,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '::warning title=helm template (Kubernetes 1.36) [defaults],file=dup/templates/deployment.yaml,line=11::Deployment/dup spec.template.spec.affinity.podAntiAffinity: set twice in one mapping of the rendered YAML; Kubernetes gets only the last value',
+    );
+    expect(run.stdout).not.toContain('does not parse');
+    // the object is still checked: its port from values is no integer
+    expect(run.stdout).toMatch(/::error title=schema .*containerPort: must be an integer/);
+  });
+
+  it('renders a chart kept in a directory whose name is no release name (My_Chart) under a name helm takes', async () => {
+    const workspace = tempDir('lint-release-name-');
+    cpSync(path.join(REPO_ROOT, FIXTURES, 'web'), path.join(workspace, 'My_Web.v2'), {
+      recursive: true,
+    });
+    const run = await runAction('lint', {
+      inputs: {
+        chart: 'My_Web.v2',
+        environments: 'defaults',
+        'values-files': '',
+        'ci-values': 'false',
+      },
+      workspace,
+      env: withHelm,
+    });
+    expect(run.stdout).not.toContain('invalid release name');
+    expect(run.code, run.stdout).toBe(0);
+    expect(summaryRow(run, 'defaults', 'helm template')).toMatch(/✅ pass/);
+  });
+
+  it('lints a library chart with helm lint alone, as helm template refuses one (type: library)', async () => {
+    const run = await runAction('lint', {
+      inputs: {
+        chart: `${FIXTURES}/library`,
+        environments: 'defaults',
+        'values-files': '',
+        'ci-values': 'false',
+        'kubernetes-versions': '1.36, 1.34',
+      },
+      env: withHelm,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('pass');
+    expect(run.stdout).not.toContain('::error');
+    expect(summaryRow(run, 'defaults', 'helm lint')).toMatch(/✅ pass \| helm lint --strict/);
+    for (const check of ['helm template', 'schema', 'policy'])
+      expect(summaryRow(run, 'defaults', check), check).toMatch(
+        /⏭️ skipped \| skipped: a library chart renders nothing of its own/,
+      );
+    expect(JSON.parse(run.outputs.manifests!)).toEqual({ defaults: {} });
   });
 
   it("takes helm's version from the job's record for that very file, and asks helm once the file changed", async () => {

@@ -42,18 +42,25 @@ export const runAsNonRoot: Rule = (objects) =>
 export const readOnlyRootFilesystem: Rule = (objects) =>
   containersOf(objects)
     .filter((ref) => get(ref.container, ['securityContext', 'readOnlyRootFilesystem']) !== true)
-    .map((ref) =>
-      violation(
+    .map((ref) => {
+      const securityContext = obj(ref.container.securityContext) ?? {};
+      return violation(
         'read-only-root-filesystem',
         ref,
         `${ref.label} does not set securityContext.readOnlyRootFilesystem: true`,
         [...ref.path, 'securityContext', 'readOnlyRootFilesystem'],
         {
-          keys: ['readOnlyRootFilesystem', 'securityContext'],
-          value: get(ref.container, ['securityContext', 'readOnlyRootFilesystem']),
+          // A container-only field: charts name its map containerSecurityContext when
+          // securityContext is the pod's.
+          keys: ['readOnlyRootFilesystem', 'containerSecurityContext', 'securityContext'],
+          value: securityContext.readOnlyRootFilesystem,
+          rendered: {
+            readOnlyRootFilesystem: securityContext.readOnlyRootFilesystem,
+            containerSecurityContext: securityContext,
+          },
         },
-      ),
-    );
+      );
+    });
 
 export const dropCapabilities: Rule = (objects) =>
   containersOf(objects).flatMap((ref) => {
@@ -72,7 +79,12 @@ export const dropCapabilities: Rule = (objects) =>
           `${ref.label} does not drop ALL capabilities`,
           [...capsPath, 'drop'],
           {
-            keys: ['capabilities.drop', 'capabilities', 'securityContext'],
+            keys: [
+              'capabilities.drop',
+              'capabilities',
+              'containerSecurityContext',
+              'securityContext',
+            ],
           },
         ),
       );
@@ -111,7 +123,7 @@ export const resourcesSet: Rule = (objects) =>
         ref,
         `${ref.label} does not set resources ${missing.join(', ')}`,
         [...ref.path, 'resources'],
-        { keys: ['resources'], map: true },
+        { keys: ['resources'], map: true, rendered: { resources: ref.container.resources ?? {} } },
       ),
     ];
   });
@@ -126,6 +138,8 @@ export const probesSet: Rule = (objects) =>
           violation('probes', ref, `${ref.label} has no ${probe}`, [...ref.path, probe], {
             keys: [`${probe}.enabled`, probe, `${probe.replace('Probe', '')}.enabled`],
             value: false,
+            // A key that configures a probe rendered it elsewhere.
+            rendered: { [probe]: {} },
           }),
         ),
     );

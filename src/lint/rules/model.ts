@@ -31,6 +31,18 @@ export interface ValuesHint {
   value?: unknown;
   /** The keys hold a map: a key of that name holding a list is another setting (`customResourceState.config.spec.resources`). */
   map?: boolean;
+  /**
+   * What the object has where a hint key's value renders, by hint key ({}
+   * for a map it lacks, undefined for an unset field): a key that sets
+   * something else there rendered another object's field.
+   */
+  rendered?: Record<string, unknown>;
+  /**
+   * The container's name and its pod's other containers': a key whose nearest
+   * parent naming one of them names another (`initChownData` for init
+   * container init-chown-data) configures that one.
+   */
+  containers?: { own: string; others: string[] };
 }
 
 export interface Violation {

@@ -107,15 +107,27 @@ export function containersOf(objects: readonly RenderedObject[]): ContainerRef[]
   return refs;
 }
 
+/** Names of the pod's containers other than `container`. */
+function otherContainers(pod: Obj, container: Obj): string[] {
+  return [...list(pod.initContainers), ...list(pod.containers)]
+    .filter((c) => c !== container && typeof c.name === 'string')
+    .map((c) => String(c.name));
+}
+
 export function violation(
   rule: RuleName,
-  ref: { object: RenderedObject; container?: Obj },
+  ref: { object: RenderedObject; container?: Obj; pod?: Obj },
   message: string,
   field: (string | number)[],
-  hint: ValuesHint,
+  given: ValuesHint,
 ): Violation {
   const context = sourceWords(ref.object.source);
   if (ref.container?.name) context.push(String(ref.container.name));
+  const others = ref.pod && ref.container ? otherContainers(ref.pod, ref.container) : [];
+  const hint =
+    others.length && typeof ref.container?.name === 'string'
+      ? { ...given, containers: { own: ref.container.name, others } }
+      : given;
   const at = existing(ref.object.doc, field);
   const rendered = at.length === field.length ? get(ref.object.doc, at) : undefined;
   const document = templateDocument(ref.object);

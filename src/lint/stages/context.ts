@@ -1,7 +1,6 @@
 // What every stage of one values set works with: the set, its helm calls and
 // where findings point. Stages return findings without the set's name; the
 // set adds it once (lint-set.ts).
-import path from 'node:path';
 import type { Helm } from '../../helm/helm.js';
 import type { RenderRequest } from '../../helm/render.js';
 import type { Finding } from '../findings.js';
@@ -10,7 +9,7 @@ import type { Limiter } from '../limiter.js';
 import type { Locator } from '../locate.js';
 import type { ValuesSet } from '../plan.js';
 import type { SchemaData } from '../schema-data.js';
-import type { LintSettings } from '../settings.js';
+import { defaultReleaseName, type LintSettings } from '../settings.js';
 
 export type StageFinding = Omit<Finding, 'set'>;
 
@@ -45,7 +44,7 @@ export function renderRequest(run: HelmRun, target: Target): RenderRequest {
     valuesFiles: run.set.files,
     kubeVersion: target.version,
     apiVersions: settings.apiVersions,
-    release: settings.release ?? path.basename(settings.chartDir),
+    release: settings.release ?? defaultReleaseName(settings.chartDir),
     namespace: settings.namespace,
   };
 }

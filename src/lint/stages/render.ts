@@ -3,10 +3,11 @@
 // objects the schema and policy stages look at.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseYamlDocuments } from '../yaml-documents.js';
+import { parseRenderedDocuments } from '../yaml-documents.js';
 import { helmTemplate, splitManifest, type TemplateResult } from '../../helm/render.js';
 import { helmErrorFindings } from '../helm-messages.js';
 import type { RenderedObject } from '../policies.js';
+import { nameOf } from '../rules/objects.js';
 import {
   helmFinding,
   renderRequest,
@@ -60,14 +61,30 @@ function parseObjects(run: SetRun, title: string, manifest: string) {
   const seen = new Map<string, number>();
   for (const doc of splitManifest(manifest)) {
     try {
-      for (const value of parseYamlDocuments(doc.text)) {
+      const { values, duplicates } = parseRenderedDocuments(doc.text);
+      const named: string[] = [];
+      for (const value of values) {
         if (value === null || value === undefined) continue;
         for (const object of listItems(value as Record<string, unknown>)) {
           const key = `${doc.source}\u0000${String(object.kind)}`;
           const kindIndex = seen.get(key) ?? 0;
           seen.set(key, kindIndex + 1);
-          objects.push({ doc: object, source: doc.source, kindIndex });
+          const rendered = { doc: object, source: doc.source, kindIndex };
+          objects.push(rendered);
+          named.push(nameOf(rendered));
         }
+      }
+      // helm applies such an object with the key's last value: the first is lost, silently.
+      for (const field of duplicates) {
+        const at = run.locator.templateField(doc.source, field);
+        findings.push({
+          check: 'helm template',
+          severity: 'warning',
+          title,
+          message: `${named.join(', ') || doc.source} ${field.join('.')}: set twice in one mapping of the rendered YAML; Kubernetes gets only the last value`,
+          file: at.file,
+          line: at.line,
+        });
       }
     } catch (error) {
       const at = run.locator.place({ kind: 'template', source: doc.source });

@@ -1,8 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChartCrds, chartCrdFiles, renderedCrds } from '../../../src/lint/chart-crds.js';
+import { archivedCrdFiles } from '../../../src/lint/chart-archive.js';
+import {
+  ChartCrds,
+  chartCrdFiles,
+  renderedCrds,
+  subchartArchives,
+} from '../../../src/lint/chart-crds.js';
 import type { RenderedObject } from '../../../src/lint/rules/model.js';
 import { createValidator, loadCompiler, type CompileSource } from '../../../src/lint/schema.js';
 import { REPO_ROOT } from '../../support/run-action.js';
@@ -45,6 +52,16 @@ function chart(files: Record<string, string>): string {
     writeFileSync(path.join(dir, name), text);
   }
   return dir;
+}
+
+/** A chart archive as `helm package` lays it out: the files under one top folder, gzipped tar. */
+function archive(top: string, files: Record<string, string | Buffer>, format = 'gnu'): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chart-archive-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, top, name)), { recursive: true });
+    writeFileSync(path.join(dir, top, name), content);
+  }
+  return execFileSync('tar', [`--format=${format}`, '-czf', '-', '-C', dir, top]);
 }
 
 const gadget = (port: unknown, kind = 'Gadget') => ({
@@ -121,6 +138,84 @@ describe('the CRDs a chart brings', () => {
     const dir = chart({ 'Chart.yaml': 'name: top', 'crds/broken.yaml': 'spec: [unclosed\n' });
     expect(() => new ChartCrds(dir, dir).all()).toThrow(
       /Invalid input 'chart'.*crds\/ files parse as YAML \(crds\/broken\.yaml: /,
+    );
+  });
+
+  it("lists the subchart archives helm loads: the chart's charts/*.tgz, then those of its vendored subcharts", () => {
+    const dir = chart({
+      'Chart.yaml': 'name: top',
+      'charts/b-1.0.0.tgz': '',
+      'charts/a-1.0.0.tgz': '',
+      'charts/c-1.0.0.tar.gz': 'helm loads only .tgz',
+      'charts/sub/Chart.yaml': 'name: sub',
+      'charts/sub/charts/d-1.0.0.tgz': '',
+      'charts/not-a-chart/charts/e-1.0.0.tgz': '',
+    });
+    expect(subchartArchives(dir).map((f) => path.relative(dir, f))).toEqual([
+      'charts/a-1.0.0.tgz',
+      'charts/b-1.0.0.tgz',
+      'charts/sub/charts/d-1.0.0.tgz',
+    ]);
+  });
+
+  it('reads the CRDs of a subchart archive, a subchart folder and an archive inside it, each file on its own', () => {
+    // each file parsed on its own: run together, as helm 3's `show crds` prints them, they would not parse
+    const inner = archive('widgets', {
+      'Chart.yaml': 'name: widgets',
+      'crds/widgets.yaml': yaml(gadgetCrd({ type: 'string' }, 'Widget')),
+    });
+    const dir = chart({ 'Chart.yaml': 'name: top' });
+    mkdirSync(path.join(dir, 'charts'));
+    writeFileSync(
+      path.join(dir, 'charts', 'gadgets-1.0.0.tgz'),
+      archive('gadgets', {
+        'Chart.yaml': 'name: gadgets',
+        'crds/gadgets.yaml': yaml(gadgetCrd({ type: 'integer' })),
+        'crds/README.md': 'not a manifest',
+        'templates/crd.yaml': 'templated, not installed from crds/',
+        'charts/sprockets/Chart.yaml': 'name: sprockets',
+        'charts/sprockets/crds/sprockets.json': yaml(gadgetCrd({ type: 'integer' }, 'Sprocket')),
+        'charts/widgets-1.0.0.tgz': inner,
+      }),
+    );
+    // in the archive's order, which is tar's
+    const found = new ChartCrds(dir, dir)
+      .all()
+      .map((d) => [d.source, Object.keys(d.kinds)])
+      .sort();
+    expect(found).toEqual([
+      [
+        'charts/gadgets-1.0.0.tgz:gadgets/charts/sprockets/crds/sprockets.json',
+        ['example.io/v1/Sprocket'],
+      ],
+      [
+        'charts/gadgets-1.0.0.tgz:gadgets/charts/widgets-1.0.0.tgz:widgets/crds/widgets.yaml',
+        ['example.io/v1/Widget'],
+      ],
+      ['charts/gadgets-1.0.0.tgz:gadgets/crds/gadgets.yaml', ['example.io/v1/Gadget']],
+    ]);
+    expect(new ChartCrds(dir, dir).defining(['Widget']).map((d) => d.source)).toEqual([
+      'charts/gadgets-1.0.0.tgz:gadgets/charts/widgets-1.0.0.tgz:widgets/crds/widgets.yaml',
+    ]);
+  });
+
+  it('reads long names in an archive, as GNU and PAX tar write them', () => {
+    const deep = `crds/${'nested/'.repeat(16)}gadgets.yaml`;
+    for (const format of ['gnu', 'pax']) {
+      const files = archivedCrdFiles(
+        archive('gadgets', { [deep]: yaml(gadgetCrd({ type: 'integer' })) }, format),
+        'g.tgz',
+      );
+      expect(files.map((f) => f.name)).toEqual([`g.tgz:gadgets/${deep}`]);
+    }
+  });
+
+  it('names the chart input and the archive when a subchart archive is not a gzip tar', () => {
+    const dir = chart({ 'Chart.yaml': 'name: top', 'charts/broken-1.0.0.tgz': 'not gzip' });
+    const crds = new ChartCrds(dir, dir);
+    expect(crds.empty).toBe(false);
+    expect(() => crds.defining(['Gadget'])).toThrow(
+      /Invalid input 'chart'.*subchart archives are gzip tar files \(charts\/broken-1\.0\.0\.tgz: /,
     );
   });
 

@@ -9,6 +9,7 @@ import {
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
 import { Locator, templateNameWords } from '../../../src/lint/locate.js';
+import { policyStage } from '../../../src/lint/stages/policy.js';
 import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
 import { parseValuesText } from '../../../src/lint/values-files.js';
@@ -51,6 +52,33 @@ Error: 1 chart(s) linted, 1 chart(s) failed
       "values.schema.json: bogus: additional properties 'bogus' not allowed",
     );
     expect(findings[3]!.severity).toBe('warning');
+  });
+
+  it('points a missing required property at its key when a file writes it without a value, else at its parent', () => {
+    const text = `values don't meet the specifications of the schema(s) in the following chart(s):
+external-dns:
+- at '': missing property 'policy'
+- at '/provider': missing properties 'name', 'webhook'`;
+    expect(valuesSchemaFindings(text).map((f) => [f.place, f.message])).toEqual([
+      [
+        { kind: 'values-key', path: ['policy'] },
+        "values.schema.json: policy: missing property 'policy'",
+      ],
+      [
+        { kind: 'values-key', path: ['provider', 'name'] },
+        "values.schema.json: provider.name: missing properties 'name', 'webhook'",
+      ],
+      [
+        { kind: 'values-key', path: ['provider', 'webhook'] },
+        "values.schema.json: provider.webhook: missing properties 'name', 'webhook'",
+      ],
+    ]);
+    // gojsonschema's form
+    expect(
+      valuesSchemaFindings(`${text.split('\n')[0]}\nx:\n- (root): policy is required`).map(
+        (f) => f.place,
+      ),
+    ).toEqual([{ kind: 'values-key', path: ['policy'] }]);
   });
 
   it('reads the older helm 3 (gojsonschema) format', () => {
@@ -176,6 +204,26 @@ describe('values files with positions', () => {
       'a values file must be a YAML mapping',
     );
   });
+
+  it('takes a file whose other documents are empty (a trailing ---), as helm 3 and 4 both do', () => {
+    for (const text of ['a: 1\n---\n', '---\na: 1\n', '# top\n---\na: 1\n---\n# end\n---\n']) {
+      const file = parseValuesText('v.yaml', text);
+      expect(file.errors, text).toEqual([]);
+      expect(file.entries.map((e) => [e.path, e.value])).toEqual([[['a'], 1]]);
+    }
+    expect(parseValuesText('v.yaml', '').errors).toEqual([]);
+  });
+
+  it('rejects several documents with values, which helm 4 merges and helm 3 cuts to the first', () => {
+    expect(parseValuesText('v.yaml', 'a: 1\n---\n# more\nb: 2\n').errors).toEqual([
+      {
+        line: 4,
+        column: 1,
+        message:
+          'a values file must hold one YAML document, this one holds 2: helm 4 merges them, helm 3 reads only the first',
+      },
+    ]);
+  });
 });
 
 describe('locating findings in values files', () => {
@@ -221,6 +269,19 @@ describe('locating findings in values files', () => {
       file: path.join(chart, 'templates', 'postgresql', 'statefulset.yaml'),
       line: 3,
     });
+  });
+
+  it("takes a top-level key named like a workload kind for the workload's metadata, not a component (cluster-autoscaler's deployment:)", () => {
+    const withDeploymentKey = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'deployment:\n  annotations: {}\nreplicaCount: 1\n',
+    );
+    expect(
+      new Locator(chart, [withDeploymentKey]).valuesHint({ keys: ['replicaCount'], value: 1 }, [
+        'deployment',
+        'app',
+      ]),
+    ).toMatchObject({ line: 3 });
   });
 
   it('points a value spelled out in a template at that line, not at a values key', () => {
@@ -413,6 +474,100 @@ describe('locating findings of a chart with several components', () => {
     // argo-cd: the longest name a folder spells is the component, repoServer rather than server
     expect(line('replicas', ['repo-server', 'argocd-repo-server', 'deployment'])).toBe(18);
     expect(line('replicas', ['server', 'argocd-server', 'deployment'])).toBe(16);
+  });
+});
+
+describe('locating findings of a pod with several containers', () => {
+  // grafana: the main container, an init container and a sidecar, each with keys of its own
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-pod-'));
+  mkdirSync(path.join(chart, 'templates'));
+  writeFileSync(path.join(chart, 'templates', 'deployment.yaml'), 'kind: Deployment\n');
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    [
+      'readinessProbe:', // 1: the main container's
+      '  httpGet: {path: /api/health, port: 3000}',
+      'containerSecurityContext:', // 3
+      '  allowPrivilegeEscalation: false',
+      'initChownData:',
+      '  securityContext:',
+      '    readOnlyRootFilesystem: false', // 7
+      'sidecar:',
+      '  readinessProbe: {}', // 9
+      '  resources: {}', // 10
+      '',
+    ].join('\n'),
+  );
+  const env = parseValuesText(
+    '/env/prod.yaml',
+    'resources:\n  requests: {cpu: 100m, memory: 128Mi}\n',
+  );
+  const locator = new Locator(chart, [values, env]);
+  const levels = levelsFor(parsePolicy('policy', ''), 'dev');
+  const deployment = (containers: object[], initContainers: object[] = []) => ({
+    doc: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'grafana' },
+      spec: { replicas: 3, template: { spec: { initContainers, containers } } },
+    },
+    source: 'grafana/templates/deployment.yaml',
+    kindIndex: 0,
+  });
+  const grafana = {
+    name: 'grafana',
+    image: 'grafana/grafana:12.0.0',
+    readinessProbe: { httpGet: { path: '/api/health', port: 3000 } },
+    securityContext: { allowPrivilegeEscalation: false },
+    resources: { requests: { cpu: '100m', memory: '128Mi' } },
+  };
+  const initChownData = {
+    name: 'init-chown-data',
+    image: 'busybox:1.37',
+    securityContext: { readOnlyRootFilesystem: false },
+  };
+  const sidecar = { name: 'grafana-sc-dashboard', image: 'kiwigrid/k8s-sidecar:2.1.0' };
+  const at = (objects: ReturnType<typeof deployment>[], rule: string, container: string) =>
+    policyStage(objects, levels, locator, new Set())
+      .filter((f) => f.title === `policy/${rule}` && f.message.includes(`"${container}"`))
+      .map((f) => `${path.basename(f.file)}:${f.line}`);
+
+  it("passes over a key under another container's name, and a value the container does not have", () => {
+    // initChownData.securityContext is the init container's: the main one's is containerSecurityContext
+    expect(
+      at([deployment([grafana], [initChownData])], 'read-only-root-filesystem', 'grafana'),
+    ).toEqual(['values.yaml:3']);
+    expect(
+      at([deployment([grafana], [initChownData])], 'read-only-root-filesystem', 'init-chown-data'),
+    ).toEqual(['values.yaml:7']);
+    // without the init container rendered, its `false` is still not what the main container has
+    expect(at([deployment([grafana])], 'read-only-root-filesystem', 'grafana')).toEqual([
+      'values.yaml:3',
+    ]);
+  });
+
+  it("goes by the nearest container name in a key's path (an umbrella's redis.metrics is the metrics sidecar's)", () => {
+    const umbrella = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'redis:\n  resources: {}\n  metrics:\n    resources: {}\n',
+    );
+    const hint = (own: string, other: string) =>
+      new Locator(chart, [umbrella]).valuesHint(
+        { keys: ['resources'], map: true, containers: { own, others: [other] } },
+        [own],
+      )?.line;
+    expect(hint('metrics', 'redis')).toBe(4);
+    expect(hint('redis', 'metrics')).toBe(2);
+  });
+
+  it('passes over a map that sets what the container lacks: another container rendered it', () => {
+    // the sidecar has no resources and no probes: not the main container's keys, which set them
+    expect(at([deployment([grafana, sidecar])], 'resources', 'grafana-sc-dashboard')).toEqual([
+      'values.yaml:10',
+    ]);
+    expect(at([deployment([grafana, sidecar])], 'probes', 'grafana-sc-dashboard')).toContain(
+      'values.yaml:9',
+    );
   });
 });
 

@@ -2,7 +2,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INPUT_DEFAULTS } from '../../../src/inputs/defaults.js';
-import { resolveLintSettings, type LintInputs } from '../../../src/lint/settings.js';
+import {
+  defaultReleaseName,
+  resolveLintSettings,
+  type LintInputs,
+} from '../../../src/lint/settings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const inputs = (given: Partial<LintInputs>): LintInputs => ({
@@ -29,5 +33,14 @@ describe('resolveLintSettings', () => {
       { name: 'dev', kind: 'environment', files: [] },
       { name: 'production', kind: 'environment', files: [] },
     ]);
+  });
+});
+
+describe('defaultReleaseName', () => {
+  it('makes a release name helm takes of any chart directory name', () => {
+    expect(defaultReleaseName('/w/charts/hotswap')).toBe('hotswap');
+    expect(defaultReleaseName('/w/My_Grafana.v2')).toBe('my-grafana-v2');
+    expect(defaultReleaseName(`/w/${'a'.repeat(52)}_b`)).toBe('a'.repeat(52));
+    expect(defaultReleaseName('/w/__')).toBe('release-name');
   });
 });
