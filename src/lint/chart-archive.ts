@@ -3,6 +3,9 @@
 // chart under one top folder), read in process. helm's own `helm show crds`
 // is no substitute: helm 3 prints the files one after the other without a
 // `---` between them, so two files run together into one document.
+// Why not a tar library: only regular files' names and bytes are needed, from
+// an archive already in memory; node-tar would bring its file-system
+// machinery (and half a dozen packages) into the lint bundle for that.
 //
 // As helm's chart loader reads an archive: the files of the top folder's
 // `crds/` ending in .yaml, .yml or .json are the chart's CRDs, and every
