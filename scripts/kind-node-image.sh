@@ -60,6 +60,10 @@ build_component() {
   [ -f "$dir/.done" ] && return 0
   rm -rf "$dir"
   log "building $1 ${VERSIONS[$1]} from the Go module proxy"
+  # runc is built with cgo and seccomp support (RuntimeDefault profiles).
+  if [ "$1" = runc ] && ! pkg-config --exists libseccomp 2>/dev/null; then
+    die "runc needs gcc, pkg-config and libseccomp's headers (Debian: apt-get install gcc pkg-config libseccomp-dev)"
+  fi
   bash "$REPO/tools/build-node-component.sh" "$1" "${VERSIONS[$1]}" "$dir" >"$dir.log" 2>&1 ||
     { tail -20 "$dir.log" >&2; die "$1 failed to build (log: $dir.log)"; }
   touch "$dir/.done"
