@@ -211,8 +211,13 @@ async function judge(
       timeoutMs: s.timeoutMs,
       pollMs: deps.pollMs,
       stableForMs: s.stableForMs,
+      // A pod left by an earlier broken revision (a failed deploy not rolled
+      // back, or a rollback helm's own wait could not finish) blocks a
+      // StatefulSet's rolling update to this one just as it blocks a rollback.
+      forceStatefulSetRollback: true,
       log,
     });
+    result.deletedPods = watched.deletedPods;
     result.warnings = watched.notRolledOut;
     result.notJudged = watched.skipped;
     if (watched.state !== 'ready') {

@@ -58,6 +58,8 @@ export interface DeployResult {
   warnings: string[];
   /** Objects the watch could not judge, and why. */
   notJudged: string[];
+  /** `namespace/pod` of an earlier broken revision the watch deleted for a StatefulSet to roll out. */
+  deletedPods?: string[];
   rollback?: {
     to?: number;
     action: 'rollback' | 'uninstall' | 'none';

@@ -50,7 +50,8 @@ export function deploySummary(r: DeployResult, environment: string): string {
   if (r.recovery) out.push(`> **Release recovered:** ${r.recovery}\n`);
   if (r.adoption) out.push(`> **First verification of this release:** ${r.adoption}\n`);
   if (r.cancel) out.push(...cancelSection(r.cancel));
-  out.push(...rolloutNotes({ ...r, deletedPods: r.rollback?.deletedPods }));
+  const deletedPods = [...(r.deletedPods ?? []), ...(r.rollback?.deletedPods ?? [])];
+  out.push(...rolloutNotes({ ...r, deletedPods }));
   out.push(...failureSections(r));
   for (const d of r.diagnostics) {
     const parts: string[] = [];

@@ -39,6 +39,11 @@ export function upgradeArgs(s: UpgradeSettings, o: UpgradeArgsOptions): string[]
     if (s.chart.plainHttp) args.push('--plain-http');
   }
   if (s.createNamespace) args.push('--create-namespace');
+  // Without it, an upgrade given no values at all (no values files, no --set,
+  // no secret values) reuses the previous revision's: a deploy of the chart's
+  // defaults would bring back what an earlier run set, a broken revision's
+  // values included. What is deployed is what this run says, and only that.
+  args.push('--reset-values');
   for (const file of s.valuesFiles) args.push('-f', file);
   if (o.secretValuesFile) args.push('-f', o.secretValuesFile);
   for (const set of s.overrides) args.push('--set', set);

@@ -80,9 +80,8 @@ export class Helm {
   async history(release: string, namespace: string, max = 256): Promise<RevisionInfo[]> {
     const result = await this.run(
       ['history', release, '-n', namespace, '--max', String(max), '-o', 'json'],
-      {
-        allowFailure: true,
-      },
+      // Unredacted, as the status below: parsed, and shown only through redacting channels.
+      { allowFailure: true, rawOutput: true },
     );
     if (result.code !== 0) {
       if (/release: not found/i.test(result.stderr)) return [];
@@ -97,6 +96,7 @@ export class Helm {
   async status(release: string, namespace: string): Promise<HelmRelease | undefined> {
     const result = await this.run(['status', release, '-n', namespace, '-o', 'json'], {
       allowFailure: true,
+      rawOutput: true,
     });
     if (result.code !== 0) {
       if (/not found/i.test(result.stderr)) return undefined;

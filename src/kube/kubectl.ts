@@ -35,11 +35,17 @@ export class Kubectl {
     });
   }
 
-  /** `kubectl get <kinds> -o json` as a list of objects. */
+  /**
+   * `kubectl get <kinds> -o json` as a list of objects. Read unredacted, as
+   * every object read below: a secret value that is also a word of the
+   * objects (`app` in `apps/v1`, a name) masked in them would make the
+   * release's objects unrecognisable. What is shown of them is redacted
+   * where it is shown (the action's and the CLI's output channels).
+   */
   async list(kinds: string, namespace: string, selector?: string): Promise<KubeObject[]> {
     const args = ['get', kinds, '-n', namespace, '-o', 'json'];
     if (selector) args.push('-l', selector);
-    const { stdout } = await this.run(args, { timeoutMs: 30_000 });
+    const { stdout } = await this.run(args, { timeoutMs: 30_000, rawOutput: true });
     return (JSON.parse(stdout) as { items: KubeObject[] }).items;
   }
 
@@ -50,7 +56,7 @@ export class Kubectl {
   async getNamed(resources: readonly string[], namespace?: string): Promise<KubeObject[]> {
     const args = ['get', ...resources, '--ignore-not-found', '-o', 'json'];
     if (namespace) args.push('-n', namespace);
-    const { stdout } = await this.run(args, { timeoutMs: 30_000 });
+    const { stdout } = await this.run(args, { timeoutMs: 30_000, rawOutput: true });
     if (stdout.trim() === '') return [];
     // One object comes back as itself, several as a List.
     const parsed = JSON.parse(stdout) as KubeObject & { items?: KubeObject[] };
@@ -90,7 +96,7 @@ export class Kubectl {
         '-o',
         'json',
       ],
-      { allowFailure: true, timeoutMs: 30_000 },
+      { allowFailure: true, timeoutMs: 30_000, rawOutput: true },
     );
     if (result.code !== 0) return [];
     const items = (JSON.parse(result.stdout) as { items: KubeEvent[] }).items;

@@ -25,7 +25,7 @@ export interface WatchOptions extends RolloutPolicy {
   timeoutMs: number;
   pollMs?: number;
   /**
-   * After a rollback: delete StatefulSet pods left on another revision and
+   * After a rollback or over a broken revision: delete StatefulSet pods left on another revision and
    * never Ready, which the controller does not replace ("forced rollback").
    */
   forceStatefulSetRollback?: boolean;
@@ -165,7 +165,7 @@ async function forceStatefulSetRollback(
       .filter((name) => !done.has(`${ref.namespace}/${name}`));
     if (stuck.length === 0) continue;
     log(
-      `StatefulSet/${ref.name}: deleting pod(s) ${stuck.join(', ')} of the broken revision, which the controller does not replace after a rollback`,
+      `StatefulSet/${ref.name}: deleting pod(s) ${stuck.join(', ')} of the broken revision, which the controller does not replace once its template is reverted`,
     );
     await kubectl.deletePods(ref.namespace, stuck);
     for (const name of stuck) done.add(`${ref.namespace}/${name}`);

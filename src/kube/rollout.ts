@@ -4,7 +4,9 @@
 // owner references (workload-pods.ts), each kind by its rule
 // (workload-rules.ts). A terminal condition (crash loop, image pull failure,
 // unschedulable pod, a failed Job, an exceeded progress deadline) fails the
-// rollout at once instead of waiting for the whole timeout.
+// rollout at once instead of waiting for the whole timeout, as does a Job
+// whose attempts keep failing (job-attempts.ts).
+import { repeatedJobFailure } from './job-attempts.js';
 import type { KubeEvent, KubeObject } from './kubectl.js';
 import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
 import { removableJob, removedJobVerdict } from './removed-jobs.js';
@@ -252,6 +254,12 @@ export function assessRollout(
     const pods = o.kind === 'Pod' ? [live] : verdict.unobserved ? [] : currentPods(live, snapshot);
     a.pods.push(...pods);
     for (const pod of pods) a.failures.push(...podFailures(pod, policy, now).map(tag));
+    // A Job's failed attempts are pods of their own, never a crash loop.
+    const attempts =
+      o.kind === 'Job' && o.group === 'batch' && !verdict.failure
+        ? repeatedJobFailure(live, pods, policy.crashLoopRestarts)
+        : undefined;
+    if (attempts) a.failures.push(tag(attempts));
   }
   a.state = a.failures.length > 0 ? 'failed' : a.waitingFor.length > 0 ? 'progressing' : 'ready';
   return a;

@@ -59,6 +59,9 @@ export function podInstability(
   // A Job's pod that ran to completion is done, not unstable: it is never
   // Ready again and its containers stay terminated (exit code 0, Completed).
   if (pod.metadata.deletionTimestamp || ranToCompletion(pod)) return [];
+  // A Job's attempt that had already failed when the revision was found Ready
+  // (the Job retried it and completed): a past attempt, not a new failure.
+  if (pod.status?.phase === 'Failed' && before?.status?.phase === 'Failed') return [];
   const failures: RolloutFailure[] = [];
   const restartsAlways = (pod.spec?.restartPolicy ?? 'Always') === 'Always';
   for (const c of statuses(pod)) {

@@ -129,7 +129,8 @@ export class RecordStore {
         '--show-labels',
         '--no-headers',
       ],
-      { timeoutMs: 30_000 },
+      // Unredacted: a secret that is also a word of the labels (a revision's status) would mask it.
+      { timeoutMs: 30_000, rawOutput: true },
     );
     return parseRecordLabels(parseLabelsColumn(stdout));
   }

@@ -30,7 +30,7 @@ export interface VerifyOptions {
   policy: RolloutPolicy;
   timeoutMs: number;
   pollMs?: number;
-  /** After a rollback: delete StatefulSet pods of the broken revision the controller keeps. */
+  /** After a rollback or over a broken revision: delete StatefulSet pods of it the controller keeps. */
   forceStatefulSetRollback?: boolean;
   /** After Ready, keep watching this long: a restart or a pod no longer Ready fails it (0: off). */
   stableForMs?: number;

@@ -46,7 +46,7 @@ export function rolloutNotes(r: {
   for (const n of r.notJudged) out.push(`> ℹ️ **Not judged:** ${n}\n`);
   if (r.deletedPods?.length) {
     out.push(
-      `> 🗑️ **Forced rollback:** deleted pod(s) ${r.deletedPods.join(', ')} of the broken revision, which the StatefulSet controller does not replace after a rollback\n`,
+      `> 🗑️ **Forced rollback:** deleted pod(s) ${r.deletedPods.join(', ')} of the broken revision, which the StatefulSet controller does not replace once its template is reverted\n`,
     );
   }
   return out;

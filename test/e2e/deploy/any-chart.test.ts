@@ -5,7 +5,8 @@
 // updateStrategy OnDelete is reported as not rolled out, and fails under
 // require-rollout. A Job the cluster removes as soon as it finished
 // (ttlSecondsAfterFinished 0) is judged from the events it left, not awaited
-// until the timeout.
+// until the timeout. A deploy over a broken revision left in place deletes
+// the StatefulSet pod stuck on it, as a rollback does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, kubectl, makeWorkspace, runDeployAction } from './harness.js';
 
@@ -251,5 +252,36 @@ describe('deploy: a Job the cluster removes once it finished (ttlSecondsAfterFin
     // The rollback's own Job ran again, completed and was removed: verified from its events.
     expect((await history('tidy', namespace)).at(-1)?.status).toBe('deployed');
     expect(await jobGone()).toBe('gone');
+  });
+});
+
+describe('deploy over a broken revision left in place', () => {
+  it('deletes the StatefulSet pod stuck on it, so the next revision rolls out', async () => {
+    const release = { ...base, release: 'over', timeout: '40s' };
+    const first = await runDeployAction('deploy', release, { workspace });
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+    const good = (await statefulSet('over-db')).updateRevision;
+    // With helm's own wait, neither helm's rollback nor the step's can get
+    // past the db pod of the broken revision: the template is restored, the
+    // crash-looping pod stays.
+    const bad = await runDeployAction(
+      'deploy',
+      {
+        ...release,
+        wait: 'helm',
+        timeout: '20s',
+        set: 'db.podAnnotations.hotswap\\.dev/simulate=crash-loop',
+      },
+      { workspace },
+    );
+    expect(bad.outputs.status, bad.stdout).toBe('failed');
+    expect((await statefulSet('over-db')).updateRevision).toBe(good);
+    // The next deploy: the controller would wait forever for that pod.
+    const run = await runDeployAction('deploy', release, { workspace });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('deployed');
+    expect(run.summary).toContain(`**Forced rollback:** deleted pod(s) ${namespace}/over-db-0`);
+    const sts = await statefulSet('over-db');
+    expect(sts).toMatchObject({ updateRevision: good, readyReplicas: 1 });
   });
 });

@@ -589,6 +589,123 @@ describe('Jobs, CronJobs, Pods, hooks and custom resources', () => {
   });
 });
 
+describe('Job attempts that keep failing (restartPolicy Never)', () => {
+  const strict: RolloutPolicy = { ...policy, crashLoopRestarts: 1 };
+  const neverJob = (
+    spec: Record<string, unknown> = {},
+    conditions: unknown[] = [],
+    restartPolicy = 'Never',
+  ): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: NS, uid: 'migrate-uid' },
+    spec: {
+      backoffLimit: 6,
+      selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'migrate-uid' } },
+      template: { spec: { restartPolicy } },
+      ...spec,
+    },
+    status: { conditions },
+  });
+  const owned = (annotations?: Record<string, string>) => ({
+    ownerReferences: [{ kind: 'Job', name: 'migrate', uid: 'migrate-uid' }],
+    labels: { 'batch.kubernetes.io/controller-uid': 'migrate-uid' },
+    annotations,
+  });
+  /** A finished attempt, ended at minute:second `at` (e.g. '00:01'). */
+  const attempt = (name: string, exitCode: number, at: string, index?: string) =>
+    pod(
+      name,
+      {
+        phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+        containerStatuses: [
+          {
+            name: 'migrate',
+            restartCount: 0,
+            state: {
+              terminated: {
+                exitCode,
+                reason: exitCode === 0 ? 'Completed' : 'Error',
+                finishedAt: `2026-01-01T00:${at}Z`,
+              },
+            },
+          },
+        ],
+      },
+      owned(
+        index === undefined ? undefined : { 'batch.kubernetes.io/job-completion-index': index },
+      ),
+    );
+  const running = (name: string) => pod(name, RUNNING, owned());
+  const judge = (job: KubeObject, pods: KubeObject[], p = strict) =>
+    assessRollout(snapshot([job], { pods }), p, NOW);
+
+  it('a first failed attempt is retried and awaited', () => {
+    const a = judge(neverJob(), [attempt('m-1', 1, '01:00'), running('m-2')]);
+    expect(a.state).toBe('progressing');
+    expect(a.waitingFor).toEqual(['Job/migrate: not complete']);
+  });
+
+  it('fails at the attempt after the crash-loop threshold, naming the last pod and its exit', () => {
+    const pods = [attempt('m-1', 1, '01:00'), attempt('m-2', 1, '01:12')];
+    const a = judge(neverJob(), pods);
+    expect(a.state).toBe('failed');
+    expect(a.failures).toEqual([
+      {
+        object: 'Job/migrate',
+        reason: 'JobAttemptsFailing',
+        message:
+          '2 pods failed in a row (restartPolicy Never), the last, m-2, with container migrate exit code 1 (Error); the Job would retry up to backoffLimit 6',
+      },
+    ]);
+    // crash-loop-restarts 2 allows one more attempt.
+    expect(judge(neverJob(), pods, policy).state).toBe('progressing');
+    expect(
+      judge(neverJob(), [...pods, attempt('m-3', 1, '01:40')], policy).failures[0]?.message,
+    ).toMatch(/^3 pods failed in a row .* the last, m-3,/);
+  });
+
+  it('a Job retried once that then succeeded is ready; a success resets the count', () => {
+    const complete = [{ type: 'Complete', status: 'True' }];
+    const a = judge(neverJob({}, complete), [
+      attempt('m-1', 1, '01:00'),
+      attempt('m-2', 0, '01:12'),
+    ]);
+    expect(a.state).toBe('ready');
+    expect(a.failures).toEqual([]);
+    // Two completions: one failure, a success, one failure, still retrying.
+    const b = judge(neverJob({ completions: 2 }), [
+      attempt('m-1', 1, '01:00'),
+      attempt('m-2', 0, '01:12'),
+      attempt('m-3', 1, '01:20'),
+      running('m-4'),
+    ]);
+    expect(b.state).toBe('progressing');
+  });
+
+  it('counts each index of an Indexed Job on its own', () => {
+    const indexed = neverJob({ completionMode: 'Indexed', completions: 2 });
+    const once = [attempt('m-0-a', 1, '01:00', '0'), attempt('m-1-a', 1, '01:01', '1')];
+    expect(judge(indexed, once).state).toBe('progressing');
+    const twice = [...once, attempt('m-0-b', 1, '01:15', '0')];
+    expect(judge(indexed, twice).failures.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^2 pods of index 0 failed in a row .* the last, m-0-b,/),
+    ]);
+  });
+
+  it('leaves alone a failed Job (its condition says it), OnFailure pods and evicted pods', () => {
+    const failed = [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }];
+    const twice = [attempt('m-1', 1, '01:00'), attempt('m-2', 1, '01:12')];
+    expect(judge(neverJob({}, failed), twice).failures.map((f) => f.reason)).toEqual([
+      'BackoffLimitExceeded',
+    ]);
+    expect(judge(neverJob({}, [], 'OnFailure'), twice).state).toBe('progressing');
+    const evicted = attempt('m-2', 137, '01:12');
+    evicted.status.conditions = [{ type: 'DisruptionTarget', status: 'True' }];
+    expect(judge(neverJob(), [attempt('m-1', 1, '01:00'), evicted]).state).toBe('progressing');
+  });
+});
+
 describe('pod failures', () => {
   const deps = (p: KubeObject) => ({ replicaSets: [replicaSet('web-new', '3')], pods: [p] });
   const d = deployment({ replicas: 1, updatedReplicas: 1, availableReplicas: 0 }, { replicas: 1 });

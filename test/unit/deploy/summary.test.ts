@@ -91,6 +91,20 @@ describe('deploySummary rollout notes', () => {
       /> 🗑️ \*\*Forced rollback:\*\* deleted pod\(s\) prod\/db-0 of the broken revision/,
     );
   });
+
+  it("names pods the deploy's own watch deleted over a broken revision, with the rollback's", () => {
+    const md = deploySummary(
+      {
+        ...result,
+        deletedPods: ['prod/db-0'],
+        rollback: { ...result.rollback!, deletedPods: ['prod/db-1'] },
+      },
+      '',
+    );
+    expect(md).toContain(
+      '> 🗑️ **Forced rollback:** deleted pod(s) prod/db-0, prod/db-1 of the broken revision',
+    );
+  });
 });
 
 describe('releaseJson', () => {

@@ -32,6 +32,7 @@ describe('upgradeArgs', () => {
       '-n',
       'dev',
       '--create-namespace',
+      '--reset-values',
       '-f',
       '/ws/chart/environments/dev.yaml',
       '-f',
@@ -61,6 +62,16 @@ describe('upgradeArgs', () => {
         -1,
       ),
     ).toBe('--wait');
+  });
+
+  it("resets the values even when given none, so helm never reuses the previous revision's", () => {
+    const bare = { ...s, valuesFiles: [], overrides: [], imageTag: '', imageValues: [] };
+    for (const major of [3, 4] as const) {
+      const args = upgradeArgs(bare, { major, chartRef: 'c' });
+      expect(args).toContain('--reset-values');
+      expect(args).not.toContain('--reuse-values');
+      expect(args).not.toContain('-f');
+    }
   });
 
   it('dry runs render only; oci charts carry their version', () => {

@@ -276,7 +276,7 @@ describe('watchRollout', () => {
       ['delete', 'pod', 'db-0', '-n', NS, '--ignore-not-found', '--wait=false'],
     ]);
     expect(lines).toEqual([
-      'StatefulSet/db: deleting pod(s) db-0 of the broken revision, which the controller does not replace after a rollback',
+      'StatefulSet/db: deleting pod(s) db-0 of the broken revision, which the controller does not replace once its template is reverted',
     ]);
   });
 });

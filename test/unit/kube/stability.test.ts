@@ -136,6 +136,30 @@ describe('podInstability', () => {
     expect(podInstability(done, undefined, 0)).toEqual([]);
   });
 
+  it('finds nothing in a Job attempt that had already failed when the revision was Ready', () => {
+    // restartPolicy Never: the attempt ended Failed, the Job retried it in a
+    // new pod and completed; the failed pod stays, as the Job controller keeps it.
+    const failedAttempt = completedJobPod();
+    failedAttempt.spec = { restartPolicy: 'Never' };
+    failedAttempt.status = {
+      phase: 'Failed',
+      conditions: [{ type: 'Ready', status: 'False', reason: 'PodFailed' }],
+      containerStatuses: [
+        {
+          name: 'migrate',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { reason: 'Error', exitCode: 1 } },
+        },
+      ],
+    };
+    expect(podInstability(failedAttempt, failedAttempt, 0)).toEqual([]);
+    // One that fails inside the window is still a failure.
+    expect(podInstability(failedAttempt, undefined, 0)).toMatchObject([
+      { object: 'Pod/migrate-x7k2p', reason: 'Error' },
+    ]);
+  });
+
   it('finds nothing in a finished container of a run-to-completion pod whose sidecar still runs', () => {
     const running = completedJobPod();
     running.status = {
