@@ -75,14 +75,23 @@ export interface SettingsContext {
   workspace: string;
 }
 
-/** A file input: must exist, be a regular file and stay inside the workspace (symlinks resolved). */
-export function parseWorkspaceFile(input: string, raw: string, workspace: string): string {
+/** A file input: must exist and stay inside the workspace (symlinks resolved). */
+export function parseWorkspaceFile(
+  input: string,
+  raw: string,
+  workspace: string,
+  what = 'file',
+): string {
   const value = raw.trim();
-  if (value === '') throw new InputError(input, raw, 'a file path inside the workspace');
+  if (value === '') throw new InputError(input, raw, `a ${what} path inside the workspace`);
   const root = realpathSync(workspace);
   const absolute = path.resolve(root, value);
   if (!existsSync(absolute)) {
-    throw new InputError(input, raw, 'an existing file inside the workspace (it does not exist)');
+    throw new InputError(
+      input,
+      raw,
+      `an existing ${what} inside the workspace (it does not exist)`,
+    );
   }
   const real = realpathSync(absolute);
   if (real !== root && !real.startsWith(root + path.sep)) {
@@ -187,7 +196,7 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
       'no version for a local chart (only with oci://)',
     );
   }
-  const file = parseWorkspaceFile('chart', raw, ctx.workspace);
+  const file = parseWorkspaceFile('chart', raw, ctx.workspace, 'chart directory or .tgz');
   const isDir = statSync(file).isDirectory();
   if (isDir && !existsSync(path.join(file, 'Chart.yaml'))) {
     throw new InputError('chart', raw, 'a chart directory containing Chart.yaml');

@@ -54,6 +54,15 @@ describe('parseDeploySettings', () => {
     ).toThrow(/Invalid input 'values-files'.*inside the workspace/);
   });
 
+  it('says what a missing chart or values file should have been', () => {
+    expect(() => parseDeploySettings(read({ chart: 'charts/nope' }), { workspace: ws })).toThrow(
+      `Invalid input 'chart': "charts/nope". Expected an existing chart directory or .tgz inside the workspace (it does not exist).`,
+    );
+    expect(() =>
+      parseDeploySettings(read({ 'values-files': 'nope.yaml' }), { workspace: ws }),
+    ).toThrow(`Expected an existing file inside the workspace (it does not exist).`);
+  });
+
   it('never repeats secret values in an error', () => {
     let message = '';
     try {

@@ -114,8 +114,11 @@ describe('parsePrometheusText', () => {
   });
 
   it('reads OpenMetrics text as prom-client serves it, exemplars included', async () => {
-    const registry = new client.Registry(client.Registry.OPENMETRICS_CONTENT_TYPE);
+    const registry = new client.Registry<client.OpenMetricsContentType>();
+    registry.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
     client.collectDefaultMetrics({ register: registry });
+    // prom-client's types tie exemplar labels to the metric's own label names.
+    const exemplar = (traceId: string) => ({ traceId }) as Record<string, string>;
     const counter = new client.Counter({
       name: 'hotswap_http_requests_total',
       help: 'Requests.',
@@ -126,7 +129,7 @@ describe('parsePrometheusText', () => {
     counter.inc({
       labels: { route: '/health', code: '200' },
       value: 2,
-      exemplarLabels: { traceId: 'abc' },
+      exemplarLabels: exemplar('abc'),
     });
     const histogram = new client.Histogram({
       name: 'hotswap_http_request_duration_seconds',
@@ -139,7 +142,7 @@ describe('parsePrometheusText', () => {
     histogram.observe({
       labels: { route: '/health' },
       value: 0.5,
-      exemplarLabels: { traceId: 'd' },
+      exemplarLabels: exemplar('d'),
     });
 
     const body = await registry.metrics();
