@@ -203,6 +203,32 @@ describe('misspelt values keys', () => {
     ]);
   });
 
+  it('knows what import-values copies from a subchart into the parent', () => {
+    const chart = chartOf({
+      'Chart.yaml': [
+        'apiVersion: v2',
+        'name: shop',
+        'version: 0.1.0',
+        'dependencies:',
+        '  - name: queue',
+        '    import-values:',
+        '      - defaults',
+        '      - child: service',
+        '        parent: queueService',
+        '',
+      ].join('\n'),
+      'values.yaml': 'replicas: 1\n',
+      'templates/cm.yaml': '{{ .Values.queueSize }}{{ .Values.queueService.port }}',
+      'charts/queue/Chart.yaml': 'apiVersion: v2\nname: queue\nversion: 0.1.0\n',
+      'charts/queue/values.yaml':
+        'exports:\n  defaults:\n    queueSize: 10\nservice:\n  port: 80\n',
+    });
+    expect(judged(chart, 'queueSzie: 20\nqueueService:\n  prot: 81\n')).toEqual([
+      'queueSzie: queueSize @1',
+      'queueService.prot: queueService.port @3',
+    ]);
+  });
+
   it('leaves a key to a values.schema.json that closes its parent map, subcharts included', () => {
     const closed = JSON.stringify({
       type: 'object',
