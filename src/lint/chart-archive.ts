@@ -93,3 +93,14 @@ export function archivedCrdFiles(data: Buffer, label: string): ArchivedFile[] {
   }
   return files;
 }
+
+/** The regular files of a chart archive, by path inside its top folder (`values.yaml`, `charts/x.tgz`). */
+export function archivedChartFiles(data: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of tarEntries(gunzipSync(data))) {
+    if (entry.type !== '0') continue;
+    const rel = entry.name.replace(/^\.\//, '').split('/').filter(Boolean).slice(1).join('/');
+    if (rel) files.set(rel, entry.body);
+  }
+  return files;
+}

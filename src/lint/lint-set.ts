@@ -1,6 +1,7 @@
-// One values set through the stages: values files -> helm lint (newest
-// target) and, concurrently, helm template per target -> schema of each
-// rendered target as soon as it is there -> policy over what rendered.
+// One values set through the stages: values files (syntax, then misspelt
+// keys against the chart's values) -> helm lint (newest target) and,
+// concurrently, helm template per target -> schema of each rendered target
+// as soon as it is there -> policy over what rendered.
 // Returns what each stage found; rows.ts turns that into the report.
 //
 // The helm processes start first: parsing the values files with positions
@@ -11,17 +12,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Helm } from '../helm/helm.js';
 import type { LintResult, TemplateResult } from '../helm/render.js';
+import type { ChartValues } from './chart-values.js';
 import type { Limiter } from './limiter.js';
 import { Locator } from './locate.js';
 import type { ValuesSet } from './plan.js';
-import type { RuleLevels } from './policy-config.js';
+import type { Level, RuleLevels } from './policy-config.js';
 import type { LintSettings } from './settings.js';
 import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
 import { helmLintStage, startHelmLint } from './stages/helm-lint.js';
 import { policyLevels, policyStage } from './stages/policy.js';
 import { renderStage, startRender, type RenderOutcome } from './stages/render.js';
 import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
-import { valuesStage } from './stages/values.js';
+import { misspeltKeyStage, valuesStage } from './stages/values.js';
 import { emptyTiming, timed, timedLimiter, type SetTiming } from './timing.js';
 import type { ValidatorFor } from './validators.js';
 import type { ValuesFile } from './values-files.js';
@@ -36,6 +38,8 @@ export interface SetDeps {
   targets: readonly Target[];
   /** Parsed values files, shared: the chart's values.yaml is in every set. */
   readValues: (file: string) => ValuesFile;
+  /** The chart's values with its subcharts', read once; undefined when they do not parse. */
+  chartValues: () => ChartValues | undefined;
   /** The validator of a target, with the CRDs among the set's rendered objects. */
   validatorFor: ValidatorFor;
   log: (line: string) => void;
@@ -61,6 +65,8 @@ export interface SetOutcome {
   /** The set's values files, the chart's values.yaml first when it has one. */
   valuesFiles: string[];
   values: StageFinding[];
+  /** How the keys of the set's files were judged (`keys checked against the chart's values`). */
+  keysNote?: string;
   /** Absent when a values file does not parse: then no helm runs. */
   helm?: HelmOutcome;
   timing: SetTiming;
@@ -128,18 +134,32 @@ async function runHelmStages(
   return { lintTarget, lint: lintFindings, targets: rendered, levels, policy };
 }
 
+function keysNote(level: Level, chart: ChartValues | undefined): string {
+  if (level === 'off') return 'misspelt-key off';
+  if (!chart) return "keys not checked: the chart's values do not parse";
+  return chart.schemas.some((s) => !s.at.length)
+    ? "keys checked against the chart's values where values.schema.json takes any"
+    : "keys checked against the chart's values";
+}
+
 export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome> {
   const helmRun: HelmRun = { set, settings: deps.settings, helm: deps.helm, limit: deps.limit };
   const timing = emptyTiming();
   const started = startHelm(helmRun, deps, timing);
   const files = timed(timing, 'values', () => valuesFilesOf(set, deps));
+  const syntax = valuesStage(files);
   const outcome: SetOutcome = {
     set,
     valuesFiles: files.map((f) => f.file),
-    values: valuesStage(files),
+    values: syntax,
     timing,
   };
-  if (outcome.values.length) return outcome;
+  if (syntax.length) return outcome;
+  const own = files.filter((f) => set.files.includes(f.file));
+  const level = policyLevels(deps.settings, set)['misspelt-key'];
+  const chart = timed(timing, 'values', () => deps.chartValues());
+  outcome.values = timed(timing, 'values', () => misspeltKeyStage(own, chart, level));
+  outcome.keysNote = keysNote(level, chart);
   const run: SetRun = {
     ...helmRun,
     locator: new Locator(deps.settings.chartDir, files),

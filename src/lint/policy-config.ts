@@ -7,6 +7,10 @@
 //     pod-disruption-budget: error
 //   dev: warning
 //   default: warning             # any other environment and ci/*-values.yaml sets
+//
+// The values-file rules (misspelt-key) are warnings whatever level an entry
+// gives every rule: only naming them (`dev: {misspelt-key: off}`) changes
+// that, as they guess at intent where the checklist rules do not.
 import { parse } from 'yaml';
 import { InputError } from '../inputs/errors.js';
 import { RULE_NAMES, type RuleName } from './policies.js';
@@ -14,7 +18,13 @@ import { RULE_NAMES, type RuleName } from './policies.js';
 export const LEVELS = ['error', 'warning', 'off'] as const;
 export type Level = (typeof LEVELS)[number];
 
-export type RuleLevels = Record<RuleName, Level>;
+/** Rules over the values files (values-keys.ts), reported under `values/<rule>`. */
+export const VALUES_RULE_NAMES = ['misspelt-key'] as const;
+export type ValuesRuleName = (typeof VALUES_RULE_NAMES)[number];
+
+const ALL_RULES: readonly string[] = [...RULE_NAMES, ...VALUES_RULE_NAMES];
+
+export type RuleLevels = Record<RuleName | ValuesRuleName, Level>;
 export type PolicyConfig = Record<string, RuleLevels>;
 
 /** Key of the entry used for environments the map does not name. */
@@ -25,7 +35,10 @@ default: warning
 `;
 
 function uniform(level: Level): RuleLevels {
-  return Object.fromEntries(RULE_NAMES.map((r) => [r, level])) as RuleLevels;
+  return Object.fromEntries([
+    ...RULE_NAMES.map((r) => [r, level]),
+    ...VALUES_RULE_NAMES.map((r) => [r, 'warning']),
+  ]) as RuleLevels;
 }
 
 function parseLevel(input: string, raw: string, value: unknown, where: string): Level {
@@ -61,14 +74,14 @@ function parseEntry(
   const levels = uniform(base);
   for (const [rule, level] of Object.entries(map)) {
     if (rule === DEFAULT_KEY) continue;
-    if (!(RULE_NAMES as readonly string[]).includes(rule)) {
+    if (!ALL_RULES.includes(rule)) {
       throw new InputError(
         input,
         raw,
-        `rule names under '${key}' from ${RULE_NAMES.join(', ')} (got '${rule}')`,
+        `rule names under '${key}' from ${ALL_RULES.join(', ')} (got '${rule}')`,
       );
     }
-    levels[rule as RuleName] = parseLevel(input, raw, level, `'${key}.${rule}'`);
+    levels[rule as keyof RuleLevels] = parseLevel(input, raw, level, `'${key}.${rule}'`);
   }
   return levels;
 }

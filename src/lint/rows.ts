@@ -87,7 +87,7 @@ export function setRows(outcome: SetOutcome, settings: LintSettings): CheckRow[]
     name,
     'values',
     outcome.values,
-    `${files.length} file(s): ${files.join(', ')}`,
+    [`${files.length} file(s): ${files.join(', ')}`, outcome.keysNote].filter(Boolean).join('; '),
   );
   if (!outcome.helm) {
     const skipped = ['helm lint', 'helm template', 'schema', 'policy'].map((check) =>

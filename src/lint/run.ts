@@ -17,6 +17,7 @@ import type { SetTiming } from './timing.js';
 import { versionBumpStage } from './stages/version-bump.js';
 import { validators, cached } from './validators.js';
 import { readValuesFile, type ValuesFile } from './values-files.js';
+import { readChartValues } from './chart-values.js';
 
 export interface LintContext {
   helm: Helm;
@@ -59,6 +60,7 @@ function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
 }
 
 async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
+  const readChart = cached(readChartValues);
   return {
     settings,
     helm: ctx.helm,
@@ -66,6 +68,7 @@ async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDep
     outputDir: ctx.outputDir,
     targets: targetsOf(settings, ctx.schemaDir),
     readValues: cached<string, ValuesFile>(readValuesFile),
+    chartValues: () => readChart(settings.chartDir),
     validatorFor: await validators(settings, ctx.schemaDir),
     log: ctx.log ?? (() => {}),
   };

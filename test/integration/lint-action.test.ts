@@ -611,6 +611,66 @@ describe('actions/lint', () => {
     expect(JSON.parse(run.outputs.manifests!)).toEqual({ defaults: {} });
   });
 
+  it('warns of misspelt keys in the values of a chart without values.schema.json, at their lines', async () => {
+    const env = `${FIXTURES}/typos/environments/dev.yaml`;
+    const inputs = {
+      chart: `${FIXTURES}/typos/shop`,
+      environments: 'dev',
+      'values-files': `${FIXTURES}/typos/environments/{env}.yaml`,
+      'ci-values': 'false',
+    };
+    const run = await runAction('lint', { inputs, env: withHelm });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('pass');
+    const typos = annotations(run.stdout).filter((a) => a.title === 'values/misspelt-key [dev]');
+    expect(typos.map((a) => [a.level, a.file, a.line, a.message])).toEqual([
+      [
+        'warning',
+        env,
+        lineOf(env, 'sizee:'),
+        'values key persistence.sizee is not one the chart has; did you mean persistence.size?',
+      ],
+      [
+        'warning',
+        env,
+        lineOf(env, 'hots:'),
+        'values key ingress.hosts[1].hots is not one the chart has; did you mean ingress.hosts[1].host?',
+      ],
+      [
+        'warning',
+        env,
+        lineOf(env, 'memroy:'),
+        'values key sessions.memroy is not one the chart has; did you mean sessions.memory?',
+      ],
+      [
+        'warning',
+        env,
+        lineOf(env, 'cacheRegoin:'),
+        'values key global.cacheRegoin is not one the chart has; did you mean global.cacheRegion?',
+      ],
+    ]);
+    // free-form maps (podAnnotations, env) and an option the template reads are not judged
+    expect(annotations(run.stdout)).toHaveLength(4);
+    expect(summaryRow(run, 'dev', 'values')).toMatch(
+      /⚠️ warn.*\| 2 file\(s\): .*; keys checked against the chart's values \|$/,
+    );
+
+    // named in the policy, the rule is an error; off, it reports nothing
+    const strict = await runAction('lint', {
+      inputs: { ...inputs, policy: 'dev:\n  misspelt-key: error' },
+      env: withHelm,
+    });
+    expect(strict.code).not.toBe(0);
+    expect(strict.outputs.errors).toBe('4');
+    expect(summaryRow(strict, 'dev', 'values')).toMatch(/❌ fail/);
+    const off = await runAction('lint', {
+      inputs: { ...inputs, policy: 'dev:\n  misspelt-key: off' },
+      env: withHelm,
+    });
+    expect(off.outputs.warnings).toBe('0');
+    expect(summaryRow(off, 'dev', 'values')).toMatch(/; misspelt-key off/);
+  });
+
   it("takes helm's version from the job's record for that very file, and asks helm once the file changed", async () => {
     // A copy of helm with a record saying v4.99.0: a summary with v4.99.0 can
     // only come from the record, since helm itself says v4.3.1.
