@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Place } from './helm-messages.js';
+import { get } from './object-path.js';
 import type { ValuesHint } from './policies.js';
 import { findEntry, findNearestEntry, type ValuesEntry, type ValuesFile } from './values-files.js';
 
@@ -58,15 +59,6 @@ function keyNames(key: string): string[] {
 /** Whether `path` starts with `prefix`. */
 function under(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
   return prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
-}
-
-function get(root: unknown, keyPath: readonly (string | number)[]): unknown {
-  let node = root;
-  for (const seg of keyPath) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[seg];
-  }
-  return node;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Helpers the policy rules share: reading fields of rendered objects, the
 // containers of every pod template, and a violation pointing at a field.
 import { templateNameWords, type TemplateDocument } from '../locate.js';
+import { get } from '../object-path.js';
 import type { RenderedObject, RuleName, ValuesHint, Violation } from './model.js';
 
 export type Obj = Record<string, unknown>;
@@ -13,14 +14,7 @@ export function list(value: unknown): Obj[] {
   return Array.isArray(value) ? value.filter((v): v is Obj => !!obj(v)) : [];
 }
 
-export function get(root: unknown, path: readonly (string | number)[]): unknown {
-  let node = root;
-  for (const seg of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[seg];
-  }
-  return node;
-}
+export { get };
 
 /** The longest prefix of `path` that exists in the object. */
 function existing(root: unknown, path: readonly (string | number)[]): (string | number)[] {

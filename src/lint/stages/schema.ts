@@ -2,6 +2,7 @@
 // target version (and the CRDs'), each error at the values key or template
 // line that set the field.
 import type { Locator, Position } from '../locate.js';
+import { get } from '../object-path.js';
 import type { RenderedObject } from '../policies.js';
 import { templateDocument } from '../rules/objects.js';
 import type { CrdOrigin, KubernetesValidator, SchemaIssue } from '../schema.js';
@@ -19,15 +20,6 @@ export interface SchemaStageOutcome {
 
 export function schemaTitle(target: Target): string {
   return `schema (Kubernetes ${target.minor})`;
-}
-
-function get(root: unknown, p: readonly (string | number)[]): unknown {
-  let node = root;
-  for (const seg of p) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[seg];
-  }
-  return node;
 }
 
 function pointerPath(pointer: string): (string | number)[] {
