@@ -76,31 +76,34 @@ function classify(segments: readonly string[]): 'crd' | 'archive' | undefined {
   return segments.length > 2 ? classify(segments.slice(2)) : undefined;
 }
 
+/** The regular files of a chart archive: their names, and paths inside the chart's top folder. */
+function chartEntries(data: Buffer): { name: string; rel: string; body: Buffer }[] {
+  return tarEntries(gunzipSync(data))
+    .filter((entry) => entry.type === '0')
+    .map((entry) => ({
+      name: entry.name,
+      rel: entry.name.replace(/^\.\//, '').split('/').filter(Boolean).slice(1).join('/'),
+      body: entry.body,
+    }));
+}
+
 /**
  * The CRD files of a chart archive and of the subcharts it holds, in the
  * archive's order. Throws when the archive is not a gzip tar.
  */
 export function archivedCrdFiles(data: Buffer, label: string): ArchivedFile[] {
-  const files: ArchivedFile[] = [];
-  for (const entry of tarEntries(gunzipSync(data))) {
-    if (entry.type !== '0') continue;
-    // The chart's top folder, then its files.
-    const segments = entry.name.replace(/^\.\//, '').split('/').filter(Boolean).slice(1);
-    const kind = classify(segments);
-    const name = `${label}:${entry.name}`;
-    if (kind === 'crd') files.push({ name, text: entry.body.toString('utf8') });
-    else if (kind === 'archive') files.push(...archivedCrdFiles(entry.body, name));
-  }
-  return files;
+  return chartEntries(data).flatMap(({ name, rel, body }) => {
+    const kind = classify(rel.split('/'));
+    if (kind === 'crd') return [{ name: `${label}:${name}`, text: body.toString('utf8') }];
+    return kind === 'archive' ? archivedCrdFiles(body, `${label}:${name}`) : [];
+  });
 }
 
 /** The regular files of a chart archive, by path inside its top folder (`values.yaml`, `charts/x.tgz`). */
 export function archivedChartFiles(data: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const entry of tarEntries(gunzipSync(data))) {
-    if (entry.type !== '0') continue;
-    const rel = entry.name.replace(/^\.\//, '').split('/').filter(Boolean).slice(1).join('/');
-    if (rel) files.set(rel, entry.body);
-  }
-  return files;
+  return new Map(
+    chartEntries(data)
+      .filter(({ rel }) => rel !== '')
+      .map(({ rel, body }) => [rel, body]),
+  );
 }
