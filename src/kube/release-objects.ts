@@ -22,6 +22,13 @@ export interface ReleaseObject {
   selector?: LabelSelector;
   /** A Job's spec.ttlSecondsAfterFinished: the cluster removes it that long after it finished. */
   ttlSecondsAfterFinished?: number;
+  /**
+   * Labels that the object and every object a poll lists for it (its pods,
+   * ReplicaSets, ControllerRevisions) carry: its own metadata.labels, and of
+   * those only the pairs of a workload's selector.matchLabels (the API keeps
+   * a workload's pods on its selector) or a Job's pod template labels.
+   */
+  sharedLabels?: Record<string, string>;
 }
 
 /** A hook as helm's release JSON lists it. */
@@ -67,9 +74,15 @@ const CLUSTER_SCOPED = new Set([
 interface Doc {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: unknown;
+    annotations?: Record<string, string>;
+  };
   spec?: {
     selector?: unknown;
+    template?: { metadata?: { labels?: unknown } };
     scope?: string;
     group?: string;
     names?: { kind?: string };
@@ -145,7 +158,40 @@ function toObject(
   }
   const ttl = d.spec?.ttlSecondsAfterFinished;
   if (kind === 'Job' && typeof ttl === 'number') o.ttlSecondsAfterFinished = ttl;
+  const shared = sharedLabels(d, o.selector);
+  if (Object.keys(shared).length) o.sharedLabels = shared;
   return o;
+}
+
+function stringPairs(labels: unknown): Record<string, string> {
+  if (!labels || typeof labels !== 'object' || Array.isArray(labels)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** The pairs of `a` that `b` has too. */
+export function commonLabels(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(a).filter(([k, v]) => b[k] === v));
+}
+
+function sharedLabels(d: Doc, selector: LabelSelector | undefined): Record<string, string> {
+  const own = stringPairs(d.metadata?.labels);
+  switch (d.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+      // ReplicaSets, ControllerRevisions and pods of any revision: the selector is immutable.
+      return commonLabels(own, stringPairs(selector?.matchLabels));
+    case 'Job':
+      // Its pods get the template's labels (a Job's template is immutable).
+      return commonLabels(own, stringPairs(d.spec?.template?.metadata?.labels));
+    default:
+      return own;
+  }
 }
 
 function hookEventsOf(d: Doc): string[] | undefined {

@@ -4,8 +4,9 @@
 // judges it with assessRollout until it is ready, fails, or runs out of time.
 import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
+import { holdsSecret } from '../secrets/redact.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
-import { groupOf, type ReleaseObject } from './release-objects.js';
+import { commonLabels, groupOf, type ReleaseObject } from './release-objects.js';
 import { removableJob } from './removed-jobs.js';
 import {
   assessRollout,
@@ -65,6 +66,36 @@ export function resourceArg(o: ReleaseObject): string {
   return `${resourceType(o)}/${o.name}`;
 }
 
+export interface NamespacePlan {
+  objects: ReleaseObject[];
+  types: string[];
+  /**
+   * `-l` for the listing: the labels every watched object there and all it
+   * links to carry, so other releases' objects in the namespace are not read.
+   * Dropped for the rest of the watch once a watched object is not in the
+   * narrowed listing (labels changed after helm applied them).
+   */
+  selector?: string;
+}
+
+// Label keys (optional DNS prefix) and values as the API accepts them: only
+// these go into a selector, whose syntax gives `,` `=` `!` `(` meanings.
+const LABEL_NAME = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+const LABEL_KEY = new RegExp(`^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?${LABEL_NAME}$`);
+const LABEL_VALUE = new RegExp(`^${LABEL_NAME}$`);
+
+/** `k=v,...` of the labels all the objects share, or undefined when they share none. */
+export function sharedSelector(objects: readonly ReleaseObject[]): string | undefined {
+  if (objects.length === 0) return undefined;
+  let shared = objects[0]!.sharedLabels ?? {};
+  for (const o of objects.slice(1)) shared = commonLabels(shared, o.sharedLabels ?? {});
+  const pairs = Object.entries(shared)
+    // A command-line argument: never one that holds a secret value.
+    .filter(([k, v]) => LABEL_KEY.test(k) && LABEL_VALUE.test(v) && !holdsSecret(`${k}=${v}`))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return pairs.length ? pairs.map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+}
+
 /** What each poll asks the cluster. */
 export interface SnapshotPlan {
   /**
@@ -72,7 +103,7 @@ export interface SnapshotPlan {
    * theirs plus what links workloads to pods. One kubectl call per namespace
    * per poll; the objects are then picked by kind and name.
    */
-  namespaces: Map<string, { objects: ReleaseObject[]; types: string[] }>;
+  namespaces: Map<string, NamespacePlan>;
   /** Cluster-scoped objects (custom resources), got by name. */
   clusterScoped: ReleaseObject[];
 }
@@ -99,7 +130,10 @@ export function snapshotPlan(
     if (o.kind === 'DaemonSet') t.add('controllerrevisions.apps');
     types.set(o.namespace, t);
   }
-  for (const [ns, entry] of plan.namespaces) entry.types = [...types.get(ns)!];
+  for (const [ns, entry] of plan.namespaces) {
+    entry.types = [...types.get(ns)!];
+    entry.selector = sharedSelector(entry.objects);
+  }
   return plan;
 }
 
@@ -115,17 +149,37 @@ function matches(o: ReleaseObject, live: KubeObject): boolean {
 }
 
 /**
+ * A namespace's listing, narrowed by the plan's selector while every watched
+ * object is found in it; the whole namespace again (and from then on) when
+ * one is not, so a missing object always means the cluster has none.
+ */
+async function listNamespace(
+  kubectl: Kubectl,
+  namespace: string,
+  entry: NamespacePlan,
+): Promise<KubeObject[]> {
+  const types = entry.types.join(',');
+  if (!entry.selector) return kubectl.list(types, namespace);
+  const listed = await kubectl.list(types, namespace, entry.selector);
+  if (entry.objects.every((o) => listed.some((l) => matches(o, l)))) return listed;
+  entry.selector = undefined;
+  return kubectl.list(types, namespace);
+}
+
+/**
  * One look at the release. Listing each namespace's types in one call costs
  * one kubectl process per poll, as the label-selector list did (getting the
  * objects by name and their pods separately costs two): objects are still
  * identified by kind, namespace and name from the manifest, never a label.
+ * The listing is narrowed only by labels the objects and their pods carry by
+ * the API's own rules (release-objects.ts, sharedLabels).
  */
 export async function takeSnapshot(
   kubectl: Kubectl,
   plan: SnapshotPlan,
   releaseNamespace?: string,
 ): Promise<RolloutSnapshot> {
-  const calls = [...plan.namespaces].map(([ns, { types }]) => kubectl.list(types.join(','), ns));
+  const calls = [...plan.namespaces].map(([ns, entry]) => listNamespace(kubectl, ns, entry));
   if (plan.clusterScoped.length > 0) {
     calls.push(kubectl.getNamed(plan.clusterScoped.map(resourceArg)));
   }

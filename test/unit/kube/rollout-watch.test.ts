@@ -6,9 +6,11 @@ import {
   FIRST_POLL_MS,
   pollDelay,
   resourceArg,
+  sharedSelector,
   snapshotPlan,
   watchRollout,
 } from '../../../src/kube/rollout-watch.js';
+import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
 
 const NS = 'shop';
 const policy = { crashLoopRestarts: 2, unschedulableGraceMs: 30_000 };
@@ -159,6 +161,68 @@ metadata: { name: main }
   });
 });
 
+describe('sharedSelector', () => {
+  const release = (labels: string, selector: string, template = selector) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, labels: { ${labels} } }
+spec:
+  selector: { matchLabels: { ${selector} } }
+  template: { metadata: { labels: { ${template} } } }
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate, labels: { ${labels} } }
+spec: { template: { metadata: { labels: { ${template} } } } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, labels: { ${labels} } }
+`;
+
+  it("keeps the pairs of every object's labels that its pods carry by the API's rules", () => {
+    const objects = releaseObjects(
+      release(
+        'app.kubernetes.io/instance: shop, app.kubernetes.io/name: web, helm.sh/chart: web-1.2.0',
+        'app.kubernetes.io/instance: shop, app.kubernetes.io/name: web',
+      ),
+      NS,
+    );
+    expect(sharedSelector(objects)).toBe(
+      'app.kubernetes.io/instance=shop,app.kubernetes.io/name=web',
+    );
+    expect(snapshotPlan(objects, policy).namespaces.get(NS)?.selector).toBe(
+      'app.kubernetes.io/instance=shop,app.kubernetes.io/name=web',
+    );
+  });
+
+  it('selects nothing narrower when a workload labels itself but not its selector', () => {
+    // The chart version is in the Deployment's labels and its template, not its
+    // selector: ReplicaSets of an older chart version would not carry it.
+    const objects = releaseObjects(
+      release(
+        'helm.sh/chart: web-1.2.0, tier: api',
+        'app: web',
+        'app: web, helm.sh/chart: web-1.2.0',
+      ),
+      NS,
+    );
+    expect(sharedSelector(objects)).toBeUndefined();
+  });
+
+  it('leaves out pairs that hold a secret value or that a selector cannot carry', () => {
+    registerSecret('s3cr3t-token');
+    try {
+      const objects = releaseObjects(
+        release('a: s3cr3t-token, b: "x y", c: ok', 'a: s3cr3t-token, b: "x y", c: ok'),
+        NS,
+      );
+      expect(sharedSelector(objects)).toBe('c=ok');
+    } finally {
+      clearSecrets();
+    }
+  });
+});
+
 describe('pollDelay', () => {
   it('waits a quarter of the time spent, from FIRST_POLL_MS up to the interval', () => {
     expect(FIRST_POLL_MS).toBe(100);
@@ -197,6 +261,35 @@ describe('watchRollout', () => {
     expect(kubectl.calls).toEqual([
       ['get', 'deployments.apps,pods,replicasets.apps', '-n', NS, '-o', 'json'],
     ]);
+  });
+
+  it('lists by the shared labels, and the whole namespace once an object is not in that listing', async () => {
+    const labels = { app: 'web' };
+    const web: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: NS, generation: 1 },
+      spec: { replicas: 1, selector: { matchLabels: labels } },
+      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 0, availableReplicas: 0 },
+    };
+    const ready = { ...web, status: { ...web.status, updatedReplicas: 1, availableReplicas: 1 } };
+    // The live Deployment lost its label: a narrowed listing does not hold it.
+    let polls = 0;
+    const kubectl = new FakeKubectl((args) =>
+      list(args.includes('-l') ? [] : [++polls > 1 ? ready : web]),
+    );
+    const objects = releaseObjects(
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, labels: { app: web } }
+spec: { selector: { matchLabels: { app: web } } }
+`,
+      NS,
+    );
+    const result = await watchRollout(kubectl, { ...policy, objects, timeoutMs: 5000, pollMs: 1 });
+    expect(result.state).toBe('ready');
+    const get = ['get', 'deployments.apps,pods,replicasets.apps', '-n', NS, '-o', 'json'];
+    expect(kubectl.calls).toEqual([[...get, '-l', 'app=web'], get, get]);
   });
 
   it('waits for an object of the release that is not there, and times out naming it', async () => {
