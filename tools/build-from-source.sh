@@ -6,7 +6,8 @@
 #   tools/build-from-source.sh <tool> <version> <out-dir>
 #
 # tools: helm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler,
-#        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act, registry
+#        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act, registry,
+#        alertmanager (a public application the kind tests run under its own chart)
 set -euo pipefail
 
 tool=$1 version=$2 out=$3
@@ -96,6 +97,20 @@ act)
 helm-docs)
   mkmod github.com/norwoodj/helm-docs "$version"
   build github.com/norwoodj/helm-docs/cmd/helm-docs helm-docs "-X main.version=${version#v}"
+  ;;
+alertmanager)
+  # Its web UI is built by npm into ui/app/dist, which the module does not
+  # carry; health, API and metrics do not need it, so a placeholder page is
+  # embedded in its place (gzipped, as the UI's files are served; the chart's
+  # probes ask for it at /).
+  src=$(cd "$work" && go mod download -json "github.com/prometheus/alertmanager@$version" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
+  cp -r "$src" "$work/alertmanager" && chmod -R u+w "$work/alertmanager"
+  mkdir -p "$work/alertmanager/ui/app/dist"
+  echo '<html><body>Alertmanager (web UI not built)</body></html>' | gzip -9n >"$work/alertmanager/ui/app/dist/index.html.gz"
+  mkmod github.com/prometheus/alertmanager "$version"
+  (cd "$work" && go mod edit -replace=github.com/prometheus/alertmanager=./alertmanager)
+  v=github.com/prometheus/common/version
+  build github.com/prometheus/alertmanager/cmd/alertmanager alertmanager "-X $v.Version=${version#v} -X $v.Branch=HEAD -X $v.Revision=release"
   ;;
 *)
   echo "build-from-source: unknown tool '$tool'" >&2

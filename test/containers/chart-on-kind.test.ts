@@ -72,7 +72,7 @@ test('installs Ready under PSS restricted; the database takes the generated pass
     const kubectl = (...args: string[]) => run(main!.outputs['kubectl-path']!, args);
     const helm = (...args: string[]) => run(main!.outputs['helm-path']!, args);
 
-    for (const image of Object.values(images))
+    for (const image of [images.api, images.postgresql, images.curl])
       run(main.outputs['kind-path']!, ['load', 'docker-image', '--name', name, image]);
 
     kubectl('create', 'namespace', NS);

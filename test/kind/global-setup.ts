@@ -26,6 +26,8 @@ export interface KindImages {
   api: string;
   postgresql: string;
   curl: string;
+  /** The public application of the public-chart tests. */
+  alertmanager: string;
 }
 
 declare module 'vitest' {

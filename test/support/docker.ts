@@ -39,8 +39,13 @@ export function nodeImageArchive(): string {
   }).trim();
 }
 
-/** Images for chart/hotswap built locally (scripts/chart-images.sh): api, postgresql, curl. */
-export function chartImages(): { api: string; postgresql: string; curl: string } {
+/** Images built locally (scripts/chart-images.sh): chart/hotswap's api, postgresql and curl, and alertmanager. */
+export function chartImages(): {
+  api: string;
+  postgresql: string;
+  curl: string;
+  alertmanager: string;
+} {
   const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'chart-images.sh')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -52,7 +57,12 @@ export function chartImages(): { api: string; postgresql: string; curl: string }
       .split('\n')
       .map((l) => l.split('=') as [string, string]),
   );
-  return { api: images.api!, postgresql: images.postgresql!, curl: images.curl! };
+  return {
+    api: images.api!,
+    postgresql: images.postgresql!,
+    curl: images.curl!,
+    alertmanager: images.alertmanager!,
+  };
 }
 
 /** Splits `repo:tag` at the last colon. */
