@@ -30,6 +30,8 @@ export interface ReleaseHook {
   name?: string;
   manifest: string;
   events?: string[];
+  /** helm.sh/hook-delete-policy: hook-succeeded, hook-failed, before-hook-creation. */
+  delete_policies?: string[];
 }
 
 /**
