@@ -339,8 +339,10 @@ async function conclude(
   if (result.error === undefined) return concludeDeployed(s, deps, c, finalHistory);
   const history = await helm.history(s.release, s.namespace);
   if (result.revision === undefined) {
-    const ours = history.at(-1);
-    if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+    // The first revision this run wrote is its upgrade's; helm's own rollback
+    // (wait: helm with rollback-on-failure) writes one after it.
+    const ours = history.find((r) => r.revision > lastRevision);
+    if (ours) result.revision = ours.revision;
   }
   // `unchanged`: the history just read is still the release's (recording a
   // verdict labels helm's storage, it writes no revision).
