@@ -96,6 +96,11 @@ export function isCustomResource(o: Pick<ReleaseObject, 'group'>): boolean {
   );
 }
 
+/** A built-in kind that has no namespace (ClusterRole, CustomResourceDefinition...). */
+export function isClusterScopedKind(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
 /** Documents of a multi-document manifest, `List` kinds flattened into their items. */
 function documents(manifest: string): Doc[] {
   const out: Doc[] = [];
