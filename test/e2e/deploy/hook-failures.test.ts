@@ -79,6 +79,17 @@ describe('deploy: a failing hook Job fails the deploy without waiting for helm',
     const next = await deploy('premig', ['replicaCount=2']);
     expect(next.outputs.status, next.stdout).toBe('deployed');
     expect(next.stdout).not.toContain('Hook failing');
+
+    // Failing again: the summary shows the events of this run's Job, not
+    // those the earlier Jobs of that name left (their pods, their suspension).
+    const again = await deploy('premig', [
+      'hook.backoffLimit=6',
+      'hook.podAnnotations.hotswap\\.dev/simulate=fail',
+    ]);
+    expect(again.outputs.status, again.stdout).toBe('rolled-back');
+    const details = again.summary.slice(again.summary.indexOf('<summary>Job/premig-migrate'));
+    const events = details.slice(0, details.indexOf('</details>'));
+    expect(events.match(/SuccessfulCreate: Created pod/g)).toHaveLength(2);
   });
 
   it('post-install hook restarted in place (restartPolicy OnFailure): first install removed', async () => {
