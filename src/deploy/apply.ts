@@ -12,6 +12,8 @@ import { formatDuration } from '../inputs/parse.js';
 import type { RolloutPolicy } from '../kube/rollout.js';
 import { withMark, type RecordStore, type ReleaseRecords } from '../release/records.js';
 import { lastVerifiedRevision } from '../release/state.js';
+import { collectDiagnostics } from '../kube/diagnostics.js';
+import { watchHooks, type HookFailure } from '../release/hook-watch.js';
 import { describeFailures, inspectAfterHelmFailure, verifyRollout } from '../release/verify.js';
 import { redact } from '../secrets/redact.js';
 import { rollBack } from './auto-rollback.js';
@@ -87,7 +89,10 @@ export async function apply(
     // deploy with a diff pays for no server-side dry run.
     const current = s.diff ? runningManifest(s, deps, deployed !== undefined) : undefined;
     enterPhase(c.run, 'upgrade');
-    const upgraded = await upgrade(s, deps, access, result);
+    const upgraded = await upgrade(s, deps, access, result, {
+      afterRevision: lastRevision,
+      policy: c.policy,
+    });
     const upgradeError = upgraded.error;
     if (upgradeError !== undefined && CONCURRENT.test(upgradeError)) {
       result.error = `another operation on release '${s.release}' is in progress; this deploy changed nothing (${upgradeError})`;
@@ -150,7 +155,19 @@ async function withChartAccess<T>(
 interface Upgraded {
   manifest: string;
   error?: string;
+  /** A hook of this upgrade failing, for which helm was stopped. */
+  hookFailure?: HookFailure;
 }
+
+/** What the hook watch needs beside the settings. */
+interface HookWatchContext {
+  /** The newest revision before this run: the upgrade writes the next one. */
+  afterRevision: number;
+  policy: RolloutPolicy;
+}
+
+/** How often the hooks are looked at while helm runs them. */
+const HOOK_POLL_MS = 1_000;
 
 /**
  * helm upgrade --install; the revision and digest go into the result, the
@@ -161,9 +178,30 @@ async function upgrade(
   deps: DeployDeps,
   access: ChartAccess,
   result: DeployResult,
+  hooks: HookWatchContext,
 ): Promise<Upgraded> {
-  const { helm, log } = deps;
+  const { helm, kubectl, log } = deps;
   log(`helm ${helm.major}: upgrading release '${s.release}' in '${s.namespace}' (wait: ${s.wait})`);
+  // helm awaits its hooks itself, a failing hook Job until its backoffLimit or
+  // the timeout: they are judged meanwhile, and a failing one stops helm
+  // (SIGTERM: helm marks the revision failed) so the deploy fails and rolls
+  // back at once, as it does for the release's own objects.
+  const helmEnded = new AbortController();
+  const stopHelm = new AbortController();
+  const hookWatch = watchHooks(kubectl, {
+    release: s.release,
+    namespace: s.namespace,
+    afterRevision: hooks.afterRevision,
+    policy: hooks.policy,
+    pollMs: deps.pollMs ?? HOOK_POLL_MS,
+    signal: helmEnded.signal,
+  }).then((failure) => {
+    if (failure) {
+      log(`Hook failing: ${describeFailures(failure.failures)}; stopping helm upgrade`);
+      stopHelm.abort();
+    }
+    return failure;
+  });
   try {
     const applied = await helm.run(
       upgradeArgs(s, {
@@ -175,8 +213,13 @@ async function upgrade(
         rawOutput: true,
         env: access.env,
         onLine: (line, stream) => stream === 'stderr' && log(line),
+        signal: stopHelm.signal,
       },
     );
+    helmEnded.abort();
+    const hookFailure = await hookWatch;
+    // Stopped, and helm had not finished on its own: the hook failed the upgrade.
+    if (hookFailure && applied.code !== 0) return stoppedForHook(s, deps, hookFailure);
     const release = releaseJson(applied.stdout);
     result.revision = release.version;
     result.manifestDigest = `sha256:${createHash('sha256')
@@ -184,10 +227,44 @@ async function upgrade(
       .digest('hex')}`;
     return { manifest: release.manifest ?? '' };
   } catch (error) {
+    helmEnded.abort();
+    await hookWatch;
     if (error instanceof CancelledError) throw error;
     if (!(error instanceof CommandError)) throw error;
     return { manifest: '', error: redact(error.message) };
   }
+}
+
+/**
+ * helm was stopped for a failing hook. The hook Jobs it left running are
+ * stopped as well: abandoned with the upgrade, they would otherwise go on
+ * retrying (a migration among them) after the release was rolled back. One
+ * whose delete policy has hook-failed is deleted, as helm does with a failed
+ * hook; any other is suspended, kept with its pods for inspection, and
+ * replaced by helm at the next upgrade (before-hook-creation).
+ */
+async function stoppedForHook(
+  s: DeploySettings,
+  deps: DeployDeps,
+  failure: HookFailure,
+): Promise<Upgraded> {
+  for (const job of failure.jobs) {
+    try {
+      if (job.deleteOnFailure) {
+        await deps.kubectl.deleteJob(job.namespace, job.name);
+        deps.log(`Job/${job.name}: deleted (hook-delete-policy hook-failed)`);
+      } else {
+        await deps.kubectl.suspendJob(job.namespace, job.name);
+        deps.log(`Job/${job.name}: suspended, so that the hook does not retry after this deploy`);
+      }
+    } catch (error) {
+      deps.log(`Job/${job.name}: could not be stopped: ${redact((error as Error).message)}`);
+    }
+  }
+  const error =
+    `revision ${failure.revision}: hook failed: ${describeFailures(failure.failures)}; ` +
+    'helm upgrade was stopped rather than left waiting for the hook until its backoffLimit or the timeout';
+  return { manifest: '', error, hookFailure: failure };
 }
 
 /** The new revision judged: our rollout watch, or one look at what helm's failure left. */
@@ -229,6 +306,12 @@ async function judge(
           ? `revision ${result.revision} failed within stable-for ${formatDuration(s.stableForMs)} after it was Ready: ${describeFailures(watched.failures)}`
           : `revision ${result.revision} failed: ${describeFailures(watched.failures)}`;
     }
+  } else if (upgraded.hookFailure) {
+    result.error = upgraded.error;
+    const { failures, pods, revision } = upgraded.hookFailure;
+    result.revision = revision;
+    result.failures = failures;
+    result.diagnostics = await collectDiagnostics(kubectl, s.namespace, failures, pods);
   } else if (upgraded.error !== undefined) {
     result.error = upgraded.error;
     // What the cluster shows right now: a failed hook Job, a crash-looping pod...
@@ -256,8 +339,10 @@ async function conclude(
   if (result.error === undefined) return concludeDeployed(s, deps, c, finalHistory);
   const history = await helm.history(s.release, s.namespace);
   if (result.revision === undefined) {
-    const ours = history.at(-1);
-    if (ours && ours.revision > lastRevision) result.revision = ours.revision;
+    // The first revision this run wrote is its upgrade's; helm's own rollback
+    // (wait: helm with rollback-on-failure) writes one after it.
+    const ours = history.find((r) => r.revision > lastRevision);
+    if (ours) result.revision = ours.revision;
   }
   // `unchanged`: the history just read is still the release's (recording a
   // verdict labels helm's storage, it writes no revision).

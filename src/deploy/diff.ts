@@ -6,6 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { structuredPatch } from 'diff';
 import { parseAllDocuments, stringify } from 'yaml';
+import { isClusterScopedKind } from '../kube/release-objects.js';
 import { holdsSecret, redact } from '../secrets/redact.js';
 
 export interface ObjectChange {
@@ -41,7 +42,11 @@ export function manifestObjects(manifest: string, namespace: string): ManifestOb
   for (const doc of parseAllDocuments(manifest)) {
     const value = doc.toJS({ maxAliasCount: 100 }) as Doc | null;
     if (!value || typeof value !== 'object' || !value.kind) continue;
-    const id = `${value.kind} ${value.metadata?.namespace ?? namespace}/${value.metadata?.name ?? '?'}`;
+    // A cluster-scoped object is named without one: the release's namespace is not its.
+    const where = isClusterScopedKind(value.kind)
+      ? ''
+      : `${value.metadata?.namespace ?? namespace}/`;
+    const id = `${value.kind} ${where}${value.metadata?.name ?? '?'}`;
     objects.set(id, value);
   }
   return objects;

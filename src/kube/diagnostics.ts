@@ -40,6 +40,13 @@ export async function collectDiagnostics(
         : kind === 'Job'
           ? newestPodOf('Job', name, ns, pods)
           : undefined;
+    // Events are found by name, and a name outlives its object: a StatefulSet's
+    // pod, a Job helm recreates at each upgrade. Only the failing one's are shown.
+    const uid =
+      kind === 'Pod'
+        ? pod?.metadata.uid
+        : pod?.metadata.ownerReferences?.find((o) => o.kind === kind && o.name === name)?.uid;
+    const own = uid ? evs.filter((e) => (e.involvedObject?.uid ?? uid) === uid) : evs;
     const containers: { name: string }[] = pod?.spec?.containers ?? [];
     for (const c of containers) {
       // Restarted and running again: the instance that died says why, not the new one.
@@ -59,7 +66,7 @@ export async function collectDiagnostics(
         : failure.object,
       reason: failure.reason,
       message: redact(failure.message),
-      events: evs
+      events: own
         .slice(-events)
         .map((e) =>
           redact(

@@ -73,6 +73,40 @@ export class Kubectl {
     );
   }
 
+  /** Suspends a Job: its running pods are stopped and no new attempt starts. */
+  async suspendJob(namespace: string, name: string): Promise<void> {
+    await this.run(
+      [
+        'patch',
+        'job.batch',
+        name,
+        '-n',
+        namespace,
+        '--type=merge',
+        '-p',
+        '{"spec":{"suspend":true}}',
+      ],
+      { timeoutMs: 30_000 },
+    );
+  }
+
+  /** Deletes a Job and, in the background, its pods. */
+  async deleteJob(namespace: string, name: string): Promise<void> {
+    await this.run(
+      [
+        'delete',
+        'job.batch',
+        name,
+        '-n',
+        namespace,
+        '--ignore-not-found',
+        '--cascade=background',
+        '--wait=false',
+      ],
+      { timeoutMs: 30_000 },
+    );
+  }
+
   async namespaceExists(namespace: string): Promise<boolean> {
     const result = await this.run(['get', 'namespace', namespace, '-o', 'name'], {
       allowFailure: true,

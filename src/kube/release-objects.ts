@@ -37,6 +37,8 @@ export interface ReleaseHook {
   name?: string;
   manifest: string;
   events?: string[];
+  /** helm.sh/hook-delete-policy: hook-succeeded, hook-failed, before-hook-creation. */
+  delete_policies?: string[];
 }
 
 /**
@@ -105,6 +107,11 @@ export function isCustomResource(o: Pick<ReleaseObject, 'group'>): boolean {
   return (
     o.group.includes('.') && !/\.k8s\.io$|\.kubernetes\.io$/.test(o.group) && o.group !== 'k8s.io'
   );
+}
+
+/** A built-in kind that has no namespace (ClusterRole, CustomResourceDefinition...). */
+export function isClusterScopedKind(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
 }
 
 /** Documents of a multi-document manifest, `List` kinds flattened into their items. */

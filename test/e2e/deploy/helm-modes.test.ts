@@ -50,6 +50,8 @@ describe('helm 3 and helm wait modes', () => {
     expect(bad.code).toBe(1);
     expect(bad.outputs.status).toBe('rolled-back');
     expect(bad.outputs['rolled-back-to']).toBe('1');
+    // The revision the failed upgrade wrote, not the one of helm's rollback after it.
+    expect(bad.outputs.revision).toBe('2');
     const [line] = upgrades(bad.argv);
     expect(line).toContain('--wait=watcher');
     expect(line).toContain('--rollback-on-failure');

@@ -37,6 +37,13 @@ describe('diffManifests', () => {
     expect(changes[1]!.lines).toContain('+  level: debug');
   });
 
+  it('names cluster-scoped objects without the release namespace', () => {
+    const role = `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: viewer\n`;
+    const kubeSystem = `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: leader\n  namespace: kube-system\n`;
+    const changes = diffManifests('', role + kubeSystem, 'ns');
+    expect(changes.map((c) => c.id)).toEqual(['ClusterRole viewer', 'Role kube-system/leader']);
+  });
+
   it('never shows Secret data, only that it changed', () => {
     const changes = diffManifests(secret('old-password-1'), secret('new-password-2'), 'ns');
     const text = changes.flatMap((c) => c.lines).join('\n');

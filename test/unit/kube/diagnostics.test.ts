@@ -4,15 +4,21 @@ import { collectDiagnostics } from '../../../src/kube/diagnostics.js';
 import { Kubectl, type KubeObject } from '../../../src/kube/kubectl.js';
 import { clearSecrets, registerSecret } from '../../../src/secrets/redact.js';
 
-/** Answers `kubectl logs <pod>` from a table (no events); records every argv. */
+/** Answers `kubectl logs <pod>` from a table (events from a list); records every argv. */
 class FakeKubectl extends Kubectl {
   calls: string[][] = [];
-  constructor(private readonly logsOf: Record<string, string>) {
+  constructor(
+    private readonly logsOf: Record<string, string>,
+    private readonly eventItems: unknown[] = [],
+  ) {
     super({ kubectl: 'kubectl' });
   }
   override run(args: readonly string[]): Promise<CommandResult> {
     this.calls.push([...args]);
-    const stdout = args[0] === 'logs' ? (this.logsOf[args[1]!] ?? '') : '{"items":[]}';
+    const stdout =
+      args[0] === 'logs'
+        ? (this.logsOf[args[1]!] ?? '')
+        : JSON.stringify({ items: args[1] === 'events' ? this.eventItems : [] });
     return Promise.resolve({ code: 0, stdout, stderr: '' } as CommandResult);
   }
 }
@@ -62,6 +68,27 @@ describe('collectDiagnostics', () => {
     expect(kubectl.calls.filter((c) => c[0] === 'logs')).toEqual([
       ['logs', 'migrate-new', '-n', 'shop', '-c', 'migrations', '--tail', '20'],
     ]);
+  });
+
+  it('shows only the events of the failing object, not of an earlier one of that name', async () => {
+    const event = (uid: string, reason: string, message: string, time: string) => ({
+      type: 'Normal',
+      reason,
+      message,
+      lastTimestamp: time,
+      involvedObject: { kind: 'Job', name: 'migrate', uid },
+    });
+    const kubectl = new FakeKubectl({}, [
+      event('old-uid', 'SuccessfulCreate', 'Created pod: migrate-old', '2026-01-01T00:00:00Z'),
+      event('job-uid', 'SuccessfulCreate', 'Created pod: migrate-new', '2026-01-01T00:01:00Z'),
+    ]);
+    const [d] = await collectDiagnostics(
+      kubectl,
+      'shop',
+      [{ object: 'Job/migrate', reason: 'JobAttemptsFailing', message: '2 pods failed' }],
+      [jobPod('migrate-new', '2026-01-01T00:01:00Z')],
+    );
+    expect(d!.events).toEqual(['Normal SuccessfulCreate: Created pod: migrate-new']);
   });
 
   it('reads no logs for objects that are neither a Pod nor a Job', async () => {
