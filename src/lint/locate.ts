@@ -3,6 +3,7 @@
 // rendered the object, at the line of the field.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { containerBlocks, type ContainerBlock, type LineRange } from './container-block.js';
 import type { Place } from './helm-messages.js';
 import { get } from './object-path.js';
 import type { ValuesHint } from './policies.js';
@@ -20,8 +21,20 @@ export interface TemplateDocument {
   index: number;
 }
 
-/** Lines [start, end) of a file, 0-based. */
-type LineRange = readonly [number, number];
+/** The values keys a container's template block reads, and those its pod's other containers' read. */
+export interface ContainerReads {
+  own: string[][];
+  others: string[][];
+}
+
+/** A container's block in a template file. */
+export interface LocatedBlock extends ContainerBlock {
+  file: string;
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
 
 function listTemplates(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
@@ -103,6 +116,9 @@ export class Locator {
   private readonly texts = new Map<string, string[]>();
   /** Words naming templates and template folders (`postgresql`, `deployment`), lower case. */
   private readonly templateWords: Set<string>;
+  /** Template files (helpers included), relative to templates/. */
+  private readonly templates: string[];
+  private readonly blocks = new Map<string, LocatedBlock | undefined>();
 
   /**
    * @param valuesFiles parsed values files, lowest precedence first (the chart's values.yaml, then the set's files)
@@ -111,8 +127,9 @@ export class Locator {
     readonly chartDir: string,
     readonly valuesFiles: readonly ValuesFile[],
   ) {
+    this.templates = listTemplates(path.join(chartDir, 'templates'));
     this.templateWords = new Set(
-      listTemplates(path.join(chartDir, 'templates')).flatMap((t) =>
+      this.templates.flatMap((t) =>
         t
           .replace(/\.(ya?ml|tpl|txt)$/, '')
           .split('/')
@@ -240,6 +257,76 @@ export class Locator {
     return line !== undefined ? { file, line } : undefined;
   }
 
+  /**
+   * The block of the chart's templates that writes a container: in the
+   * object's own template, else in the one helper (a `_` file such as
+   * grafana's `_pod.tpl`) that writes it. Blocks equally like it in one file
+   * (if/else branches) read the keys of both; in several files, none is taken.
+   */
+  containerBlock(source: string, name: string): LocatedBlock | undefined {
+    const cacheKey = `${source}\u0000${name}`;
+    if (this.blocks.has(cacheKey)) return this.blocks.get(cacheKey);
+    const own = this.templateFile(source);
+    // A helper renders nothing itself: the containers it writes are its includers'.
+    const others = this.templates
+      .filter((t) => path.basename(t).startsWith('_'))
+      .map((t) => path.join(this.chartDir, 'templates', t));
+    let block: LocatedBlock | undefined;
+    for (const files of [[own], others]) {
+      const best = files.flatMap((file) => {
+        const found = containerBlocks(this.lines(file), name);
+        const top = found[0]?.literal;
+        return found.filter((f) => f.literal === top).map((f) => ({ file, ...f }));
+      });
+      const top = Math.max(...best.map((b) => b.literal));
+      const chosen = best.filter((b) => b.literal === top);
+      if (!chosen.length) continue;
+      if (new Set(chosen.map((b) => b.file)).size === 1)
+        block = {
+          file: chosen[0]!.file,
+          range: chosen[0]!.block.range,
+          reads: chosen.flatMap((b) => b.block.reads),
+        };
+      break;
+    }
+    this.blocks.set(cacheKey, block);
+    return block;
+  }
+
+  /** The values keys a container's template block reads, and the other containers' blocks. */
+  containerReads(
+    source: string,
+    own: string,
+    others: readonly string[],
+  ): ContainerReads | undefined {
+    const block = this.containerBlock(source, own);
+    if (!block?.reads.length) return undefined;
+    return {
+      own: block.reads,
+      others: others.flatMap((name) => this.containerBlock(source, name)?.reads ?? []),
+    };
+  }
+
+  /**
+   * The line of a container's block for a field under the container (the
+   * deepest name the block spells out), else the block's `- name:` line:
+   * a field the container lacks belongs there.
+   */
+  containerField(
+    source: string,
+    name: string,
+    field: readonly (string | number)[],
+  ): Position | undefined {
+    const block = this.containerBlock(source, name);
+    if (!block) return undefined;
+    const names = field.filter((s): s is string => typeof s === 'string').reverse();
+    for (const key of names) {
+      const line = this.findKeyLine(block.file, key, [block.range[0] + 1, block.range[1]]);
+      if (line !== undefined) return { file: block.file, line };
+    }
+    return { file: block.file, line: block.range[0] + 1 };
+  }
+
   /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */
   valuesKey(keyPath: readonly (string | number)[]): Position | undefined {
     for (const file of this.byPrecedence) {
@@ -280,6 +367,7 @@ export class Locator {
       .sort((a, b) => b.length - a.length)[0];
     const own = hint.containers?.own.toLowerCase();
     const others = (hint.containers?.others ?? []).map((name) => name.toLowerCase());
+    const reads = hint.containers?.reads;
     let best: { score: number; file: string; entry: ValuesEntry } | undefined;
     const files = this.valuesFiles;
     files.forEach((file, precedence) => {
@@ -295,9 +383,16 @@ export class Locator {
         if (keyRank < 0 || (hint.map && entry.sequence)) continue;
         const suffixLength = hint.keys[keyRank]!.split('.').length;
         const parents = segments.slice(0, segments.length - suffixLength).flatMap(keyNames);
+        // A key the container's own template block reads is its key, whatever the names say;
+        // one the other containers' blocks read too is shared (a default they fall back to).
+        const read = reads?.own.some((r) => samePath(r, segments))
+          ? reads.others.some((r) => samePath(r, segments))
+            ? 'shared'
+            : 'own'
+          : undefined;
         // Nearest under another container's name (`initChownData` for init container init-chown-data).
         const named = parents.filter((s) => s === own || others.includes(s)).pop();
-        if (named !== undefined && named !== own) continue;
+        if (!read && named !== undefined && named !== own) continue;
         const key = hint.keys[keyRank]!;
         if (hint.rendered && key in hint.rendered && contradicts(file, entry, hint.rendered[key]))
           continue;
@@ -306,7 +401,7 @@ export class Locator {
           !entry.collection &&
           String(entry.value ?? '') === String(hint.value ?? '');
         if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
-        if (owner && !keyNames(segments[0]!).includes(owner)) continue;
+        if (!read && owner && !keyNames(segments[0]!).includes(owner)) continue;
         const names = [...new Set(segments.flatMap(keyNames))];
         const tied = names.some((s) => words.includes(s));
         // A key under another component's name (webhook.resources for the controller); the
@@ -315,13 +410,16 @@ export class Locator {
         // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
         const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));
         const score =
+          (read === 'own' ? 40_000 : read === 'shared' ? 20_000 : 0) +
           (valueMatch ? 10_000 : 0) -
           keyRank * 1_000 +
           (tied ? 500 : 0) -
           (foreign ? 500 : 0) +
           precedence * 10 +
-          shared.size * 2 -
-          segments.length;
+          shared.size * 2 +
+          // Of the keys a block reads (`default .Values.dex.resources .Values.dex.initImage.resources`),
+          // the longer is the container's own, the shorter a default; elsewhere the shorter path wins.
+          (read ? segments.length : -segments.length);
         if (!best || score > best.score) best = { score, file: file.file, entry };
       }
     });

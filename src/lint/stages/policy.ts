@@ -24,6 +24,14 @@ export function describeLevels(levels: RuleLevels): string {
     .join(', ');
 }
 
+const CONTAINER_LISTS = new Set(['containers', 'initContainers']);
+
+/** The part of a field path below its container (`resources.limits` of `spec…containers.1.resources.limits`). */
+function fieldInContainer(field: readonly (string | number)[]): (string | number)[] | undefined {
+  const list = field.findLastIndex((s) => typeof s === 'string' && CONTAINER_LISTS.has(s));
+  return list < 0 ? undefined : field.slice(list + 2);
+}
+
 /**
  * Violations of the active rules. `seen` is shared by the target versions of
  * one set: the same violation rendered for two versions is one finding.
@@ -40,9 +48,15 @@ export function policyStage(
     const key = `${v.rule}\u0000${v.object}\u0000${v.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    // A field of the container itself (not its pod's) is read by the container's template block.
+    const below = fieldInContainer(v.field);
+    const container = below && v.hint.containers;
+    const reads = container && locator.containerReads(v.source, container.own, container.others);
+    const hint = reads ? { ...v.hint, containers: { ...container, reads } } : v.hint;
     const at =
       locator.templateLiteral(v.source, v.field, v.rendered, v.document) ??
-      locator.valuesHint(v.hint, v.context) ??
+      locator.valuesHint(hint, v.context) ??
+      (container && locator.containerField(v.source, container.own, below)) ??
       locator.templateField(v.source, v.field, v.document);
     findings.push({
       check: 'policy',

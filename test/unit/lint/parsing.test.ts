@@ -571,6 +571,152 @@ describe('locating findings of a pod with several containers', () => {
   });
 });
 
+describe("locating findings of a container by its template block's values keys", () => {
+  // grafana: the sidecars are written by the _pod.tpl helper and read sidecar.*;
+  // argo-cd: redis's metrics container reads redis.exporter.*, its copyutil init
+  // container `default .Values.dex.resources .Values.dex.initImage.resources`
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-blocks-'));
+  mkdirSync(path.join(chart, 'templates'));
+  const template = (name: string, lines: string[]) =>
+    writeFileSync(path.join(chart, 'templates', name), `${lines.join('\n')}\n`);
+  template('deployment.yaml', [
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      {{- include "grafana.pod" . | nindent 6 }}',
+  ]);
+  template('_pod.tpl', [
+    '{{- define "grafana.pod" -}}',
+    'containers:',
+    '{{- if .Values.sidecar.dashboards.enabled }}',
+    '  - name: {{ include "grafana.name" . }}-sc-dashboard', // 4
+    '    image: "{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag }}"',
+    '    {{- with .Values.sidecar.livenessProbe }}',
+    '    livenessProbe:',
+    '      {{- toYaml . | nindent 6 }}',
+    '    {{- end }}',
+    '    {{- with .Values.sidecar.resources }}',
+    '    resources:',
+    '      {{- toYaml . | nindent 6 }}',
+    '    {{- end }}',
+    '{{- end }}',
+    '  - name: {{ .Chart.Name }}',
+    '    image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+    '    {{- with .Values.resources }}',
+    '    resources:',
+    '      {{- toYaml . | nindent 6 }}',
+    '    {{- end }}',
+    '{{- end }}',
+  ]);
+  template('redis-deployment.yaml', [
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: {{ .Values.redis.name }}',
+    '        image: {{ .Values.redis.image.repository }}:{{ .Values.redis.image.tag }}',
+    '        {{- if .Values.redis.livenessProbe.enabled }}',
+    '        livenessProbe:',
+    '          tcpSocket: {port: redis}',
+    '        {{- end }}',
+    '        resources:', // 12
+    '          {{- toYaml .Values.redis.resources | nindent 10 }}',
+    '      {{- if .Values.redis.exporter.enabled }}',
+    '      - name: metrics', // 15
+    '        image: {{ .Values.redis.exporter.image.repository }}:{{ .Values.redis.exporter.image.tag }}',
+    '        {{- if .Values.redis.exporter.livenessProbe.enabled }}',
+    '        livenessProbe:',
+    '          httpGet: {path: /metrics, port: metrics}',
+    '        {{- end }}',
+    '        resources:',
+    '          {{- toYaml .Values.redis.exporter.resources | nindent 10 }}',
+    '      {{- end }}',
+    '      - name: proxy', // 24
+    '        image: envoyproxy/envoy:v1.36.0',
+    '      initContainers:',
+    '      - command: [/bin/cp, -n, /usr/local/bin/argocd, /shared/argocd-dex]',
+    '        name: copyutil',
+    '        image: {{ .Values.global.image.repository }}',
+    '        resources:',
+    '          {{- toYaml (default .Values.redis.resources .Values.redis.initImage.resources) | nindent 10 }}',
+  ]);
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    [
+      'resources: {}', // 1: grafana's own
+      'sidecar:',
+      '  livenessProbe: {}', // 3
+      '  resources: {}', // 4
+      '  dashboards:',
+      '    enabled: true',
+      'redis:',
+      '  name: redis',
+      '  livenessProbe:',
+      '    enabled: false', // 10
+      '  resources: {}', // 11
+      '  initImage:',
+      '    resources: {}', // 13
+      '  exporter:',
+      '    enabled: true',
+      '    livenessProbe:',
+      '      enabled: false', // 17
+      '    resources: {}', // 18
+      '',
+    ].join('\n'),
+  );
+  const locator = new Locator(chart, [values]);
+  const levels = levelsFor(parsePolicy('policy', ''), 'dev');
+  const pod = (source: string, containers: object[], initContainers: object[] = []) => ({
+    doc: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'release' },
+      spec: { replicas: 3, template: { spec: { containers, initContainers } } },
+    },
+    source,
+    kindIndex: 0,
+  });
+  const grafana = pod('grafana/templates/deployment.yaml', [
+    { name: 'grafana-sc-dashboard', image: 'kiwigrid/k8s-sidecar:2.1.0' },
+    { name: 'grafana', image: 'grafana/grafana:12.0.0' },
+  ]);
+  const redis = pod(
+    'argo-cd/templates/redis-deployment.yaml',
+    [
+      { name: 'redis', image: 'redis:8.2' },
+      { name: 'metrics', image: 'oliver006/redis_exporter:v1.80.0' },
+      { name: 'proxy', image: 'envoyproxy/envoy:v1.36.0' },
+    ],
+    [{ name: 'copyutil', image: 'argocd:v3.2.0' }],
+  );
+  const at = (object: ReturnType<typeof pod>, rule: string, container: string) =>
+    policyStage([object], levels, locator, new Set())
+      .filter((f) => f.title === `policy/${rule}` && f.message.includes(`"${container}"`))
+      .map((f) => `${path.basename(f.file)}:${f.line}`);
+
+  it("takes the key a helper's block reads for the container it writes (grafana's sidecars)", () => {
+    expect(at(grafana, 'resources', 'grafana-sc-dashboard')).toEqual(['values.yaml:4']);
+    expect(at(grafana, 'probes', 'grafana-sc-dashboard')[0]).toBe('values.yaml:3');
+    expect(at(grafana, 'resources', 'grafana')).toEqual(['values.yaml:1']);
+  });
+
+  it("takes the key its block reads over one under another container's name (argo-cd's redis exporter)", () => {
+    expect(at(redis, 'resources', 'metrics')).toEqual(['values.yaml:18']);
+    expect(at(redis, 'probes', 'metrics')[0]).toBe('values.yaml:17');
+    expect(at(redis, 'resources', 'redis')).toEqual(['values.yaml:11']);
+  });
+
+  it('takes the specific key of a block that falls back to a default', () => {
+    expect(at(redis, 'resources', 'copyutil')).toEqual(['values.yaml:13']);
+  });
+
+  it("points a container without a values key at its block in the template, not another container's field", () => {
+    expect(at(redis, 'resources', 'proxy')).toEqual(['redis-deployment.yaml:24']);
+  });
+});
+
 describe('policy map', () => {
   it('defaults production to errors and everything else to warnings', () => {
     const config = parsePolicy('policy', '');
