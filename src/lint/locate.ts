@@ -32,8 +32,9 @@ export interface LocatedBlock extends ContainerBlock {
   file: string;
 }
 
-function samePath(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
+/** Whether reading `read` reads the key at `key`: the key itself, or a map holding it (`toYaml .Values.securityContext`). */
+function reads(read: readonly string[], key: readonly string[]): boolean {
+  return read.length <= key.length && read.every((s, i) => s === key[i]);
 }
 
 function listTemplates(dir: string, prefix = ''): string[] {
@@ -367,7 +368,7 @@ export class Locator {
       .sort((a, b) => b.length - a.length)[0];
     const own = hint.containers?.own.toLowerCase();
     const others = (hint.containers?.others ?? []).map((name) => name.toLowerCase());
-    const reads = hint.containers?.reads;
+    const blockReads = hint.containers?.reads;
     let best: { score: number; file: string; entry: ValuesEntry } | undefined;
     const files = this.valuesFiles;
     files.forEach((file, precedence) => {
@@ -385,8 +386,8 @@ export class Locator {
         const parents = segments.slice(0, segments.length - suffixLength).flatMap(keyNames);
         // A key the container's own template block reads is its key, whatever the names say;
         // one the other containers' blocks read too is shared (a default they fall back to).
-        const read = reads?.own.some((r) => samePath(r, segments))
-          ? reads.others.some((r) => samePath(r, segments))
+        const read = blockReads?.own.some((r) => reads(r, segments))
+          ? blockReads.others.some((r) => reads(r, segments))
             ? 'shared'
             : 'own'
           : undefined;

@@ -601,8 +601,10 @@ describe("locating findings of a container by its template block's values keys",
     '      {{- toYaml . | nindent 6 }}',
     '    {{- end }}',
     '{{- end }}',
-    '  - name: {{ .Chart.Name }}',
+    '  - name: grafana',
     '    image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+    '    securityContext:',
+    '      {{- toYaml .Values.securityContext | nindent 6 }}',
     '    {{- with .Values.resources }}',
     '    resources:',
     '      {{- toYaml . | nindent 6 }}',
@@ -663,6 +665,8 @@ describe("locating findings of a container by its template block's values keys",
       '    livenessProbe:',
       '      enabled: false', // 17
       '    resources: {}', // 18
+      'securityContext:',
+      '  runAsNonRoot: false', // 20
       '',
     ].join('\n'),
   );
@@ -680,7 +684,11 @@ describe("locating findings of a container by its template block's values keys",
   });
   const grafana = pod('grafana/templates/deployment.yaml', [
     { name: 'grafana-sc-dashboard', image: 'kiwigrid/k8s-sidecar:2.1.0' },
-    { name: 'grafana', image: 'grafana/grafana:12.0.0' },
+    {
+      name: 'grafana',
+      image: 'grafana/grafana:12.0.0',
+      securityContext: { runAsNonRoot: false },
+    },
   ]);
   const redis = pod(
     'argo-cd/templates/redis-deployment.yaml',
@@ -700,6 +708,8 @@ describe("locating findings of a container by its template block's values keys",
     expect(at(grafana, 'resources', 'grafana-sc-dashboard')).toEqual(['values.yaml:4']);
     expect(at(grafana, 'probes', 'grafana-sc-dashboard')[0]).toBe('values.yaml:3');
     expect(at(grafana, 'resources', 'grafana')).toEqual(['values.yaml:1']);
+    // a block that reads a map whole reads its keys: the one with the offending value
+    expect(at(grafana, 'run-as-non-root', 'grafana')).toEqual(['values.yaml:20']);
   });
 
   it("takes the key its block reads over one under another container's name (argo-cd's redis exporter)", () => {
