@@ -278,4 +278,42 @@ describe('actions/lint on public charts', () => {
         ),
       );
   });
+  it.each([
+    ['helm 4', 'helm'],
+    ['helm 3', 'helm3'],
+  ])(
+    'renders what a cluster of the target serves: apiregistration.k8s.io/v1 APIServices (prometheus-adapter, %s)',
+    async (_, helm) => {
+      // `.Capabilities.APIVersions.Has "apiregistration.k8s.io/v1"`: helm template alone says no
+      // and renders v1beta1, which no 1.36 or 1.34 cluster serves; a cluster's discovery says yes
+      const dir = path.join(CHARTS, 'prometheus-adapter');
+      const run = await runAction('lint', {
+        inputs: {
+          chart: dir,
+          environments: '',
+          'ci-values': 'true',
+          'kubernetes-versions': '1.36, 1.34',
+          helm: path.join(TOOLS_BIN, helm),
+        },
+        env,
+      });
+      expect(run.stdout).not.toContain('is not served');
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.outputs.errors).toBe('0');
+      for (const set of ['ci/default-values', 'ci/external-rules-values'])
+        for (const minor of ['1.36', '1.34'])
+          expect(
+            run.summary
+              .split('\n')
+              .find((l) => l.startsWith(`| ${set} | schema (Kubernetes ${minor}) |`)),
+          ).toMatch(/✅ pass/);
+      const manifests = JSON.parse(run.outputs.manifests!) as Record<
+        string,
+        Record<string, string>
+      >;
+      const rendered = readFileSync(manifests['ci/external-rules-values']!['1.36']!, 'utf8');
+      expect(rendered).toContain('apiVersion: apiregistration.k8s.io/v1\nkind: APIService');
+      expect(rendered).not.toContain('apiregistration.k8s.io/v1beta1');
+    },
+  );
 });
