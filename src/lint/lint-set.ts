@@ -21,7 +21,7 @@ import type { LintSettings } from './settings.js';
 import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
 import { helmTemplateDebug } from '../helm/render.js';
 import { renderRequest } from './stages/context.js';
-import { helmLintStage, startHelmLint } from './stages/helm-lint.js';
+import { helmLintStage, startHelmLint, withoutUnrenderedDeprecations } from './stages/helm-lint.js';
 import { placeYamlErrors } from './stages/yaml-errors.js';
 import { policyLevels, policyStage } from './stages/policy.js';
 import { renderStage, startRender, type RenderOutcome } from './stages/render.js';
@@ -118,13 +118,6 @@ async function runHelmStages(
       );
     return debugOutputs.get(target.minor)!;
   };
-  const lint = helmLintStage(run, started.lint).then(async (found) => {
-    const findings = await placeYamlErrors(found, run.locator, debugOutput(lintTarget));
-    deps.log(
-      `${run.set.name}: helm lint ${findings.length ? `${findings.length} finding(s)` : 'ok'}`,
-    );
-    return findings;
-  });
   const targets = started.templates.map((template, i) =>
     template.then(async (result): Promise<TargetOutcome> => {
       const target = deps.targets[i]!;
@@ -142,6 +135,16 @@ async function runHelmStages(
       };
     }),
   );
+  const lint = helmLintStage(run, started.lint).then(async (found) => {
+    const placed = await placeYamlErrors(found, run.locator, debugOutput(lintTarget));
+    // What helm template rendered for the same target, told the API versions helm lint is not.
+    const newest = (await targets[0])?.render;
+    const findings = withoutUnrenderedDeprecations(placed, newest?.ok ? newest.objects : undefined);
+    deps.log(
+      `${run.set.name}: helm lint ${findings.length ? `${findings.length} finding(s)` : 'ok'}`,
+    );
+    return findings;
+  });
   const [lintFindings, rendered] = await Promise.all([lint, Promise.all(targets)]);
   const levels = policyLevels(deps.settings, run.set);
   const seen = new Set<string>();

@@ -316,4 +316,32 @@ describe('actions/lint on public charts', () => {
       expect(rendered).not.toContain('apiregistration.k8s.io/v1beta1');
     },
   );
+  it.each([
+    ['helm 4', 'helm'],
+    ['helm 3', 'helm3'],
+  ])(
+    'passes a PodDisruptionBudget a cluster of the target serves, though helm lint renders the old one (traefik, %s)',
+    async (_, helm) => {
+      // helm lint has no --api-versions: it renders policy/v1beta1 and calls it deprecated
+      const dir = path.join(CHARTS, 'traefik');
+      const run = await runAction('lint', {
+        inputs: {
+          chart: dir,
+          environments: 'traefik-pdb',
+          'values-files': 'test/fixtures/lint/public-charts/{env}.yaml',
+          'ci-values': 'false',
+          helm: path.join(TOOLS_BIN, helm),
+        },
+        env,
+      });
+      expect(run.stdout).not.toMatch(/deprecated|is not served/);
+      expect(run.code, run.stdout).toBe(0);
+      const manifests = JSON.parse(run.outputs.manifests!) as Record<
+        string,
+        Record<string, string>
+      >;
+      const rendered = readFileSync(manifests['traefik-pdb']!['1.36']!, 'utf8');
+      expect(rendered).toContain('apiVersion: policy/v1\nkind: PodDisruptionBudget');
+    },
+  );
 });

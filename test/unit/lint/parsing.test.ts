@@ -9,6 +9,7 @@ import {
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
 import { Locator, templateNameWords } from '../../../src/lint/locate.js';
+import { withoutUnrenderedDeprecations } from '../../../src/lint/stages/helm-lint.js';
 import { policyStage } from '../../../src/lint/stages/policy.js';
 import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
@@ -155,6 +156,37 @@ hotswap:
       '---\n# Source: web/templates/a.yaml\nkind: A\n---\n# Source: web/templates/b.yaml\n---\n# Source: web/templates/c.yaml\nkind: C\n',
     );
     expect(docs.map((d) => d.source)).toEqual(['web/templates/a.yaml', 'web/templates/c.yaml']);
+  });
+});
+
+describe("helm lint's deprecated API versions", () => {
+  const finding = (message: string) => ({
+    check: 'helm lint' as const,
+    severity: 'error' as const,
+    title: 'helm lint',
+    message,
+    file: 'c/templates/pdb.yaml',
+    line: 1,
+  });
+  const deprecated = finding(
+    'templates/pdb.yaml: policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+; use policy/v1 PodDisruptionBudget',
+  );
+  const other = finding('templates/pdb.yaml: object name does not conform to Kubernetes naming');
+  const pdb = (apiVersion: string) => ({
+    doc: { apiVersion, kind: 'PodDisruptionBudget', metadata: { name: 'web' } },
+    source: 'c/templates/pdb.yaml',
+  });
+
+  it('drops one the template did not render told the served versions, and keeps the rest', () => {
+    expect(withoutUnrenderedDeprecations([deprecated, other], [pdb('policy/v1')])).toEqual([other]);
+  });
+
+  it('keeps one the template renders all the same, or when there is no rendering to go by', () => {
+    expect(withoutUnrenderedDeprecations([deprecated], [pdb('policy/v1beta1')])).toEqual([
+      deprecated,
+    ]);
+    expect(withoutUnrenderedDeprecations([deprecated], [])).toEqual([deprecated]);
+    expect(withoutUnrenderedDeprecations([deprecated], undefined)).toEqual([deprecated]);
   });
 });
 
