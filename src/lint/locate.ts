@@ -309,18 +309,12 @@ export class Locator {
   }
 
   /**
-   * The line of a container's block for a field under the container (the
-   * deepest name the block spells out), else the block's `- name:` line:
-   * a field the container lacks belongs there.
+   * The line of a container's block that spells out one of `names` (the
+   * first found, best first), else the block's `- name:` line.
    */
-  containerField(
-    source: string,
-    name: string,
-    field: readonly (string | number)[],
-  ): Position | undefined {
+  containerField(source: string, name: string, names: readonly string[]): Position | undefined {
     const block = this.containerBlock(source, name);
     if (!block) return undefined;
-    const names = field.filter((s): s is string => typeof s === 'string').reverse();
     for (const key of names) {
       const line = this.findKeyLine(block.file, key, [block.range[0] + 1, block.range[1]]);
       if (line !== undefined) return { file: block.file, line };

@@ -2,7 +2,7 @@
 // rendered objects, at the level the set's policy gives each rule.
 import type { Locator } from '../locate.js';
 import type { ValuesSet } from '../plan.js';
-import { RULE_NAMES, checkPolicies, type RenderedObject } from '../policies.js';
+import { RULE_NAMES, checkPolicies, type RenderedObject, type ValuesHint } from '../policies.js';
 import { DEFAULT_KEY, levelsFor, type RuleLevels } from '../policy-config.js';
 import type { LintSettings } from '../settings.js';
 import type { StageFinding } from './context.js';
@@ -33,6 +33,16 @@ function fieldInContainer(field: readonly (string | number)[]): (string | number
 }
 
 /**
+ * Names a container's template block may spell out for a finding, best first:
+ * the deepest the object has, then the fields the rule is about (a missing
+ * `resources` is written in the block's `{{- if .Values.core.resources }}`).
+ */
+function fieldNames(below: readonly (string | number)[], hint: ValuesHint): string[] {
+  const present = below.filter((s): s is string => typeof s === 'string').reverse();
+  return [...new Set([...present, ...hint.keys.map((k) => k.split('.')[0]!)])];
+}
+
+/**
  * Violations of the active rules. `seen` is shared by the target versions of
  * one set: the same violation rendered for two versions is one finding.
  */
@@ -56,7 +66,7 @@ export function policyStage(
     const at =
       locator.templateLiteral(v.source, v.field, v.rendered, v.document) ??
       locator.valuesHint(hint, v.context) ??
-      (container && locator.containerField(v.source, container.own, below)) ??
+      (container && locator.containerField(v.source, container.own, fieldNames(below, v.hint))) ??
       locator.templateField(v.source, v.field, v.document);
     findings.push({
       check: 'policy',

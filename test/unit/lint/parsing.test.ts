@@ -669,6 +669,12 @@ describe("locating findings of a container by its template block's values keys",
     '      {{- end }}',
     '      - name: proxy', // 24
     '        image: envoyproxy/envoy:v1.36.0',
+    '      - name: core', // 26: harbor's, whose core.resources values.yaml leaves commented out
+    '        image: {{ .Values.core.image.repository }}:{{ .Values.core.image.tag }}',
+    '{{- if .Values.core.resources }}',
+    '        resources:', // 29
+    '{{ toYaml .Values.core.resources | indent 10 }}',
+    '{{- end }}',
     '      initContainers:',
     '      - command: [/bin/cp, -n, /usr/local/bin/argocd, /shared/argocd-dex]',
     '        name: copyutil',
@@ -728,6 +734,7 @@ describe("locating findings of a container by its template block's values keys",
       { name: 'redis', image: 'redis:8.2' },
       { name: 'metrics', image: 'oliver006/redis_exporter:v1.80.0' },
       { name: 'proxy', image: 'envoyproxy/envoy:v1.36.0' },
+      { name: 'core', image: 'goharbor/harbor-core:v2.14.0' },
     ],
     [{ name: 'copyutil', image: 'argocd:v3.2.0' }],
   );
@@ -756,6 +763,8 @@ describe("locating findings of a container by its template block's values keys",
 
   it("points a container without a values key at its block in the template, not another container's field", () => {
     expect(at(redis, 'resources', 'proxy')).toEqual(['redis-deployment.yaml:24']);
+    // the block writes the field, from a key no values file sets: at that line
+    expect(at(redis, 'resources', 'core')).toEqual(['redis-deployment.yaml:29']);
   });
 });
 
