@@ -114,7 +114,9 @@ const CHART_YAML_KEYS = [
 
 function chartFilePlace(path: string, message: string): Place {
   if (path === 'Chart.yaml') {
-    const key = CHART_YAML_KEYS.find((k) => new RegExp(`\\b${k}\\b`, 'i').test(message));
+    // helm 4 parses Chart.yaml strictly: `json: unknown field "engine"` (a helm 2 field)
+    const unknown = /unknown field "([^"]+)"/.exec(message)?.[1];
+    const key = unknown ?? CHART_YAML_KEYS.find((k) => new RegExp(`\\b${k}\\b`, 'i').test(message));
     return { kind: 'chart-file', path, ...(key ? { key } : {}) };
   }
   return { kind: 'chart-file', path };

@@ -141,6 +141,15 @@ hotswap:
     expect(helmErrorFindings(template)[0]!.place).toEqual(place);
   });
 
+  it("points a field helm 4's strict Chart.yaml parse does not know at that field (harbor's engine)", () => {
+    const lint = parseLintOutput(
+      '==> Linting harbor\n[ERROR] Chart.yaml: failed to strictly parse chart metadata file\n\terror unmarshaling JSON: while decoding JSON: json: unknown field "engine"\n',
+    );
+    expect(lintFindings(lint).map((f) => f.place)).toEqual([
+      { kind: 'chart-file', path: 'Chart.yaml', key: 'engine' },
+    ]);
+  });
+
   it('points a values file helm could not parse at the line it names', () => {
     const error =
       'failed to parse /w/env/dev.yaml: error converting YAML to JSON: yaml: line 2: did not find expected key';
