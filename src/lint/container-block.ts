@@ -72,6 +72,19 @@ function itemKey(lines: readonly string[], range: LineRange, key: string): strin
   return undefined;
 }
 
+/** The list items of a template that write a container: a `name:` and an `image`. */
+function containerItems(lines: readonly string[]): { written: string; range: LineRange }[] {
+  const items: { written: string; range: LineRange }[] = [];
+  lines.forEach((line, start) => {
+    if (!ITEM.test(line)) return;
+    const range: LineRange = [start, itemEnd(lines, start)];
+    const written = itemKey(lines, range, 'name');
+    if (written !== undefined && itemKey(lines, range, 'image') !== undefined)
+      items.push({ written, range });
+  });
+  return items;
+}
+
 /**
  * The blocks of a template that can write a container named `name`: list
  * items whose `name:` matches it and that set an `image` (an env var or a
@@ -81,14 +94,33 @@ export function containerBlocks(
   lines: readonly string[],
   name: string,
 ): { block: ContainerBlock; literal: number }[] {
-  const found: { block: ContainerBlock; literal: number }[] = [];
-  lines.forEach((line, start) => {
-    if (!ITEM.test(line)) return;
-    const range: LineRange = [start, itemEnd(lines, start)];
-    const written = itemKey(lines, range, 'name');
-    const literal = written !== undefined && nameMatch(written, name);
-    if (!literal || itemKey(lines, range, 'image') === undefined) return;
-    found.push({ block: { range, reads: valuesReads(lines, range) }, literal });
+  return containerItems(lines)
+    .flatMap(({ written, range }) => {
+      const literal = nameMatch(written, name);
+      return literal ? [{ block: { range, reads: valuesReads(lines, range) }, literal }] : [];
+    })
+    .sort((a, b) => b.literal - a.literal);
+}
+
+/**
+ * What only the blocks of a template that surely write other containers (a
+ * literal name that is not `name`) read: a key also read elsewhere in the
+ * template (argo-cd's dex.resources, the default of its copyutil init
+ * container and the dex container's own) may be this container's.
+ */
+export function otherContainersReads(lines: readonly string[], name: string): string[][] {
+  const others = containerItems(lines).filter(({ written }) => {
+    const unquoted = written.replace(/^(["'])(.*)\1$/, '$2');
+    return unquoted.split(ACTION).join('').trim() !== '' && !nameMatch(written, name);
   });
-  return found.sort((a, b) => b.literal - a.literal);
+  const inOthers = (line: number) =>
+    others.some(({ range }) => line >= range[0] && line < range[1]);
+  const elsewhere = new Set(
+    lines.flatMap((_, i) =>
+      inOthers(i) ? [] : valuesReads(lines, [i, i + 1]).map((r) => r.join('.')),
+    ),
+  );
+  return others
+    .flatMap(({ range }) => valuesReads(lines, range))
+    .filter((r) => !elsewhere.has(r.join('.')));
 }

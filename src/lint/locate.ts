@@ -3,11 +3,23 @@
 // rendered the object, at the line of the field.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { containerBlocks, type ContainerBlock, type LineRange } from './container-block.js';
+import {
+  containerBlocks,
+  otherContainersReads,
+  type ContainerBlock,
+  type LineRange,
+} from './container-block.js';
 import type { Place } from './helm-messages.js';
 import { get } from './object-path.js';
 import type { ValuesHint } from './policies.js';
-import { findEntry, findNearestEntry, type ValuesEntry, type ValuesFile } from './values-files.js';
+import { parse } from 'yaml';
+import {
+  findEntry,
+  findNearestEntry,
+  readValuesFile,
+  type ValuesEntry,
+  type ValuesFile,
+} from './values-files.js';
 
 export interface Position {
   file: string;
@@ -25,6 +37,8 @@ export interface TemplateDocument {
 export interface ContainerReads {
   own: string[][];
   others: string[][];
+  /** What the blocks of the template (and helpers) that write other containers read, rendered or not. */
+  foreign: string[][];
 }
 
 /** A container's block in a template file. */
@@ -35,6 +49,54 @@ export interface LocatedBlock extends ContainerBlock {
 /** Whether reading `read` reads the key at `key`: the key itself, or a map holding it (`toYaml .Values.securityContext`). */
 function reads(read: readonly string[], key: readonly string[]): boolean {
   return read.length <= key.length && read.every((s, i) => s === key[i]);
+}
+
+function chartName(dir: string): string | undefined {
+  try {
+    const meta = parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
+    return typeof meta?.name === 'string' ? meta.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The directory under `charts/` of the subchart helm calls `key` in a
+ * `# Source:` path: its alias (`frontend` for podinfo), else its name.
+ * Undefined when it is not vendored as a directory (a `.tgz`).
+ */
+function subchartDir(chartDir: string, key: string): string | undefined {
+  let dependencies: unknown;
+  try {
+    dependencies = (
+      parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: unknown }
+    )?.dependencies;
+  } catch {
+    // a Chart.yaml that does not parse: helm lint says so
+  }
+  const aliased = (Array.isArray(dependencies) ? dependencies : []).find(
+    (d: { alias?: unknown }) => d?.alias === key,
+  ) as { name?: unknown } | undefined;
+  const name = typeof aliased?.name === 'string' ? aliased.name : key;
+  const charts = path.join(chartDir, 'charts');
+  if (!existsSync(charts)) return undefined;
+  const dirs = readdirSync(charts, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(charts, e.name));
+  return (
+    dirs.find((d) => path.basename(d) === name && chartName(d) === name) ??
+    dirs.find((d) => chartName(d) === name)
+  );
+}
+
+/** A parent's values file as a subchart sees it: the keys under its name, and `global`. */
+function subchartView(file: ValuesFile, key: string): ValuesFile {
+  return {
+    ...file,
+    entries: file.entries
+      .filter((e) => (e.path[0] === key && e.path.length > 1) || e.path[0] === 'global')
+      .map((e) => (e.path[0] === key ? { ...e, path: e.path.slice(1) } : e)),
+  };
 }
 
 function listTemplates(dir: string, prefix = ''): string[] {
@@ -120,6 +182,7 @@ export class Locator {
   /** Template files (helpers included), relative to templates/. */
   private readonly templates: string[];
   private readonly blocks = new Map<string, LocatedBlock | undefined>();
+  private readonly subcharts = new Map<string, Locator | undefined>();
 
   /**
    * @param valuesFiles parsed values files, lowest precedence first (the chart's values.yaml, then the set's files)
@@ -144,8 +207,44 @@ export class Locator {
     return [...this.valuesFiles].reverse();
   }
 
+  /**
+   * The locator of the chart a template belongs to, and the template's path
+   * as that chart's own: a subchart vendored as a directory has its own
+   * templates, and its values are its values.yaml under the keys of its
+   * name or alias in the parent's files (`frontend.replicaCount` for
+   * `<parent>/charts/frontend/templates/deployment.yaml`).
+   */
+  forSource(source: string): { locator: Locator; source: string } {
+    const parts = source.split('/');
+    const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
+    if (rel[0] === 'charts' && rel.length > 2) {
+      const sub = this.subchart(rel[1]!);
+      if (sub) return sub.forSource(rel.slice(1).join('/'));
+    }
+    return { locator: this, source };
+  }
+
+  private subchart(key: string): Locator | undefined {
+    if (!this.subcharts.has(key)) {
+      const dir = subchartDir(this.chartDir, key);
+      const defaults = dir === undefined ? undefined : path.join(dir, 'values.yaml');
+      this.subcharts.set(
+        key,
+        dir === undefined
+          ? undefined
+          : new Locator(dir, [
+              ...(defaults && existsSync(defaults) ? [readValuesFile(defaults)] : []),
+              ...this.valuesFiles.map((f) => subchartView(f, key)),
+            ]),
+      );
+    }
+    return this.subcharts.get(key);
+  }
+
   /** The file a `# Source:` path names (`<chart>/templates/x.yaml`, or `templates/x.yaml`). */
   templateFile(source: string): string {
+    const own = this.forSource(source);
+    if (own.locator !== this) return own.locator.templateFile(own.source);
     const parts = source.split('/');
     const rel =
       parts[0] === 'templates' || parts[0] === 'charts' ? source : parts.slice(1).join('/');
@@ -301,10 +400,18 @@ export class Locator {
     others: readonly string[],
   ): ContainerReads | undefined {
     const block = this.containerBlock(source, own);
-    if (!block?.reads.length) return undefined;
+    const files = [
+      this.templateFile(source),
+      ...this.templates
+        .filter((t) => path.basename(t).startsWith('_'))
+        .map((t) => path.join(this.chartDir, 'templates', t)),
+    ];
+    const foreign = files.flatMap((f) => otherContainersReads(this.lines(f), own));
+    if (!block?.reads.length && !foreign.length) return undefined;
     return {
-      own: block.reads,
+      own: block?.reads ?? [],
       others: others.flatMap((name) => this.containerBlock(source, name)?.reads ?? []),
+      foreign,
     };
   }
 
@@ -385,6 +492,14 @@ export class Locator {
             ? 'shared'
             : 'own'
           : undefined;
+        // A nested key only blocks writing other containers read (kube-state-metrics's
+        // kubeRBACProxy.resources, for its sidecars) is theirs; a top-level one may be shared.
+        if (
+          !read &&
+          segments.length > 1 &&
+          blockReads?.foreign.some((r) => r.length > 1 && reads(r, segments))
+        )
+          continue;
         // Nearest under another container's name (`initChownData` for init container init-chown-data).
         const named = parents.filter((s) => s === own || others.includes(s)).pop();
         if (!read && named !== undefined && named !== own) continue;

@@ -3,7 +3,15 @@
 // resources are checked against the CRDs the chart ships (or skipped with a
 // notice when there is none), and policy findings point into the chart's own
 // files.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -344,4 +352,42 @@ describe('actions/lint on public charts', () => {
       expect(rendered).toContain('apiVersion: policy/v1\nkind: PodDisruptionBudget');
     },
   );
+  it("points a subchart's findings into the subchart, its alias's keys in the parent's values first (podinfo as frontend)", async () => {
+    // `# Source: shop/charts/frontend/templates/…`: helm names an aliased subchart by its alias
+    const workspace = mkdtempSync(path.join(tmpdir(), 'lint-umbrella-'));
+    try {
+      mkdirSync(path.join(workspace, 'shop', 'templates'), { recursive: true });
+      cpSync(path.join(CHARTS, 'podinfo'), path.join(workspace, 'shop', 'charts', 'podinfo'), {
+        recursive: true,
+      });
+      writeFileSync(
+        path.join(workspace, 'shop', 'Chart.yaml'),
+        'apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: podinfo\n    version: 6.14.1\n    alias: frontend\n',
+      );
+      writeFileSync(path.join(workspace, 'shop', 'values.yaml'), 'frontend:\n  replicaCount: 2\n');
+      const run = await runAction('lint', {
+        inputs: { chart: 'shop', environments: 'dev', 'values-files': '', 'ci-values': 'false' },
+        workspace,
+        env,
+      });
+      expect(run.code, run.stdout).toBe(0);
+      const podinfoValues = readFileSync(path.join(CHARTS, 'podinfo', 'values.yaml'), 'utf8');
+      const line = (text: string) => podinfoValues.split('\n').indexOf(text) + 1;
+      // set in the parent under the alias: there
+      expect(run.stdout).toContain(
+        '::warning title=policy/replicas [dev],file=shop/values.yaml,line=2,col=3::Deployment/shop-frontend runs 2 replica(s)',
+      );
+      // a default of the subchart: its own values.yaml
+      expect(run.stdout).toContain(
+        `::warning title=policy/resources [dev],file=shop/charts/podinfo/values.yaml,line=${line('resources:')},col=1::Deployment/shop-frontend container "frontend" does not set resources limits.memory`,
+      );
+      // a template of the subchart: the file in its directory, not the parent's Chart.yaml
+      expect(run.stdout).toMatch(
+        /::warning title=policy\/image-tag \[dev\],file=shop\/charts\/podinfo\/templates\/tests\/jwt\.yaml,line=\d+::/,
+      );
+      expect(run.stdout).not.toContain('file=shop/Chart.yaml');
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
 });

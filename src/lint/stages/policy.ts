@@ -58,16 +58,18 @@ export function policyStage(
     const key = `${v.rule}\u0000${v.object}\u0000${v.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    // A subchart's object is located in the subchart, with its values.
+    const { locator: chart, source } = locator.forSource(v.source);
     // A field of the container itself (not its pod's) is read by the container's template block.
     const below = fieldInContainer(v.field);
     const container = below && v.hint.containers;
-    const reads = container && locator.containerReads(v.source, container.own, container.others);
+    const reads = container && chart.containerReads(source, container.own, container.others);
     const hint = reads ? { ...v.hint, containers: { ...container, reads } } : v.hint;
     const at =
-      locator.templateLiteral(v.source, v.field, v.rendered, v.document) ??
-      locator.valuesHint(hint, v.context) ??
-      (container && locator.containerField(v.source, container.own, fieldNames(below, v.hint))) ??
-      locator.templateField(v.source, v.field, v.document);
+      chart.templateLiteral(source, v.field, v.rendered, v.document) ??
+      chart.valuesHint(hint, v.context) ??
+      (container && chart.containerField(source, container.own, fieldNames(below, v.hint))) ??
+      chart.templateField(source, v.field, v.document);
     findings.push({
       check: 'policy',
       severity: levels[v.rule] === 'error' ? 'error' : 'warning',

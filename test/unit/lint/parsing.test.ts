@@ -691,6 +691,25 @@ describe("locating findings of a container by its template block's values keys",
     '        resources:',
     '          {{- toYaml (default .Values.redis.resources .Values.redis.initImage.resources) | nindent 10 }}',
   ]);
+  template('kube-state-metrics.yaml', [
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: {{ template "kube-state-metrics.name" . }}',
+    '        image: {{ include "kube-state-metrics.image" . }}',
+    '        resources:',
+    '{{ toYaml .Values.resources | indent 10 }}',
+    '      {{- if .Values.kubeRBACProxy.enabled }}',
+    '      - name: kube-rbac-proxy-http',
+    '        image: {{ include "kubeRBACProxy.image" . }}',
+    '        {{- if .Values.kubeRBACProxy.resources }}',
+    '        resources:',
+    '{{ toYaml .Values.kubeRBACProxy.resources | indent 10 }}',
+    '        {{- end }}',
+    '      {{- end }}',
+  ]);
   const values = parseValuesText(
     path.join(chart, 'values.yaml'),
     [
@@ -714,6 +733,9 @@ describe("locating findings of a container by its template block's values keys",
       '    resources: {}', // 18
       'securityContext:',
       '  runAsNonRoot: false', // 20
+      'kubeRBACProxy:',
+      '  enabled: false',
+      '  resources: {}', // 23
       '',
     ].join('\n'),
   );
@@ -764,6 +786,13 @@ describe("locating findings of a container by its template block's values keys",
     expect(at(redis, 'resources', 'metrics')).toEqual(['values.yaml:18']);
     expect(at(redis, 'probes', 'metrics')[0]).toBe('values.yaml:17');
     expect(at(redis, 'resources', 'redis')).toEqual(['values.yaml:11']);
+  });
+
+  it("passes over a key only another container's block reads, though its name shares a word (kube-state-metrics)", () => {
+    const ksm = pod('kube-state-metrics/templates/kube-state-metrics.yaml', [
+      { name: 'kube-state-metrics', image: 'kube-state-metrics:v2.17.0' },
+    ]);
+    expect(at(ksm, 'resources', 'kube-state-metrics')).toEqual(['values.yaml:1']);
   });
 
   it('takes the specific key of a block that falls back to a default', () => {
