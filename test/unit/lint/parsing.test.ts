@@ -158,6 +158,12 @@ hotswap:
       path: '/w/env/dev.yaml',
       line: 2,
     });
+    // no line named: the file, not the chart
+    expect(
+      helmErrorFindings(
+        "failed to parse /w/env/dev.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: unknown anchor 'y' referenced",
+      )[0]!.place,
+    ).toEqual({ kind: 'file', path: '/w/env/dev.yaml' });
   });
 
   it('splits rendered output by document and source', () => {
@@ -244,6 +250,12 @@ describe('values files with positions', () => {
     expect(parseValuesText('v.yaml', '- 1\n- 2\n').errors[0]!.message).toBe(
       'a values file must be a YAML mapping',
     );
+  });
+
+  it('rejects an alias without its anchor, which helm cannot read (unknown anchor)', () => {
+    expect(parseValuesText('v.yaml', 'a: &x 1\nb: *y\nc: *x\n').errors).toEqual([
+      { line: 2, column: 4, message: 'alias *y has no anchor &y before it' },
+    ]);
   });
 
   it('takes a file whose other documents are empty (a trailing ---), as helm 3 and 4 both do', () => {
