@@ -67,8 +67,8 @@ export async function helmLint(
   return { ok: result.code === 0, messages, ...(extra ? { error: extra } : {}) };
 }
 
-export async function helmTemplate(helm: Helm, request: RenderRequest): Promise<TemplateResult> {
-  const args = [
+function templateArgs(request: RenderRequest): string[] {
+  return [
     'template',
     request.release,
     request.chart,
@@ -77,13 +77,26 @@ export async function helmTemplate(helm: Helm, request: RenderRequest): Promise<
     request.namespace,
     ...(request.apiVersions ?? []).flatMap((v) => ['--api-versions', v]),
   ];
-  const result = await helm.run(args, { allowFailure: true });
+}
+
+export async function helmTemplate(helm: Helm, request: RenderRequest): Promise<TemplateResult> {
+  const result = await helm.run(templateArgs(request), { allowFailure: true });
   if (result.code === 0) return { ok: true, manifest: result.stdout };
   return {
     ok: false,
     manifest: result.stdout,
     error: errorLine(result.stderr) ?? `helm template exited with code ${result.code}`,
   };
+}
+
+/**
+ * What `helm template --debug` prints on stdout: the rendered templates, one
+ * that does not parse as YAML among them as it rendered (without --debug helm
+ * names only the line of its document). Rendered Secrets are in it: for
+ * reading, never for a log.
+ */
+export async function helmTemplateDebug(helm: Helm, request: RenderRequest): Promise<string> {
+  return (await helm.run([...templateArgs(request), '--debug'], { allowFailure: true })).stdout;
 }
 
 /** The text after `Error: ` (may span lines), without helm's `--debug` advice. */

@@ -114,7 +114,9 @@ const CHART_YAML_KEYS = [
 
 function chartFilePlace(path: string, message: string): Place {
   if (path === 'Chart.yaml') {
-    const key = CHART_YAML_KEYS.find((k) => new RegExp(`\\b${k}\\b`, 'i').test(message));
+    // helm 4 parses Chart.yaml strictly: `json: unknown field "engine"` (a helm 2 field)
+    const unknown = /unknown field "([^"]+)"/.exec(message)?.[1];
+    const key = unknown ?? CHART_YAML_KEYS.find((k) => new RegExp(`\\b${k}\\b`, 'i').test(message));
     return { kind: 'chart-file', path, ...(key ? { key } : {}) };
   }
   return { kind: 'chart-file', path };
@@ -155,8 +157,9 @@ function severityOf(s: LintSeverity): 'error' | 'warning' {
   return s === 'ERROR' ? 'error' : 'warning';
 }
 
-// `failed to parse /abs/values.yaml: ... yaml: line 3: ...` (a values file helm could not read)
-const VALUES_PARSE = /failed to parse ([^:\s]+):.*?\bline (\d+)/s;
+// `failed to parse /abs/values.yaml: ... yaml: line 3: ...` (a values file helm could not read;
+// some messages name no line: `yaml: unknown anchor 'y' referenced`)
+const VALUES_PARSE = /failed to parse ([^:\s]+):(?:.*?\bline (\d+))?/s;
 
 /** Findings from a failed `helm template` (or a lint `Error:` line). */
 export function helmErrorFindings(error: string): HelmFinding[] {
@@ -168,7 +171,11 @@ export function helmErrorFindings(error: string): HelmFinding[] {
       {
         severity: 'error',
         message: error,
-        place: { kind: 'file', path: values[1]!, line: Number(values[2]) },
+        place: {
+          kind: 'file',
+          path: values[1]!,
+          ...(values[2] ? { line: Number(values[2]) } : {}),
+        },
       },
     ];
   }

@@ -19,7 +19,10 @@ import type { ValuesSet } from './plan.js';
 import type { Level, RuleLevels } from './policy-config.js';
 import type { LintSettings } from './settings.js';
 import type { HelmRun, SetRun, StageFinding, Target } from './stages/context.js';
-import { helmLintStage, startHelmLint } from './stages/helm-lint.js';
+import { helmTemplateDebug } from '../helm/render.js';
+import { renderRequest } from './stages/context.js';
+import { helmLintStage, startHelmLint, withoutUnrenderedDeprecations } from './stages/helm-lint.js';
+import { placeYamlErrors } from './stages/yaml-errors.js';
 import { policyLevels, policyStage } from './stages/policy.js';
 import { renderStage, startRender, type RenderOutcome } from './stages/render.js';
 import { schemaStage, type SchemaStageOutcome } from './stages/schema.js';
@@ -105,17 +108,24 @@ async function runHelmStages(
   timing: SetTiming,
 ): Promise<HelmOutcome> {
   const lintTarget = deps.targets[0]!;
-  const lint = helmLintStage(run, started.lint).then((findings) => {
-    deps.log(
-      `${run.set.name}: helm lint ${findings.length ? `${findings.length} finding(s)` : 'ok'}`,
-    );
-    return findings;
-  });
+  const debugOutputs = new Map<string, Promise<string>>();
+  // `helm template --debug` of a target, once, only for a set whose YAML does not parse.
+  const debugOutput = (target: Target) => () => {
+    if (!debugOutputs.has(target.minor))
+      debugOutputs.set(
+        target.minor,
+        run.limit(() => helmTemplateDebug(run.helm, renderRequest(run, target))).catch(() => ''),
+      );
+    return debugOutputs.get(target.minor)!;
+  };
   const targets = started.templates.map((template, i) =>
     template.then(async (result): Promise<TargetOutcome> => {
       const target = deps.targets[i]!;
       const render = timed(timing, 'render', () => renderStage(run, target, result));
-      if (!render.ok) return { render };
+      if (!render.ok) {
+        const findings = await placeYamlErrors(render.findings, run.locator, debugOutput(target));
+        return { render: { ...render, findings } };
+      }
       const validator = await deps.validatorFor(target, render.objects);
       return {
         render,
@@ -125,6 +135,16 @@ async function runHelmStages(
       };
     }),
   );
+  const lint = helmLintStage(run, started.lint).then(async (found) => {
+    const placed = await placeYamlErrors(found, run.locator, debugOutput(lintTarget));
+    // What helm template rendered for the same target, told the API versions helm lint is not.
+    const newest = (await targets[0])?.render;
+    const findings = withoutUnrenderedDeprecations(placed, newest?.ok ? newest.objects : undefined);
+    deps.log(
+      `${run.set.name}: helm lint ${findings.length ? `${findings.length} finding(s)` : 'ok'}`,
+    );
+    return findings;
+  });
   const [lintFindings, rendered] = await Promise.all([lint, Promise.all(targets)]);
   const levels = policyLevels(deps.settings, run.set);
   const seen = new Set<string>();

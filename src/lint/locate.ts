@@ -3,10 +3,23 @@
 // rendered the object, at the line of the field.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import {
+  containerBlocks,
+  otherContainersReads,
+  type ContainerBlock,
+  type LineRange,
+} from './container-block.js';
 import type { Place } from './helm-messages.js';
 import { get } from './object-path.js';
 import type { ValuesHint } from './policies.js';
-import { findEntry, findNearestEntry, type ValuesEntry, type ValuesFile } from './values-files.js';
+import { parse } from 'yaml';
+import {
+  findEntry,
+  findNearestEntry,
+  readValuesFile,
+  type ValuesEntry,
+  type ValuesFile,
+} from './values-files.js';
 
 export interface Position {
   file: string;
@@ -20,8 +33,71 @@ export interface TemplateDocument {
   index: number;
 }
 
-/** Lines [start, end) of a file, 0-based. */
-type LineRange = readonly [number, number];
+/** The values keys a container's template block reads, and those its pod's other containers' read. */
+export interface ContainerReads {
+  own: string[][];
+  others: string[][];
+  /** What the blocks of the template (and helpers) that write other containers read, rendered or not. */
+  foreign: string[][];
+}
+
+/** A container's block in a template file. */
+export interface LocatedBlock extends ContainerBlock {
+  file: string;
+}
+
+/** Whether reading `read` reads the key at `key`: the key itself, or a map holding it (`toYaml .Values.securityContext`). */
+function reads(read: readonly string[], key: readonly string[]): boolean {
+  return read.length <= key.length && read.every((s, i) => s === key[i]);
+}
+
+function chartName(dir: string): string | undefined {
+  try {
+    const meta = parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
+    return typeof meta?.name === 'string' ? meta.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The directory under `charts/` of the subchart helm calls `key` in a
+ * `# Source:` path: its alias (`frontend` for podinfo), else its name.
+ * Undefined when it is not vendored as a directory (a `.tgz`).
+ */
+function subchartDir(chartDir: string, key: string): string | undefined {
+  let dependencies: unknown;
+  try {
+    dependencies = (
+      parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: unknown }
+    )?.dependencies;
+  } catch {
+    // a Chart.yaml that does not parse: helm lint says so
+  }
+  const aliased = (Array.isArray(dependencies) ? dependencies : []).find(
+    (d: { alias?: unknown }) => d?.alias === key,
+  ) as { name?: unknown } | undefined;
+  const name = typeof aliased?.name === 'string' ? aliased.name : key;
+  const charts = path.join(chartDir, 'charts');
+  if (!existsSync(charts)) return undefined;
+  const dirs = readdirSync(charts, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(charts, e.name));
+  return (
+    dirs.find((d) => path.basename(d) === name && chartName(d) === name) ??
+    dirs.find((d) => chartName(d) === name)
+  );
+}
+
+/** A parent's values file as a subchart sees it: the keys under its name, and `global`. */
+function subchartView(file: ValuesFile, key: string): ValuesFile {
+  return {
+    ...file,
+    entries: file.entries
+      .filter((e) => (e.path[0] === key && e.path.length > 1) || e.path[0] === 'global')
+      .map((e) => (e.path[0] === key ? { ...e, path: e.path.slice(1) } : e)),
+  };
+}
 
 function listTemplates(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
@@ -103,6 +179,10 @@ export class Locator {
   private readonly texts = new Map<string, string[]>();
   /** Words naming templates and template folders (`postgresql`, `deployment`), lower case. */
   private readonly templateWords: Set<string>;
+  /** Template files (helpers included), relative to templates/. */
+  private readonly templates: string[];
+  private readonly blocks = new Map<string, LocatedBlock | undefined>();
+  private readonly subcharts = new Map<string, Locator | undefined>();
 
   /**
    * @param valuesFiles parsed values files, lowest precedence first (the chart's values.yaml, then the set's files)
@@ -111,8 +191,9 @@ export class Locator {
     readonly chartDir: string,
     readonly valuesFiles: readonly ValuesFile[],
   ) {
+    this.templates = listTemplates(path.join(chartDir, 'templates'));
     this.templateWords = new Set(
-      listTemplates(path.join(chartDir, 'templates')).flatMap((t) =>
+      this.templates.flatMap((t) =>
         t
           .replace(/\.(ya?ml|tpl|txt)$/, '')
           .split('/')
@@ -126,8 +207,44 @@ export class Locator {
     return [...this.valuesFiles].reverse();
   }
 
+  /**
+   * The locator of the chart a template belongs to, and the template's path
+   * as that chart's own: a subchart vendored as a directory has its own
+   * templates, and its values are its values.yaml under the keys of its
+   * name or alias in the parent's files (`frontend.replicaCount` for
+   * `<parent>/charts/frontend/templates/deployment.yaml`).
+   */
+  forSource(source: string): { locator: Locator; source: string } {
+    const parts = source.split('/');
+    const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
+    if (rel[0] === 'charts' && rel.length > 2) {
+      const sub = this.subchart(rel[1]!);
+      if (sub) return sub.forSource(rel.slice(1).join('/'));
+    }
+    return { locator: this, source };
+  }
+
+  private subchart(key: string): Locator | undefined {
+    if (!this.subcharts.has(key)) {
+      const dir = subchartDir(this.chartDir, key);
+      const defaults = dir === undefined ? undefined : path.join(dir, 'values.yaml');
+      this.subcharts.set(
+        key,
+        dir === undefined
+          ? undefined
+          : new Locator(dir, [
+              ...(defaults && existsSync(defaults) ? [readValuesFile(defaults)] : []),
+              ...this.valuesFiles.map((f) => subchartView(f, key)),
+            ]),
+      );
+    }
+    return this.subcharts.get(key);
+  }
+
   /** The file a `# Source:` path names (`<chart>/templates/x.yaml`, or `templates/x.yaml`). */
   templateFile(source: string): string {
+    const own = this.forSource(source);
+    if (own.locator !== this) return own.locator.templateFile(own.source);
     const parts = source.split('/');
     const rel =
       parts[0] === 'templates' || parts[0] === 'charts' ? source : parts.slice(1).join('/');
@@ -240,6 +357,78 @@ export class Locator {
     return line !== undefined ? { file, line } : undefined;
   }
 
+  /**
+   * The block of the chart's templates that writes a container: in the
+   * object's own template, else in the one helper (a `_` file such as
+   * grafana's `_pod.tpl`) that writes it. Blocks equally like it in one file
+   * (if/else branches) read the keys of both; in several files, none is taken.
+   */
+  containerBlock(source: string, name: string): LocatedBlock | undefined {
+    const cacheKey = `${source}\u0000${name}`;
+    if (this.blocks.has(cacheKey)) return this.blocks.get(cacheKey);
+    const own = this.templateFile(source);
+    // A helper renders nothing itself: the containers it writes are its includers'.
+    const others = this.templates
+      .filter((t) => path.basename(t).startsWith('_'))
+      .map((t) => path.join(this.chartDir, 'templates', t));
+    let block: LocatedBlock | undefined;
+    for (const files of [[own], others]) {
+      const best = files.flatMap((file) => {
+        const found = containerBlocks(this.lines(file), name);
+        const top = found[0]?.literal;
+        return found.filter((f) => f.literal === top).map((f) => ({ file, ...f }));
+      });
+      const top = Math.max(...best.map((b) => b.literal));
+      const chosen = best.filter((b) => b.literal === top);
+      if (!chosen.length) continue;
+      if (new Set(chosen.map((b) => b.file)).size === 1)
+        block = {
+          file: chosen[0]!.file,
+          range: chosen[0]!.block.range,
+          reads: chosen.flatMap((b) => b.block.reads),
+        };
+      break;
+    }
+    this.blocks.set(cacheKey, block);
+    return block;
+  }
+
+  /** The values keys a container's template block reads, and the other containers' blocks. */
+  containerReads(
+    source: string,
+    own: string,
+    others: readonly string[],
+  ): ContainerReads | undefined {
+    const block = this.containerBlock(source, own);
+    const files = [
+      this.templateFile(source),
+      ...this.templates
+        .filter((t) => path.basename(t).startsWith('_'))
+        .map((t) => path.join(this.chartDir, 'templates', t)),
+    ];
+    const foreign = files.flatMap((f) => otherContainersReads(this.lines(f), own));
+    if (!block?.reads.length && !foreign.length) return undefined;
+    return {
+      own: block?.reads ?? [],
+      others: others.flatMap((name) => this.containerBlock(source, name)?.reads ?? []),
+      foreign,
+    };
+  }
+
+  /**
+   * The line of a container's block that spells out one of `names` (the
+   * first found, best first), else the block's `- name:` line.
+   */
+  containerField(source: string, name: string, names: readonly string[]): Position | undefined {
+    const block = this.containerBlock(source, name);
+    if (!block) return undefined;
+    for (const key of names) {
+      const line = this.findKeyLine(block.file, key, [block.range[0] + 1, block.range[1]]);
+      if (line !== undefined) return { file: block.file, line };
+    }
+    return { file: block.file, line: block.range[0] + 1 };
+  }
+
   /** The values key at exactly this path (highest precedence file that sets it), else its nearest parent. */
   valuesKey(keyPath: readonly (string | number)[]): Position | undefined {
     for (const file of this.byPrecedence) {
@@ -280,6 +469,7 @@ export class Locator {
       .sort((a, b) => b.length - a.length)[0];
     const own = hint.containers?.own.toLowerCase();
     const others = (hint.containers?.others ?? []).map((name) => name.toLowerCase());
+    const blockReads = hint.containers?.reads;
     let best: { score: number; file: string; entry: ValuesEntry } | undefined;
     const files = this.valuesFiles;
     files.forEach((file, precedence) => {
@@ -295,9 +485,24 @@ export class Locator {
         if (keyRank < 0 || (hint.map && entry.sequence)) continue;
         const suffixLength = hint.keys[keyRank]!.split('.').length;
         const parents = segments.slice(0, segments.length - suffixLength).flatMap(keyNames);
+        // A key the container's own template block reads is its key, whatever the names say;
+        // one the other containers' blocks read too is shared (a default they fall back to).
+        const read = blockReads?.own.some((r) => reads(r, segments))
+          ? blockReads.others.some((r) => reads(r, segments))
+            ? 'shared'
+            : 'own'
+          : undefined;
+        // A nested key only blocks writing other containers read (kube-state-metrics's
+        // kubeRBACProxy.resources, for its sidecars) is theirs; a top-level one may be shared.
+        if (
+          !read &&
+          segments.length > 1 &&
+          blockReads?.foreign.some((r) => r.length > 1 && reads(r, segments))
+        )
+          continue;
         // Nearest under another container's name (`initChownData` for init container init-chown-data).
         const named = parents.filter((s) => s === own || others.includes(s)).pop();
-        if (named !== undefined && named !== own) continue;
+        if (!read && named !== undefined && named !== own) continue;
         const key = hint.keys[keyRank]!;
         if (hint.rendered && key in hint.rendered && contradicts(file, entry, hint.rendered[key]))
           continue;
@@ -306,7 +511,7 @@ export class Locator {
           !entry.collection &&
           String(entry.value ?? '') === String(hint.value ?? '');
         if (options.requireValue && hint.value !== undefined && !valueMatch) continue;
-        if (owner && !keyNames(segments[0]!).includes(owner)) continue;
+        if (!read && owner && !keyNames(segments[0]!).includes(owner)) continue;
         const names = [...new Set(segments.flatMap(keyNames))];
         const tied = names.some((s) => words.includes(s));
         // A key under another component's name (webhook.resources for the controller); the
@@ -315,13 +520,16 @@ export class Locator {
         // Between keys of one component (`createSecretJob`, `patchWebhookJob`): the one sharing more words with the object.
         const shared = new Set(names.flatMap((n) => n.split('-')).filter((w) => words.includes(w)));
         const score =
+          (read === 'own' ? 40_000 : read === 'shared' ? 20_000 : 0) +
           (valueMatch ? 10_000 : 0) -
           keyRank * 1_000 +
           (tied ? 500 : 0) -
           (foreign ? 500 : 0) +
           precedence * 10 +
-          shared.size * 2 -
-          segments.length;
+          shared.size * 2 +
+          // Of the keys a block reads (`default .Values.dex.resources .Values.dex.initImage.resources`),
+          // the longer is the container's own, the shorter a default; elsewhere the shorter path wins.
+          (read ? segments.length : -segments.length);
         if (!best || score > best.score) best = { score, file: file.file, entry };
       }
     });

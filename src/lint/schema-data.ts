@@ -56,6 +56,17 @@ export function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
+/**
+ * The stable API versions of built-in kinds, as an API server's discovery
+ * gives them to helm's `.Capabilities.APIVersions`: `group/version` and
+ * `group/version/Kind`. Alpha and beta ones are left out: a cluster serves
+ * them only when turned on.
+ */
+export function stableApiVersions(data: SchemaData): string[] {
+  const stable = Object.keys(data.kinds).filter((key) => /(?:^|\/)v\d+\/[^/]+$/.test(key));
+  return [...new Set(stable.flatMap((key) => [key.slice(0, key.lastIndexOf('/')), key]))].sort();
+}
+
 function convert(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(convert);
   if (node === null || typeof node !== 'object') return node;

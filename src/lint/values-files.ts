@@ -5,7 +5,7 @@
 // source positions of keys; `yaml` gives each node its range, and a
 // LineCounter turns that into line/column.
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, visit, type Node } from 'yaml';
 
 export interface ValuesEntry {
   /** Key path: map keys as strings, sequence indexes as numbers. */
@@ -77,6 +77,20 @@ export function parseValuesText(file: string, text: string): ValuesFile {
     });
   }
   const doc = written[0] ?? docs[0];
+  // The parser takes an alias without its anchor; helm (`unknown anchor 'y' referenced`) does not.
+  if (errors.length === 0 && doc) {
+    visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc)) return;
+        const at = lineCounter.linePos(alias.range?.[0] ?? 0);
+        errors.push({
+          line: at.line,
+          column: at.col,
+          message: `alias *${alias.source} has no anchor &${alias.source} before it`,
+        });
+      },
+    });
+  }
   if (errors.length === 0 && doc) {
     if (
       doc.contents &&

@@ -569,6 +569,73 @@ describe('actions/lint', () => {
     expect(run.stdout).toMatch(/::error title=schema .*containerPort: must be an integer/);
   });
 
+  it.each([
+    ['helm 4', 'helm'],
+    ['helm 3', 'helm3'],
+  ])(
+    'points YAML a template renders wrong at the line that wrote it, not at line 1 (%s)',
+    async (_, helm) => {
+      // helm names the line of the rendered document (`yaml: line 8`), after `{{- if }}` lines
+      // vanished and a toYaml expanded: the template line is 18
+      const workspace = tempDir('lint-bad-rendered-yaml-');
+      const chart = path.join(workspace, 'broken');
+      mkdirSync(path.join(chart, 'templates'), { recursive: true });
+      writeFileSync(
+        path.join(chart, 'Chart.yaml'),
+        'apiVersion: v2\nname: broken\nversion: 1.0.0\n',
+      );
+      writeFileSync(
+        path.join(chart, 'values.yaml'),
+        'name: web\nannotations:\n  team: web\npassword: s3cr3t-rendered-value\n',
+      );
+      const template = [
+        '{{- if .Values.name }}',
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: {{ .Values.name }}',
+        'stringData:',
+        '  password: {{ .Values.password }}',
+        '---',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: {{ .Values.name }}',
+        '  {{- with .Values.annotations }}',
+        '  annotations:',
+        '    {{- toYaml . | nindent 4 }}',
+        '  {{- end }}',
+        'data:',
+        '  team: {{ .Values.annotations | toYaml }}',
+        '{{- end }}',
+        '',
+      ].join('\n');
+      writeFileSync(path.join(chart, 'templates', 'config.yaml'), template);
+      const run = await runAction('lint', {
+        inputs: {
+          chart: 'broken',
+          environments: 'defaults',
+          'values-files': '',
+          'ci-values': 'false',
+          helm: toolPath(helm),
+        },
+        workspace,
+        env: withHelm,
+      });
+      expect(run.code).toBe(1);
+      const line = template.split('\n').indexOf('  team: {{ .Values.annotations | toYaml }}') + 1;
+      expect(line).toBe(18);
+      const at = `file=broken/templates/config.yaml,line=${line}::`;
+      expect(run.stdout).toContain(`::error title=helm lint [defaults],${at}`);
+      expect(run.stdout).toContain(
+        `::error title=helm template (Kubernetes 1.36) [defaults],${at}`,
+      );
+      expect(run.stdout).toMatch(/yaml: line 8: mapping values are not allowed/);
+      // the rendered Secret helm prints with --debug is read, never shown
+      expect(run.stdout + run.stderr + run.summary).not.toContain('s3cr3t-rendered-value');
+    },
+  );
+
   it('renders a chart kept in a directory whose name is no release name (My_Chart) under a name helm takes', async () => {
     const workspace = tempDir('lint-release-name-');
     cpSync(path.join(REPO_ROOT, FIXTURES, 'web'), path.join(workspace, 'My_Web.v2'), {

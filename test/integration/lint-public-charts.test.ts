@@ -3,7 +3,15 @@
 // resources are checked against the CRDs the chart ships (or skipped with a
 // notice when there is none), and policy findings point into the chart's own
 // files.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -277,5 +285,109 @@ describe('actions/lint on public charts', () => {
           `\`${dir}/templates/ingressperreplica\\.yaml:\\d+\` policy/ingress-tls \\[per-replica\\]: Ingress/alertmanager-${i} host "alertmanager-${i}\\.example\\.com" is not covered by TLS`,
         ),
       );
+  });
+  it.each([
+    ['helm 4', 'helm'],
+    ['helm 3', 'helm3'],
+  ])(
+    'renders what a cluster of the target serves: apiregistration.k8s.io/v1 APIServices (prometheus-adapter, %s)',
+    async (_, helm) => {
+      // `.Capabilities.APIVersions.Has "apiregistration.k8s.io/v1"`: helm template alone says no
+      // and renders v1beta1, which no 1.36 or 1.34 cluster serves; a cluster's discovery says yes
+      const dir = path.join(CHARTS, 'prometheus-adapter');
+      const run = await runAction('lint', {
+        inputs: {
+          chart: dir,
+          environments: '',
+          'ci-values': 'true',
+          'kubernetes-versions': '1.36, 1.34',
+          helm: path.join(TOOLS_BIN, helm),
+        },
+        env,
+      });
+      expect(run.stdout).not.toContain('is not served');
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.outputs.errors).toBe('0');
+      for (const set of ['ci/default-values', 'ci/external-rules-values'])
+        for (const minor of ['1.36', '1.34'])
+          expect(
+            run.summary
+              .split('\n')
+              .find((l) => l.startsWith(`| ${set} | schema (Kubernetes ${minor}) |`)),
+          ).toMatch(/✅ pass/);
+      const manifests = JSON.parse(run.outputs.manifests!) as Record<
+        string,
+        Record<string, string>
+      >;
+      const rendered = readFileSync(manifests['ci/external-rules-values']!['1.36']!, 'utf8');
+      expect(rendered).toContain('apiVersion: apiregistration.k8s.io/v1\nkind: APIService');
+      expect(rendered).not.toContain('apiregistration.k8s.io/v1beta1');
+    },
+  );
+  it.each([
+    ['helm 4', 'helm'],
+    ['helm 3', 'helm3'],
+  ])(
+    'passes a PodDisruptionBudget a cluster of the target serves, though helm lint renders the old one (traefik, %s)',
+    async (_, helm) => {
+      // helm lint has no --api-versions: it renders policy/v1beta1 and calls it deprecated
+      const dir = path.join(CHARTS, 'traefik');
+      const run = await runAction('lint', {
+        inputs: {
+          chart: dir,
+          environments: 'traefik-pdb',
+          'values-files': 'test/fixtures/lint/public-charts/{env}.yaml',
+          'ci-values': 'false',
+          helm: path.join(TOOLS_BIN, helm),
+        },
+        env,
+      });
+      expect(run.stdout).not.toMatch(/deprecated|is not served/);
+      expect(run.code, run.stdout).toBe(0);
+      const manifests = JSON.parse(run.outputs.manifests!) as Record<
+        string,
+        Record<string, string>
+      >;
+      const rendered = readFileSync(manifests['traefik-pdb']!['1.36']!, 'utf8');
+      expect(rendered).toContain('apiVersion: policy/v1\nkind: PodDisruptionBudget');
+    },
+  );
+  it("points a subchart's findings into the subchart, its alias's keys in the parent's values first (podinfo as frontend)", async () => {
+    // `# Source: shop/charts/frontend/templates/…`: helm names an aliased subchart by its alias
+    const workspace = mkdtempSync(path.join(tmpdir(), 'lint-umbrella-'));
+    try {
+      mkdirSync(path.join(workspace, 'shop', 'templates'), { recursive: true });
+      cpSync(path.join(CHARTS, 'podinfo'), path.join(workspace, 'shop', 'charts', 'podinfo'), {
+        recursive: true,
+      });
+      writeFileSync(
+        path.join(workspace, 'shop', 'Chart.yaml'),
+        'apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: podinfo\n    version: 6.14.1\n    alias: frontend\n',
+      );
+      writeFileSync(path.join(workspace, 'shop', 'values.yaml'), 'frontend:\n  replicaCount: 2\n');
+      const run = await runAction('lint', {
+        inputs: { chart: 'shop', environments: 'dev', 'values-files': '', 'ci-values': 'false' },
+        workspace,
+        env,
+      });
+      expect(run.code, run.stdout).toBe(0);
+      const podinfoValues = readFileSync(path.join(CHARTS, 'podinfo', 'values.yaml'), 'utf8');
+      const line = (text: string) => podinfoValues.split('\n').indexOf(text) + 1;
+      // set in the parent under the alias: there
+      expect(run.stdout).toContain(
+        '::warning title=policy/replicas [dev],file=shop/values.yaml,line=2,col=3::Deployment/shop-frontend runs 2 replica(s)',
+      );
+      // a default of the subchart: its own values.yaml
+      expect(run.stdout).toContain(
+        `::warning title=policy/resources [dev],file=shop/charts/podinfo/values.yaml,line=${line('resources:')},col=1::Deployment/shop-frontend container "frontend" does not set resources limits.memory`,
+      );
+      // a template of the subchart: the file in its directory, not the parent's Chart.yaml
+      expect(run.stdout).toMatch(
+        /::warning title=policy\/image-tag \[dev\],file=shop\/charts\/podinfo\/templates\/tests\/jwt\.yaml,line=\d+::/,
+      );
+      expect(run.stdout).not.toContain('file=shop/Chart.yaml');
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });

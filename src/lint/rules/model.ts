@@ -1,6 +1,6 @@
 // The types the policy rules share: the objects they read, the rule names
 // and the violations they return.
-import type { TemplateDocument } from '../locate.js';
+import type { ContainerReads, TemplateDocument } from '../locate.js';
 
 export type Manifest = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ export interface ValuesHint {
    * parent naming one of them names another (`initChownData` for init
    * container init-chown-data) configures that one.
    */
-  containers?: { own: string; others: string[] };
+  containers?: { own: string; others: string[]; reads?: ContainerReads };
 }
 
 export interface Violation {

@@ -119,7 +119,7 @@ export function violation(
   if (ref.container?.name) context.push(String(ref.container.name));
   const others = ref.pod && ref.container ? otherContainers(ref.pod, ref.container) : [];
   const hint =
-    others.length && typeof ref.container?.name === 'string'
+    typeof ref.container?.name === 'string'
       ? { ...given, containers: { own: ref.container.name, others } }
       : given;
   const at = existing(ref.object.doc, field);

@@ -8,7 +8,7 @@ import type { HelmFinding } from '../helm-messages.js';
 import type { Limiter } from '../limiter.js';
 import type { Locator } from '../locate.js';
 import type { ValuesSet } from '../plan.js';
-import type { SchemaData } from '../schema-data.js';
+import { stableApiVersions, type SchemaData } from '../schema-data.js';
 import { defaultReleaseName, type LintSettings } from '../settings.js';
 
 export type StageFinding = Omit<Finding, 'set'>;
@@ -37,13 +37,27 @@ export interface SetRun extends HelmRun {
   outputDir: string;
 }
 
+const servedApiVersions = new WeakMap<SchemaData, string[]>();
+
+/**
+ * What helm is told the target serves: its stable built-in API versions (helm
+ * template knows only client-go's, without `apiregistration.k8s.io/v1` or any
+ * `group/version/Kind`, so `.Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget"`
+ * picks what no cluster of the target serves), then the api-versions input.
+ */
+function apiVersionsOf(target: Target, extra: readonly string[]): string[] {
+  let served = servedApiVersions.get(target.data);
+  if (!served) servedApiVersions.set(target.data, (served = stableApiVersions(target.data)));
+  return [...served, ...extra];
+}
+
 export function renderRequest(run: HelmRun, target: Target): RenderRequest {
   const { settings } = run;
   return {
     chart: settings.chartDir,
     valuesFiles: run.set.files,
     kubeVersion: target.version,
-    apiVersions: settings.apiVersions,
+    apiVersions: apiVersionsOf(target, settings.apiVersions),
     release: settings.release ?? defaultReleaseName(settings.chartDir),
     namespace: settings.namespace,
   };

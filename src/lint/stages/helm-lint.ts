@@ -3,6 +3,7 @@
 // name.
 import { helmLint, type LintResult } from '../../helm/render.js';
 import { helmErrorFindings, lintFindings } from '../helm-messages.js';
+import type { RenderedObject } from '../policies.js';
 import {
   helmFinding,
   renderRequest,
@@ -41,4 +42,30 @@ export async function helmLintStage(
     );
   }
   return findings;
+}
+
+// `templates/pdb.yaml: policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+; …`
+const DEPRECATED = /^(\S+): (\S+) (\S+) is deprecated in v/;
+
+/**
+ * helm lint has no --api-versions: it renders a chart that picks its
+ * apiVersion with `.Capabilities.APIVersions.Has` without the versions a
+ * cluster serves, and finds the old one deprecated. Where helm template,
+ * told them, rendered that template without the deprecated version, the
+ * cluster gets what it rendered: the message is dropped.
+ */
+export function withoutUnrenderedDeprecations(
+  findings: StageFinding[],
+  rendered: readonly RenderedObject[] | undefined,
+): StageFinding[] {
+  if (!rendered) return findings;
+  return findings.filter((f) => {
+    const match = DEPRECATED.exec(f.message);
+    if (!match) return true;
+    const [, template, apiVersion, kind] = match;
+    const objects = rendered.filter((o) => o.source.split('/').slice(1).join('/') === template);
+    return (
+      !objects.length || objects.some((o) => o.doc.apiVersion === apiVersion && o.doc.kind === kind)
+    );
+  });
 }

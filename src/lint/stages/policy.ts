@@ -2,7 +2,7 @@
 // rendered objects, at the level the set's policy gives each rule.
 import type { Locator } from '../locate.js';
 import type { ValuesSet } from '../plan.js';
-import { RULE_NAMES, checkPolicies, type RenderedObject } from '../policies.js';
+import { RULE_NAMES, checkPolicies, type RenderedObject, type ValuesHint } from '../policies.js';
 import { DEFAULT_KEY, levelsFor, type RuleLevels } from '../policy-config.js';
 import type { LintSettings } from '../settings.js';
 import type { StageFinding } from './context.js';
@@ -24,6 +24,24 @@ export function describeLevels(levels: RuleLevels): string {
     .join(', ');
 }
 
+const CONTAINER_LISTS = new Set(['containers', 'initContainers']);
+
+/** The part of a field path below its container (`resources.limits` of `spec…containers.1.resources.limits`). */
+function fieldInContainer(field: readonly (string | number)[]): (string | number)[] | undefined {
+  const list = field.findLastIndex((s) => typeof s === 'string' && CONTAINER_LISTS.has(s));
+  return list < 0 ? undefined : field.slice(list + 2);
+}
+
+/**
+ * Names a container's template block may spell out for a finding, best first:
+ * the deepest the object has, then the fields the rule is about (a missing
+ * `resources` is written in the block's `{{- if .Values.core.resources }}`).
+ */
+function fieldNames(below: readonly (string | number)[], hint: ValuesHint): string[] {
+  const present = below.filter((s): s is string => typeof s === 'string').reverse();
+  return [...new Set([...present, ...hint.keys.map((k) => k.split('.')[0]!)])];
+}
+
 /**
  * Violations of the active rules. `seen` is shared by the target versions of
  * one set: the same violation rendered for two versions is one finding.
@@ -40,10 +58,18 @@ export function policyStage(
     const key = `${v.rule}\u0000${v.object}\u0000${v.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    // A subchart's object is located in the subchart, with its values.
+    const { locator: chart, source } = locator.forSource(v.source);
+    // A field of the container itself (not its pod's) is read by the container's template block.
+    const below = fieldInContainer(v.field);
+    const container = below && v.hint.containers;
+    const reads = container && chart.containerReads(source, container.own, container.others);
+    const hint = reads ? { ...v.hint, containers: { ...container, reads } } : v.hint;
     const at =
-      locator.templateLiteral(v.source, v.field, v.rendered, v.document) ??
-      locator.valuesHint(v.hint, v.context) ??
-      locator.templateField(v.source, v.field, v.document);
+      chart.templateLiteral(source, v.field, v.rendered, v.document) ??
+      chart.valuesHint(hint, v.context) ??
+      (container && chart.containerField(source, container.own, fieldNames(below, v.hint))) ??
+      chart.templateField(source, v.field, v.document);
     findings.push({
       check: 'policy',
       severity: levels[v.rule] === 'error' ? 'error' : 'warning',

@@ -33,17 +33,18 @@ function pointerPath(pointer: string): (string | number)[] {
 
 /** The hard-coded template literal, else the values key of that name and value, else the template field. */
 function issuePosition(
-  locator: Locator,
+  parent: Locator,
   object: RenderedObject,
   field: (string | number)[],
 ): Position {
+  const { locator, source } = parent.forSource(object.source);
   const value = get(object.doc, field);
   const document = templateDocument(object);
   const leaf = [...field].reverse().find((s): s is string => typeof s === 'string');
   const scalar =
     value === undefined || (value !== null && typeof value === 'object') ? undefined : value;
   return (
-    locator.templateLiteral(object.source, field, scalar, document) ??
+    locator.templateLiteral(source, field, scalar, document) ??
     (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
       ? locator.valuesHint(
           { keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) },
@@ -51,7 +52,7 @@ function issuePosition(
           { requireValue: true },
         )
       : undefined) ??
-    locator.templateField(object.source, field, document)
+    locator.templateField(source, field, document)
   );
 }
 

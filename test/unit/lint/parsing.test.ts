@@ -9,6 +9,7 @@ import {
   valuesSchemaFindings,
 } from '../../../src/lint/helm-messages.js';
 import { Locator, templateNameWords } from '../../../src/lint/locate.js';
+import { withoutUnrenderedDeprecations } from '../../../src/lint/stages/helm-lint.js';
 import { policyStage } from '../../../src/lint/stages/policy.js';
 import { listItems } from '../../../src/lint/stages/render.js';
 import { levelsFor, parsePolicy } from '../../../src/lint/policy-config.js';
@@ -140,6 +141,15 @@ hotswap:
     expect(helmErrorFindings(template)[0]!.place).toEqual(place);
   });
 
+  it("points a field helm 4's strict Chart.yaml parse does not know at that field (harbor's engine)", () => {
+    const lint = parseLintOutput(
+      '==> Linting harbor\n[ERROR] Chart.yaml: failed to strictly parse chart metadata file\n\terror unmarshaling JSON: while decoding JSON: json: unknown field "engine"\n',
+    );
+    expect(lintFindings(lint).map((f) => f.place)).toEqual([
+      { kind: 'chart-file', path: 'Chart.yaml', key: 'engine' },
+    ]);
+  });
+
   it('points a values file helm could not parse at the line it names', () => {
     const error =
       'failed to parse /w/env/dev.yaml: error converting YAML to JSON: yaml: line 2: did not find expected key';
@@ -148,6 +158,12 @@ hotswap:
       path: '/w/env/dev.yaml',
       line: 2,
     });
+    // no line named: the file, not the chart
+    expect(
+      helmErrorFindings(
+        "failed to parse /w/env/dev.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: unknown anchor 'y' referenced",
+      )[0]!.place,
+    ).toEqual({ kind: 'file', path: '/w/env/dev.yaml' });
   });
 
   it('splits rendered output by document and source', () => {
@@ -155,6 +171,37 @@ hotswap:
       '---\n# Source: web/templates/a.yaml\nkind: A\n---\n# Source: web/templates/b.yaml\n---\n# Source: web/templates/c.yaml\nkind: C\n',
     );
     expect(docs.map((d) => d.source)).toEqual(['web/templates/a.yaml', 'web/templates/c.yaml']);
+  });
+});
+
+describe("helm lint's deprecated API versions", () => {
+  const finding = (message: string) => ({
+    check: 'helm lint' as const,
+    severity: 'error' as const,
+    title: 'helm lint',
+    message,
+    file: 'c/templates/pdb.yaml',
+    line: 1,
+  });
+  const deprecated = finding(
+    'templates/pdb.yaml: policy/v1beta1 PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+; use policy/v1 PodDisruptionBudget',
+  );
+  const other = finding('templates/pdb.yaml: object name does not conform to Kubernetes naming');
+  const pdb = (apiVersion: string) => ({
+    doc: { apiVersion, kind: 'PodDisruptionBudget', metadata: { name: 'web' } },
+    source: 'c/templates/pdb.yaml',
+  });
+
+  it('drops one the template did not render told the served versions, and keeps the rest', () => {
+    expect(withoutUnrenderedDeprecations([deprecated, other], [pdb('policy/v1')])).toEqual([other]);
+  });
+
+  it('keeps one the template renders all the same, or when there is no rendering to go by', () => {
+    expect(withoutUnrenderedDeprecations([deprecated], [pdb('policy/v1beta1')])).toEqual([
+      deprecated,
+    ]);
+    expect(withoutUnrenderedDeprecations([deprecated], [])).toEqual([deprecated]);
+    expect(withoutUnrenderedDeprecations([deprecated], undefined)).toEqual([deprecated]);
   });
 });
 
@@ -203,6 +250,12 @@ describe('values files with positions', () => {
     expect(parseValuesText('v.yaml', '- 1\n- 2\n').errors[0]!.message).toBe(
       'a values file must be a YAML mapping',
     );
+  });
+
+  it('rejects an alias without its anchor, which helm cannot read (unknown anchor)', () => {
+    expect(parseValuesText('v.yaml', 'a: &x 1\nb: *y\nc: *x\n').errors).toEqual([
+      { line: 2, column: 4, message: 'alias *y has no anchor &y before it' },
+    ]);
   });
 
   it('takes a file whose other documents are empty (a trailing ---), as helm 3 and 4 both do', () => {
@@ -568,6 +621,200 @@ describe('locating findings of a pod with several containers', () => {
     expect(at([deployment([grafana, sidecar])], 'probes', 'grafana-sc-dashboard')).toContain(
       'values.yaml:9',
     );
+  });
+});
+
+describe("locating findings of a container by its template block's values keys", () => {
+  // grafana: the sidecars are written by the _pod.tpl helper and read sidecar.*;
+  // argo-cd: redis's metrics container reads redis.exporter.*, its copyutil init
+  // container `default .Values.dex.resources .Values.dex.initImage.resources`
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-blocks-'));
+  mkdirSync(path.join(chart, 'templates'));
+  const template = (name: string, lines: string[]) =>
+    writeFileSync(path.join(chart, 'templates', name), `${lines.join('\n')}\n`);
+  template('deployment.yaml', [
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      {{- include "grafana.pod" . | nindent 6 }}',
+  ]);
+  template('_pod.tpl', [
+    '{{- define "grafana.pod" -}}',
+    'containers:',
+    '{{- if .Values.sidecar.dashboards.enabled }}',
+    '  - name: {{ include "grafana.name" . }}-sc-dashboard', // 4
+    '    image: "{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag }}"',
+    '    {{- with .Values.sidecar.livenessProbe }}',
+    '    livenessProbe:',
+    '      {{- toYaml . | nindent 6 }}',
+    '    {{- end }}',
+    '    {{- with .Values.sidecar.resources }}',
+    '    resources:',
+    '      {{- toYaml . | nindent 6 }}',
+    '    {{- end }}',
+    '{{- end }}',
+    '  - name: grafana',
+    '    image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+    '    securityContext:',
+    '      {{- toYaml .Values.securityContext | nindent 6 }}',
+    '    {{- with .Values.resources }}',
+    '    resources:',
+    '      {{- toYaml . | nindent 6 }}',
+    '    {{- end }}',
+    '{{- end }}',
+  ]);
+  template('redis-deployment.yaml', [
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: {{ .Values.redis.name }}',
+    '        image: {{ .Values.redis.image.repository }}:{{ .Values.redis.image.tag }}',
+    '        {{- if .Values.redis.livenessProbe.enabled }}',
+    '        livenessProbe:',
+    '          tcpSocket: {port: redis}',
+    '        {{- end }}',
+    '        resources:', // 12
+    '          {{- toYaml .Values.redis.resources | nindent 10 }}',
+    '      {{- if .Values.redis.exporter.enabled }}',
+    '      - name: metrics', // 15
+    '        image: {{ .Values.redis.exporter.image.repository }}:{{ .Values.redis.exporter.image.tag }}',
+    '        {{- if .Values.redis.exporter.livenessProbe.enabled }}',
+    '        livenessProbe:',
+    '          httpGet: {path: /metrics, port: metrics}',
+    '        {{- end }}',
+    '        resources:',
+    '          {{- toYaml .Values.redis.exporter.resources | nindent 10 }}',
+    '      {{- end }}',
+    '      - name: proxy', // 24
+    '        image: envoyproxy/envoy:v1.36.0',
+    '      - name: core', // 26: harbor's, whose core.resources values.yaml leaves commented out
+    '        image: {{ .Values.core.image.repository }}:{{ .Values.core.image.tag }}',
+    '{{- if .Values.core.resources }}',
+    '        resources:', // 29
+    '{{ toYaml .Values.core.resources | indent 10 }}',
+    '{{- end }}',
+    '      initContainers:',
+    '      - command: [/bin/cp, -n, /usr/local/bin/argocd, /shared/argocd-dex]',
+    '        name: copyutil',
+    '        image: {{ .Values.global.image.repository }}',
+    '        resources:',
+    '          {{- toYaml (default .Values.redis.resources .Values.redis.initImage.resources) | nindent 10 }}',
+  ]);
+  template('kube-state-metrics.yaml', [
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: {{ template "kube-state-metrics.name" . }}',
+    '        image: {{ include "kube-state-metrics.image" . }}',
+    '        resources:',
+    '{{ toYaml .Values.resources | indent 10 }}',
+    '      {{- if .Values.kubeRBACProxy.enabled }}',
+    '      - name: kube-rbac-proxy-http',
+    '        image: {{ include "kubeRBACProxy.image" . }}',
+    '        {{- if .Values.kubeRBACProxy.resources }}',
+    '        resources:',
+    '{{ toYaml .Values.kubeRBACProxy.resources | indent 10 }}',
+    '        {{- end }}',
+    '      {{- end }}',
+  ]);
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    [
+      'resources: {}', // 1: grafana's own
+      'sidecar:',
+      '  livenessProbe: {}', // 3
+      '  resources: {}', // 4
+      '  dashboards:',
+      '    enabled: true',
+      'redis:',
+      '  name: redis',
+      '  livenessProbe:',
+      '    enabled: false', // 10
+      '  resources: {}', // 11
+      '  initImage:',
+      '    resources: {}', // 13
+      '  exporter:',
+      '    enabled: true',
+      '    livenessProbe:',
+      '      enabled: false', // 17
+      '    resources: {}', // 18
+      'securityContext:',
+      '  runAsNonRoot: false', // 20
+      'kubeRBACProxy:',
+      '  enabled: false',
+      '  resources: {}', // 23
+      '',
+    ].join('\n'),
+  );
+  const locator = new Locator(chart, [values]);
+  const levels = levelsFor(parsePolicy('policy', ''), 'dev');
+  const pod = (source: string, containers: object[], initContainers: object[] = []) => ({
+    doc: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'release' },
+      spec: { replicas: 3, template: { spec: { containers, initContainers } } },
+    },
+    source,
+    kindIndex: 0,
+  });
+  const grafana = pod('grafana/templates/deployment.yaml', [
+    { name: 'grafana-sc-dashboard', image: 'kiwigrid/k8s-sidecar:2.1.0' },
+    {
+      name: 'grafana',
+      image: 'grafana/grafana:12.0.0',
+      securityContext: { runAsNonRoot: false },
+    },
+  ]);
+  const redis = pod(
+    'argo-cd/templates/redis-deployment.yaml',
+    [
+      { name: 'redis', image: 'redis:8.2' },
+      { name: 'metrics', image: 'oliver006/redis_exporter:v1.80.0' },
+      { name: 'proxy', image: 'envoyproxy/envoy:v1.36.0' },
+      { name: 'core', image: 'goharbor/harbor-core:v2.14.0' },
+    ],
+    [{ name: 'copyutil', image: 'argocd:v3.2.0' }],
+  );
+  const at = (object: ReturnType<typeof pod>, rule: string, container: string) =>
+    policyStage([object], levels, locator, new Set())
+      .filter((f) => f.title === `policy/${rule}` && f.message.includes(`"${container}"`))
+      .map((f) => `${path.basename(f.file)}:${f.line}`);
+
+  it("takes the key a helper's block reads for the container it writes (grafana's sidecars)", () => {
+    expect(at(grafana, 'resources', 'grafana-sc-dashboard')).toEqual(['values.yaml:4']);
+    expect(at(grafana, 'probes', 'grafana-sc-dashboard')[0]).toBe('values.yaml:3');
+    expect(at(grafana, 'resources', 'grafana')).toEqual(['values.yaml:1']);
+    // a block that reads a map whole reads its keys: the one with the offending value
+    expect(at(grafana, 'run-as-non-root', 'grafana')).toEqual(['values.yaml:20']);
+  });
+
+  it("takes the key its block reads over one under another container's name (argo-cd's redis exporter)", () => {
+    expect(at(redis, 'resources', 'metrics')).toEqual(['values.yaml:18']);
+    expect(at(redis, 'probes', 'metrics')[0]).toBe('values.yaml:17');
+    expect(at(redis, 'resources', 'redis')).toEqual(['values.yaml:11']);
+  });
+
+  it("passes over a key only another container's block reads, though its name shares a word (kube-state-metrics)", () => {
+    const ksm = pod('kube-state-metrics/templates/kube-state-metrics.yaml', [
+      { name: 'kube-state-metrics', image: 'kube-state-metrics:v2.17.0' },
+    ]);
+    expect(at(ksm, 'resources', 'kube-state-metrics')).toEqual(['values.yaml:1']);
+  });
+
+  it('takes the specific key of a block that falls back to a default', () => {
+    expect(at(redis, 'resources', 'copyutil')).toEqual(['values.yaml:13']);
+  });
+
+  it("points a container without a values key at its block in the template, not another container's field", () => {
+    expect(at(redis, 'resources', 'proxy')).toEqual(['redis-deployment.yaml:24']);
+    // the block writes the field, from a key no values file sets: at that line
+    expect(at(redis, 'resources', 'core')).toEqual(['redis-deployment.yaml:29']);
   });
 });
 

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromCrdSchema, fromOpenApiV3, type SchemaData } from '../../../src/lint/schema-data.js';
+import {
+  fromCrdSchema,
+  fromOpenApiV3,
+  stableApiVersions,
+  type SchemaData,
+} from '../../../src/lint/schema-data.js';
 import {
   createValidator,
   loadCompiler,
@@ -57,6 +62,21 @@ describe('committed schema data', () => {
       for (const name of Object.values(data.kinds)) expect(data.definitions[name]).toBeDefined();
     },
   );
+
+  it('lists the stable API versions a cluster of the version serves, as discovery gives them to helm', () => {
+    const served = stableApiVersions(loadKubernetesSchema(SCHEMAS, '1.36'));
+    for (const v of [
+      'v1',
+      'v1/Service',
+      'apiregistration.k8s.io/v1',
+      'apiregistration.k8s.io/v1/APIService',
+      'policy/v1/PodDisruptionBudget',
+      'autoscaling/v2/HorizontalPodAutoscaler',
+    ])
+      expect(served).toContain(v);
+    // served only when turned on
+    expect(served.filter((v) => /\/v\d+(?:alpha|beta)\d+(?:\/|$)/.test(v))).toEqual([]);
+  });
 
   it('ships the ServiceMonitor CRD schema', () => {
     expect(loadShippedCrds(SCHEMAS).kinds['monitoring.coreos.com/v1/ServiceMonitor']).toBe(
