@@ -49,6 +49,8 @@ interface Case {
   statuses?: string[];
   extra?: Record<string, string>;
   before?: (namespace: string) => Promise<void>;
+  /** The deploy, rollback included, ends sooner than this (ms). */
+  within?: number;
 }
 
 const CASES: Case[] = [
@@ -136,6 +138,24 @@ const CASES: Case[] = [
     // helm itself failed the upgrade on its hook.
     statuses: ['superseded', 'failed', 'deployed'],
   },
+  {
+    // helm would await this hook through its back-off (10 s, 20 s, 40 s...)
+    // until the backoffLimit or the 5-minute timeout; the deploy judges it
+    // while helm runs and stops helm at its second failed attempt.
+    name: 'a pre-upgrade migration Job that keeps failing, with attempts left',
+    good: { migrations: { enabled: true, command: ['node', 'server.mjs'], args: ['migrate'] } },
+    values: {
+      ...env({ MIGRATION_ERROR: 'column "kernel_id" of relation "swaps" already exists' }),
+      migrations: { backoffLimit: 6 },
+    },
+    extra: { 'crash-loop-restarts': '1' },
+    object: /Job\/hs-hotswap-migrations/,
+    errorNames: /hook failed: Job\/hs-hotswap-migrations/,
+    logLine: 'migration 0042_kernel_index failed',
+    reason: /JobAttemptsFailing/,
+    statuses: ['superseded', 'failed', 'deployed'],
+    within: 120_000,
+  },
 ];
 
 /** A namespace with a good release of chart/hotswap; returns the deploy inputs it used. */
@@ -176,12 +196,15 @@ describe('a bad upgrade on real pods is detected, named and rolled back', () => 
       const inputs = upgrade(good, file, c.extra);
 
       const t = timeline();
+      const started = Date.now();
       const run = await runDeployAction('deploy', inputs, { workspace, onSpawn: t.attach });
+      const elapsed = Date.now() - started;
       const output = `${run.stdout}\n${run.stderr}`;
       timelines.push({ case: c.name, ...t.result() });
 
       expect(run.code, output).toBe(1);
       expect(run.outputs.status, output).toBe('rolled-back');
+      if (c.within) expect(elapsed, output).toBeLessThan(c.within);
       expect(run.outputs.revision).toBe('2');
       expect(run.outputs['rolled-back-to']).toBe('1');
       // The object and the reason, in the summary and in the error annotation.
