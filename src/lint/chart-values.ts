@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { archivedChartFiles } from './chart-archive.js';
+import { valuesPathsIn } from './container-block.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
 export type ValuesMap = Record<string, unknown>;
@@ -180,8 +181,7 @@ function imported(dep: Dependency, sub: ValuesMap): unknown {
 function readPaths(templates: readonly string[]): ValuesMap {
   let tree: unknown = {};
   for (const text of templates)
-    for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_]\w*)+)/g))
-      tree = unionValues(tree, withPath(m[1]!.slice(1).split('.'), {}));
+    for (const keys of valuesPathsIn(text)) tree = unionValues(tree, withPath(keys, {}));
   return tree as ValuesMap;
 }
 

@@ -51,12 +51,14 @@ function itemEnd(lines: readonly string[], start: number): number {
   return lines.length;
 }
 
+/** The `.Values.a.b` key paths a template text reads, in the order written. */
+export function valuesPathsIn(text: string): string[][] {
+  return [...text.matchAll(VALUES_READ)].map((match) => match[1]!.slice(1).split('.'));
+}
+
 /** The values key paths a range of lines reads. */
 export function valuesReads(lines: readonly string[], range: LineRange): string[][] {
-  const reads: string[][] = [];
-  for (let i = range[0]; i < range[1]; i++)
-    for (const match of lines[i]!.matchAll(VALUES_READ)) reads.push(match[1]!.slice(1).split('.'));
-  return reads;
+  return lines.slice(range[0], range[1]).flatMap(valuesPathsIn);
 }
 
 /** The value of a key of a list item, on its `- ` line or at the item's indentation. */

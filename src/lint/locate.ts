@@ -358,6 +358,16 @@ export class Locator {
   }
 
   /**
+   * The chart's helper templates (`_pod.tpl`), as paths. A helper renders
+   * nothing itself: the containers it writes are its includers'.
+   */
+  private helperFiles(): string[] {
+    return this.templates
+      .filter((t) => path.basename(t).startsWith('_'))
+      .map((t) => path.join(this.chartDir, 'templates', t));
+  }
+
+  /**
    * The block of the chart's templates that writes a container: in the
    * object's own template, else in the one helper (a `_` file such as
    * grafana's `_pod.tpl`) that writes it. Blocks equally like it in one file
@@ -367,12 +377,8 @@ export class Locator {
     const cacheKey = `${source}\u0000${name}`;
     if (this.blocks.has(cacheKey)) return this.blocks.get(cacheKey);
     const own = this.templateFile(source);
-    // A helper renders nothing itself: the containers it writes are its includers'.
-    const others = this.templates
-      .filter((t) => path.basename(t).startsWith('_'))
-      .map((t) => path.join(this.chartDir, 'templates', t));
     let block: LocatedBlock | undefined;
-    for (const files of [[own], others]) {
+    for (const files of [[own], this.helperFiles()]) {
       const best = files.flatMap((file) => {
         const found = containerBlocks(this.lines(file), name);
         const top = found[0]?.literal;
@@ -400,12 +406,7 @@ export class Locator {
     others: readonly string[],
   ): ContainerReads | undefined {
     const block = this.containerBlock(source, own);
-    const files = [
-      this.templateFile(source),
-      ...this.templates
-        .filter((t) => path.basename(t).startsWith('_'))
-        .map((t) => path.join(this.chartDir, 'templates', t)),
-    ];
+    const files = [this.templateFile(source), ...this.helperFiles()];
     const foreign = files.flatMap((f) => otherContainersReads(this.lines(f), own));
     if (!block?.reads.length && !foreign.length) return undefined;
     return {

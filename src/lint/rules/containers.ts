@@ -1,7 +1,8 @@
 // Rules over each container of a pod template: security context, resources,
 // probes and the image tag.
 import type { Rule, Violation } from './model.js';
-import { containersOf, get, obj, violation } from './objects.js';
+import { get } from '../object-path.js';
+import { containersOf, obj, violation } from './objects.js';
 
 export const runAsNonRoot: Rule = (objects) =>
   containersOf(objects).flatMap((ref) => {

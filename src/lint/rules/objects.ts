@@ -14,8 +14,6 @@ export function list(value: unknown): Obj[] {
   return Array.isArray(value) ? value.filter((v): v is Obj => !!obj(v)) : [];
 }
 
-export { get };
-
 /** The longest prefix of `path` that exists in the object. */
 function existing(root: unknown, path: readonly (string | number)[]): (string | number)[] {
   for (let n = path.length; n > 0; n--)

@@ -3,7 +3,8 @@
 import { matchesSelector } from '../../kube/label-selector.js';
 import type { LabelSelector } from '../../kube/release-objects.js';
 import { MIN_REPLICAS, type RenderedObject, type Rule } from './model.js';
-import { SCALED, get, isHook, list, nameOf, obj, violation } from './objects.js';
+import { get } from '../object-path.js';
+import { SCALED, isHook, list, nameOf, obj, violation } from './objects.js';
 
 function scaledWorkloads(objects: readonly RenderedObject[]): RenderedObject[] {
   return objects.filter((o) => SCALED.has(String(o.doc.kind)) && !isHook(o));
