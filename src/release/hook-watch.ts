@@ -14,7 +14,7 @@ import { cancellableSleep, cancellation } from '../exec/signals.js';
 import type { KubeObject, Kubectl } from '../kube/kubectl.js';
 import { releaseObjects, type ReleaseObject } from '../kube/release-objects.js';
 import { assessRollout, type RolloutFailure, type RolloutPolicy } from '../kube/rollout.js';
-import { snapshotPlan, takeSnapshot } from '../kube/rollout-watch.js';
+import { snapshotPlan, takeSnapshot, type SnapshotPlan } from '../kube/rollout-watch.js';
 import { condition } from '../kube/workload-rules.js';
 import { operationHookEvents, readPendingRecord, type PendingRecord } from './pending-record.js';
 
@@ -76,8 +76,8 @@ export async function watchHooks(
   o: HookWatchOptions,
 ): Promise<HookFailure | undefined> {
   const policy = { ...o.policy, includeHooks: true };
-  let record: PendingRecord | undefined;
-  let hooks: ReleaseObject[] = [];
+  // The operation's record and what each poll reads, planned once it names the hooks.
+  let watched: { record: PendingRecord; plan: SnapshotPlan } | undefined;
   const stopped = () => o.signal.aborted || cancellation() !== undefined;
   const aborted = new Promise((resolve) =>
     o.signal.addEventListener('abort', resolve, { once: true }),
@@ -86,13 +86,15 @@ export async function watchHooks(
     await Promise.race([cancellableSleep(o.pollMs), aborted]);
     if (stopped()) break;
     try {
-      if (!record) {
-        record = await readPendingRecord(kubectl, o.release, o.namespace, o.afterRevision);
+      if (!watched) {
+        const record = await readPendingRecord(kubectl, o.release, o.namespace, o.afterRevision);
         if (!record) continue;
-        hooks = operationHooks(record, o.namespace);
+        const hooks = operationHooks(record, o.namespace);
         if (hooks.length === 0) return undefined;
+        watched = { record, plan: snapshotPlan(hooks, policy) };
       }
-      const snapshot = await takeSnapshot(kubectl, snapshotPlan(hooks, policy), o.namespace);
+      const { record, plan } = watched;
+      const snapshot = await takeSnapshot(kubectl, plan, o.namespace);
       if (stopped()) break;
       const since = record.createdAt;
       const objects = snapshot.objects.filter(({ live }) => createdSince(live, since));
@@ -103,7 +105,7 @@ export async function watchHooks(
           .map(({ ref }) => ({
             namespace: ref.namespace ?? o.namespace,
             name: ref.name,
-            deleteOnFailure: record!.hooks.some(
+            deleteOnFailure: record.hooks.some(
               (h) =>
                 h.kind === 'Job' &&
                 h.name === ref.name &&
