@@ -13,6 +13,7 @@
 // traces name src/ files and lines. The map keeps only the mappings into src/
 // (trim-source-map.mjs).
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -89,6 +90,27 @@ export const lazyUndiciInHttpClient = {
   },
 };
 
+// An ES module import of a Node built-in makes Node build the module's ES
+// facade, which reads every export, lazy getters included: node:http's getters
+// load Node's own undici (about 40 ms of setup's start-up, for WebSocket and
+// fetch classes no action uses), node:fs's its streams. Imported through
+// require() instead, the bundle gets the CommonJS exports object and reads
+// only what it uses.
+export const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z:_/]+$/ }, (args) =>
+      args.kind === 'import-statement' && isBuiltin(args.path)
+        ? { path: args.path, namespace: 'node-builtin' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Bundles one entry file into `out` (emptied first): index.js, action.js, chunks, maps, licenses. */
 export async function bundleAction(entry, out) {
   rmSync(out, { recursive: true, force: true });
@@ -106,7 +128,7 @@ export async function bundleAction(entry, out) {
     legalComments: 'none',
     chunkNames: '[name]-[hash]',
     banner: { js: REQUIRE_SHIM },
-    plugins: [lazyUndiciInHttpClient, dropWhenUnused],
+    plugins: [builtinsThroughRequire, lazyUndiciInHttpClient, dropWhenUnused],
     metafile: true,
     logLevel: 'warning',
   });
