@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { structuredPatch } from 'diff';
 import { parseAllDocuments, stringify } from 'yaml';
-import { isClusterScopedKind } from '../kube/release-objects.js';
+import { clusterScopeIn } from '../kube/release-objects.js';
 import { holdsSecret, redact } from '../secrets/redact.js';
 
 export interface ObjectChange {
@@ -18,6 +18,7 @@ export interface ObjectChange {
 }
 
 interface Doc {
+  apiVersion?: string;
   kind?: string;
   metadata?: { name?: string; namespace?: string };
   data?: Record<string, unknown>;
@@ -39,11 +40,13 @@ export type ManifestObjects = ReadonlyMap<string, Doc>;
 /** The objects of a manifest by `Kind namespace/name`. */
 export function manifestObjects(manifest: string, namespace: string): ManifestObjects {
   const objects = new Map<string, Doc>();
-  for (const doc of parseAllDocuments(manifest)) {
-    const value = doc.toJS({ maxAliasCount: 100 }) as Doc | null;
-    if (!value || typeof value !== 'object' || !value.kind) continue;
+  const docs = parseAllDocuments(manifest)
+    .map((doc) => doc.toJS({ maxAliasCount: 100 }) as Doc | null)
+    .filter((value): value is Doc => !!value && typeof value === 'object' && !!value.kind);
+  const isClusterScoped = clusterScopeIn(docs);
+  for (const value of docs) {
     // A cluster-scoped object is named without one: the release's namespace is not its.
-    const where = isClusterScopedKind(value.kind)
+    const where = isClusterScoped(value.apiVersion, value.kind!)
       ? ''
       : `${value.metadata?.namespace ?? namespace}/`;
     const id = `${value.kind} ${where}${value.metadata?.name ?? '?'}`;

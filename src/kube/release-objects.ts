@@ -109,11 +109,6 @@ export function isCustomResource(o: Pick<ReleaseObject, 'group'>): boolean {
   );
 }
 
-/** A built-in kind that has no namespace (ClusterRole, CustomResourceDefinition...). */
-export function isClusterScopedKind(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
-}
-
 /** Documents of a multi-document manifest, `List` kinds flattened into their items. */
 function documents(manifest: string): Doc[] {
   const out: Doc[] = [];
@@ -135,29 +130,37 @@ function documents(manifest: string): Doc[] {
   return out;
 }
 
-/** `Kind` -> scope, from the CRDs the release itself installs. */
-function crdScopes(docs: readonly Doc[]): Map<string, string> {
-  const scopes = new Map<string, string>();
-  for (const d of docs) {
-    if (d.kind !== 'CustomResourceDefinition') continue;
-    const kind = d.spec?.names?.kind;
-    if (kind && d.spec?.group) scopes.set(`${d.spec.group}/${kind}`, d.spec.scope ?? 'Namespaced');
+/** Whether an object of a kind has no namespace. */
+export type IsClusterScoped = (apiVersion: string | undefined, kind: string) => boolean;
+
+/**
+ * The scope of each kind in a set of manifest documents: a built-in
+ * cluster-scoped kind (ClusterRole, CustomResourceDefinition...), or a custom
+ * kind whose CRD among `docs` (the release installs it) says `scope: Cluster`.
+ */
+export function clusterScopeIn(docs: Iterable<unknown>): IsClusterScoped {
+  const clusterKinds = new Set<string>();
+  for (const doc of docs) {
+    const d = doc as Doc | null;
+    if (d?.kind !== 'CustomResourceDefinition' || d.spec?.scope !== 'Cluster') continue;
+    const kind = d.spec.names?.kind;
+    if (kind && d.spec.group) clusterKinds.add(`${d.spec.group}/${kind}`);
   }
-  return scopes;
+  return (apiVersion, kind) =>
+    CLUSTER_SCOPED.has(kind) || clusterKinds.has(`${groupOf(apiVersion ?? 'v1')}/${kind}`);
 }
 
 function toObject(
   d: Doc,
   releaseNamespace: string,
-  scopes: Map<string, string>,
+  isClusterScoped: IsClusterScoped,
   hookEvents?: string[],
 ): ReleaseObject {
   const apiVersion = d.apiVersion ?? 'v1';
   const group = groupOf(apiVersion);
   const kind = d.kind!;
-  const clusterScoped = CLUSTER_SCOPED.has(kind) || scopes.get(`${group}/${kind}`) === 'Cluster';
   const o: ReleaseObject = { apiVersion, group, kind, name: d.metadata!.name! };
-  if (!clusterScoped) o.namespace = d.metadata?.namespace || releaseNamespace;
+  if (!isClusterScoped(apiVersion, kind)) o.namespace = d.metadata?.namespace || releaseNamespace;
   if (hookEvents) o.hookEvents = hookEvents;
   const selector = d.spec?.selector;
   if (selector && typeof selector === 'object' && !Array.isArray(selector)) {
@@ -221,12 +224,12 @@ export function releaseObjects(
 ): ReleaseObject[] {
   const docs = documents(manifest);
   const hookDocs = hooks.map((h) => ({ hook: h, docs: documents(h.manifest) }));
-  const scopes = crdScopes([...docs, ...hookDocs.flatMap((h) => h.docs)]);
-  const objects = docs.map((d) => toObject(d, releaseNamespace, scopes, hookEventsOf(d)));
+  const isClusterScoped = clusterScopeIn([...docs, ...hookDocs.flatMap((h) => h.docs)]);
+  const objects = docs.map((d) => toObject(d, releaseNamespace, isClusterScoped, hookEventsOf(d)));
   for (const { hook, docs } of hookDocs) {
     for (const d of docs) {
       const events = hook.events?.length ? hook.events : (hookEventsOf(d) ?? []);
-      objects.push(toObject(d, releaseNamespace, scopes, events));
+      objects.push(toObject(d, releaseNamespace, isClusterScoped, events));
     }
   }
   return objects;

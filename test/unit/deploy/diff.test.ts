@@ -44,6 +44,18 @@ describe('diffManifests', () => {
     expect(changes.map((c) => c.id)).toEqual(['ClusterRole viewer', 'Role kube-system/leader']);
   });
 
+  it('names a custom resource without a namespace when the CRD it comes with is cluster-scoped', () => {
+    const crd = (scope: string, kind: string) =>
+      `---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${kind.toLowerCase()}s.example.io\nspec:\n  group: example.io\n  scope: ${scope}\n  names:\n    kind: ${kind}\n`;
+    const cr = (kind: string) =>
+      `---\napiVersion: example.io/v1\nkind: ${kind}\nmetadata:\n  name: default\n`;
+    const manifest =
+      crd('Cluster', 'Issuer') + cr('Issuer') + crd('Namespaced', 'Cert') + cr('Cert');
+    const ids = diffManifests('', manifest, 'ns').map((c) => c.id);
+    expect(ids).toContain('Issuer default');
+    expect(ids).toContain('Cert ns/default');
+  });
+
   it('never shows Secret data, only that it changed', () => {
     const changes = diffManifests(secret('old-password-1'), secret('new-password-2'), 'ns');
     const text = changes.flatMap((c) => c.lines).join('\n');
