@@ -1,7 +1,8 @@
 // The one runner for a step as a CLI command: the action's inputs from flags
 // (action-inputs.ts), secrets registered before anything can print them, and
 // the step's outputs and verdict for the progress line and the exit code.
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { InputReader } from '../inputs/parse.js';
 import { registerSecret } from '../secrets/redact.js';
 import type { Step } from '../step/step.js';
@@ -17,6 +18,8 @@ export interface CommandOptions<S, R> {
   notes?: string;
   /** Reads the command-line-only flags (before the step runs) and returns how to print the result. */
   present?: (read: InputReader) => Presenter<S, R>;
+  /** The directory, from the flags, whose files outlive the command (see StepContext.keepDir). */
+  keepDir?: (read: InputReader) => string | undefined;
 }
 
 export function stepCommand<S, R>(step: Step<S, R>, o: CommandOptions<S, R> = {}): Command {
@@ -33,11 +36,14 @@ export function stepCommand<S, R>(step: Step<S, R>, o: CommandOptions<S, R> = {}
       }
       const { settings, secrets } = await step.parse(read, { workspace: ctx.cwd });
       for (const secret of secrets) registerSecret(secret);
+      // ctx.tempDir is removed after the command: only a directory named on the command line stays.
+      const given = o.keepDir?.(read);
+      const keepDir = given ? path.resolve(ctx.cwd, given) : undefined;
+      if (keepDir) mkdirSync(keepDir, { recursive: true });
       const result = await step.run(settings, {
         workspace: ctx.cwd,
         tempDir: ctx.tempDir,
-        // ctx.tempDir is removed after the command; what an output points at stays.
-        keepDir: tmpdir(),
+        keepDir,
         log: ctx.log,
         publish: () => {},
       });

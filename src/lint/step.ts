@@ -15,6 +15,8 @@ import { failureMessage, lintOutputs, summaryMarkdown } from './summary.js';
 export interface LintOutcome {
   report: LintReport;
   helmVersion: string;
+  /** Whether the rendered manifests outlive the step (then the manifests-dir output names them). */
+  manifestsKept: boolean;
 }
 
 /** `schemaDir`: the Kubernetes schemas (next to the action's bundle, or in the repository). */
@@ -39,15 +41,21 @@ export function lintStep(schemaDir: () => string): Step<LintSettings, LintOutcom
         lintChart(settings, {
           helm,
           schemaDir: schemaDir(),
-          // Kept after the step: the manifests-dir output points at it.
-          outputDir: mkdtempSync(path.join(ctx.keepDir, 'hotswap-lint-')),
+          outputDir: mkdtempSync(path.join(ctx.keepDir ?? ctx.tempDir, 'hotswap-lint-')),
           log: ctx.log,
         }),
       ]);
       parseHelmMajor(helmVersion);
-      return { report, helmVersion };
+      return { report, helmVersion, manifestsKept: ctx.keepDir !== undefined };
     },
-    outputs: ({ report }) => lintOutputs(report),
+    outputs: ({ report, manifestsKept }) => {
+      const outputs = lintOutputs(report);
+      if (!manifestsKept) {
+        delete outputs['manifests-dir'];
+        delete outputs.manifests;
+      }
+      return outputs;
+    },
     ok: ({ report }) => report.result !== 'fail',
     detail: ({ report }, settings) =>
       report.result === 'fail'

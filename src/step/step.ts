@@ -18,8 +18,11 @@ export interface StepContext extends ParseContext {
    * configs): RUNNER_TEMP on a runner, removed after the command by the CLI.
    */
   tempDir: string;
-  /** A directory whose files outlive the step (lint's manifests-dir output). */
-  keepDir: string;
+  /**
+   * A directory whose files outlive the step (lint's manifests-dir output);
+   * unset, such files go into tempDir and no output points at them.
+   */
+  keepDir?: string;
   log: (line: string) => void;
   /** Sets an output before the step ends (a run cut short still leaves it); the CLI ignores it. */
   publish: (name: string, value: string) => void;

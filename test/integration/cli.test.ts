@@ -1,11 +1,12 @@
 // hotswap-ci as a script uses it: the bin shim run as a process, its exit
 // codes, its stdout outputs, and the same input errors as the actions' bundles.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { startStandIn, type StandIn } from '../support/stand-in.js';
+import { tempDir } from '../support/temp-dir.js';
 import { TOOLS_BIN } from '../support/tools.js';
 
 interface CliRun {
@@ -281,12 +282,14 @@ describe('hotswap-ci lint', () => {
   });
 
   it('lints the chart defaults when values-files is empty', async () => {
+    const keep = path.join(tempDir('cli-manifests-'), 'kept');
     const r = await lint(
       {
         chart: `${FIXTURES}/web`,
         environments: 'production',
         'values-files': '',
         'ci-values': 'false',
+        'manifests-dir': keep,
       },
       ['--format', 'json'],
     );
@@ -296,7 +299,38 @@ describe('hotswap-ci lint', () => {
     expect(doc.sets).toEqual([
       { name: 'production', result: 'pass', errors: 0, warnings: 0, findings: [] },
     ]);
-    expect(Object.keys(JSON.parse(doc.outputs.manifests!) as object)).toEqual(['production']);
+    // Kept where --manifests-dir says, and named by the outputs.
+    const manifests = JSON.parse(doc.outputs.manifests!) as Record<string, Record<string, string>>;
+    expect(Object.keys(manifests)).toEqual(['production']);
+    expect(path.dirname(doc.outputs['manifests-dir']!)).toBe(keep);
+    const [file] = Object.values(manifests.production!);
+    expect(file!.startsWith(doc.outputs['manifests-dir']!)).toBe(true);
+    expect(readFileSync(file!, 'utf8')).toContain('kind: Deployment');
+  });
+
+  it('leaves no rendered manifests behind without --manifests-dir', async () => {
+    const tmp = tempDir('cli-tmpdir-');
+    const r = await cli(
+      [
+        'lint',
+        '--chart',
+        `${FIXTURES}/web`,
+        '--environments',
+        'dev',
+        '--values-files',
+        '',
+        '--ci-values',
+        'false',
+      ],
+      undefined,
+      { ...withHelm, TMPDIR: tmp },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^result=pass$/m);
+    expect(r.stdout).not.toMatch(/^manifests(-dir)?=/m);
+    // The command's own files (its temp dir, the lint manifests); tsx keeps its cache there too.
+    expect(existsSync(tmp)).toBe(true);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('hotswap-'))).toEqual([]);
   });
 
   it('rejects an unknown format naming the flag', async () => {

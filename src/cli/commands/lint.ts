@@ -26,7 +26,16 @@ export const lintCommand = stepCommand(step, {
       default: 'text',
       required: false,
     },
+    {
+      name: 'manifests-dir',
+      description:
+        'Keep the rendered manifests: a `hotswap-lint-*` folder is made inside this directory ' +
+        '(created if missing) and named by the `manifests-dir` and `manifests` outputs. Without ' +
+        'it they are removed when the command ends and those outputs are not printed.',
+      required: false,
+    },
   ],
+  keepDir: (read) => read('manifests-dir') || undefined,
   present(read) {
     const format = parseChoice('format', read('format'), FORMATS, 'text');
     return ({ report }, settings) => {
