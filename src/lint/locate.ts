@@ -251,6 +251,30 @@ export class Locator {
     return path.join(this.chartDir, rel);
   }
 
+  /**
+   * Where a finding in a template no file holds goes: a subchart packaged as
+   * `charts/*.tgz` is in the repository only as its dependency's entry in
+   * Chart.yaml (its alias, else its name), which is where it points; else
+   * Chart.yaml's first line.
+   */
+  absentTemplate(source: string): Position {
+    const own = this.forSource(source);
+    if (own.locator !== this) return own.locator.absentTemplate(own.source);
+    const chartYaml = path.join(this.chartDir, 'Chart.yaml');
+    const parts = source.split('/');
+    const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
+    const lines = this.lines(chartYaml);
+    const from = lines.findIndex((l) => /^dependencies\s*:/.test(l));
+    if (rel[0] !== 'charts' || rel.length < 3 || from < 0) return { file: chartYaml, line: 1 };
+    const entry = (field: string) =>
+      new RegExp(`^\\s*(?:- )?${field}\\s*:\\s*(["']?)${escapeRegExp(rel[1]!)}\\1\\s*(?:#.*)?$`);
+    const range: LineRange = [from, lines.length];
+    const line =
+      this.findLine(chartYaml, (l) => entry('alias').test(l), range) ??
+      this.findLine(chartYaml, (l) => entry('name').test(l), range);
+    return { file: chartYaml, line: line ?? 1 };
+  }
+
   private lines(file: string): string[] {
     let lines = this.texts.get(file);
     if (!lines) {
@@ -316,7 +340,7 @@ export class Locator {
     document?: TemplateDocument,
   ): Position {
     const file = this.templateFile(source);
-    if (!existsSync(file)) return { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+    if (!existsSync(file)) return this.absentTemplate(source);
     const range = this.documentRange(file, document);
     const names = field.filter((s): s is string => typeof s === 'string').reverse();
     for (const name of names) {
@@ -553,7 +577,7 @@ export class Locator {
         const file = this.templateFile(place.source);
         return existsSync(file)
           ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }
-          : { file: path.join(this.chartDir, 'Chart.yaml'), line: 1 };
+          : this.absentTemplate(place.source);
       }
       case 'file': {
         const file = path.resolve(this.chartDir, place.path);

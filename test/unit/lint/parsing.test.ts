@@ -846,3 +846,44 @@ describe('policy map', () => {
     expect(() => parsePolicy('policy', '[a')).toThrow(/Invalid input 'policy'.*Expected YAML/);
   });
 });
+
+describe('Locator: templates of a subchart packaged as an archive', () => {
+  // charts/*.tgz holds the templates; in the repository the subchart is its dependency's entry.
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-archive-'));
+  writeFileSync(
+    path.join(chart, 'Chart.yaml'),
+    [
+      'apiVersion: v2',
+      'name: app',
+      'version: 1.0.0',
+      'dependencies:',
+      '  - name: postgresql',
+      '    version: 15.0.0',
+      '    alias: primary',
+      '  - name: cache',
+      '    version: 1.0.0',
+      '',
+    ].join('\n'),
+  );
+  const locator = new Locator(chart, []);
+  const chartYaml = path.join(chart, 'Chart.yaml');
+
+  it("points at the dependency's alias, else its name, in Chart.yaml", () => {
+    expect(
+      locator.templateField('app/charts/primary/templates/statefulset.yaml', ['spec', 'replicas']),
+    ).toEqual({ file: chartYaml, line: 7 });
+    expect(
+      locator.place({ kind: 'template', source: 'app/charts/cache/templates/x.yaml' }),
+    ).toEqual({ file: chartYaml, line: 8 });
+  });
+
+  it("points at Chart.yaml's first line for a template of no dependency", () => {
+    expect(locator.templateField('app/templates/gone.yaml', ['spec'])).toEqual({
+      file: chartYaml,
+      line: 1,
+    });
+    expect(
+      locator.place({ kind: 'template', source: 'app/charts/other/templates/x.yaml' }),
+    ).toEqual({ file: chartYaml, line: 1 });
+  });
+});
