@@ -236,29 +236,39 @@ async function upgrade(
 }
 
 /**
- * helm was stopped for a failing hook. The hook Jobs it left running are
- * stopped as well: abandoned with the upgrade, they would otherwise go on
- * retrying (a migration among them) after the release was rolled back. One
- * whose delete policy has hook-failed is deleted, as helm does with a failed
- * hook; any other is suspended, kept with its pods for inspection, and
- * replaced by helm at the next upgrade (before-hook-creation).
+ * helm was stopped for a failing hook. The hooks it left running are stopped
+ * as well: abandoned with the upgrade, they would otherwise go on retrying (a
+ * migration among them) after the release was rolled back. One whose delete
+ * policy has hook-failed is deleted, as helm does with a failed hook. Any
+ * other Job is suspended, kept with its failed pods for inspection, and
+ * replaced by helm at the next upgrade (before-hook-creation); a bare Pod
+ * cannot be suspended, so one still running is deleted too (its logs and
+ * events are in the failure's diagnostics).
  */
 async function stoppedForHook(
   s: DeploySettings,
   deps: DeployDeps,
   failure: HookFailure,
 ): Promise<Upgraded> {
-  for (const job of failure.jobs) {
+  for (const hook of failure.abandoned) {
+    const id = `${hook.kind}/${hook.name}`;
     try {
-      if (job.deleteOnFailure) {
-        await deps.kubectl.deleteJob(job.namespace, job.name);
-        deps.log(`Job/${job.name}: deleted (hook-delete-policy hook-failed)`);
+      if (hook.kind === 'Pod') {
+        await deps.kubectl.deletePods(hook.namespace, [hook.name]);
+        deps.log(
+          hook.deleteOnFailure
+            ? `${id}: deleted (hook-delete-policy hook-failed)`
+            : `${id}: deleted, so that the hook does not retry after this deploy (a bare Pod cannot be suspended)`,
+        );
+      } else if (hook.deleteOnFailure) {
+        await deps.kubectl.deleteJob(hook.namespace, hook.name);
+        deps.log(`${id}: deleted (hook-delete-policy hook-failed)`);
       } else {
-        await deps.kubectl.suspendJob(job.namespace, job.name);
-        deps.log(`Job/${job.name}: suspended, so that the hook does not retry after this deploy`);
+        await deps.kubectl.suspendJob(hook.namespace, hook.name);
+        deps.log(`${id}: suspended, so that the hook does not retry after this deploy`);
       }
     } catch (error) {
-      deps.log(`Job/${job.name}: could not be stopped: ${redact((error as Error).message)}`);
+      deps.log(`${id}: could not be stopped: ${redact((error as Error).message)}`);
     }
   }
   const error =

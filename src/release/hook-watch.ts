@@ -29,7 +29,9 @@ export interface HookWatchOptions {
   signal: AbortSignal;
 }
 
-export interface AbandonedJob {
+/** A hook Job or bare hook Pod of the failed operation that has not finished. */
+export interface AbandonedHook {
+  kind: 'Job' | 'Pod';
   namespace: string;
   name: string;
   /** Its delete policy has hook-failed: helm deletes such a hook when it fails. */
@@ -41,8 +43,8 @@ export interface HookFailure {
   failures: RolloutFailure[];
   /** The hook pods judged, for diagnostics. */
   pods: KubeObject[];
-  /** This operation's hook Jobs still running: abandoned with it, they should not retry. */
-  jobs: AbandonedJob[];
+  /** This operation's hooks still running: abandoned with it, they should not retry. */
+  abandoned: AbandonedHook[];
 }
 
 /** The hook objects of this operation that a rule can fail: Jobs and bare Pods. */
@@ -61,8 +63,10 @@ function createdSince(live: KubeObject | undefined, since: string): boolean {
   return !Number.isNaN(created) && created >= Date.parse(since);
 }
 
-function finished(job: KubeObject): boolean {
-  return ['Complete', 'Failed'].some((type) => condition(job, type)?.status === 'True');
+/** A Job that completed or failed for good, a Pod that succeeded or failed. */
+function finished(live: KubeObject): boolean {
+  if (live.kind === 'Pod') return ['Succeeded', 'Failed'].includes(live.status?.phase);
+  return ['Complete', 'Failed'].some((type) => condition(live, type)?.status === 'True');
 }
 
 /**
@@ -100,14 +104,15 @@ export async function watchHooks(
       const objects = snapshot.objects.filter(({ live }) => createdSince(live, since));
       const assessed = assessRollout({ ...snapshot, objects }, policy, Date.now());
       if (assessed.failures.length > 0) {
-        const jobs = objects
-          .filter(({ ref, live }) => ref.kind === 'Job' && live && !finished(live))
+        const abandoned = objects
+          .filter(({ live }) => live && !finished(live))
           .map(({ ref }) => ({
+            kind: ref.kind as AbandonedHook['kind'],
             namespace: ref.namespace ?? o.namespace,
             name: ref.name,
             deleteOnFailure: record.hooks.some(
               (h) =>
-                h.kind === 'Job' &&
+                h.kind === ref.kind &&
                 h.name === ref.name &&
                 (h.delete_policies ?? []).includes('hook-failed'),
             ),
@@ -116,7 +121,7 @@ export async function watchHooks(
           revision: record.revision,
           failures: assessed.failures,
           pods: assessed.pods,
-          jobs,
+          abandoned,
         };
       }
     } catch {

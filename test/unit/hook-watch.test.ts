@@ -100,8 +100,8 @@ describe('watchHooks', () => {
     expect(failure?.failures.map((f) => `${f.object} ${f.reason}`)).toEqual([
       'Job/web-migrate JobAttemptsFailing',
     ]);
-    expect(failure?.jobs).toEqual([
-      { namespace: 'shop', name: 'web-migrate', deleteOnFailure: false },
+    expect(failure?.abandoned).toEqual([
+      { kind: 'Job', namespace: 'shop', name: 'web-migrate', deleteOnFailure: false },
     ]);
   });
 

@@ -109,6 +109,47 @@ describe('deploy: a failing hook Job fails the deploy without waiting for helm',
     expect(await jobSuspended('postchk-migrate')).toBe('true');
   });
 
+  it('a bare hook Pod restarted in place: rolled back, and the Pod deleted so that it stops retrying', async () => {
+    const first = await deploy('barepod', []);
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+    const started = Date.now();
+    const run = await deploy('barepod', [
+      'hook.kind=Pod',
+      'hook.restartPolicy=OnFailure',
+      'hook.podAnnotations.hotswap\\.dev/simulate=crash-loop',
+    ]);
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.outputs['rolled-back-to']).toBe('1');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(run.summary).toMatch(/\| Pod\/barepod-migrate \| CrashLoopBackOff \|/);
+    expect(run.stdout).toContain(
+      'Pod/barepod-migrate: deleted, so that the hook does not retry after this deploy',
+    );
+    // Gone, or going: a bare Pod cannot be suspended.
+    const left = await kubectl([
+      'get',
+      'pod',
+      'barepod-migrate',
+      '-n',
+      namespace,
+      '--ignore-not-found',
+      '-o',
+      'jsonpath={.metadata.deletionTimestamp}',
+    ]);
+    const exists = await kubectl([
+      'get',
+      'pod',
+      'barepod-migrate',
+      '-n',
+      namespace,
+      '--ignore-not-found',
+      '-o',
+      'name',
+    ]);
+    expect(exists === '' || left !== '').toBe(true);
+  });
+
   it('wait: helm with helm 3: helm stopped, its own rollback acknowledged, a hook-failed hook deleted', async () => {
     const first = await deploy('h3mig', [], { helm: 'helm3' });
     expect(first.outputs.status, first.stdout).toBe('deployed');
