@@ -183,15 +183,19 @@ export class Locator {
   private readonly templates: string[];
   private readonly blocks = new Map<string, LocatedBlock | undefined>();
   private readonly subcharts = new Map<string, Locator | undefined>();
+  private readonly archives = new Map<string, Locator>();
 
   /**
    * @param valuesFiles parsed values files, lowest precedence first (the chart's values.yaml, then the set's files)
+   * @param packaged the locator of a subchart packaged as `charts/*.tgz`: its templates are
+   *   in no file of the repository, its values are the parent's under its name
    */
   constructor(
     readonly chartDir: string,
     readonly valuesFiles: readonly ValuesFile[],
+    private readonly packaged = false,
   ) {
-    this.templates = listTemplates(path.join(chartDir, 'templates'));
+    this.templates = packaged ? [] : listTemplates(path.join(chartDir, 'templates'));
     this.templateWords = new Set(
       this.templates.flatMap((t) =>
         t
@@ -215,13 +219,38 @@ export class Locator {
    * `<parent>/charts/frontend/templates/deployment.yaml`).
    */
   forSource(source: string): { locator: Locator; source: string } {
+    if (this.packaged) return { locator: this, source };
     const parts = source.split('/');
     const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
     if (rel[0] === 'charts' && rel.length > 2) {
       const sub = this.subchart(rel[1]!);
       if (sub) return sub.forSource(rel.slice(1).join('/'));
+      return { locator: this.archive(rel), source };
     }
     return { locator: this, source };
+  }
+
+  /**
+   * The locator of a subchart that is no directory (a `.tgz`, and the
+   * subcharts inside it: `charts/a/charts/b/templates/…`): its values are
+   * the parent's keys under its name (or alias), and its templates resolve
+   * to no file, so its findings fall to those keys or to its dependency's
+   * entry in this chart's Chart.yaml, never to this chart's own keys.
+   */
+  private archive(rel: readonly string[]): Locator {
+    const keys: string[] = [];
+    for (let i = 0; rel[i] === 'charts' && rel[i + 1] !== undefined; i += 2) keys.push(rel[i + 1]!);
+    const id = keys.join('/');
+    let archived = this.archives.get(id);
+    if (!archived) {
+      const files = keys.reduce<ValuesFile[]>(
+        (view, key) => view.map((f) => subchartView(f, key)),
+        [...this.valuesFiles],
+      );
+      archived = new Locator(this.chartDir, files, true);
+      this.archives.set(id, archived);
+    }
+    return archived;
   }
 
   private subchart(key: string): Locator | undefined {

@@ -877,6 +877,56 @@ describe('Locator: templates of a subchart packaged as an archive', () => {
     ).toEqual({ file: chartYaml, line: 8 });
   });
 
+  it("points a container's finding at the keys under the subchart's name, never at the parent's own (metallb's frr-k8s)", () => {
+    const values = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      [
+        'controller:', // the parent's own component of the same name
+        '  securityContext:',
+        '    runAsNonRoot: true',
+        '  resources: {}', // 4
+        'cache:',
+        '  frrk8s:',
+        '    resources:', // 7
+        '      requests:',
+        '        cpu: 10m',
+        '',
+      ].join('\n'),
+    );
+    const daemonSet = (name: string) => ({
+      doc: {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'app-cache' },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name, image: 'frr-k8s:v0.0.25', resources: { requests: { cpu: '10m' } } },
+              ],
+            },
+          },
+        },
+      },
+      source: 'app/charts/cache/templates/controller.yaml',
+      kindIndex: 0,
+    });
+    const at = (rule: string, container: string) =>
+      policyStage(
+        [daemonSet(container)],
+        levelsFor(parsePolicy('policy', ''), 'dev'),
+        new Locator(chart, [values]),
+        new Set(),
+      )
+        .filter((f) => f.title === `policy/${rule}`)
+        .map((f) => `${path.basename(f.file)}:${f.line}`);
+    // set under the subchart's name in the parent: there
+    expect(at('resources', 'controller')).toEqual(['values.yaml:7']);
+    // set nowhere the repository holds: the dependency's entry, not the parent's controller
+    expect(at('run-as-non-root', 'controller')).toEqual(['Chart.yaml:8']);
+    expect(at('read-only-root-filesystem', 'controller')).toEqual(['Chart.yaml:8']);
+  });
+
   it("points at Chart.yaml's first line for a template of no dependency", () => {
     expect(locator.templateField('app/templates/gone.yaml', ['spec'])).toEqual({
       file: chartYaml,
