@@ -171,6 +171,16 @@ const WORKLOAD_KINDS = new Set([
   'cronjob',
 ]);
 
+/** Where a line's key starts: its indentation, with a list item's `- `. */
+function keyIndent(line: string): number {
+  return /^\s*(?:- )?/.exec(line)![0].length;
+}
+
+/** A line holding only template actions (`{{- if … }}`), which renders no key of its own. */
+function isAction(line: string): boolean {
+  return /^\s*(?:\{\{.*?\}\}\s*)+$/.test(line);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -377,6 +387,42 @@ export class Locator {
       if (line !== undefined) return { file, line };
     }
     return { file, line: range ? range[0] + 1 : 1 };
+  }
+
+  /**
+   * The line of the object's template document that spells out `name:`
+   * inside the block of `field` (each of its keys spelled out, one inside
+   * the other), whatever it renders to: `provider: {{ .provider }}` under
+   * `spec:` renders a null a schema finds missing. Undefined when the
+   * template spells out no such line (a block rendered with toYaml).
+   */
+  templateKey(
+    source: string,
+    field: readonly (string | number)[],
+    name: string,
+    document?: TemplateDocument,
+  ): Position | undefined {
+    const file = this.templateFile(source);
+    if (!existsSync(file)) return undefined;
+    const lines = this.lines(file);
+    let [from, to] = this.documentRange(file, document) ?? [0, lines.length];
+    let indent = -1;
+    for (const key of [...field.filter((s): s is string => typeof s === 'string'), name]) {
+      const pattern = new RegExp(`^\\s*(?:- )?["']?${escapeRegExp(key)}["']?\\s*:`);
+      const found = this.findLine(file, (l) => pattern.test(l) && keyIndent(l) > indent, [
+        from,
+        to,
+      ]);
+      if (found === undefined) return undefined;
+      if (key === name) return { file, line: found };
+      indent = keyIndent(lines[found - 1]!);
+      // the block ends at the next line of its indentation or less (template actions aside)
+      const next = lines.findIndex(
+        (l, i) => i >= found && i < to && l.trim() !== '' && !isAction(l) && keyIndent(l) <= indent,
+      );
+      [from, to] = [found, next < 0 ? to : next];
+    }
+    return undefined;
   }
 
   /**
