@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
   containerBlocks,
   otherContainersReads,
+  valuesPathsIn,
   type ContainerBlock,
   type LineRange,
 } from './container-block.js';
@@ -538,6 +539,26 @@ export class Locator {
     for (const file of this.byPrecedence) {
       const entry = findNearestEntry(file, keyPath);
       if (entry) return { file: file.file, line: entry.line, column: entry.column };
+    }
+    return undefined;
+  }
+
+  /**
+   * The values key a template line renders on its own (`replicas: {{
+   * .Values.controller.replicaCount }}`) when the file that sets it, the one
+   * of highest precedence, sets it to the rendered `value` (of its type: a
+   * `| quote` that makes a string of a number is the template's doing).
+   */
+  valuesKeyOfLine(at: Position, value: unknown): Position | undefined {
+    const line = this.lines(at.file)[at.line - 1];
+    const reads = line === undefined ? [] : valuesPathsIn(line);
+    if (reads.length !== 1) return undefined;
+    for (const file of this.byPrecedence) {
+      const entry = findEntry(file, reads[0]!);
+      if (!entry) continue;
+      return !entry.collection && entry.value === value
+        ? { file: file.file, line: entry.line, column: entry.column }
+        : undefined;
     }
     return undefined;
   }

@@ -34,7 +34,8 @@ function pointerPath(pointer: string): (string | number)[] {
 /**
  * The template line writing a missing required field (it rendered empty),
  * else the hard-coded template literal, else the values key of that name
- * and value, else the template field.
+ * and value, else the template field (or the values key its line renders,
+ * when that key holds the value as rendered).
  */
 function issuePosition(
   parent: Locator,
@@ -53,6 +54,7 @@ function issuePosition(
     value === undefined || (value !== null && typeof value === 'object') ? undefined : value;
   // A map is set by a key holding a map: one of that name holding a list is another setting.
   const map = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const written = locator.templateField(source, field, document);
   return (
     locator.templateLiteral(source, field, scalar, document) ??
     (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
@@ -66,7 +68,8 @@ function issuePosition(
           { requireValue: true },
         )
       : undefined) ??
-    locator.templateField(source, field, document)
+    (scalar !== undefined ? locator.valuesKeyOfLine(written, scalar) : undefined) ??
+    written
   );
 }
 

@@ -49,6 +49,19 @@ describe('schema stage: where an issue points', () => {
       '',
     ].join('\n'),
   );
+  writeFileSync(
+    path.join(chart, 'templates', 'api.yaml'),
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: api',
+      'spec:',
+      '  replicas: {{ .Values.replicaCount }}', // 6
+      '  minReadySeconds: {{ .Values.ready.seconds | quote }}', // 7
+      '',
+    ].join('\n'),
+  );
   const values = parseValuesText(
     path.join(chart, 'values.yaml'),
     [
@@ -59,6 +72,9 @@ describe('schema stage: where an issue points', () => {
       '    template: {}',
       'selector: ""',
       'containerName: ""',
+      'replicaCount: three', // 8
+      'ready:',
+      '  seconds: 10',
       '',
     ].join('\n'),
   );
@@ -92,6 +108,24 @@ describe('schema stage: where an issue points', () => {
       'deployment.yaml:6 Deployment/x spec: missing required field "selector"',
       // the container's `name:` line, not the pod template's metadata.name above it
       'deployment.yaml:14 Deployment/x spec.template.spec.containers.0: missing required field "name"',
+    ]);
+  });
+
+  it('points a value of the wrong type at the values key its template line renders, when that key holds it', () => {
+    const spec = (over: Record<string, unknown>) => ({
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: { containers: [{ name: 'api', image: 'api:1' }] },
+      },
+      ...over,
+    });
+    expect(findings('app/templates/api.yaml', spec({ replicas: 'three' }))).toEqual([
+      'values.yaml:8 Deployment/x spec.replicas: must be an integer',
+    ]);
+    // `| quote` renders "10" from 10: the template line is what makes it a string
+    expect(findings('app/templates/api.yaml', spec({ minReadySeconds: '10' }))).toEqual([
+      'api.yaml:7 Deployment/x spec.minReadySeconds: must be an integer',
     ]);
   });
 
