@@ -5,7 +5,14 @@ import type { LintMessage, LintSeverity } from '../helm/render.js';
 
 export type Place =
   | { kind: 'values-key'; path: (string | number)[] }
-  | { kind: 'template'; source: string; line?: number; column?: number }
+  | {
+      kind: 'template';
+      source: string;
+      line?: number;
+      column?: number;
+      /** The values key the error says may hold a value of the wrong kind: where to point when a values file sets it to a scalar. */
+      values?: string[];
+    }
   | { kind: 'chart-file'; path: string; key?: string }
   | { kind: 'file'; path: string; line?: number };
 
@@ -90,14 +97,36 @@ export function valuesSchemaFindings(text: string, fromValuesFile = false): Helm
   return findings;
 }
 
+// `at <.Values.ingress.hosts>: range can't iterate over minio.example.com` (a string where a
+// list goes), `at <.Values.persistence.subPath>: can't evaluate field subPath in type
+// interface {}` (`persistence: true` where a map goes; or no `persistence` at all)
+const WRONG_KIND =
+  /at <\.Values\.([\w.]+)>:\s*(?:range can't iterate over|can't evaluate field (\w+) in type)/;
+
+/**
+ * The values key an execution error says may hold a value of the wrong
+ * kind: the key `range` read, or the one a field was read from. Whether a
+ * values file sets it to a scalar decides whether it is the cause.
+ */
+function wrongKindKey(text: string): string[] | undefined {
+  const match = WRONG_KIND.exec(text);
+  if (!match) return undefined;
+  const read = match[1]!.split('.');
+  if (match[2] === undefined) return read;
+  const field = read.indexOf(match[2], 1);
+  return field > 0 ? read.slice(0, field) : undefined;
+}
+
 function templatePlace(text: string): Place | undefined {
   const match = TEMPLATE_AT.exec(text);
   if (!match) return undefined;
+  const values = wrongKindKey(text);
   return {
     kind: 'template',
     source: match[1]!,
     ...(match[2] ? { line: Number(match[2]) } : {}),
     ...(match[3] ? { column: Number(match[3]) } : {}),
+    ...(values ? { values } : {}),
   };
 }
 

@@ -553,12 +553,17 @@ export class Locator {
     const line = this.lines(at.file)[at.line - 1];
     const reads = line === undefined ? [] : valuesPathsIn(line);
     if (reads.length !== 1) return undefined;
+    const set = this.valuesEntry(reads[0]!);
+    return set && !set.entry.collection && set.entry.value === value ? set.at : undefined;
+  }
+
+  /** The key at exactly this path in the values file of highest precedence that sets it. */
+  private valuesEntry(
+    keyPath: readonly (string | number)[],
+  ): { entry: ValuesEntry; at: Position } | undefined {
     for (const file of this.byPrecedence) {
-      const entry = findEntry(file, reads[0]!);
-      if (!entry) continue;
-      return !entry.collection && entry.value === value
-        ? { file: file.file, line: entry.line, column: entry.column }
-        : undefined;
+      const entry = findEntry(file, keyPath);
+      if (entry) return { entry, at: { file: file.file, line: entry.line, column: entry.column } };
     }
     return undefined;
   }
@@ -670,6 +675,10 @@ export class Locator {
           }
         );
       case 'template': {
+        // a scalar where the template reads a list or map (`hosts: a.example.com`): at its key
+        const wrong =
+          place.values && this.forSource(place.source).locator.valuesEntry(place.values);
+        if (wrong && !wrong.entry.collection) return wrong.at;
         const file = this.templateFile(place.source);
         return existsSync(file)
           ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }

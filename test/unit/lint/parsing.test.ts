@@ -128,6 +128,58 @@ hotswap:
     expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
   });
 
+  it('names the values key of a value of the wrong kind an execution error reads (minio, helm 4 and 3)', () => {
+    // `ingress.hosts: minio.example.com`, ranged over as a list
+    const range = `minio/templates/ingress.yaml:35:21
+  executing "minio/templates/ingress.yaml" at <.Values.ingress.hosts>:
+    range can't iterate over minio.example.com`;
+    expect(helmErrorFindings(range)[0]!.place).toEqual({
+      kind: 'template',
+      source: 'minio/templates/ingress.yaml',
+      line: 35,
+      column: 21,
+      values: ['ingress', 'hosts'],
+    });
+    // `persistence: true`, read as a map
+    const field =
+      'template: minio/templates/statefulset.yaml:9:22: executing "minio/templates/statefulset.yaml" at <.Values.persistence.subPath>: can\'t evaluate field subPath in type interface {}';
+    expect(helmErrorFindings(field)[0]!.place).toMatchObject({ values: ['persistence'] });
+    // a nil pointer is a map the chart does not have: the template line alone
+    expect(
+      helmErrorFindings(`h4err/templates/cm.yaml:6:15
+  executing "h4err/templates/cm.yaml" at <.Values.a.b.c>:
+    nil pointer evaluating interface {}.c`)[0]!.place,
+    ).not.toHaveProperty('values');
+  });
+
+  it('points a value of the wrong kind at its key when a values file sets it to a scalar, else at the template line', () => {
+    const chart = mkdtempSync(path.join(tmpdir(), 'wrong-kind-'));
+    mkdirSync(path.join(chart, 'templates'));
+    writeFileSync(path.join(chart, 'templates', 'ingress.yaml'), 'rules:\n');
+    const defaults = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'ingress:\n  hosts:\n    - a.example.com\npersistence:\n  size: 1Gi\n',
+    );
+    const env = parseValuesText(
+      path.join(chart, 'prod.yaml'),
+      'ingress:\n  hosts: a.example.com\npersistence: true\n',
+    );
+    const template = path.join(chart, 'templates', 'ingress.yaml');
+    const place = (values: string[]) =>
+      ({ kind: 'template', source: 'app/templates/ingress.yaml', line: 1, values }) as const;
+    const locator = new Locator(chart, [defaults, env]);
+    expect(locator.place(place(['ingress', 'hosts']))).toEqual({
+      file: path.join(chart, 'prod.yaml'),
+      line: 2,
+      column: 3,
+    });
+    expect(locator.place(place(['persistence']))).toMatchObject({ line: 3, column: 1 });
+    // the defaults alone: a list, a map, a key no file sets; none is a scalar
+    const defaultsOnly = new Locator(chart, [defaults]);
+    for (const values of [['ingress', 'hosts'], ['persistence'], ['nope']])
+      expect(defaultsOnly.place(place(values))).toEqual({ file: template, line: 1 });
+  });
+
   it('points a dependency that is not vendored at the dependencies of Chart.yaml', () => {
     // helm 4.3, argo-cd without charts/redis-ha: `helm lint` (the chart's absolute path is
     // not a template place), then `helm template`
