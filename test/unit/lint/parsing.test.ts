@@ -989,3 +989,57 @@ describe('Locator: templates of a subchart packaged as an archive', () => {
     ).toEqual({ file: chartYaml, line: 1 });
   });
 });
+
+describe('Locator: a container that sets runAsNonRoot nowhere (velero)', () => {
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-non-root-'));
+  mkdirSync(path.join(chart, 'templates'));
+  writeFileSync(
+    path.join(chart, 'templates', 'deployment.yaml'),
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'spec:', // 3
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: velero',
+      '          image: velero/velero:v1.17.0',
+      '          {{- with .Values.containerSecurityContext }}',
+      '          securityContext:',
+      '            {{- toYaml . | nindent 12 }}',
+      '          {{- end }}',
+      '      {{- with .Values.podSecurityContext }}',
+      '      securityContext:',
+      '        {{- toYaml . | nindent 8 }}',
+      '      {{- end }}',
+      '',
+    ].join('\n'),
+  );
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    ['podSecurityContext: {}', 'containerSecurityContext: {}', ''].join('\n'),
+  );
+  const object = {
+    doc: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'velero' },
+      spec: {
+        replicas: 3,
+        template: { spec: { containers: [{ name: 'velero', image: 'velero/velero:v1.17.0' }] } },
+      },
+    },
+    source: 'velero/templates/deployment.yaml',
+    kindIndex: 0,
+  };
+
+  it("points at the values key of the container's securityContext, not the template's first spec:", () => {
+    const [finding] = policyStage(
+      [object],
+      levelsFor(parsePolicy('policy', ''), 'dev'),
+      new Locator(chart, [values]),
+      new Set(),
+    ).filter((f) => f.title === 'policy/run-as-non-root');
+    expect(`${path.basename(finding!.file)}:${finding!.line}`).toBe('values.yaml:2');
+  });
+});
