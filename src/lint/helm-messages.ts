@@ -172,12 +172,16 @@ export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
       findings.push(...schema.map((f) => ({ ...f, severity })));
       continue;
     }
+    const named = templatePlace(m.message);
     const place =
-      templatePlace(m.message) ??
+      named ??
       (m.path.startsWith('templates/') && m.path !== 'templates/'
         ? { kind: 'template' as const, source: m.path }
         : chartPlace(m.path || 'Chart.yaml', m.message));
-    findings.push({ severity, message: `${m.path}: ${m.message}`.replace(/^: /, ''), place });
+    // `templates/: <template>:35:21 executing …` is helm template's error with a prefix that
+    // names no file: without it, the two are one finding
+    const prefix = named && m.path === 'templates/' ? '' : m.path;
+    findings.push({ severity, message: `${prefix}: ${m.message}`.replace(/^: /, ''), place });
   }
   return findings;
 }

@@ -126,6 +126,10 @@ hotswap:
     expect(helmErrorFindings(error)[0]!.place).toEqual(place);
     const lint = parseLintOutput(`==> Linting h4err\n[ERROR] templates/: ${error}\n`);
     expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
+    // helm lint's `templates/: ` names no file: the message is helm template's, one finding
+    expect(lintFindings(lint).map((f) => f.message)).toEqual([
+      helmErrorFindings(error)[0]!.message,
+    ]);
   });
 
   it('names the values key of a value of the wrong kind an execution error reads (minio, helm 4 and 3)', () => {
