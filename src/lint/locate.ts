@@ -557,6 +557,21 @@ export class Locator {
     return set && !set.entry.collection && set.entry.value === value ? set.at : undefined;
   }
 
+  /**
+   * The values map a template's field line writes: the one `.Values` key
+   * read on that line and the line above it (`{{- with
+   * .Values.upgradeJobResources }}` over `resources:`), when a values file
+   * sets it to a map. A finding about what the field lacks goes there.
+   */
+  valuesMapOfLine(at: Position): Position | undefined {
+    const lines = this.lines(at.file);
+    const reads = lines.slice(Math.max(0, at.line - 2), at.line).flatMap(valuesPathsIn);
+    const keys = new Set(reads.map((r) => r.join('.')));
+    if (keys.size !== 1) return undefined;
+    const set = this.valuesEntry(reads[0]!);
+    return set?.entry.collection && !set.entry.sequence ? set.at : undefined;
+  }
+
   /** The key at exactly this path in the values file of highest precedence that sets it. */
   private valuesEntry(
     keyPath: readonly (string | number)[],

@@ -1037,6 +1037,60 @@ describe('Locator: a container that sets runAsNonRoot nowhere (velero)', () => {
     kindIndex: 0,
   };
 
+  it("points a field its block writes from a map under another name at that map's key (upgradeJobResources)", () => {
+    writeFileSync(
+      path.join(chart, 'templates', 'upgrade-crds.yaml'),
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: velero',
+        '          image: velero/velero:v1.17.0',
+        '          {{- with .Values.upgradeJobResources }}',
+        '          resources:',
+        '            {{- toYaml . | nindent 12 }}',
+        '          {{- end }}',
+        '',
+      ].join('\n'),
+    );
+    const job = {
+      doc: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'velero-upgrade-crds' },
+        spec: {
+          template: { spec: { containers: [{ name: 'velero', image: 'velero/velero:v1.17.0' }] } },
+        },
+      },
+      source: 'velero/templates/upgrade-crds.yaml',
+      kindIndex: 0,
+    };
+    const withKey = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      [
+        'podSecurityContext: {}',
+        'containerSecurityContext: {}',
+        'upgradeJobResources: {}',
+        '',
+      ].join('\n'),
+    );
+    const resources = (files: ReturnType<typeof parseValuesText>[]) =>
+      policyStage(
+        [job],
+        levelsFor(parsePolicy('policy', ''), 'dev'),
+        new Locator(chart, files),
+        new Set(),
+      )
+        .filter((f) => f.title === 'policy/resources')
+        .map((f) => `${path.basename(f.file)}:${f.line}`);
+    expect(resources([withKey])).toEqual(['values.yaml:3']);
+    // no values file sets it: the block's `resources:` line
+    expect(resources([values])).toEqual(['upgrade-crds.yaml:10']);
+  });
+
   it("points at the values key of the container's securityContext, not the template's first spec:", () => {
     const [finding] = policyStage(
       [object],
