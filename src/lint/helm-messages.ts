@@ -5,7 +5,14 @@ import type { LintMessage, LintSeverity } from '../helm/render.js';
 
 export type Place =
   | { kind: 'values-key'; path: (string | number)[] }
-  | { kind: 'template'; source: string; line?: number; column?: number }
+  | {
+      kind: 'template';
+      source: string;
+      line?: number;
+      column?: number;
+      /** The values key the error says may hold a value of the wrong kind: where to point when a values file sets it to a scalar. */
+      values?: string[];
+    }
   | { kind: 'chart-file'; path: string; key?: string }
   | { kind: 'file'; path: string; line?: number };
 
@@ -90,14 +97,36 @@ export function valuesSchemaFindings(text: string, fromValuesFile = false): Helm
   return findings;
 }
 
+// `at <.Values.ingress.hosts>: range can't iterate over minio.example.com` (a string where a
+// list goes), `at <.Values.persistence.subPath>: can't evaluate field subPath in type
+// interface {}` (`persistence: true` where a map goes; or no `persistence` at all)
+const WRONG_KIND =
+  /at <\.Values\.([\w.]+)>:\s*(?:range can't iterate over|can't evaluate field (\w+) in type)/;
+
+/**
+ * The values key an execution error says may hold a value of the wrong
+ * kind: the key `range` read, or the one a field was read from. Whether a
+ * values file sets it to a scalar decides whether it is the cause.
+ */
+function wrongKindKey(text: string): string[] | undefined {
+  const match = WRONG_KIND.exec(text);
+  if (!match) return undefined;
+  const read = match[1]!.split('.');
+  if (match[2] === undefined) return read;
+  const field = read.indexOf(match[2], 1);
+  return field > 0 ? read.slice(0, field) : undefined;
+}
+
 function templatePlace(text: string): Place | undefined {
   const match = TEMPLATE_AT.exec(text);
   if (!match) return undefined;
+  const values = wrongKindKey(text);
   return {
     kind: 'template',
     source: match[1]!,
     ...(match[2] ? { line: Number(match[2]) } : {}),
     ...(match[3] ? { column: Number(match[3]) } : {}),
+    ...(values ? { values } : {}),
   };
 }
 
@@ -143,12 +172,16 @@ export function lintFindings(messages: readonly LintMessage[]): HelmFinding[] {
       findings.push(...schema.map((f) => ({ ...f, severity })));
       continue;
     }
+    const named = templatePlace(m.message);
     const place =
-      templatePlace(m.message) ??
+      named ??
       (m.path.startsWith('templates/') && m.path !== 'templates/'
         ? { kind: 'template' as const, source: m.path }
         : chartPlace(m.path || 'Chart.yaml', m.message));
-    findings.push({ severity, message: `${m.path}: ${m.message}`.replace(/^: /, ''), place });
+    // `templates/: <template>:35:21 executing …` is helm template's error with a prefix that
+    // names no file: without it, the two are one finding
+    const prefix = named && m.path === 'templates/' ? '' : m.path;
+    findings.push({ severity, message: `${prefix}: ${m.message}`.replace(/^: /, ''), place });
   }
   return findings;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
   containerBlocks,
   otherContainersReads,
+  valuesPathsIn,
   type ContainerBlock,
   type LineRange,
 } from './container-block.js';
@@ -171,6 +172,16 @@ const WORKLOAD_KINDS = new Set([
   'cronjob',
 ]);
 
+/** Where a line's key starts: its indentation, with a list item's `- `. */
+function keyIndent(line: string): number {
+  return /^\s*(?:- )?/.exec(line)![0].length;
+}
+
+/** A line holding only template actions (`{{- if … }}`), which renders no key of its own. */
+function isAction(line: string): boolean {
+  return /^\s*(?:\{\{.*?\}\}\s*)+$/.test(line);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -183,15 +194,19 @@ export class Locator {
   private readonly templates: string[];
   private readonly blocks = new Map<string, LocatedBlock | undefined>();
   private readonly subcharts = new Map<string, Locator | undefined>();
+  private readonly archives = new Map<string, Locator>();
 
   /**
    * @param valuesFiles parsed values files, lowest precedence first (the chart's values.yaml, then the set's files)
+   * @param packaged the locator of a subchart packaged as `charts/*.tgz`: its templates are
+   *   in no file of the repository, its values are the parent's under its name
    */
   constructor(
     readonly chartDir: string,
     readonly valuesFiles: readonly ValuesFile[],
+    private readonly packaged = false,
   ) {
-    this.templates = listTemplates(path.join(chartDir, 'templates'));
+    this.templates = packaged ? [] : listTemplates(path.join(chartDir, 'templates'));
     this.templateWords = new Set(
       this.templates.flatMap((t) =>
         t
@@ -215,13 +230,38 @@ export class Locator {
    * `<parent>/charts/frontend/templates/deployment.yaml`).
    */
   forSource(source: string): { locator: Locator; source: string } {
+    if (this.packaged) return { locator: this, source };
     const parts = source.split('/');
     const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
     if (rel[0] === 'charts' && rel.length > 2) {
       const sub = this.subchart(rel[1]!);
       if (sub) return sub.forSource(rel.slice(1).join('/'));
+      return { locator: this.archive(rel), source };
     }
     return { locator: this, source };
+  }
+
+  /**
+   * The locator of a subchart that is no directory (a `.tgz`, and the
+   * subcharts inside it: `charts/a/charts/b/templates/…`): its values are
+   * the parent's keys under its name (or alias), and its templates resolve
+   * to no file, so its findings fall to those keys or to its dependency's
+   * entry in this chart's Chart.yaml, never to this chart's own keys.
+   */
+  private archive(rel: readonly string[]): Locator {
+    const keys: string[] = [];
+    for (let i = 0; rel[i] === 'charts' && rel[i + 1] !== undefined; i += 2) keys.push(rel[i + 1]!);
+    const id = keys.join('/');
+    let archived = this.archives.get(id);
+    if (!archived) {
+      const files = keys.reduce<ValuesFile[]>(
+        (view, key) => view.map((f) => subchartView(f, key)),
+        [...this.valuesFiles],
+      );
+      archived = new Locator(this.chartDir, files, true);
+      this.archives.set(id, archived);
+    }
+    return archived;
   }
 
   private subchart(key: string): Locator | undefined {
@@ -351,6 +391,42 @@ export class Locator {
   }
 
   /**
+   * The line of the object's template document that spells out `name:`
+   * inside the block of `field` (each of its keys spelled out, one inside
+   * the other), whatever it renders to: `provider: {{ .provider }}` under
+   * `spec:` renders a null a schema finds missing. Undefined when the
+   * template spells out no such line (a block rendered with toYaml).
+   */
+  templateKey(
+    source: string,
+    field: readonly (string | number)[],
+    name: string,
+    document?: TemplateDocument,
+  ): Position | undefined {
+    const file = this.templateFile(source);
+    if (!existsSync(file)) return undefined;
+    const lines = this.lines(file);
+    let [from, to] = this.documentRange(file, document) ?? [0, lines.length];
+    let indent = -1;
+    for (const key of [...field.filter((s): s is string => typeof s === 'string'), name]) {
+      const pattern = new RegExp(`^\\s*(?:- )?["']?${escapeRegExp(key)}["']?\\s*:`);
+      const found = this.findLine(file, (l) => pattern.test(l) && keyIndent(l) > indent, [
+        from,
+        to,
+      ]);
+      if (found === undefined) return undefined;
+      if (key === name) return { file, line: found };
+      indent = keyIndent(lines[found - 1]!);
+      // the block ends at the next line of its indentation or less (template actions aside)
+      const next = lines.findIndex(
+        (l, i) => i >= found && i < to && l.trim() !== '' && !isAction(l) && keyIndent(l) <= indent,
+      );
+      [from, to] = [found, next < 0 ? to : next];
+    }
+    return undefined;
+  }
+
+  /**
    * The template line that spells out a field's rendered value itself
    * (`image: busybox:latest`, no template action on the line). A value
    * hard-coded in a template comes from there, whatever key of the same
@@ -468,6 +544,46 @@ export class Locator {
   }
 
   /**
+   * The values key a template line renders on its own (`replicas: {{
+   * .Values.controller.replicaCount }}`) when the file that sets it, the one
+   * of highest precedence, sets it to the rendered `value` (of its type: a
+   * `| quote` that makes a string of a number is the template's doing).
+   */
+  valuesKeyOfLine(at: Position, value: unknown): Position | undefined {
+    const line = this.lines(at.file)[at.line - 1];
+    const reads = line === undefined ? [] : valuesPathsIn(line);
+    if (reads.length !== 1) return undefined;
+    const set = this.valuesEntry(reads[0]!);
+    return set && !set.entry.collection && set.entry.value === value ? set.at : undefined;
+  }
+
+  /**
+   * The values map a template's field line writes: the one `.Values` key
+   * read on that line and the line above it (`{{- with
+   * .Values.upgradeJobResources }}` over `resources:`), when a values file
+   * sets it to a map. A finding about what the field lacks goes there.
+   */
+  valuesMapOfLine(at: Position): Position | undefined {
+    const lines = this.lines(at.file);
+    const reads = lines.slice(Math.max(0, at.line - 2), at.line).flatMap(valuesPathsIn);
+    const keys = new Set(reads.map((r) => r.join('.')));
+    if (keys.size !== 1) return undefined;
+    const set = this.valuesEntry(reads[0]!);
+    return set?.entry.collection && !set.entry.sequence ? set.at : undefined;
+  }
+
+  /** The key at exactly this path in the values file of highest precedence that sets it. */
+  private valuesEntry(
+    keyPath: readonly (string | number)[],
+  ): { entry: ValuesEntry; at: Position } | undefined {
+    for (const file of this.byPrecedence) {
+      const entry = findEntry(file, keyPath);
+      if (entry) return { entry, at: { file: file.file, line: entry.line, column: entry.column } };
+    }
+    return undefined;
+  }
+
+  /**
    * The values key a hint most likely means. Scored: the offending value
    * matches, then the earlier hint key, then keys under a name tied to the
    * object (`postgresql.*` for the PostgreSQL StatefulSet), then the file
@@ -574,6 +690,10 @@ export class Locator {
           }
         );
       case 'template': {
+        // a scalar where the template reads a list or map (`hosts: a.example.com`): at its key
+        const wrong =
+          place.values && this.forSource(place.source).locator.valuesEntry(place.values);
+        if (wrong && !wrong.entry.collection) return wrong.at;
         const file = this.templateFile(place.source);
         return existsSync(file)
           ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }

@@ -8,6 +8,8 @@ export interface SchemaIssue {
   /** JSON pointer into the object, e.g. /spec/template/spec/containers/0/image. */
   path: string;
   message: string;
+  /** The field a `required` issue found missing (its path is the object that lacks it). */
+  missing?: string;
 }
 
 /** Readable messages from ajv errors: one per field, anyOf branches folded into one line. */
@@ -43,7 +45,7 @@ function describe(error: ErrorObject, all: readonly ErrorObject[]): SchemaIssue 
     }
     case 'required': {
       const field = String(params.missingProperty);
-      return { path: at, message: `missing required field "${field}"` };
+      return { path: at, message: `missing required field "${field}"`, missing: field };
     }
     case 'type':
       return { path: at, message: `must be ${article(String(params.type))}` };

@@ -176,13 +176,14 @@ describe('actions/lint', () => {
         line: lineOf(envFile('bad-quantity'), '512MB'),
         message: /resources\.limits\.memory: must be a quantity/,
       },
-      // Kubernetes schema: an API version 1.36 no longer serves, at the template line
+      // Kubernetes schema: an API version 1.36 no longer serves, at the values key the
+      // template line `apiVersion: {{ .Values.podDisruptionBudget.apiVersion }}` renders
       {
         env: 'removed-api',
         check: 'schema (Kubernetes 1.36)',
         title: 'schema (Kubernetes 1.36)',
-        file: template('pdb.yaml'),
-        line: lineOf(template('pdb.yaml'), 'apiVersion:'),
+        file: envFile('removed-api'),
+        line: lineOf(envFile('removed-api'), 'apiVersion:'),
         message: /policy\/v1beta1 PodDisruptionBudget is not served by Kubernetes 1\.36\.3/,
       },
       // CRD schema: ServiceMonitor with a malformed interval

@@ -10,7 +10,11 @@ export const runAsNonRoot: Rule = (objects) =>
     const pod = obj(ref.pod.securityContext) ?? {};
     const user = own.runAsUser ?? pod.runAsUser;
     const nonRoot = own.runAsNonRoot ?? pod.runAsNonRoot;
-    const where = own.runAsNonRoot !== undefined ? ref.path : ref.podPath;
+    // The pod's setting when it is the one in force; else the container's, where its
+    // template block (and the values key it reads) writes securityContext, also when
+    // neither sets it (the pod's spec: line says nothing of where it goes).
+    const where =
+      own.runAsNonRoot === undefined && pod.runAsNonRoot !== undefined ? ref.podPath : ref.path;
     if (user === 0) {
       const userPath = own.runAsUser !== undefined ? ref.path : ref.podPath;
       return [
@@ -33,7 +37,15 @@ export const runAsNonRoot: Rule = (objects) =>
           ref,
           `${ref.label} does not set securityContext.runAsNonRoot: true`,
           [...where, 'securityContext', 'runAsNonRoot'],
-          { keys: ['runAsNonRoot', 'securityContext'], value: nonRoot },
+          nonRoot === undefined
+            ? {
+                // set nowhere: in the container's map, which charts name
+                // containerSecurityContext when securityContext is the pod's
+                keys: ['runAsNonRoot', 'containerSecurityContext', 'securityContext'],
+                value: nonRoot,
+                rendered: { containerSecurityContext: own },
+              }
+            : { keys: ['runAsNonRoot', 'securityContext'], value: nonRoot },
         ),
       ];
     }

@@ -26,7 +26,8 @@ export const minimumReplicas: Rule = (objects) =>
     );
     if (hpa) {
       const min = Number(get(hpa.doc, ['spec', 'minReplicas']) ?? 1);
-      if (min >= MIN_REPLICAS) return [];
+      // Not a number (`minReplicas: three`): the schema stage reports it, there is no count to judge.
+      if (min >= MIN_REPLICAS || Number.isNaN(min)) return [];
       return [
         violation(
           'replicas',
@@ -39,7 +40,7 @@ export const minimumReplicas: Rule = (objects) =>
       ];
     }
     const replicas = Number(get(workload.doc, ['spec', 'replicas']) ?? 1);
-    if (replicas >= MIN_REPLICAS) return [];
+    if (replicas >= MIN_REPLICAS || Number.isNaN(replicas)) return [];
     return [
       violation(
         'replicas',

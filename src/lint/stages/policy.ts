@@ -65,10 +65,12 @@ export function policyStage(
     const container = below && v.hint.containers;
     const reads = container && chart.containerReads(source, container.own, container.others);
     const hint = reads ? { ...v.hint, containers: { ...container, reads } } : v.hint;
+    const inBlock =
+      container && chart.containerField(source, container.own, fieldNames(below, v.hint));
     const at =
       chart.templateLiteral(source, v.field, v.rendered, v.document) ??
       chart.valuesHint(hint, v.context) ??
-      (container && chart.containerField(source, container.own, fieldNames(below, v.hint))) ??
+      (inBlock && (chart.valuesMapOfLine(inBlock) ?? inBlock)) ??
       chart.templateField(source, v.field, v.document);
     findings.push({
       check: 'policy',

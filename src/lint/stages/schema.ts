@@ -31,28 +31,45 @@ function pointerPath(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** The hard-coded template literal, else the values key of that name and value, else the template field. */
+/**
+ * The template line writing a missing required field (it rendered empty),
+ * else the hard-coded template literal, else the values key of that name
+ * and value, else the template field (or the values key its line renders,
+ * when that key holds the value as rendered).
+ */
 function issuePosition(
   parent: Locator,
   object: RenderedObject,
   field: (string | number)[],
+  missing?: string,
 ): Position {
   const { locator, source } = parent.forSource(object.source);
   const value = get(object.doc, field);
   const document = templateDocument(object);
+  const empty =
+    missing === undefined ? undefined : locator.templateKey(source, field, missing, document);
+  if (empty) return empty;
   const leaf = [...field].reverse().find((s): s is string => typeof s === 'string');
   const scalar =
     value === undefined || (value !== null && typeof value === 'object') ? undefined : value;
+  // A map is set by a key holding a map: one of that name holding a list is another setting.
+  const map = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const written = locator.templateField(source, field, document);
   return (
     locator.templateLiteral(source, field, scalar, document) ??
     (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
       ? locator.valuesHint(
-          { keys: [leaf], ...(scalar !== undefined ? { value: scalar } : {}) },
+          {
+            keys: [leaf],
+            ...(scalar !== undefined ? { value: scalar } : {}),
+            ...(map ? { map } : {}),
+          },
           [],
           { requireValue: true },
         )
       : undefined) ??
-    locator.templateField(source, field, document)
+    (scalar !== undefined ? locator.valuesKeyOfLine(written, scalar) : undefined) ??
+    written
   );
 }
 
@@ -64,7 +81,7 @@ function issueFinding(
   issue: SchemaIssue,
 ): StageFinding {
   const field = pointerPath(issue.path);
-  const at = issuePosition(locator, object, field);
+  const at = issuePosition(locator, object, field, issue.missing);
   const where = field.length ? field.join('.') : '(object)';
   return {
     check: 'schema',

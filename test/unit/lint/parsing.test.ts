@@ -126,6 +126,62 @@ hotswap:
     expect(helmErrorFindings(error)[0]!.place).toEqual(place);
     const lint = parseLintOutput(`==> Linting h4err\n[ERROR] templates/: ${error}\n`);
     expect(lintFindings(lint).map((f) => f.place)).toEqual([place]);
+    // helm lint's `templates/: ` names no file: the message is helm template's, one finding
+    expect(lintFindings(lint).map((f) => f.message)).toEqual([
+      helmErrorFindings(error)[0]!.message,
+    ]);
+  });
+
+  it('names the values key of a value of the wrong kind an execution error reads (minio, helm 4 and 3)', () => {
+    // `ingress.hosts: minio.example.com`, ranged over as a list
+    const range = `minio/templates/ingress.yaml:35:21
+  executing "minio/templates/ingress.yaml" at <.Values.ingress.hosts>:
+    range can't iterate over minio.example.com`;
+    expect(helmErrorFindings(range)[0]!.place).toEqual({
+      kind: 'template',
+      source: 'minio/templates/ingress.yaml',
+      line: 35,
+      column: 21,
+      values: ['ingress', 'hosts'],
+    });
+    // `persistence: true`, read as a map
+    const field =
+      'template: minio/templates/statefulset.yaml:9:22: executing "minio/templates/statefulset.yaml" at <.Values.persistence.subPath>: can\'t evaluate field subPath in type interface {}';
+    expect(helmErrorFindings(field)[0]!.place).toMatchObject({ values: ['persistence'] });
+    // a nil pointer is a map the chart does not have: the template line alone
+    expect(
+      helmErrorFindings(`h4err/templates/cm.yaml:6:15
+  executing "h4err/templates/cm.yaml" at <.Values.a.b.c>:
+    nil pointer evaluating interface {}.c`)[0]!.place,
+    ).not.toHaveProperty('values');
+  });
+
+  it('points a value of the wrong kind at its key when a values file sets it to a scalar, else at the template line', () => {
+    const chart = mkdtempSync(path.join(tmpdir(), 'wrong-kind-'));
+    mkdirSync(path.join(chart, 'templates'));
+    writeFileSync(path.join(chart, 'templates', 'ingress.yaml'), 'rules:\n');
+    const defaults = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      'ingress:\n  hosts:\n    - a.example.com\npersistence:\n  size: 1Gi\n',
+    );
+    const env = parseValuesText(
+      path.join(chart, 'prod.yaml'),
+      'ingress:\n  hosts: a.example.com\npersistence: true\n',
+    );
+    const template = path.join(chart, 'templates', 'ingress.yaml');
+    const place = (values: string[]) =>
+      ({ kind: 'template', source: 'app/templates/ingress.yaml', line: 1, values }) as const;
+    const locator = new Locator(chart, [defaults, env]);
+    expect(locator.place(place(['ingress', 'hosts']))).toEqual({
+      file: path.join(chart, 'prod.yaml'),
+      line: 2,
+      column: 3,
+    });
+    expect(locator.place(place(['persistence']))).toMatchObject({ line: 3, column: 1 });
+    // the defaults alone: a list, a map, a key no file sets; none is a scalar
+    const defaultsOnly = new Locator(chart, [defaults]);
+    for (const values of [['ingress', 'hosts'], ['persistence'], ['nope']])
+      expect(defaultsOnly.place(place(values))).toEqual({ file: template, line: 1 });
   });
 
   it('points a dependency that is not vendored at the dependencies of Chart.yaml', () => {
@@ -877,6 +933,56 @@ describe('Locator: templates of a subchart packaged as an archive', () => {
     ).toEqual({ file: chartYaml, line: 8 });
   });
 
+  it("points a container's finding at the keys under the subchart's name, never at the parent's own (metallb's frr-k8s)", () => {
+    const values = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      [
+        'controller:', // the parent's own component of the same name
+        '  securityContext:',
+        '    runAsNonRoot: true',
+        '  resources: {}', // 4
+        'cache:',
+        '  frrk8s:',
+        '    resources:', // 7
+        '      requests:',
+        '        cpu: 10m',
+        '',
+      ].join('\n'),
+    );
+    const daemonSet = (name: string) => ({
+      doc: {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'app-cache' },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name, image: 'frr-k8s:v0.0.25', resources: { requests: { cpu: '10m' } } },
+              ],
+            },
+          },
+        },
+      },
+      source: 'app/charts/cache/templates/controller.yaml',
+      kindIndex: 0,
+    });
+    const at = (rule: string, container: string) =>
+      policyStage(
+        [daemonSet(container)],
+        levelsFor(parsePolicy('policy', ''), 'dev'),
+        new Locator(chart, [values]),
+        new Set(),
+      )
+        .filter((f) => f.title === `policy/${rule}`)
+        .map((f) => `${path.basename(f.file)}:${f.line}`);
+    // set under the subchart's name in the parent: there
+    expect(at('resources', 'controller')).toEqual(['values.yaml:7']);
+    // set nowhere the repository holds: the dependency's entry, not the parent's controller
+    expect(at('run-as-non-root', 'controller')).toEqual(['Chart.yaml:8']);
+    expect(at('read-only-root-filesystem', 'controller')).toEqual(['Chart.yaml:8']);
+  });
+
   it("points at Chart.yaml's first line for a template of no dependency", () => {
     expect(locator.templateField('app/templates/gone.yaml', ['spec'])).toEqual({
       file: chartYaml,
@@ -885,5 +991,113 @@ describe('Locator: templates of a subchart packaged as an archive', () => {
     expect(
       locator.place({ kind: 'template', source: 'app/charts/other/templates/x.yaml' }),
     ).toEqual({ file: chartYaml, line: 1 });
+  });
+});
+
+describe('Locator: a container that sets runAsNonRoot nowhere (velero)', () => {
+  const chart = mkdtempSync(path.join(tmpdir(), 'locate-non-root-'));
+  mkdirSync(path.join(chart, 'templates'));
+  writeFileSync(
+    path.join(chart, 'templates', 'deployment.yaml'),
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'spec:', // 3
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: velero',
+      '          image: velero/velero:v1.17.0',
+      '          {{- with .Values.containerSecurityContext }}',
+      '          securityContext:',
+      '            {{- toYaml . | nindent 12 }}',
+      '          {{- end }}',
+      '      {{- with .Values.podSecurityContext }}',
+      '      securityContext:',
+      '        {{- toYaml . | nindent 8 }}',
+      '      {{- end }}',
+      '',
+    ].join('\n'),
+  );
+  const values = parseValuesText(
+    path.join(chart, 'values.yaml'),
+    ['podSecurityContext: {}', 'containerSecurityContext: {}', ''].join('\n'),
+  );
+  const object = {
+    doc: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'velero' },
+      spec: {
+        replicas: 3,
+        template: { spec: { containers: [{ name: 'velero', image: 'velero/velero:v1.17.0' }] } },
+      },
+    },
+    source: 'velero/templates/deployment.yaml',
+    kindIndex: 0,
+  };
+
+  it("points a field its block writes from a map under another name at that map's key (upgradeJobResources)", () => {
+    writeFileSync(
+      path.join(chart, 'templates', 'upgrade-crds.yaml'),
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: velero',
+        '          image: velero/velero:v1.17.0',
+        '          {{- with .Values.upgradeJobResources }}',
+        '          resources:',
+        '            {{- toYaml . | nindent 12 }}',
+        '          {{- end }}',
+        '',
+      ].join('\n'),
+    );
+    const job = {
+      doc: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'velero-upgrade-crds' },
+        spec: {
+          template: { spec: { containers: [{ name: 'velero', image: 'velero/velero:v1.17.0' }] } },
+        },
+      },
+      source: 'velero/templates/upgrade-crds.yaml',
+      kindIndex: 0,
+    };
+    const withKey = parseValuesText(
+      path.join(chart, 'values.yaml'),
+      [
+        'podSecurityContext: {}',
+        'containerSecurityContext: {}',
+        'upgradeJobResources: {}',
+        '',
+      ].join('\n'),
+    );
+    const resources = (files: ReturnType<typeof parseValuesText>[]) =>
+      policyStage(
+        [job],
+        levelsFor(parsePolicy('policy', ''), 'dev'),
+        new Locator(chart, files),
+        new Set(),
+      )
+        .filter((f) => f.title === 'policy/resources')
+        .map((f) => `${path.basename(f.file)}:${f.line}`);
+    expect(resources([withKey])).toEqual(['values.yaml:3']);
+    // no values file sets it: the block's `resources:` line
+    expect(resources([values])).toEqual(['upgrade-crds.yaml:10']);
+  });
+
+  it("points at the values key of the container's securityContext, not the template's first spec:", () => {
+    const [finding] = policyStage(
+      [object],
+      levelsFor(parsePolicy('policy', ''), 'dev'),
+      new Locator(chart, [values]),
+      new Set(),
+    ).filter((f) => f.title === 'policy/run-as-non-root');
+    expect(`${path.basename(finding!.file)}:${finding!.line}`).toBe('values.yaml:2');
   });
 });

@@ -228,6 +228,13 @@ describe('policy rules', () => {
         value: 1,
       });
     });
+    it('leaves a count that is no number to the schema stage (ingress-nginx, replicaCount: three)', () => {
+      expect(minimumReplicas([deployment(undefined, { replicas: 'three' })])).toEqual([]);
+      const noReplicas = deployment(undefined, { replicas: undefined });
+      const scaler = hpa();
+      (scaler.doc.spec as Obj).minReplicas = 'three';
+      expect(minimumReplicas([noReplicas, scaler])).toEqual([]);
+    });
     it('uses the HPA minimum when an HPA targets the workload', () => {
       const noReplicas = deployment(undefined, { replicas: undefined });
       expect(minimumReplicas([noReplicas, hpa(3)])).toEqual([]);
