@@ -384,6 +384,12 @@ describe('DaemonSet rule', () => {
       notRolledOut:
         'DaemonSet/agent uses updateStrategy OnDelete: 0 of 3 pods run the new revision (delete the old pods to roll it out)',
     },
+    {
+      name: 'scheduled on no node',
+      status: { desiredNumberScheduled: 0, updatedNumberScheduled: 0, numberAvailable: 0 },
+      notRolledOut:
+        "DaemonSet/agent runs on no node: its node selector, affinity and tolerations match none of the cluster's nodes (0 pods scheduled)",
+    },
   ])('$name', ({ status, type, waiting: text, notRolledOut }) => {
     const a = assessRollout(snapshot([daemonSet(status, type)]), policy, NOW);
     expect(a.waitingFor).toEqual(text ? [text] : []);
