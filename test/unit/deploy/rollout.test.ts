@@ -238,6 +238,38 @@ describe('Deployment rule', () => {
     expect(after.failures.map((f) => f.object)).toEqual(['Pod/web-old-1']);
   });
 
+  it('fails when the current ReplicaSet cannot create its pods past the grace', () => {
+    const d = deployment({ replicas: 2, updatedReplicas: 0, availableReplicas: 2 });
+    const message =
+      'pods "web-new-" is forbidden: error looking up service account shop/nope: serviceaccount "nope" not found';
+    const failing = (name: string, revision: string, since: string): KubeObject => ({
+      ...replicaSet(name, revision),
+      status: {
+        conditions: [
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message,
+            lastTransitionTime: since,
+          },
+        ],
+      },
+    });
+    const judge = (rs: KubeObject[]) =>
+      assessRollout(snapshot([d], { replicaSets: rs }), policy, NOW);
+    expect(judge([failing('web-new', '3', '2026-01-01T00:09:00Z')])).toMatchObject({
+      state: 'failed',
+      failures: [{ object: 'ReplicaSet/web-new', reason: 'FailedCreate', message }],
+    });
+    // Within the grace (a quota may free up), it is still progressing.
+    expect(judge([failing('web-new', '3', '2026-01-01T00:09:45Z')]).state).toBe('progressing');
+    // The previous revision's ReplicaSet failing is not this revision's concern.
+    expect(
+      judge([replicaSet('web-new', '3'), failing('web-old', '2', '2026-01-01T00:09:00Z')]).state,
+    ).toBe('progressing');
+  });
+
   it('does not judge pods before the new spec is observed', () => {
     const d = deployment({ observedGeneration: 2 });
     const deps = {
