@@ -3,7 +3,9 @@
 // judge: the Deployment waits on "0 of 1 replicas updated" for as long as
 // anyone waits. The ReplicaSet's ReplicaFailure condition fails the deploy
 // after unschedulable-grace instead of the timeout, names the ReplicaSet and
-// the API server's reason, and the release is rolled back.
+// the API server's reason, and the release is rolled back. A StatefulSet's
+// uncreatable pod is only seen as a timeout, which the rollback's entry in
+// helm's history names as such (not as a helm failure).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, kubectl, makeWorkspace, runDeployAction } from './harness.js';
 
@@ -53,5 +55,29 @@ describe('deploy: pods that the ReplicaSet cannot create', () => {
     expect(last.description).toMatch(
       /^Rollback to 1: revision 2 failed \(ReplicaSet\/shop-.* FailedCreate\)/,
     );
+  });
+});
+
+describe('deploy: a StatefulSet pod that cannot be created', () => {
+  it('times out, and the rollback in the history says so', async () => {
+    const alerts = {
+      release: 'alerts',
+      chart: 'test-charts/alertmanager',
+      namespace,
+      'values-files': 'test-charts/alertmanager/ci/kwok-values.yaml',
+      diff: 'false',
+      timeout: '20s',
+    };
+    const first = await runDeployAction('deploy', alerts, { workspace });
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+    const run = await runDeployAction(
+      'deploy',
+      { ...alerts, set: 'serviceAccount.create=false\nserviceAccount.name=missing-sa' },
+      { workspace },
+    );
+    expect(run.outputs.status, run.stdout).toBe('rolled-back');
+    expect(run.stdout).toContain('revision 2 did not become ready within 20s');
+    const last = (await history('alerts', namespace)).at(-1)!;
+    expect(last.description).toBe('Rollback to 1: revision 2 failed (not ready within 20s)');
   });
 });
