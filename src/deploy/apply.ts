@@ -46,6 +46,8 @@ export interface ApplyContext {
   store: RecordStore;
   run: RunState;
   policy: RolloutPolicy;
+  /** The rollout watch ran out of time (rather than helm failing or an object failing). */
+  timedOut?: boolean;
 }
 
 /**
@@ -308,6 +310,7 @@ async function judge(
     result.warnings = watched.notRolledOut;
     result.notJudged = watched.skipped;
     if (watched.state !== 'ready') {
+      c.timedOut = watched.timedOut;
       result.failures = watched.failures;
       result.diagnostics = watched.diagnostics;
       result.error = watched.timedOut
@@ -459,6 +462,7 @@ async function rollBackAfterFailure(
       store,
       failed: result.revision ?? lastRevision + 1,
       firstFailure: result.failures[0],
+      timedOut: c.timedOut,
       policy: c.policy,
     });
     result.rollback = rolled.rollback;

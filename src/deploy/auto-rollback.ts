@@ -21,6 +21,8 @@ export interface RollbackContext {
   failed: number;
   /** Why it failed: the first failure the watch or the look after helm found. */
   firstFailure: RolloutFailure | undefined;
+  /** The watch ran out of time with no object failing: the reason when firstFailure is unset. */
+  timedOut?: boolean;
   policy: RolloutPolicy;
 }
 
@@ -76,9 +78,12 @@ export async function rollBack(
   log(
     `Rolling back '${s.release}' to revision ${target.revision} (${basis}: ${target.description})`,
   );
+  // The reason helm's history keeps: never "helm failed" when helm succeeded.
   const reason = c.firstFailure
     ? `${c.firstFailure.object} ${c.firstFailure.reason}`
-    : 'helm failed';
+    : c.timedOut
+      ? `not ready within ${formatDuration(s.timeoutMs)}`
+      : 'helm failed';
   const rolled = await rollbackTo(clients, c.store, {
     release: s.release,
     namespace: s.namespace,

@@ -3,14 +3,15 @@
 // release-objects.ts), each workload's pods through its own selector and
 // owner references (workload-pods.ts), each kind by its rule
 // (workload-rules.ts). A terminal condition (crash loop, image pull failure,
-// unschedulable pod, a failed Job, an exceeded progress deadline) fails the
-// rollout at once instead of waiting for the whole timeout, as does a Job
-// whose attempts keep failing (job-attempts.ts).
+// unschedulable pod, pods a ReplicaSet cannot create, a failed Job, an
+// exceeded progress deadline) fails the rollout at once instead of waiting
+// for the whole timeout, as does a Job whose attempts keep failing
+// (job-attempts.ts).
 import { repeatedJobFailure } from './job-attempts.js';
 import type { KubeEvent, KubeObject } from './kubectl.js';
 import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
 import { removableJob, removedJobVerdict } from './removed-jobs.js';
-import { currentPods, type Dependents } from './workload-pods.js';
+import { currentPods, currentReplicaSet, type Dependents } from './workload-pods.js';
 import {
   condition,
   customResourceRule,
@@ -144,6 +145,31 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
 }
 
 /**
+ * The current ReplicaSet of a Deployment cannot create its pods (a quota, a
+ * service account that does not exist, an admission webhook refusing them):
+ * no pod appears to be judged, and the Deployment would wait for the whole
+ * timeout. Its ReplicaFailure condition fails the rollout once it has lasted
+ * as long as an unschedulable pod may wait, since a quota can free up.
+ */
+export function replicaFailure(
+  deployment: KubeObject,
+  deps: Dependents,
+  policy: RolloutPolicy,
+  now: number,
+): RolloutFailure | undefined {
+  const rs = currentReplicaSet(deployment, deps);
+  const failed = rs && condition(rs, 'ReplicaFailure');
+  if (!rs || failed?.status !== 'True') return undefined;
+  const since = Date.parse(failed.lastTransitionTime ?? '');
+  if (Number.isNaN(since) || now - since < policy.unschedulableGraceMs) return undefined;
+  return {
+    object: ref(rs),
+    reason: failed.reason ?? 'ReplicaFailure',
+    message: failed.message ?? 'the ReplicaSet cannot create its pods',
+  };
+}
+
+/**
  * A pod that ran to completion (a Job's pod, a bare pod with restartPolicy
  * Never or OnFailure): done, never Ready again, and nothing is wrong with it.
  */
@@ -254,6 +280,11 @@ export function assessRollout(
     const pods = o.kind === 'Pod' ? [live] : verdict.unobserved ? [] : currentPods(live, snapshot);
     a.pods.push(...pods);
     for (const pod of pods) a.failures.push(...podFailures(pod, policy, now).map(tag));
+    const uncreated =
+      o.kind === 'Deployment' && !verdict.unobserved
+        ? replicaFailure(live, snapshot, policy, now)
+        : undefined;
+    if (uncreated) a.failures.push(tag(uncreated));
     // A Job's failed attempts are pods of their own, never a crash loop.
     const attempts =
       o.kind === 'Job' && o.group === 'batch' && !verdict.failure

@@ -130,6 +130,13 @@ export function daemonSetRule(d: KubeObject): Verdict {
   const desired = int(st.desiredNumberScheduled);
   const updated = int(st.updatedNumberScheduled);
   const available = int(st.numberAvailable);
+  // Ready by kstatus and `kubectl rollout status` alike, yet nothing runs: a
+  // node selector, affinity or toleration that no node matches (a typo, a
+  // pool that is gone) takes every pod away, so the release says so.
+  if (desired === 0)
+    return {
+      notRolledOut: `${ref(d)} runs on no node: its node selector, affinity and tolerations match none of the cluster's nodes (0 pods scheduled)`,
+    };
   if ((d.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'OnDelete') {
     if (available < desired)
       return { waiting: `${ref(d)}: ${available} of ${desired} pods available` };

@@ -238,6 +238,38 @@ describe('Deployment rule', () => {
     expect(after.failures.map((f) => f.object)).toEqual(['Pod/web-old-1']);
   });
 
+  it('fails when the current ReplicaSet cannot create its pods past the grace', () => {
+    const d = deployment({ replicas: 2, updatedReplicas: 0, availableReplicas: 2 });
+    const message =
+      'pods "web-new-" is forbidden: error looking up service account shop/nope: serviceaccount "nope" not found';
+    const failing = (name: string, revision: string, since: string): KubeObject => ({
+      ...replicaSet(name, revision),
+      status: {
+        conditions: [
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message,
+            lastTransitionTime: since,
+          },
+        ],
+      },
+    });
+    const judge = (rs: KubeObject[]) =>
+      assessRollout(snapshot([d], { replicaSets: rs }), policy, NOW);
+    expect(judge([failing('web-new', '3', '2026-01-01T00:09:00Z')])).toMatchObject({
+      state: 'failed',
+      failures: [{ object: 'ReplicaSet/web-new', reason: 'FailedCreate', message }],
+    });
+    // Within the grace (a quota may free up), it is still progressing.
+    expect(judge([failing('web-new', '3', '2026-01-01T00:09:45Z')]).state).toBe('progressing');
+    // The previous revision's ReplicaSet failing is not this revision's concern.
+    expect(
+      judge([replicaSet('web-new', '3'), failing('web-old', '2', '2026-01-01T00:09:00Z')]).state,
+    ).toBe('progressing');
+  });
+
   it('does not judge pods before the new spec is observed', () => {
     const d = deployment({ observedGeneration: 2 });
     const deps = {
@@ -383,6 +415,12 @@ describe('DaemonSet rule', () => {
       status: { updatedNumberScheduled: 0, numberAvailable: 3 },
       notRolledOut:
         'DaemonSet/agent uses updateStrategy OnDelete: 0 of 3 pods run the new revision (delete the old pods to roll it out)',
+    },
+    {
+      name: 'scheduled on no node',
+      status: { desiredNumberScheduled: 0, updatedNumberScheduled: 0, numberAvailable: 0 },
+      notRolledOut:
+        "DaemonSet/agent runs on no node: its node selector, affinity and tolerations match none of the cluster's nodes (0 pods scheduled)",
     },
   ])('$name', ({ status, type, waiting: text, notRolledOut }) => {
     const a = assessRollout(snapshot([daemonSet(status, type)]), policy, NOW);
