@@ -255,6 +255,20 @@ async function stoppedForHook(
   for (const hook of failure.abandoned) {
     const id = `${hook.kind}/${hook.name}`;
     try {
+      // helm may have run a hook of that name since (its own rollback's
+      // pre-rollback hook, with wait: helm): only the object judged is stopped.
+      const [now] = await deps.kubectl.getNamed(
+        [`${hook.kind === 'Pod' ? 'pods' : 'jobs.batch'}/${hook.name}`],
+        hook.namespace,
+      );
+      if (!now) {
+        deps.log(`${id}: already gone`);
+        continue;
+      }
+      if (hook.uid !== undefined && now.metadata.uid !== hook.uid) {
+        deps.log(`${id}: left alone, a new one of that name was created since the hook failed`);
+        continue;
+      }
       if (hook.kind === 'Pod') {
         await deps.kubectl.deletePods(hook.namespace, [hook.name]);
         deps.log(

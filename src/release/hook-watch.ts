@@ -34,6 +34,8 @@ export interface AbandonedHook {
   kind: 'Job' | 'Pod';
   namespace: string;
   name: string;
+  /** The object judged: another of that name (a hook helm ran again since) is not it. */
+  uid?: string;
   /** Its delete policy has hook-failed: helm deletes such a hook when it fails. */
   deleteOnFailure: boolean;
 }
@@ -106,10 +108,11 @@ export async function watchHooks(
       if (assessed.failures.length > 0) {
         const abandoned = objects
           .filter(({ live }) => live && !finished(live))
-          .map(({ ref }) => ({
+          .map(({ ref, live }) => ({
             kind: ref.kind as AbandonedHook['kind'],
             namespace: ref.namespace ?? o.namespace,
             name: ref.name,
+            uid: live!.metadata.uid,
             deleteOnFailure: record.hooks.some(
               (h) =>
                 h.kind === ref.kind &&

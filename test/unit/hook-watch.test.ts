@@ -101,7 +101,7 @@ describe('watchHooks', () => {
       'Job/web-migrate JobAttemptsFailing',
     ]);
     expect(failure?.abandoned).toEqual([
-      { kind: 'Job', namespace: 'shop', name: 'web-migrate', deleteOnFailure: false },
+      { kind: 'Job', namespace: 'shop', name: 'web-migrate', uid: 'new', deleteOnFailure: false },
     ]);
   });
 

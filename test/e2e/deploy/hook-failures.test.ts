@@ -150,6 +150,24 @@ describe('deploy: a failing hook Job fails the deploy without waiting for helm',
     expect(exists === '' || left !== '').toBe(true);
   });
 
+  it("wait: helm and a hook that also runs before a rollback: the Job helm's rollback ran is left alone", async () => {
+    const hook = ['hook.events=pre-upgrade\\,pre-rollback'];
+    const first = await deploy('rbhook', hook, { wait: 'helm' });
+    expect(first.outputs.status, first.stdout).toBe('deployed');
+    const run = await deploy(
+      'rbhook',
+      [...hook, 'hook.backoffLimit=6', 'hook.podAnnotations.hotswap\\.dev/simulate=fail'],
+      { wait: 'helm' },
+    );
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    // helm's own rollback replaced the failing Job with the earlier revision's, which ran.
+    expect(run.stdout).toContain(
+      'Job/rbhook-migrate: left alone, a new one of that name was created since the hook failed',
+    );
+    expect(await jobSuspended('rbhook-migrate')).not.toBe('true');
+  });
+
   it('wait: helm with helm 3: helm stopped, its own rollback acknowledged, a hook-failed hook deleted', async () => {
     const first = await deploy('h3mig', [], { helm: 'helm3' });
     expect(first.outputs.status, first.stdout).toBe('deployed');
