@@ -182,6 +182,15 @@ function isAction(line: string): boolean {
   return /^\s*(?:\{\{.*?\}\}\s*)+$/.test(line);
 }
 
+/**
+ * A `# Source:` path's parts as its chart's own (`templates/x.yaml`,
+ * `charts/sub/templates/y.yaml`): helm writes them after the chart's name.
+ */
+function chartRelative(source: string): string[] {
+  const parts = source.split('/');
+  return parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -231,8 +240,7 @@ export class Locator {
    */
   forSource(source: string): { locator: Locator; source: string } {
     if (this.packaged) return { locator: this, source };
-    const parts = source.split('/');
-    const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
+    const rel = chartRelative(source);
     if (rel[0] === 'charts' && rel.length > 2) {
       const sub = this.subchart(rel[1]!);
       if (sub) return sub.forSource(rel.slice(1).join('/'));
@@ -285,10 +293,7 @@ export class Locator {
   templateFile(source: string): string {
     const own = this.forSource(source);
     if (own.locator !== this) return own.locator.templateFile(own.source);
-    const parts = source.split('/');
-    const rel =
-      parts[0] === 'templates' || parts[0] === 'charts' ? source : parts.slice(1).join('/');
-    return path.join(this.chartDir, rel);
+    return path.join(this.chartDir, ...chartRelative(source));
   }
 
   /**
@@ -301,8 +306,7 @@ export class Locator {
     const own = this.forSource(source);
     if (own.locator !== this) return own.locator.absentTemplate(own.source);
     const chartYaml = path.join(this.chartDir, 'Chart.yaml');
-    const parts = source.split('/');
-    const rel = parts[0] === 'templates' || parts[0] === 'charts' ? parts : parts.slice(1);
+    const rel = chartRelative(source);
     const lines = this.lines(chartYaml);
     const from = lines.findIndex((l) => /^dependencies\s*:/.test(l));
     if (rel[0] !== 'charts' || rel.length < 3 || from < 0) return { file: chartYaml, line: 1 };

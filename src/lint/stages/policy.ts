@@ -65,12 +65,16 @@ export function policyStage(
     const container = below && v.hint.containers;
     const reads = container && chart.containerReads(source, container.own, container.others);
     const hint = reads ? { ...v.hint, containers: { ...container, reads } } : v.hint;
-    const inBlock =
-      container && chart.containerField(source, container.own, fieldNames(below, v.hint));
+    // Looked for only when neither the literal nor a values key placed it.
+    const inBlock = () => {
+      const field =
+        container && chart.containerField(source, container.own, fieldNames(below, v.hint));
+      return field && (chart.valuesMapOfLine(field) ?? field);
+    };
     const at =
       chart.templateLiteral(source, v.field, v.rendered, v.document) ??
       chart.valuesHint(hint, v.context) ??
-      (inBlock && (chart.valuesMapOfLine(inBlock) ?? inBlock)) ??
+      inBlock() ??
       chart.templateField(source, v.field, v.document);
     findings.push({
       check: 'policy',

@@ -54,8 +54,7 @@ function issuePosition(
     value === undefined || (value !== null && typeof value === 'object') ? undefined : value;
   // A map is set by a key holding a map: one of that name holding a list is another setting.
   const map = value !== null && typeof value === 'object' && !Array.isArray(value);
-  const written = locator.templateField(source, field, document);
-  return (
+  const placed =
     locator.templateLiteral(source, field, scalar, document) ??
     (leaf && leaf !== 'apiVersion' && leaf !== 'kind'
       ? locator.valuesHint(
@@ -67,10 +66,10 @@ function issuePosition(
           [],
           { requireValue: true },
         )
-      : undefined) ??
-    (scalar !== undefined ? locator.valuesKeyOfLine(written, scalar) : undefined) ??
-    written
-  );
+      : undefined);
+  if (placed) return placed;
+  const written = locator.templateField(source, field, document);
+  return (scalar !== undefined ? locator.valuesKeyOfLine(written, scalar) : undefined) ?? written;
 }
 
 function issueFinding(
