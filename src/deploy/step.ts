@@ -28,17 +28,22 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
   async run(s, ctx) {
     const { helm, kubectl } = await openClusterClients(s);
     ctx.log(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
-    return deploy(s, {
-      helm,
-      kubectl,
-      tempDir: ctx.tempDir,
-      log: ctx.log,
-      // Published before anything changes: a run cancelled midway still leaves it
-      // for the deploy workflow's rollback step (withdrawn below when nothing was written).
-      onHistory: s.diffOnly
-        ? undefined
-        : (history) => ctx.publish('previous-revision', runningRevision(history)),
-    });
+    kubectl.startProxy(ctx.tempDir, ctx.log);
+    try {
+      return await deploy(s, {
+        helm,
+        kubectl,
+        tempDir: ctx.tempDir,
+        log: ctx.log,
+        // Published before anything changes: a run cancelled midway still leaves it
+        // for the deploy workflow's rollback step (withdrawn below when nothing was written).
+        onHistory: s.diffOnly
+          ? undefined
+          : (history) => ctx.publish('previous-revision', runningRevision(history)),
+      });
+    } finally {
+      await kubectl.close();
+    }
   },
   outputs: (r) => ({
     status: r.status,

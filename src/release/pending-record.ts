@@ -58,13 +58,10 @@ export async function readPendingRecord(
   const kind = storageKind();
   if (!kind) return undefined;
   const selector = `owner=helm,name=${release},status in (pending-install,pending-upgrade)`;
-  const { stdout } = await kubectl.run(
-    ['get', kind, '-n', namespace, '-l', selector, '-o', 'json'],
-    // Unredacted and never shown: the record is decoded here and only its hooks kept.
-    { timeoutMs: 30_000, rawOutput: true },
-  );
-  const items = (JSON.parse(stdout) as { items: (KubeObject & { data?: { release?: string } })[] })
-    .items;
+  // Unredacted and never shown: the record is decoded here and only its hooks kept.
+  const items = (await kubectl.list(kind, namespace, selector)) as (KubeObject & {
+    data?: { release?: string };
+  })[];
   const record = items
     .map((item) => ({ item, revision: Number(item.metadata.labels?.version) }))
     .filter(({ revision }) => Number.isInteger(revision) && revision > afterRevision)

@@ -79,28 +79,6 @@ export function parseRecordLabels(lines: readonly Record<string, string>[]): Rel
   return { marks, present, supported: true, deployed, latest };
 }
 
-/**
- * The labels of each row of `kubectl get --show-labels --no-headers`: the
- * last column, `k=v,k=v` (`<none>` without labels). Label keys and values
- * cannot hold a space, a comma or an equals sign, so the split is exact. Pure.
- */
-export function parseLabelsColumn(table: string): Record<string, string>[] {
-  const rows: Record<string, string>[] = [];
-  for (const line of table.split('\n')) {
-    const column = line.trim().split(/\s+/).at(-1);
-    if (!column) continue;
-    const labels: Record<string, string> = {};
-    if (column !== '<none>') {
-      for (const pair of column.split(',')) {
-        const eq = pair.indexOf('=');
-        if (eq > 0) labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
-    }
-    rows.push(labels);
-  }
-  return rows;
-}
-
 export class RecordStore {
   private readonly kind = storageKind();
 
@@ -116,40 +94,25 @@ export class RecordStore {
 
   async read(): Promise<ReleaseRecords> {
     if (!this.kind) return { ...NO_RECORDS, supported: false };
-    // Labels only, as the server's table of the records: their data (the
-    // whole release, gzipped, tens of KiB each) is neither sent nor decoded.
-    const { stdout } = await this.kubectl.run(
-      [
-        'get',
-        this.kind,
-        '-n',
-        this.namespace,
-        '-l',
-        `owner=helm,name=${this.release}`,
-        '--show-labels',
-        '--no-headers',
-      ],
-      // Unredacted: a secret that is also a word of the labels (a revision's status) would mask it.
-      { timeoutMs: 30_000, rawOutput: true },
+    // Labels only: their data (the whole release, gzipped, tens of KiB each)
+    // is neither sent nor decoded.
+    const labels = await this.kubectl.labelsOf(
+      this.kind,
+      this.namespace,
+      `owner=helm,name=${this.release}`,
     );
-    return parseRecordLabels(parseLabelsColumn(stdout));
+    return parseRecordLabels(labels);
   }
 
   /** Sets (or, with `false`, removes) one mark on the record of `revision`. */
   async mark(revision: number, mark: Mark, on = true): Promise<void> {
     if (!this.kind) return;
-    const label = on ? `${LABELS[mark]}=${revision}` : `${LABELS[mark]}-`;
-    await this.kubectl.run(
-      [
-        'label',
-        this.kind,
-        `sh.helm.release.v1.${this.release}.v${revision}`,
-        '-n',
-        this.namespace,
-        label,
-        '--overwrite',
-      ],
-      { timeoutMs: 30_000 },
+    await this.kubectl.setLabel(
+      this.kind,
+      this.namespace,
+      `sh.helm.release.v1.${this.release}.v${revision}`,
+      LABELS[mark],
+      on ? String(revision) : undefined,
     );
   }
 }

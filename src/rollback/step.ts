@@ -13,7 +13,12 @@ export const rollbackStep: Step<RollbackInputs, RollbackResult> = {
   parse: (read) => ({ settings: readRollbackInputs(read), secrets: [] }),
   async run(s, ctx) {
     const { helm, kubectl } = await openClusterClients(s);
-    return rollback(s, { helm, kubectl, log: ctx.log });
+    kubectl.startProxy(ctx.tempDir, ctx.log);
+    try {
+      return await rollback(s, { helm, kubectl, log: ctx.log });
+    } finally {
+      await kubectl.close();
+    }
   },
   outputs: (r) => ({
     status: r.status,

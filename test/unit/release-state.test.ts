@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../src/exec/command.js';
 import type { RevisionInfo } from '../../src/helm/helm.js';
-import { Kubectl } from '../../src/kube/kubectl.js';
+import { Kubectl, parseLabelsColumn } from '../../src/kube/kubectl.js';
 import {
   LABELS,
-  parseLabelsColumn,
   parseRecordLabels,
   RecordStore,
   type ReleaseRecords,
