@@ -89,7 +89,9 @@ export async function apply(
     // The running release's manifest is read while helm upgrades; the diff's
     // other side is the manifest the upgrade applied (its own -o json), so a
     // deploy with a diff pays for no server-side dry run.
-    const current = s.diff ? runningManifest(s, deps, deployed !== undefined) : undefined;
+    const current = s.diff
+      ? runningManifest(s, deps, history.at(-1), deployed !== undefined)
+      : undefined;
     enterPhase(c.run, 'upgrade');
     const upgraded = await upgrade(s, deps, access, result, {
       afterRevision: lastRevision,

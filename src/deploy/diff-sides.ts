@@ -2,6 +2,8 @@
 // while helm upgrades, and for diff-only the manifest an upgrade would apply,
 // rendered with a server-side dry run (nothing is applied).
 import { CancelledError } from '../exec/command.js';
+import type { RevisionInfo } from '../helm/helm.js';
+import { storedManifest } from '../release/stored-release.js';
 import { redact } from '../secrets/redact.js';
 import type { ChartAccess } from './apply.js';
 import { releaseJson, type DeployDeps } from './deploy.js';
@@ -18,11 +20,13 @@ import { upgradeArgs } from './upgrade.js';
 export function runningManifest(
   s: DeploySettings,
   deps: DeployDeps,
+  latest: RevisionInfo | undefined,
   hasDeployed: boolean,
 ): Promise<ManifestObjects | undefined> {
-  if (!hasDeployed) return Promise.resolve(new Map());
-  return deps.helm
-    .manifest(s.release, s.namespace)
+  if (!hasDeployed || !latest) return Promise.resolve(new Map());
+  // The newest revision, as `helm get manifest` reads it; from its record when the proxy can.
+  return storedManifest(deps.kubectl, s.release, s.namespace, latest.revision)
+    .then((stored) => stored ?? deps.helm.manifest(s.release, s.namespace))
     .then((manifest) => manifestObjects(manifest, s.namespace))
     .catch((error: unknown) => {
       if (!(error instanceof CancelledError))

@@ -5,8 +5,8 @@
 // of the diff, so a rotated-away old value is hidden as well as the new one.
 import { createHmac, randomBytes } from 'node:crypto';
 import { structuredPatch } from 'diff';
-import { parseAllDocuments, stringify } from 'yaml';
-import { clusterScopeIn } from '../kube/release-objects.js';
+import { stringify } from 'yaml';
+import { clusterScopeIn, manifestDocuments } from '../kube/release-objects.js';
 import { holdsSecret, redact } from '../secrets/redact.js';
 
 export interface ObjectChange {
@@ -40,9 +40,9 @@ export type ManifestObjects = ReadonlyMap<string, Doc>;
 /** The objects of a manifest by `Kind namespace/name`. */
 export function manifestObjects(manifest: string, namespace: string): ManifestObjects {
   const objects = new Map<string, Doc>();
-  const docs = parseAllDocuments(manifest)
-    .map((doc) => doc.toJS({ maxAliasCount: 100 }) as Doc | null)
-    .filter((value): value is Doc => !!value && typeof value === 'object' && !!value.kind);
+  const docs = (manifestDocuments(manifest).values as (Doc | null)[]).filter(
+    (value): value is Doc => !!value && typeof value === 'object' && !!value.kind,
+  );
   const isClusterScoped = clusterScopeIn(docs);
   for (const value of docs) {
     // A cluster-scoped object is named without one: the release's namespace is not its.

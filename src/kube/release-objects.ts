@@ -121,13 +121,35 @@ function documents(manifest: string): Doc[] {
       out.push(d);
     }
   };
-  for (const doc of parseAllDocuments(manifest)) {
-    if (doc.errors.length > 0) {
-      throw new Error(`the release manifest is not valid YAML: ${doc.errors[0]!.message}`);
-    }
-    visit(doc.toJS());
-  }
+  const parsed = manifestDocuments(manifest);
+  if (parsed.error) throw new Error(`the release manifest is not valid YAML: ${parsed.error}`);
+  parsed.values.forEach(visit);
   return out;
+}
+
+let lastParsed: { manifest: string; docs: ParsedManifest } | undefined;
+
+export interface ParsedManifest {
+  /** Each document's value (null for an empty one), in order. */
+  values: readonly unknown[];
+  /** The first YAML error, if any document has one. */
+  error?: string;
+}
+
+/**
+ * The documents of a manifest. The last one parsed is kept: a deploy reads
+ * the manifest it applied twice at once (the watch's objects, the diff's new
+ * side), and a cold YAML parser takes 50-120 ms for a chart's manifest on
+ * the main thread, while the watch's first answer waits. Callers do not
+ * change what they are given.
+ */
+export function manifestDocuments(manifest: string): ParsedManifest {
+  if (lastParsed?.manifest === manifest) return lastParsed.docs;
+  const docs = parseAllDocuments(manifest);
+  const error = docs.find((d) => d.errors.length > 0)?.errors[0]?.message;
+  const parsed: ParsedManifest = { values: docs.map((d) => d.toJS() as unknown), error };
+  lastParsed = { manifest, docs: parsed };
+  return parsed;
 }
 
 /** Whether an object of a kind has no namespace. */

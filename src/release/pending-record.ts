@@ -3,13 +3,10 @@
 // hooks are the hook objects this operation creates, and its creation time
 // (the API server's clock, as every object's) tells them from objects of the
 // same name an earlier operation left.
-//
-// helm's storage format: the record's `release` field is helm's base64 of the
-// gzipped release JSON; a Secret's data adds the Secret's own base64 on top.
-import { gunzipSync } from 'node:zlib';
 import type { Kubectl, KubeObject } from '../kube/kubectl.js';
 import type { ReleaseHook } from '../kube/release-objects.js';
 import { storageKind } from './records.js';
+import { decodeRecord } from './stored-release.js';
 
 export interface PendingRecord {
   revision: number;
@@ -32,10 +29,7 @@ export function operationHookEvents(status: PendingRecord['status']): string[] {
  * the release was given, secret ones included. Pure, for tests.
  */
 export function recordHooks(field: string, kind: 'secret' | 'configmap'): ReleaseHook[] {
-  const helmEncoded = kind === 'secret' ? Buffer.from(field, 'base64').toString('utf8') : field;
-  let bytes = Buffer.from(helmEncoded, 'base64');
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  const release = JSON.parse(bytes.toString('utf8')) as { hooks?: ReleaseHook[] | null };
+  const release = decodeRecord(field, kind);
   return (release.hooks ?? []).map((h) => ({
     kind: h.kind,
     name: h.name,

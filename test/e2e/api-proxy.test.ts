@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/exec/command.js';
 import { Kubectl, type KubeEvent, type KubeObject } from '../../src/kube/kubectl.js';
+import { storedManifest } from '../../src/release/stored-release.js';
+import { REPO_ROOT } from '../support/run-action.js';
 import { toolPath } from '../support/tools.js';
 import { tempDir } from '../support/temp-dir.js';
 import { createNamespace, deleteNamespace, kubeconfig, kubectl, waitFor } from './support.js';
@@ -135,6 +137,24 @@ describe('reads through kubectl proxy', () => {
     expect(events.map((e) => e.reason)).toContain('ScalingReplicaSet');
     const said = (e: KubeEvent) => [e.type, e.reason, e.message, e.involvedObject?.uid];
     expect(events.map(said)).toEqual((await plain().events(namespace, 'web')).map(said));
+  });
+
+  it("reads a revision's manifest from helm's record as helm get manifest prints it", async () => {
+    const chart = path.join(REPO_ROOT, 'test/fixtures/charts/unlabeled');
+    const helm = (args: string[]) =>
+      runCommand(toolPath('helm'), [...args, '-n', namespace, '--kubeconfig', kubeconfig()], {
+        rawOutput: true,
+      });
+    await helm(['install', 'rec', chart]);
+    await helm(['upgrade', 'rec', chart, '--set', 'web.replicas=2']);
+    for (const revision of [1, 2]) {
+      const printed = (await helm(['get', 'manifest', 'rec', '--revision', String(revision)]))
+        .stdout;
+      const stored = await storedManifest(proxied, 'rec', namespace, revision);
+      expect(stored?.trim()).toBe(printed.trim());
+    }
+    expect(await storedManifest(proxied, 'rec', namespace, 3)).toBeUndefined();
+    expect(await storedManifest(plain(), 'rec', namespace, 1)).toBeUndefined();
   });
 
   it('keeps its socket in a directory only its user can enter, and removes it when closed', async () => {
