@@ -108,8 +108,8 @@ export function cleaningUp(): boolean {
   return cleaning;
 }
 
-/** Waits `ms`, or less when a signal arrives. */
-export function cancellableSleep(ms: number): Promise<void> {
+/** Waits `ms`, or less when a signal arrives or `wake` resolves. */
+export function cancellableSleep(ms: number, wake?: Promise<void>): Promise<void> {
   if (received) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -119,5 +119,6 @@ export function cancellableSleep(ms: number): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     listeners.add(done);
+    void wake?.then(done);
   });
 }

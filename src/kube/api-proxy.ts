@@ -120,6 +120,31 @@ export class ApiProxy {
     );
   }
 
+  /**
+   * Follows a watch (`apiPath` with `watch=1`), calling `onEvent` for each
+   * piece of the stream the server sends, until the returned function is
+   * called or the stream ends. What the events say is not read: they only
+   * tell the caller to look again.
+   */
+  follow(apiPath: string, onEvent: () => void): () => void {
+    if (this.gone) return () => {};
+    const req = http.request({
+      socketPath: this.socket,
+      path: apiPath,
+      // A connection of its own, held for the length of the stream.
+      agent: false,
+      headers: { Accept: 'application/json', Host: 'localhost' },
+    });
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) res.resume();
+      else res.on('data', onEvent);
+      res.on('error', () => {});
+    });
+    req.on('error', () => {});
+    req.end();
+    return () => req.destroy();
+  }
+
   async close(): Promise<void> {
     this.gone = true;
     this.agent.destroy();

@@ -149,6 +149,40 @@ export class Kubectl {
   }
 
   /**
+   * Calls `onChange` whenever an object of `types` in `namespace` (matching
+   * `selector`) changes, through watches on the proxy: nothing without one,
+   * or for types outside COLLECTIONS. Returns what stops them.
+   */
+  async followChanges(
+    types: readonly string[],
+    namespace: string,
+    selector: string | undefined,
+    onChange: () => void,
+  ): Promise<() => void> {
+    const proxy = this.proxy;
+    if (!proxy?.usable) return () => {};
+    const labels = selector ? `&labelSelector=${encodeURIComponent(selector)}` : '';
+    const stops = await Promise.all(
+      types.map(async (type) => {
+        const collection = collectionPath(type, namespace);
+        if (!collection) return () => {};
+        // From the collection's version now: a watch without one first
+        // replays every object there as added.
+        const now = await proxy
+          .get<{ metadata?: { resourceVersion?: string } }>(`${collection}?limit=1${labels}`)
+          .catch(() => undefined);
+        const version = now?.metadata?.resourceVersion;
+        if (!version) return () => {};
+        return proxy.follow(
+          `${collection}?watch=1&resourceVersion=${encodeURIComponent(version)}${labels}`,
+          onChange,
+        );
+      }),
+    );
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /**
    * Named objects (`deployment.v1.apps/web`, `pod/p`) in one call; objects
    * that do not exist are left out rather than failing the call.
    */

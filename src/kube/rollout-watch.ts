@@ -240,11 +240,65 @@ export function pollDelay(elapsedMs: number, pollMs: number): number {
   return Math.min(pollMs, Math.max(FIRST_POLL_MS, Math.round(elapsedMs / 4)));
 }
 
+/**
+ * The least time between the end of one poll and the next, however soon a
+ * change is seen: the changes of a rollout come in bursts (a pod, its
+ * ReplicaSet, the Deployment), looked at once.
+ */
+export const MIN_POLL_GAP_MS = 25;
+
+/**
+ * Wakes the poll loop when the cluster says something changed (watches
+ * through the kubectl proxy): the next poll comes then rather than at the
+ * end of its wait. The verdict still comes from the polled snapshot only.
+ */
+class ChangeSignal {
+  private wake: () => void = () => {};
+  private changed = new Promise<void>((resolve) => (this.wake = resolve));
+  private readonly stops: Promise<() => void>;
+
+  constructor(kubectl: Kubectl, plan: SnapshotPlan) {
+    this.stops = Promise.all(
+      [...plan.namespaces].map(([ns, entry]) =>
+        kubectl.followChanges(entry.types, ns, entry.selector, () => this.wake()),
+      ),
+    ).then((stops) => () => stops.forEach((stop) => stop()));
+  }
+
+  /** Changes from now on end the next wait. */
+  reset(): void {
+    this.changed = new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  async sleep(ms: number): Promise<void> {
+    await cancellableSleep(Math.min(ms, MIN_POLL_GAP_MS));
+    if (ms > MIN_POLL_GAP_MS) await cancellableSleep(ms - MIN_POLL_GAP_MS, this.changed);
+  }
+
+  async close(): Promise<void> {
+    (await this.stops)();
+  }
+}
+
 export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Promise<WatchResult> {
+  const plan = snapshotPlan(options.objects, options);
+  const changes = new ChangeSignal(kubectl, plan);
+  try {
+    return await pollRollout(kubectl, plan, changes, options);
+  } finally {
+    await changes.close();
+  }
+}
+
+async function pollRollout(
+  kubectl: Kubectl,
+  plan: SnapshotPlan,
+  changes: ChangeSignal,
+  options: WatchOptions,
+): Promise<WatchResult> {
   const now = options.now ?? Date.now;
   const start = now();
   const poll = options.pollMs ?? 500;
-  const plan = snapshotPlan(options.objects, options);
   const deleted = new Set<string>();
   let lastKey = '';
   let consecutiveErrors = 0;
@@ -269,6 +323,7 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
     if (stoppedBy) throw new CancelledError('rollout watch', stoppedBy);
     const deletedBefore = deleted.size;
     try {
+      changes.reset();
       const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
       consecutiveErrors = 0;
       last = assessRollout(snapshot, options, now());
@@ -291,7 +346,9 @@ export async function watchRollout(kubectl: Kubectl, options: WatchOptions): Pro
       return result({ state: 'failed', timedOut: true, failures });
     }
     // Right after pods were deleted (forced rollback), the whole interval, as
-    // before short waits existed: the controller replaces them meanwhile.
-    await cancellableSleep(deleted.size > deletedBefore ? poll : pollDelay(elapsed, poll));
+    // before short waits existed, whatever changes: the controller replaces
+    // them meanwhile.
+    if (deleted.size > deletedBefore) await cancellableSleep(poll);
+    else await changes.sleep(pollDelay(elapsed, poll));
   }
 }

@@ -157,6 +157,29 @@ describe('reads through kubectl proxy', () => {
     expect(await storedManifest(plain(), 'rec', namespace, 1)).toBeUndefined();
   });
 
+  it('calls back on a change of a followed collection, not before, and not once stopped', async () => {
+    let seen = 0;
+    const stop = await proxied.followChanges(
+      ['deployments.apps'],
+      namespace,
+      'app=web',
+      () => seen++,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(seen).toBe(0);
+    await kubectl(['label', 'deployment', 'web', '-n', namespace, 'touched=1', '--overwrite']);
+    await waitFor('a change to be seen', async () => (seen > 0 ? seen : undefined), 10_000);
+    stop();
+    const after = seen;
+    await kubectl(['label', 'deployment', 'web', '-n', namespace, 'touched=2', '--overwrite']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(seen).toBe(after);
+    // Without a proxy, or for a type it does not read, there is nothing to follow.
+    expect(
+      (await plain().followChanges(['pods'], namespace, undefined, () => seen++))(),
+    ).toBeUndefined();
+  });
+
   it('keeps its socket in a directory only its user can enter, and removes it when closed', async () => {
     const own = plain();
     own.startProxy(tempDir('hotswap-proxy-'));
