@@ -63,14 +63,13 @@ export class PodlessClock {
     podless: boolean,
     now: number,
   ): number | undefined {
-    const known = this.since.get(key);
-    // Another object of that name (deleted and created again) starts afresh.
-    if (!podless || (known && known.uid !== uid)) {
-      if (podless) this.since.set(key, { uid, at: now });
-      else this.since.delete(key);
+    if (!podless) {
+      this.since.delete(key);
       return undefined;
     }
-    if (!known) {
+    const known = this.since.get(key);
+    // Another object of that name (deleted and created again) starts afresh.
+    if (!known || known.uid !== uid) {
       this.since.set(key, { uid, at: now });
       return undefined;
     }
