@@ -19,6 +19,7 @@ import { isPending, lastVerifiedRevision, rollbackCandidates } from '../release/
 import { beginCleanup } from '../exec/signals.js';
 import { ReleaseRefusedError } from '../release/release.js';
 import { rollbackTo, type RollbackOutcome } from '../release/rollback.js';
+import { storedManifest } from '../release/stored-release.js';
 import { describeFailures } from '../release/verify.js';
 
 export interface RollbackSettings {
@@ -171,8 +172,15 @@ export async function rollback(
     s.release,
     s.namespace,
     s.revision,
-    // Digests only: a manifest holds the release's Secrets.
-    async (revision) => manifestDigest(await helm.manifest(s.release, s.namespace, revision)),
+    // Digests only: a manifest holds the release's Secrets. Its record through
+    // the kubectl proxy is a request, helm get manifest a process (which
+    // prints one more newline: trailing space is not compared).
+    async (revision) => {
+      const manifest =
+        (await storedManifest(kubectl, s.release, s.namespace, revision)) ??
+        (await helm.manifest(s.release, s.namespace, revision));
+      return manifestDigest(manifest.trimEnd());
+    },
   );
   const { current, target } = chosen;
   for (const same of chosen.sameManifest) {
