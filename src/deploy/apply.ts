@@ -3,11 +3,11 @@
 // judgement of the new revision (our watch, or one look after helm failed),
 // the verdict recorded on the release, and on a failure the automatic
 // rollback (auto-rollback.ts).
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, CommandError } from '../exec/command.js';
 import type { RevisionInfo } from '../helm/helm.js';
+import { manifestDigest } from '../helm/manifest-digest.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { RolloutPolicy } from '../kube/rollout.js';
 import { withMark, type RecordStore, type ReleaseRecords } from '../release/records.js';
@@ -226,9 +226,7 @@ async function upgrade(
     if (hookFailure && applied.code !== 0) return stoppedForHook(s, deps, hookFailure);
     const release = releaseJson(applied.stdout);
     result.revision = release.version;
-    result.manifestDigest = `sha256:${createHash('sha256')
-      .update(release.manifest ?? '')
-      .digest('hex')}`;
+    result.manifestDigest = manifestDigest(release.manifest ?? '');
     return { manifest: release.manifest ?? '' };
   } catch (error) {
     helmEnded.abort();

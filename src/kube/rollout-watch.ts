@@ -16,6 +16,7 @@ import {
   type RolloutPolicy,
   type RolloutSnapshot,
 } from './rollout.js';
+import { awaitsFirstPod, createsOwnPods, PodlessClock } from './uncreated-pods.js';
 import { stuckStatefulSetPods } from './workload-pods.js';
 
 export interface WatchOptions extends RolloutPolicy {
@@ -106,13 +107,19 @@ export interface SnapshotPlan {
   namespaces: Map<string, NamespacePlan>;
   /** Cluster-scoped objects (custom resources), got by name. */
   clusterScoped: ReleaseObject[];
+  /** Which workloads have had no pod for how long: their events are read past the grace. */
+  podless: PodlessClock;
 }
 
 export function snapshotPlan(
   objects: readonly ReleaseObject[],
   policy: RolloutPolicy,
 ): SnapshotPlan {
-  const plan: SnapshotPlan = { namespaces: new Map(), clusterScoped: [] };
+  const plan: SnapshotPlan = {
+    namespaces: new Map(),
+    clusterScoped: [],
+    podless: new PodlessClock(policy.unschedulableGraceMs),
+  };
   const types = new Map<string, Set<string>>();
   for (const o of objects) {
     if (!isWatched(o) || (o.hookEvents && !policy.includeHooks)) continue;
@@ -172,18 +179,27 @@ async function listNamespace(
  * objects by name and their pods separately costs two): objects are still
  * identified by kind, namespace and name from the manifest, never a label.
  * The listing is narrowed only by labels the objects and their pods carry by
- * the API's own rules (release-objects.ts, sharedLabels).
+ * the API's own rules (release-objects.ts, sharedLabels). Events cost one
+ * more call each, read only for a removable Job that is gone and a workload
+ * without pods past the grace (uncreated-pods.ts).
  */
 export async function takeSnapshot(
   kubectl: Kubectl,
   plan: SnapshotPlan,
   releaseNamespace?: string,
-): Promise<RolloutSnapshot> {
+  clock: () => number = Date.now,
+): Promise<RolloutSnapshot & { takenAt: number }> {
   const calls = [...plan.namespaces].map(([ns, entry]) => listNamespace(kubectl, ns, entry));
   if (plan.clusterScoped.length > 0) {
     calls.push(kubectl.getNamed(plan.clusterScoped.map(resourceArg)));
   }
   const all = (await Promise.all(calls)).flat();
+  const takenAt = clock();
+  const deps = {
+    pods: all.filter((o) => o.kind === 'Pod'),
+    replicaSets: all.filter((o) => o.kind === 'ReplicaSet'),
+    controllerRevisions: all.filter((o) => o.kind === 'ControllerRevision'),
+  };
   const wanted = [
     ...[...plan.namespaces.values()].flatMap((e) => e.objects),
     ...plan.clusterScoped,
@@ -192,17 +208,22 @@ export async function takeSnapshot(
     wanted.map(async (ref) => {
       const live = all.find((l) => matches(ref, l));
       // Gone after it finished? Its events say how it ended (removed-jobs.ts).
-      if (live || !removableJob(ref)) return { ref, live };
-      return { ref, live, events: await kubectl.events(ref.namespace!, ref.name) };
+      if (!live) {
+        if (!removableJob(ref)) return { ref, live };
+        return { ref, live, events: await kubectl.events(ref.namespace!, ref.name) };
+      }
+      if (!ref.namespace || !createsOwnPods(ref.kind, ref.group)) return { ref, live };
+      const podlessSince = plan.podless.eventsDue(
+        `${ref.namespace}/${ref.kind}/${ref.name}`,
+        live.metadata.uid,
+        awaitsFirstPod(live, deps),
+        takenAt,
+      );
+      if (podlessSince === undefined) return { ref, live };
+      return { ref, live, events: await kubectl.events(ref.namespace, ref.name), podlessSince };
     }),
   );
-  return {
-    releaseNamespace,
-    objects,
-    pods: all.filter((o) => o.kind === 'Pod'),
-    replicaSets: all.filter((o) => o.kind === 'ReplicaSet'),
-    controllerRevisions: all.filter((o) => o.kind === 'ControllerRevision'),
-  };
+  return { releaseNamespace, objects, ...deps, takenAt };
 }
 
 /** Deletes StatefulSet pods stuck on a revision the controller will not replace. */
@@ -324,9 +345,9 @@ async function pollRollout(
     const deletedBefore = deleted.size;
     try {
       changes.reset();
-      const snapshot = await takeSnapshot(kubectl, plan, options.namespace);
+      const snapshot = await takeSnapshot(kubectl, plan, options.namespace, now);
       consecutiveErrors = 0;
-      last = assessRollout(snapshot, options, now());
+      last = assessRollout(snapshot, options, snapshot.takenAt);
       const key = JSON.stringify([last.state, last.waitingFor]);
       if (key !== lastKey) options.onProgress?.(last);
       lastKey = key;

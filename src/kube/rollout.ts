@@ -3,7 +3,7 @@
 // release-objects.ts), each workload's pods through its own selector and
 // owner references (workload-pods.ts), each kind by its rule
 // (workload-rules.ts). A terminal condition (crash loop, image pull failure,
-// unschedulable pod, pods a ReplicaSet cannot create, a failed Job, an
+// unschedulable pod, pods a controller cannot create, a failed Job, an
 // exceeded progress deadline) fails the rollout at once instead of waiting
 // for the whole timeout, as does a Job whose attempts keep failing
 // (job-attempts.ts).
@@ -11,6 +11,7 @@ import { repeatedJobFailure } from './job-attempts.js';
 import type { KubeEvent, KubeObject } from './kubectl.js';
 import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
 import { removableJob, removedJobVerdict } from './removed-jobs.js';
+import { uncreatedPods } from './uncreated-pods.js';
 import { currentPods, currentReplicaSet, type Dependents } from './workload-pods.js';
 import {
   condition,
@@ -30,7 +31,7 @@ export type { RolloutFailure } from './workload-rules.js';
 export interface RolloutPolicy {
   /** A container in CrashLoopBackOff (or terminated in error) with at least this many restarts fails the rollout. */
   crashLoopRestarts: number;
-  /** How long a pod may stay unschedulable before the rollout fails. */
+  /** How long a pod may stay unschedulable, or a workload's pods uncreatable, before the rollout fails. */
   unschedulableGraceMs: number;
   /** A new revision that its update strategy keeps from running (OnDelete, paused) fails the rollout. */
   requireRollout?: boolean;
@@ -40,8 +41,17 @@ export interface RolloutPolicy {
 
 /** One look at the release: each of its objects with the live one (undefined: not found). */
 export interface RolloutSnapshot extends Dependents {
-  /** `events`: what the cluster recorded about a removable Job not found (removed-jobs.ts). */
-  objects: readonly { ref: ReleaseObject; live?: KubeObject; events?: readonly KubeEvent[] }[];
+  /**
+   * `events`: what the cluster recorded about a removable Job not found
+   * (removed-jobs.ts), or about a workload that has had no pod of its current
+   * revision since `podlessSince` for longer than the grace (uncreated-pods.ts).
+   */
+  objects: readonly {
+    ref: ReleaseObject;
+    live?: KubeObject;
+    events?: readonly KubeEvent[];
+    podlessSince?: number;
+  }[];
   /** The release's namespace: objects elsewhere are named with theirs. */
   releaseNamespace?: string;
 }
@@ -257,7 +267,7 @@ export function assessRollout(
     pods: [],
   };
   const { releaseNamespace } = snapshot;
-  for (const { ref: o, live, events } of snapshot.objects) {
+  for (const { ref: o, live, events, podlessSince } of snapshot.objects) {
     if (!isWatched(o) || (o.hookEvents && !judgedHook(o, policy))) continue;
     const verdict = live ? verdictOf(o, live) : missing(o, events);
     const namespace =
@@ -283,7 +293,9 @@ export function assessRollout(
     const uncreated =
       o.kind === 'Deployment' && !verdict.unobserved
         ? replicaFailure(live, snapshot, policy, now)
-        : undefined;
+        : events && podlessSince !== undefined
+          ? uncreatedPods(live, events, podlessSince)
+          : undefined;
     if (uncreated) a.failures.push(tag(uncreated));
     // A Job's failed attempts are pods of their own, never a crash loop.
     const attempts =

@@ -109,9 +109,9 @@ export async function watchStability(
     if (stoppedBy) throw new CancelledError('stability window', stoppedBy);
     await cancellableSleep(Math.min(o.pollMs ?? 1000, Math.max(0, o.windowMs - (now() - start))));
     try {
-      const snapshot = await takeSnapshot(kubectl, plan, o.namespace);
+      const snapshot = await takeSnapshot(kubectl, plan, o.namespace, now);
       consecutiveErrors = 0;
-      const t = now();
+      const t = snapshot.takenAt;
       const a = assessRollout(snapshot, o, t);
       pods = a.pods;
       // A restart since Ready is named as such, even where the rollout rules

@@ -43,7 +43,7 @@ function int(v: unknown, fallback = 0): number {
   return typeof v === 'number' ? v : fallback;
 }
 
-function observed(o: KubeObject): boolean {
+export function observed(o: KubeObject): boolean {
   const seen = o.status?.observedGeneration;
   return typeof seen === 'number' && seen > 0 && seen >= (o.metadata.generation ?? 0);
 }

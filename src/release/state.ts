@@ -73,26 +73,44 @@ export interface RollbackTarget {
   verified: boolean;
 }
 
+export interface RollbackCandidates {
+  /** Newest first. */
+  revisions: RevisionInfo[];
+  /** False: no verified revision exists, so these are helm's last good ones (not verified by us). */
+  verified: boolean;
+}
+
 /**
- * Where a failed or cancelled revision goes back to: the newest verified
- * revision before `before`. Only when the release has no verified revision at
- * all (never handled by these actions, or its adoption found it unhealthy) is
- * helm's last good revision used, and never one we rejected or left cancelled.
+ * The revisions a failed or cancelled revision may go back to, best first: the
+ * verified revisions before `before`. Only when the release has no verified
+ * revision at all (never handled by these actions, or its adoption found it
+ * unhealthy) are helm's good revisions used, and never one we rejected or left
+ * cancelled.
  */
+export function rollbackCandidates(
+  history: readonly RevisionInfo[],
+  records: ReleaseRecords,
+  before = Number.MAX_SAFE_INTEGER,
+): RollbackCandidates {
+  const verified = verifiedRevisions(history, records);
+  if (verified.length > 0) {
+    return { revisions: verified.filter((r) => r.revision < before), verified: true };
+  }
+  const fallback = goodRevisions(history).filter((r) => {
+    const m = records.marks.get(r.revision);
+    return r.revision < before && !m?.rejected && !m?.cancelled;
+  });
+  return { revisions: fallback, verified: false };
+}
+
+/** Where a failed or cancelled revision goes back to: the first of rollbackCandidates. */
 export function rollbackTarget(
   history: readonly RevisionInfo[],
   records: ReleaseRecords,
   before = Number.MAX_SAFE_INTEGER,
 ): RollbackTarget | undefined {
-  const verified = verifiedRevisions(history, records);
-  const target = verified.find((r) => r.revision < before);
-  if (target) return { revision: target, verified: true };
-  if (verified.length > 0) return undefined;
-  const fallback = goodRevisions(history).find((r) => {
-    const m = records.marks.get(r.revision);
-    return r.revision < before && !m?.rejected && !m?.cancelled;
-  });
-  return fallback && { revision: fallback, verified: false };
+  const { revisions, verified } = rollbackCandidates(history, records, before);
+  return revisions[0] && { revision: revisions[0], verified };
 }
 
 /** The newest verified revision, for the `last-verified-revision` output. */

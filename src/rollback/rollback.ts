@@ -1,11 +1,13 @@
 // Rolls a release back to a chosen revision or, by default, to the newest
 // verified revision before the current one (helm's last good one when the
-// release has none); waits and verifies with the same rollout watch as deploy,
-// and records the restored revision as verified when it passes. Works on a
-// release stuck in a pending state: helm rollback does not refuse one. A
-// signal lets helm finish; a rollback cut short is marked for the next run.
+// release has none) whose manifest differs from the current one's; waits and
+// verifies with the same rollout watch as deploy, and records the restored
+// revision as verified when it passes. Works on a release stuck in a pending
+// state: helm rollback does not refuse one. A signal lets helm finish; a
+// rollback cut short is marked for the next run.
 import { CancelledError } from '../exec/command.js';
 import type { Helm, ReleaseStatus, RevisionInfo } from '../helm/helm.js';
+import { manifestDigest } from '../helm/manifest-digest.js';
 import { InputError } from '../inputs/errors.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { ObjectDiagnostics } from '../kube/diagnostics.js';
@@ -13,16 +15,17 @@ import type { Kubectl } from '../kube/kubectl.js';
 import type { RolloutFailure } from '../kube/rollout.js';
 import { redact } from '../secrets/redact.js';
 import { RecordStore, type ReleaseRecords } from '../release/records.js';
-import { isPending, lastVerifiedRevision, rollbackTarget } from '../release/state.js';
+import { isPending, lastVerifiedRevision, rollbackCandidates } from '../release/state.js';
 import { beginCleanup } from '../exec/signals.js';
 import { ReleaseRefusedError } from '../release/release.js';
 import { rollbackTo, type RollbackOutcome } from '../release/rollback.js';
+import { storedManifest } from '../release/stored-release.js';
 import { describeFailures } from '../release/verify.js';
 
 export interface RollbackSettings {
   release: string;
   namespace: string;
-  /** Undefined: the newest verified revision before the current one. */
+  /** Undefined: the newest verified revision before the current one with another manifest. */
   revision: number | undefined;
   timeoutMs: number;
   wait: 'watch' | 'helm' | 'none';
@@ -41,6 +44,8 @@ export interface RollbackResult {
   fromStatus: string;
   /** The default target was helm's last good revision: the release has no verified one. */
   unverifiedTarget?: boolean;
+  /** Newer candidates the default target passed over: their manifest is the current one's. */
+  sameManifest: number[];
   /** Newest revision that passed verification once the rollback ended. */
   lastVerifiedRevision?: number;
   /** Set when a signal stopped the run, with what it left. */
@@ -58,13 +63,30 @@ export interface RollbackResult {
   durationMs: number;
 }
 
-export function chooseTarget(
+export interface ChosenTarget {
+  current: RevisionInfo;
+  target: RevisionInfo;
+  verified: boolean;
+  /** Newer candidates passed over: their manifest is the current revision's. */
+  sameManifest: number[];
+}
+
+/**
+ * The revision to roll back to: the one asked for, or by default the first
+ * rollback candidate whose manifest differs from the current revision's. A
+ * deployed revision that restored an earlier one (a deploy's automatic
+ * rollback) runs that revision's manifest, and rolling back to it would change
+ * nothing but the revision number. `digestOf` gives a revision's manifest
+ * digest; it is called only for the default target of a deployed revision.
+ */
+export async function chooseTarget(
   history: readonly RevisionInfo[],
   records: ReleaseRecords,
   release: string,
   namespace: string,
   revision: number | undefined,
-): { current: RevisionInfo; target: RevisionInfo; verified: boolean } {
+  digestOf: (revision: number) => Promise<string>,
+): Promise<ChosenTarget> {
   const current = history.at(-1);
   // A release or revision the cluster does not have is a wrong input, as a malformed one is.
   if (!current)
@@ -89,15 +111,49 @@ export function chooseTarget(
         `an earlier revision (revision ${revision} is the current revision of release '${release}': nothing to roll back to)`,
       );
     }
-    return { current, target, verified: records.marks.get(target.revision)?.verified === true };
+    return {
+      current,
+      target,
+      verified: records.marks.get(target.revision)?.verified === true,
+      sameManifest: [],
+    };
   }
-  const chosen = rollbackTarget(history, records, current.revision);
-  if (!chosen) {
+  const candidates = rollbackCandidates(history, records, current.revision);
+  const kind = candidates.verified ? 'verified' : 'good';
+  if (candidates.revisions.length === 0) {
     throw new ReleaseRefusedError(
       `release '${release}' has no verified or good revision before its current revision ${current.revision}: nothing to roll back to`,
     );
   }
-  return { current, target: chosen.revision, verified: chosen.verified };
+  // A stuck or failed revision is worth rolling back even to its own manifest: the release leaves that state.
+  if (current.status !== 'deployed') {
+    return {
+      current,
+      target: candidates.revisions[0]!,
+      verified: candidates.verified,
+      sameManifest: [],
+    };
+  }
+  let currentDigest: string | undefined;
+  const sameManifest: number[] = [];
+  for (const candidate of candidates.revisions) {
+    const [now, then] = await Promise.all([
+      currentDigest ?? digestOf(current.revision),
+      digestOf(candidate.revision),
+    ]);
+    currentDigest = now;
+    if (then !== now) {
+      return { current, target: candidate, verified: candidates.verified, sameManifest };
+    }
+    sameManifest.push(candidate.revision);
+  }
+  throw new ReleaseRefusedError(
+    `release '${release}' has nothing to roll back to: its current revision ${current.revision} has the same manifest as ${
+      sameManifest.length === 1
+        ? `revision ${sameManifest[0]}, the only ${kind} revision before it`
+        : `revisions ${sameManifest.join(', ')}, every ${kind} revision before it`
+    }, so a rollback would change no object; set 'revision' to restore another revision`,
+  );
 }
 
 export async function rollback(
@@ -110,8 +166,28 @@ export async function rollback(
   const history = await helm.history(s.release, s.namespace);
   if (history.length === 0 && !(await kubectl.namespaceExists(s.namespace)))
     throw new InputError('namespace', s.namespace, 'an existing namespace (it does not exist)');
-  const chosen = chooseTarget(history, await store.read(), s.release, s.namespace, s.revision);
+  const chosen = await chooseTarget(
+    history,
+    await store.read(),
+    s.release,
+    s.namespace,
+    s.revision,
+    // Digests only: a manifest holds the release's Secrets. Its record through
+    // the kubectl proxy is a request, helm get manifest a process (which
+    // prints one more newline: trailing space is not compared).
+    async (revision) => {
+      const manifest =
+        (await storedManifest(kubectl, s.release, s.namespace, revision)) ??
+        (await helm.manifest(s.release, s.namespace, revision));
+      return manifestDigest(manifest.trimEnd());
+    },
+  );
   const { current, target } = chosen;
+  for (const same of chosen.sameManifest) {
+    log(
+      `Revision ${same} has the same manifest as the current revision ${current.revision} (rolling back to it would change nothing): passed over`,
+    );
+  }
   if (isPending(current.status)) {
     log(
       `Release '${s.release}' is stuck in ${current.status} (revision ${current.revision} since ${current.updated}): rolling it back`,
@@ -128,6 +204,7 @@ export async function rollback(
     to: target.revision,
     fromStatus: current.status,
     unverifiedTarget: s.revision === undefined && !chosen.verified,
+    sameManifest: chosen.sameManifest,
     failures: [],
     diagnostics: [],
     warnings: [],

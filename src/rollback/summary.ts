@@ -26,6 +26,11 @@ export function rollbackSummary(r: RollbackResult): string {
       `> **No verified revision:** revision ${r.to} is helm's last good revision; nothing recorded it as verified.\n`,
     );
   }
+  if (r.sameManifest.length > 0) {
+    out.push(
+      `> **Passed over:** revision ${r.sameManifest.join(', ')}, the same manifest as revision ${r.from}: rolling back to it would have changed nothing.\n`,
+    );
+  }
   if (r.cancelled) out.push(`> **Cancelled:** ${r.error ?? ''}; ${r.cancelled}.\n`);
   out.push(...rolloutNotes(r));
   out.push(...failureSections(r));

@@ -3,9 +3,10 @@
 // judge: the Deployment waits on "0 of 1 replicas updated" for as long as
 // anyone waits. The ReplicaSet's ReplicaFailure condition fails the deploy
 // after unschedulable-grace instead of the timeout, names the ReplicaSet and
-// the API server's reason, and the release is rolled back. A StatefulSet's
-// uncreatable pod is only seen as a timeout, which the rollback's entry in
-// helm's history names as such (not as a helm failure).
+// the API server's reason, and the release is rolled back. A StatefulSet,
+// DaemonSet or Job has no such condition: its controller records a
+// FailedCreate event, read once the workload has had no pod of its current
+// revision for the grace, and the deploy fails the same way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, kubectl, makeWorkspace, runDeployAction } from './harness.js';
 
@@ -58,26 +59,75 @@ describe('deploy: pods that the ReplicaSet cannot create', () => {
   });
 });
 
-describe('deploy: a StatefulSet pod that cannot be created', () => {
-  it('times out, and the rollback in the history says so', async () => {
-    const alerts = {
+/** A deploy whose workload's pods the API server refuses, failed after the grace. */
+async function refusedUpgrade(o: {
+  release: string;
+  chart: string;
+  set: string;
+  object: RegExp;
+  valuesFile?: boolean;
+}) {
+  const inputs = {
+    release: o.release,
+    chart: `test-charts/${o.chart}`,
+    namespace,
+    ...(o.valuesFile ? { 'values-files': `test-charts/${o.chart}/ci/kwok-values.yaml` } : {}),
+    diff: 'false',
+    timeout: '3m',
+    'unschedulable-grace': '5s',
+  };
+  const first = await runDeployAction('deploy', inputs, { workspace });
+  expect(first.outputs.status, first.stdout).toBe('deployed');
+  const started = Date.now();
+  const run = await runDeployAction('deploy', { ...inputs, set: o.set }, { workspace });
+  const seconds = (Date.now() - started) / 1000;
+  expect(run.code, run.stdout).toBe(1);
+  expect(run.outputs.status, run.stdout).toBe('rolled-back');
+  expect(run.outputs['rolled-back-to']).toBe('1');
+  expect(run.stdout).not.toContain('did not become ready');
+  // The controller's FailedCreate event, with the API server's reason.
+  expect(run.summary).toMatch(
+    new RegExp(
+      `\\| ${o.object.source} \\| FailedCreate \\| [^|]*forbidden: error looking up service account ${namespace}/missing-sa: serviceaccount "missing-sa" not found \\|`,
+    ),
+  );
+  // The grace, the upgrade and the rollback: far below the 3m timeout.
+  expect(seconds).toBeLessThan(60);
+  const last = (await history(o.release, namespace)).at(-1)!;
+  expect(last.description).toMatch(
+    new RegExp(`^Rollback to 1: revision 2 failed \\(${o.object.source} FailedCreate\\)`),
+  );
+  return run;
+}
+
+describe('deploy: pods a StatefulSet, DaemonSet or hook Job cannot create', () => {
+  it('a StatefulSet: fails after the grace, not the timeout, and is rolled back', async () => {
+    await refusedUpgrade({
       release: 'alerts',
-      chart: 'test-charts/alertmanager',
-      namespace,
-      'values-files': 'test-charts/alertmanager/ci/kwok-values.yaml',
-      diff: 'false',
-      timeout: '20s',
-    };
-    const first = await runDeployAction('deploy', alerts, { workspace });
-    expect(first.outputs.status, first.stdout).toBe('deployed');
-    const run = await runDeployAction(
-      'deploy',
-      { ...alerts, set: 'serviceAccount.create=false\nserviceAccount.name=missing-sa' },
-      { workspace },
-    );
-    expect(run.outputs.status, run.stdout).toBe('rolled-back');
-    expect(run.stdout).toContain('revision 2 did not become ready within 20s');
-    const last = (await history('alerts', namespace)).at(-1)!;
-    expect(last.description).toBe('Rollback to 1: revision 2 failed (not ready within 20s)');
+      chart: 'alertmanager',
+      valuesFile: true,
+      set: 'serviceAccount.create=false\nserviceAccount.name=missing-sa',
+      object: /StatefulSet\/alerts[\w-]*/,
+    });
+  });
+
+  it('a DaemonSet: fails after the grace, and is rolled back', async () => {
+    await refusedUpgrade({
+      release: 'agents',
+      chart: 'prometheus-node-exporter',
+      valuesFile: true,
+      set: 'serviceAccount.create=false\nserviceAccount.name=missing-sa',
+      object: /DaemonSet\/agents-prometheus-node-exporter/,
+    });
+  });
+
+  it('a pre-upgrade hook Job: helm is stopped after the grace, and the release rolled back', async () => {
+    const run = await refusedUpgrade({
+      release: 'premig',
+      chart: 'hooked',
+      set: 'hook.serviceAccountName=missing-sa',
+      object: /Job\/premig-migrate/,
+    });
+    expect(run.stdout).toContain('stopping helm upgrade');
   });
 });
