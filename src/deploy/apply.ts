@@ -114,7 +114,10 @@ export async function apply(
     finalHistory?.catch(() => {}); // a failed read is read again at the end
     const before = await current;
     if (before !== undefined && upgradeError === undefined) {
-      result.diff = diffObjects(before, manifestObjects(upgraded.manifest, s.namespace));
+      result.diff = diffObjects(
+        manifestObjects(before, s.namespace),
+        manifestObjects(upgraded.manifest, s.namespace),
+      );
       deps.log(`Diff: ${result.diff.length} object(s) change`);
     }
     await judging;

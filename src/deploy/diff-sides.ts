@@ -7,13 +7,15 @@ import { storedManifest } from '../release/stored-release.js';
 import { redact } from '../secrets/redact.js';
 import type { ChartAccess } from './apply.js';
 import { releaseJson, type DeployDeps } from './deploy.js';
-import { diffManifests, manifestObjects, type ManifestObjects } from './diff.js';
+import { diffManifests } from './diff.js';
 import type { DeploySettings } from './settings.js';
 import { upgradeArgs } from './upgrade.js';
 
 /**
- * The objects of the running release (none when none is deployed), started
- * now and awaited later; parsed as soon as they arrive, while helm upgrades.
+ * The manifest of the running release (empty when none is deployed), read
+ * now and awaited later. It is parsed only once helm upgrade has returned:
+ * while helm applies, the two CPUs are helm's and the API server's, and
+ * parsing beside them slowed the upgrade (A/B on kwok, docs/performance.md).
  * A failed read means no diff (logged) rather than a failed deploy whose
  * upgrade went through.
  */
@@ -22,12 +24,11 @@ export function runningManifest(
   deps: DeployDeps,
   latest: RevisionInfo | undefined,
   hasDeployed: boolean,
-): Promise<ManifestObjects | undefined> {
-  if (!hasDeployed || !latest) return Promise.resolve(new Map());
+): Promise<string | undefined> {
+  if (!hasDeployed || !latest) return Promise.resolve('');
   // The newest revision, as `helm get manifest` reads it; from its record when the proxy can.
   return storedManifest(deps.kubectl, s.release, s.namespace, latest.revision)
     .then((stored) => stored ?? deps.helm.manifest(s.release, s.namespace))
-    .then((manifest) => manifestObjects(manifest, s.namespace))
     .catch((error: unknown) => {
       if (!(error instanceof CancelledError))
         deps.log(

@@ -127,7 +127,8 @@ function documents(manifest: string): Doc[] {
   return out;
 }
 
-let lastParsed: { manifest: string; docs: ParsedManifest } | undefined;
+/** The last two manifests parsed: a deploy's diff compares two, one of which the watch read. */
+const recentlyParsed: { manifest: string; docs: ParsedManifest }[] = [];
 
 export interface ParsedManifest {
   /** Each document's value (null for an empty one), in order. */
@@ -137,18 +138,20 @@ export interface ParsedManifest {
 }
 
 /**
- * The documents of a manifest. The last one parsed is kept: a deploy reads
+ * The documents of a manifest. The last two parsed are kept: a deploy reads
  * the manifest it applied twice at once (the watch's objects, the diff's new
  * side), and a cold YAML parser takes 50-120 ms for a chart's manifest on
  * the main thread, while the watch's first answer waits. Callers do not
  * change what they are given.
  */
 export function manifestDocuments(manifest: string): ParsedManifest {
-  if (lastParsed?.manifest === manifest) return lastParsed.docs;
+  const known = recentlyParsed.find((p) => p.manifest === manifest);
+  if (known) return known.docs;
   const docs = parseAllDocuments(manifest);
   const error = docs.find((d) => d.errors.length > 0)?.errors[0]?.message;
   const parsed: ParsedManifest = { values: docs.map((d) => d.toJS() as unknown), error };
-  lastParsed = { manifest, docs: parsed };
+  recentlyParsed.unshift({ manifest, docs: parsed });
+  recentlyParsed.length = Math.min(recentlyParsed.length, 2);
   return parsed;
 }
 
