@@ -71,7 +71,14 @@ export class ApiProxy {
       (r) => `exited with code ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`,
       (e: unknown) => `could not start: ${(e as Error).message}`,
     );
+    // Never left running behind the program, whatever ends it.
+    const onExit = () => {
+      stop.abort();
+      rmSync(home, { recursive: true, force: true });
+    };
+    process.once('exit', onExit);
     const stopProcess = async () => {
+      process.off('exit', onExit);
       stop.abort();
       await run.catch(() => undefined);
       rmSync(home, { recursive: true, force: true });
@@ -95,9 +102,6 @@ export class ApiProxy {
     }
     const proxy = new ApiProxy(socket, stopProcess);
     void ended.then(() => (proxy.gone = true));
-    // Never left running behind the program, whatever ends it.
-    const onExit = () => stop.abort();
-    process.once('exit', onExit);
     return proxy;
   }
 
