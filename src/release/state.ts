@@ -17,6 +17,11 @@ export function isPending(status: ReleaseStatus): boolean {
 
 const ROLLBACK = /^Rollback to (\d+)/;
 
+/** A revision helm wrote by rolling back to an earlier one. */
+export function isRollback(r: Pick<RevisionInfo, 'description'>): boolean {
+  return ROLLBACK.test(r.description);
+}
+
 /**
  * Revisions that ran successfully, newest first. A revision is good when helm
  * marked it deployed or superseded, its description is not a failure, and the

@@ -15,7 +15,12 @@ import type { Kubectl } from '../kube/kubectl.js';
 import type { RolloutFailure } from '../kube/rollout.js';
 import { redact } from '../secrets/redact.js';
 import { RecordStore, type ReleaseRecords } from '../release/records.js';
-import { isPending, lastVerifiedRevision, rollbackCandidates } from '../release/state.js';
+import {
+  isPending,
+  isRollback,
+  lastVerifiedRevision,
+  rollbackCandidates,
+} from '../release/state.js';
 import { beginCleanup } from '../exec/signals.js';
 import { ReleaseRefusedError } from '../release/release.js';
 import { rollbackTo, type RollbackOutcome } from '../release/rollback.js';
@@ -72,12 +77,13 @@ export interface ChosenTarget {
 }
 
 /**
- * The revision to roll back to: the one asked for, or by default the first
- * rollback candidate whose manifest differs from the current revision's. A
- * deployed revision that restored an earlier one (a deploy's automatic
- * rollback) runs that revision's manifest, and rolling back to it would change
- * nothing but the revision number. `digestOf` gives a revision's manifest
- * digest; it is called only for the default target of a deployed revision.
+ * The revision to roll back to: the one asked for, or by default the newest
+ * rollback candidate; when the current revision is a deployed rollback, the
+ * newest one whose manifest differs from it. A deployed revision that
+ * restored an earlier one (a deploy's automatic rollback) runs that
+ * revision's manifest, and rolling back to it would change nothing but the
+ * revision number. `digestOf` gives a revision's manifest digest; it is
+ * called only for the default target of a deployed rollback.
  */
 export async function chooseTarget(
   history: readonly RevisionInfo[],
@@ -125,8 +131,12 @@ export async function chooseTarget(
       `release '${release}' has no verified or good revision before its current revision ${current.revision}: nothing to roll back to`,
     );
   }
-  // A stuck or failed revision is worth rolling back even to its own manifest: the release leaves that state.
-  if (current.status !== 'deployed') {
+  // Only a deployed revision that is itself a rollback (a deploy's automatic
+  // rollback restored N) passes over N's manifest. A stuck or failed revision
+  // is worth rolling back even to its own manifest: the release leaves that
+  // state. So is an upgrade whose smoke test failed: the rollback puts a
+  // verified revision back, whatever caused the failure.
+  if (current.status !== 'deployed' || !isRollback(current)) {
     return {
       current,
       target: candidates.revisions[0]!,

@@ -1,6 +1,7 @@
 // The rollback action's default target after a deploy's automatic rollback:
 // the restored revision runs an earlier revision's manifest, so that earlier
-// revision is passed over rather than "rolled back to" for no change.
+// revision is passed over rather than "rolled back to" for no change. Any
+// other current revision goes back to the newest candidate, as before.
 import { describe, expect, it } from 'vitest';
 import type { RevisionInfo } from '../../src/helm/helm.js';
 import { InputError } from '../../src/inputs/errors.js';
@@ -98,12 +99,29 @@ describe('chooseTarget', () => {
   it("applies to helm's good revisions when none is verified", async () => {
     const history = [
       rev(1, 'superseded', 'Install complete'),
-      rev(2, 'deployed', 'Upgrade complete'),
+      rev(2, 'deployed', 'Rollback to 1: revision 1 was restored by hand'),
     ];
     const d = digests({ 1: 'sha256:a', 2: 'sha256:a' });
     await expect(choose(history, records({}), d.digestOf)).rejects.toThrow(
       'the same manifest as revision 1, the only good revision before it',
     );
+  });
+
+  it('rolls an upgrade back to the verified revision before it, even with the same manifest, without reading any', async () => {
+    // The deploy workflow after a smoke test failed: the upgrade rendered what
+    // the verified revision did, and the failure came from elsewhere.
+    const history = [
+      rev(1, 'superseded', 'Install complete'),
+      rev(2, 'deployed', 'Upgrade complete'),
+    ];
+    const d = digests({ 1: 'sha256:a', 2: 'sha256:a' });
+    const got = await choose(
+      history,
+      records({ 1: { verified: true }, 2: { rejected: true } }),
+      d.digestOf,
+    );
+    expect(got).toMatchObject({ target: { revision: 1 }, verified: true, sameManifest: [] });
+    expect(d.asked).toEqual([]);
   });
 
   it('keeps a revision given by hand, and still refuses the current one', async () => {
