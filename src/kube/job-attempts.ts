@@ -8,7 +8,7 @@
 // at its N+1-th exit. An attempt that failed and was followed by one that
 // succeeded is not counted. Pure.
 import type { KubeObject } from './kubectl.js';
-import { condition, ref, type RolloutFailure } from './workload-rules.js';
+import { condition, jobFinished, ref, type RolloutFailure } from './workload-rules.js';
 
 /** The index of an Indexed Job's pod: each index is retried on its own. */
 const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
@@ -82,8 +82,7 @@ export function repeatedJobFailure(
   pods: readonly KubeObject[],
   crashLoopRestarts: number,
 ): RolloutFailure | undefined {
-  const finished = ['Complete', 'Failed'].some((t) => condition(job, t)?.status === 'True');
-  if (finished || job.spec?.template?.spec?.restartPolicy !== 'Never') return undefined;
+  if (jobFinished(job) || job.spec?.template?.spec?.restartPolicy !== 'Never') return undefined;
   const groups = new Map<string, Attempt[]>();
   for (const pod of pods) {
     const attempt = attemptOf(pod);

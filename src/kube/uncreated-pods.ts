@@ -9,7 +9,7 @@
 // (PodlessClock, kept across the polls of one watch).
 import { eventTime, type KubeEvent, type KubeObject } from './kubectl.js';
 import { currentPods, daemonSetRevisionHash, type Dependents } from './workload-pods.js';
-import { condition, observed, ref, type RolloutFailure } from './workload-rules.js';
+import { jobFinished, observed, ref, type RolloutFailure } from './workload-rules.js';
 
 /** The kinds judged here; a Deployment has its ReplicaSet's condition. */
 export function createsOwnPods(kind: string, group: string): boolean {
@@ -34,8 +34,7 @@ export function awaitsFirstPod(live: KubeObject, deps: Dependents): boolean {
     case 'Job':
       // A Job's template cannot change: all its pods are its revision's.
       if (live.spec?.suspend === true || live.spec?.parallelism === 0) return false;
-      if (['Complete', 'Failed'].some((type) => condition(live, type)?.status === 'True'))
-        return false;
+      if (jobFinished(live)) return false;
       break;
     default:
       return false;

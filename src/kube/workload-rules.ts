@@ -35,6 +35,11 @@ export function condition(o: KubeObject, type: string): Condition | undefined {
   return (o.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
 }
 
+/** A Job that completed or failed for good: it starts no more pods. */
+export function jobFinished(job: KubeObject): boolean {
+  return ['Complete', 'Failed'].some((type) => condition(job, type)?.status === 'True');
+}
+
 export function ref(o: KubeObject): string {
   return `${o.kind}/${o.metadata.name}`;
 }

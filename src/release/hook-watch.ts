@@ -15,7 +15,7 @@ import type { KubeObject, Kubectl } from '../kube/kubectl.js';
 import { releaseObjects, type ReleaseObject } from '../kube/release-objects.js';
 import { assessRollout, type RolloutFailure, type RolloutPolicy } from '../kube/rollout.js';
 import { snapshotPlan, takeSnapshot, type SnapshotPlan } from '../kube/rollout-watch.js';
-import { condition } from '../kube/workload-rules.js';
+import { jobFinished } from '../kube/workload-rules.js';
 import { operationHookEvents, readPendingRecord, type PendingRecord } from './pending-record.js';
 
 export interface HookWatchOptions {
@@ -68,7 +68,7 @@ function createdSince(live: KubeObject | undefined, since: string): boolean {
 /** A Job that completed or failed for good, a Pod that succeeded or failed. */
 function finished(live: KubeObject): boolean {
   if (live.kind === 'Pod') return ['Succeeded', 'Failed'].includes(live.status?.phase);
-  return ['Complete', 'Failed'].some((type) => condition(live, type)?.status === 'True');
+  return jobFinished(live);
 }
 
 /**
