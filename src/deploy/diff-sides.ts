@@ -3,7 +3,7 @@
 // rendered with a server-side dry run (nothing is applied).
 import { CancelledError } from '../exec/command.js';
 import type { RevisionInfo } from '../helm/helm.js';
-import { storedManifest } from '../release/stored-release.js';
+import { revisionManifest } from '../release/stored-release.js';
 import { redact } from '../secrets/redact.js';
 import type { ChartAccess } from './apply.js';
 import { releaseJson, type DeployDeps } from './deploy.js';
@@ -26,16 +26,14 @@ export function runningManifest(
   hasDeployed: boolean,
 ): Promise<string | undefined> {
   if (!hasDeployed || !latest) return Promise.resolve('');
-  // The newest revision, as `helm get manifest` reads it; from its record when the proxy can.
-  return storedManifest(deps.kubectl, s.release, s.namespace, latest.revision)
-    .then((stored) => stored ?? deps.helm.manifest(s.release, s.namespace))
-    .catch((error: unknown) => {
-      if (!(error instanceof CancelledError))
-        deps.log(
-          `No diff: the running release's manifest could not be read (${redact(String(error))})`,
-        );
-      return undefined;
-    });
+  // The newest revision, as `helm get manifest` reads it without --revision.
+  return revisionManifest(deps, s.release, s.namespace, latest.revision).catch((error: unknown) => {
+    if (!(error instanceof CancelledError))
+      deps.log(
+        `No diff: the running release's manifest could not be read (${redact(String(error))})`,
+      );
+    return undefined;
+  });
 }
 
 /** diff-only: the objects an upgrade would change, against the running release (secrets redacted). */

@@ -3,6 +3,7 @@
 // Secret's own base64 on top. The whole release holds the values it was
 // given, secret ones included: callers keep only the part they need.
 import { gunzipSync } from 'node:zlib';
+import type { Helm } from '../helm/helm.js';
 import { collectionPath, type Kubectl } from '../kube/kubectl.js';
 import type { ReleaseHook } from '../kube/release-objects.js';
 import { storageKind } from './records.js';
@@ -44,4 +45,20 @@ export async function storedManifest(
   const field = record?.data?.release;
   if (!field) return undefined;
   return decodeRecord(field, kind).manifest;
+}
+
+/**
+ * The manifest of one revision: from its record through the proxy, else as
+ * `helm get manifest` prints it (one more trailing newline).
+ */
+export async function revisionManifest(
+  clients: { helm: Helm; kubectl: Kubectl },
+  release: string,
+  namespace: string,
+  revision: number,
+): Promise<string> {
+  return (
+    (await storedManifest(clients.kubectl, release, namespace, revision)) ??
+    (await clients.helm.manifest(release, namespace, revision))
+  );
 }

@@ -24,7 +24,7 @@ import {
 import { beginCleanup } from '../exec/signals.js';
 import { ReleaseRefusedError } from '../release/release.js';
 import { rollbackTo, type RollbackOutcome } from '../release/rollback.js';
-import { storedManifest } from '../release/stored-release.js';
+import { revisionManifest } from '../release/stored-release.js';
 import { describeFailures } from '../release/verify.js';
 
 export interface RollbackSettings {
@@ -182,15 +182,10 @@ export async function rollback(
     s.release,
     s.namespace,
     s.revision,
-    // Digests only: a manifest holds the release's Secrets. Its record through
-    // the kubectl proxy is a request, helm get manifest a process (which
-    // prints one more newline: trailing space is not compared).
-    async (revision) => {
-      const manifest =
-        (await storedManifest(kubectl, s.release, s.namespace, revision)) ??
-        (await helm.manifest(s.release, s.namespace, revision));
-      return manifestDigest(manifest.trimEnd());
-    },
+    // Digests only: a manifest holds the release's Secrets. Trailing space is
+    // not compared: helm get manifest prints one more newline than the record.
+    async (revision) =>
+      manifestDigest((await revisionManifest(deps, s.release, s.namespace, revision)).trimEnd()),
   );
   const { current, target } = chosen;
   for (const same of chosen.sameManifest) {
