@@ -1,7 +1,7 @@
 // The deploy step: inputs -> settings and their secrets -> deploy() ->
 // outputs; shared by actions/deploy and `hotswap-ci deploy`.
 import type { RevisionInfo } from '../helm/helm.js';
-import { openClusterClients } from '../helm/open.js';
+import { withClusterClients } from '../helm/open.js';
 import type { Step } from '../step/step.js';
 import { deploy, type DeployResult } from './deploy.js';
 import { secretLeaves } from './secret-values.js';
@@ -26,11 +26,11 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
     return { settings, secrets: secrets.filter((s) => s !== '') };
   },
   async run(s, ctx) {
-    const { helm, kubectl } = await openClusterClients(s);
-    ctx.log(`helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`);
-    kubectl.startProxy(ctx.tempDir, ctx.log);
-    try {
-      return await deploy(s, {
+    return withClusterClients(s, ctx.tempDir, ctx.log, ({ helm, kubectl }) => {
+      ctx.log(
+        `helm ${helm.major} (${s.helmBin}), release ${s.release} in namespace ${s.namespace}`,
+      );
+      return deploy(s, {
         helm,
         kubectl,
         tempDir: ctx.tempDir,
@@ -41,9 +41,7 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
           ? undefined
           : (history) => ctx.publish('previous-revision', runningRevision(history)),
       });
-    } finally {
-      await kubectl.close();
-    }
+    });
   },
   outputs: (r) => ({
     status: r.status,

@@ -60,3 +60,22 @@ export async function openClusterClients(
   const helm = opened.value;
   return { helm, kubectl: new Kubectl(target) };
 }
+
+/**
+ * openClusterClients for the length of `body`, kubectl's proxy (its repeated
+ * reads) started beside it under `proxyDir` and stopped however `body` ends.
+ */
+export async function withClusterClients<T>(
+  s: ClusterInputs,
+  proxyDir: string,
+  log: (line: string) => void,
+  body: (clients: { helm: Helm; kubectl: Kubectl }) => Promise<T>,
+): Promise<T> {
+  const clients = await openClusterClients(s);
+  clients.kubectl.startProxy(proxyDir, log);
+  try {
+    return await body(clients);
+  } finally {
+    await clients.kubectl.close();
+  }
+}

@@ -1,6 +1,6 @@
 // The rollback step: inputs -> settings -> rollback() -> outputs; shared by
 // actions/rollback and `hotswap-ci rollback`.
-import { openClusterClients } from '../helm/open.js';
+import { withClusterClients } from '../helm/open.js';
 import type { Step } from '../step/step.js';
 import { readRollbackInputs, type RollbackInputs } from './inputs.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -12,13 +12,9 @@ export const rollbackStep: Step<RollbackInputs, RollbackResult> = {
   ownsSignals: true,
   parse: (read) => ({ settings: readRollbackInputs(read), secrets: [] }),
   async run(s, ctx) {
-    const { helm, kubectl } = await openClusterClients(s);
-    kubectl.startProxy(ctx.tempDir, ctx.log);
-    try {
-      return await rollback(s, { helm, kubectl, log: ctx.log });
-    } finally {
-      await kubectl.close();
-    }
+    return withClusterClients(s, ctx.tempDir, ctx.log, ({ helm, kubectl }) =>
+      rollback(s, { helm, kubectl, log: ctx.log }),
+    );
   },
   outputs: (r) => ({
     status: r.status,
