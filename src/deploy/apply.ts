@@ -11,7 +11,7 @@ import { manifestDigest } from '../helm/manifest-digest.js';
 import { formatDuration } from '../inputs/parse.js';
 import type { RolloutPolicy } from '../kube/rollout.js';
 import { withMark, type RecordStore, type ReleaseRecords } from '../release/records.js';
-import { lastVerifiedRevision } from '../release/state.js';
+import { lastVerifiedRevision, type ReleaseStart } from '../release/state.js';
 import { collectDiagnostics } from '../kube/diagnostics.js';
 import { watchHooks, type HookFailure } from '../release/hook-watch.js';
 import { describeFailures, inspectAfterHelmFailure, verifyRollout } from '../release/verify.js';
@@ -41,7 +41,10 @@ export function enterPhase(run: RunState, phase: Phase): void {
 
 export interface ApplyContext {
   result: DeployResult;
-  history: RevisionInfo[];
+  /** Where the release stood before this run. */
+  start: ReleaseStart;
+  /** The history read before this run, when its records alone did not settle the release. */
+  history?: RevisionInfo[];
   records: ReleaseRecords;
   store: RecordStore;
   run: RunState;
@@ -72,14 +75,18 @@ export async function apply(
   deps: DeployDeps,
   c: ApplyContext,
 ): Promise<DeployResult> {
-  const { result, history } = c;
-  const deployed = [...history].reverse().find((r) => r.status === 'deployed');
-  result.previousRevision = deployed?.revision;
-  const lastRevision = history.at(-1)?.revision ?? 0;
+  const { result, start } = c;
+  result.previousRevision = start.deployed;
+  const lastRevision = start.latest;
+  const hasDeployed = start.deployed !== undefined;
   return withChartAccess(s, deps, async (access) => {
     if (s.diffOnly) {
       c.run.clock.begin('diff');
-      result.diff = await plannedDiff(s, deps, access, deployed !== undefined);
+      const [diff, history] = await Promise.all([
+        plannedDiff(s, deps, access, hasDeployed),
+        c.history ?? deps.helm.history(s.release, s.namespace),
+      ]);
+      result.diff = diff;
       deps.log(`Diff: ${result.diff.length} object(s) change`);
       result.status = 'diff-only';
       result.history = history;
@@ -89,9 +96,7 @@ export async function apply(
     // The running release's manifest is read while helm upgrades; the diff's
     // other side is the manifest the upgrade applied (its own -o json), so a
     // deploy with a diff pays for no server-side dry run.
-    const current = s.diff
-      ? runningManifest(s, deps, history.at(-1), deployed !== undefined)
-      : undefined;
+    const current = s.diff ? runningManifest(s, deps, lastRevision, hasDeployed) : undefined;
     enterPhase(c.run, 'upgrade');
     const upgraded = await upgrade(s, deps, access, result, {
       afterRevision: lastRevision,

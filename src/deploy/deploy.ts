@@ -14,7 +14,12 @@ import type { RolloutFailure, RolloutPolicy } from '../kube/rollout.js';
 import { RecordStore, type ReleaseRecords } from '../release/records.js';
 import { recoverStuck } from '../release/recover.js';
 import type { ReleaseClients } from '../release/release.js';
-import { lastVerifiedRevision } from '../release/state.js';
+import {
+  lastVerifiedRevision,
+  settledStart,
+  startOf,
+  type ReleaseStart,
+} from '../release/state.js';
 import { adoptRelease } from './adopt.js';
 import { apply, type RunState } from './apply.js';
 import { PhaseClock, type PhaseTime } from './phase-clock.js';
@@ -29,8 +34,8 @@ export interface DeployDeps extends ReleaseClients {
   /** RUNNER_TEMP: where the secret values file lives while helm runs. */
   tempDir: string;
   now?: () => number;
-  /** Called once the release's history is read, before anything changes (the action publishes previous-revision). */
-  onHistory?: (history: RevisionInfo[]) => void;
+  /** Called once the release's start is known, before anything changes (the action publishes previous-revision). */
+  onStart?: (start: ReleaseStart) => void;
 }
 
 export interface DeployResult {
@@ -107,20 +112,18 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   const clock = new PhaseClock(now);
   clock.begin('prepare');
   const store = new RecordStore(deps.kubectl, s.release, s.namespace);
-  // The first reads do not depend on the checks (nor on each other): they
-  // run alongside them, and are used only once the checks passed.
-  const firstReads = Promise.all([deps.helm.history(s.release, s.namespace), store.read()]);
-  const firstRecords = firstReads.then(([, records]) => records);
-  // Both are awaited later, unless a check fails first: then a failed read
-  // must not end the process as an unhandled rejection before the check's
-  // error is reported.
-  firstReads.catch(() => {});
+  // The first read does not depend on the checks: it runs alongside them,
+  // and is used only once they passed.
+  const firstRecords = store.read();
+  // Awaited later, unless a check fails first: then a failed read must not
+  // end the process as an unhandled rejection before the check's error is
+  // reported.
   firstRecords.catch(() => {});
   await checkBeforeChange(s, deps, firstRecords);
   const run: RunState = { phase: 'prepare', startRevision: undefined, clock };
   try {
-    const { history, records } = await releaseState(s, deps, store, run, result, await firstReads);
-    return await apply(s, deps, { result, history, records, store, run, policy: rolloutPolicy(s) });
+    const state = await releaseState(s, deps, store, run, result, await firstRecords);
+    return await apply(s, deps, { result, ...state, store, run, policy: rolloutPolicy(s) });
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error;
     return await cancelled(s, deps, store, run, result, error);
@@ -166,17 +169,29 @@ async function namespaceExists(
   return found || deps.kubectl.namespaceExists(s.namespace);
 }
 
-/** Release state: recover a stuck or cancelled revision, adopt a release never verified. */
+/**
+ * Release state: where the release starts from, once a stuck or cancelled
+ * revision is recovered and a release never verified is adopted. When the
+ * records alone show neither is needed (settledStart), that is all: helm's
+ * history is read only when there is something to decide (or to show, for
+ * diff-only).
+ */
 async function releaseState(
   s: DeploySettings,
   deps: DeployDeps,
   store: RecordStore,
   run: RunState,
   result: DeployResult,
-  [read, readRecords]: [RevisionInfo[], ReleaseRecords],
-): Promise<{ history: RevisionInfo[]; records: ReleaseRecords }> {
+  readRecords: ReleaseRecords,
+): Promise<{ start: ReleaseStart; history?: RevisionInfo[]; records: ReleaseRecords }> {
   const { log } = deps;
-  let history = read;
+  const settled = s.diffOnly ? undefined : settledStart(readRecords);
+  if (settled) {
+    run.startRevision = settled.latest;
+    deps.onStart?.(settled);
+    return { start: settled, records: readRecords };
+  }
+  let history = await deps.helm.history(s.release, s.namespace);
   run.startRevision = history.at(-1)?.revision ?? 0;
   let records = readRecords;
   if (!records.supported) {
@@ -200,14 +215,15 @@ async function releaseState(
     history,
     records,
   );
-  deps.onHistory?.(history);
+  const start = startOf(history);
+  deps.onStart?.(start);
   if (result.recovery) records = await store.read();
   if (!s.diffOnly) {
     const adopted = await adoptRelease(s, deps, store, history, records, rolloutPolicy(s));
     records = adopted.records;
     result.adoption = adopted.note;
   }
-  return { history, records };
+  return { start, history, records };
 }
 
 /** A signal stopped the run: settle the release where it stopped (cancel.ts). */

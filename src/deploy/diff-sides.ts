@@ -2,7 +2,6 @@
 // while helm upgrades, and for diff-only the manifest an upgrade would apply,
 // rendered with a server-side dry run (nothing is applied).
 import { CancelledError } from '../exec/command.js';
-import type { RevisionInfo } from '../helm/helm.js';
 import { revisionManifest } from '../release/stored-release.js';
 import { redact } from '../secrets/redact.js';
 import type { ChartAccess } from './apply.js';
@@ -22,12 +21,12 @@ import { upgradeArgs } from './upgrade.js';
 export function runningManifest(
   s: DeploySettings,
   deps: DeployDeps,
-  latest: RevisionInfo | undefined,
+  latest: number,
   hasDeployed: boolean,
 ): Promise<string | undefined> {
-  if (!hasDeployed || !latest) return Promise.resolve('');
+  if (!hasDeployed || latest === 0) return Promise.resolve('');
   // The newest revision, as `helm get manifest` reads it without --revision.
-  return revisionManifest(deps, s.release, s.namespace, latest.revision).catch((error: unknown) => {
+  return revisionManifest(deps, s.release, s.namespace, latest).catch((error: unknown) => {
     if (!(error instanceof CancelledError))
       deps.log(
         `No diff: the running release's manifest could not be read (${redact(String(error))})`,

@@ -1,18 +1,11 @@
 // The deploy step: inputs -> settings and their secrets -> deploy() ->
 // outputs; shared by actions/deploy and `hotswap-ci deploy`.
-import type { RevisionInfo } from '../helm/helm.js';
 import { withClusterClients } from '../helm/open.js';
 import type { Step } from '../step/step.js';
 import { deploy, type DeployResult } from './deploy.js';
 import { secretLeaves } from './secret-values.js';
 import { parseDeploySettings, type DeploySettings } from './settings.js';
 import { deploySummary } from './summary.js';
-
-/** The revision running now (the newest `deployed` one): where the workflow's rollback step returns to. */
-function runningRevision(history: readonly RevisionInfo[]): string {
-  const running = [...history].reverse().find((r) => r.status === 'deployed');
-  return running ? String(running.revision) : '';
-}
 
 export const deployStep: Step<DeploySettings, DeployResult> = {
   action: 'deploy',
@@ -37,9 +30,10 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
         log: ctx.log,
         // Published before anything changes: a run cancelled midway still leaves it
         // for the deploy workflow's rollback step (withdrawn below when nothing was written).
-        onHistory: s.diffOnly
+        // The revision running now: where the workflow's rollback step returns to.
+        onStart: s.diffOnly
           ? undefined
-          : (history) => ctx.publish('previous-revision', runningRevision(history)),
+          : (start) => ctx.publish('previous-revision', String(start.deployed ?? '')),
       });
     });
   },

@@ -126,6 +126,38 @@ export function lastVerifiedRevision(
   return verifiedRevisions(history, records)[0]?.revision;
 }
 
+/** Where a release stood before a deploy changed anything. */
+export interface ReleaseStart {
+  /** The newest revision (0: none). */
+  latest: number;
+  /** The newest deployed revision: the one running. */
+  deployed?: number;
+}
+
+export function startOf(history: readonly RevisionInfo[]): ReleaseStart {
+  return {
+    latest: history.at(-1)?.revision ?? 0,
+    deployed: [...history].reverse().find((r) => r.status === 'deployed')?.revision,
+  };
+}
+
+/**
+ * The release's start when our records alone settle it: no revision yet, or
+ * a release these actions handled before (nothing to adopt) whose newest
+ * revision is neither pending nor left cancelled (nothing to recover:
+ * stuckVerdict looks at nothing else). Each record's labels carry helm's
+ * status of its revision, so no `helm history` is needed before the upgrade.
+ */
+export function settledStart(records: ReleaseRecords): ReleaseStart | undefined {
+  if (!records.supported) return undefined;
+  const latest = records.latest;
+  if (!latest) return { latest: 0 };
+  const pending = PENDING.has(latest.status as ReleaseStatus);
+  if (!records.present || pending || records.marks.get(latest.revision)?.cancelled)
+    return undefined;
+  return { latest: latest.revision, deployed: records.deployed };
+}
+
 export type StuckVerdict =
   | { kind: 'none' }
   | { kind: 'busy'; status: ReleaseStatus; since: string; ageMs: number }

@@ -14,6 +14,8 @@ import {
   lastGoodRevision,
   lastVerifiedRevision,
   rollbackTarget,
+  settledStart,
+  startOf,
   stuckVerdict,
 } from '../../src/release/state.js';
 
@@ -347,5 +349,78 @@ describe('stuckVerdict', () => {
     const got = stuckVerdict(history, records(marks), 600_000, now);
     if (want.kind === 'none') expect(got).toEqual(want);
     else expect(got).toMatchObject(want);
+  });
+});
+
+describe('settledStart: the records alone say nothing is to recover or adopt', () => {
+  const labels = (
+    revision: number,
+    status: string,
+    marks: Partial<Record<keyof typeof LABELS, number>> = {},
+  ) => ({
+    name: 'web',
+    owner: 'helm',
+    status,
+    version: String(revision),
+    ...Object.fromEntries(
+      Object.entries(marks).map(([m, r]) => [LABELS[m as keyof typeof LABELS], String(r)]),
+    ),
+  });
+
+  it('starts from the newest revision and the deployed one when both are ours and settled', () => {
+    const records = parseRecordLabels([
+      labels(1, 'superseded', { verified: 1 }),
+      labels(2, 'deployed', { verified: 1 }),
+      labels(3, 'failed', { rejected: 3 }),
+    ]);
+    expect(settledStart(records)).toEqual({ latest: 3, deployed: 2 });
+  });
+
+  it('starts from nothing when the release has no record yet (a first install)', () => {
+    expect(settledStart(parseRecordLabels([]))).toEqual({ latest: 0 });
+  });
+
+  it('leaves a pending or cancelled newest revision, a release never handled, and unreadable storage to the history', () => {
+    const pending = [labels(1, 'deployed', { verified: 1 }), labels(2, 'pending-upgrade')];
+    expect(settledStart(parseRecordLabels(pending))).toBeUndefined();
+    const cancelled = [
+      labels(1, 'superseded', { verified: 1 }),
+      labels(2, 'deployed', { cancelled: 2 }),
+    ];
+    expect(settledStart(parseRecordLabels(cancelled))).toBeUndefined();
+    expect(settledStart(parseRecordLabels([labels(1, 'deployed')]))).toBeUndefined();
+    expect(
+      settledStart({ ...parseRecordLabels(pending.slice(0, 1)), supported: false }),
+    ).toBeUndefined();
+  });
+
+  it('agrees with the history: settled only where stuckVerdict has nothing to do, with the same start', () => {
+    const statuses = [
+      'deployed',
+      'superseded',
+      'failed',
+      'pending-install',
+      'pending-upgrade',
+      'pending-rollback',
+      'uninstalling',
+    ] as const;
+    const now = Date.parse('2026-01-01T00:20:00Z');
+    for (const first of statuses)
+      for (const last of statuses)
+        for (const cancelled of [false, true]) {
+          const history = [rev(1, first, 'Install complete'), rev(2, last, 'Upgrade complete')];
+          const records = parseRecordLabels(
+            history.map((r) =>
+              labels(r.revision, r.status, { verified: 1, ...(cancelled ? { cancelled: 2 } : {}) }),
+            ),
+          );
+          const settled = settledStart(records);
+          if (settled === undefined) continue;
+          expect(
+            stuckVerdict(history, records, 60_000, now),
+            `${first} ${last} ${cancelled}`,
+          ).toEqual({ kind: 'none' });
+          expect(settled).toEqual(startOf(history));
+        }
   });
 });
