@@ -28,9 +28,9 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
         kubectl,
         tempDir: ctx.tempDir,
         log: ctx.log,
-        // Published before anything changes: a run cancelled midway still leaves it
-        // for the deploy workflow's rollback step (withdrawn below when nothing was written).
-        // The revision running now: where the workflow's rollback step returns to.
+        // The revision running now, published before anything changes: where the
+        // deploy workflow's rollback step returns to, even after a run cancelled
+        // midway (withdrawn below when nothing was written).
         onStart: s.diffOnly
           ? undefined
           : (start) => ctx.publish('previous-revision', String(start.deployed ?? '')),

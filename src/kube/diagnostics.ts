@@ -3,7 +3,7 @@
 // lines of its containers. Everything is redacted; a cluster without logs
 // (kwok simulates containers) yields "no logs" rather than an error.
 import { redact } from '../secrets/redact.js';
-import type { KubeObject, Kubectl } from './kubectl.js';
+import type { KubeEvent, KubeObject, Kubectl } from './kubectl.js';
 import type { RolloutFailure } from './rollout.js';
 
 export interface ObjectDiagnostics {
@@ -47,6 +47,12 @@ export async function collectDiagnostics(
         ? pod?.metadata.uid
         : pod?.metadata.ownerReferences?.find((o) => o.kind === kind && o.name === name)?.uid;
     const own = uid ? evs.filter((e) => (e.involvedObject?.uid ?? uid) === uid) : evs;
+    // A pod no node can take for want of a volume: the claim's own warnings
+    // say why (its StorageClass does not exist, no volume matches).
+    const claims =
+      kind === 'Pod' && failure.reason === 'Unschedulable' && pod
+        ? await claimWarnings(kubectl, ns, pod)
+        : [];
     const containers: { name: string }[] = pod?.spec?.containers ?? [];
     for (const c of containers) {
       // Restarted and running again: the instance that died says why, not the new one.
@@ -66,17 +72,35 @@ export async function collectDiagnostics(
         : failure.object,
       reason: failure.reason,
       message: redact(failure.message),
-      events: own
-        .slice(-events)
-        .map((e) =>
-          redact(
-            `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ''}`.trim(),
-          ),
-        ),
+      events: [...own.slice(-events).map((e) => redact(eventLine(e))), ...claims],
       logs,
     });
   }
   return result;
+}
+
+function eventLine(e: KubeEvent): string {
+  const count = (e.count ?? 1) > 1 ? ` (x${e.count})` : '';
+  return `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}${count}`.trim();
+}
+
+/** The newest warning of each PersistentVolumeClaim the pod mounts, as `PersistentVolumeClaim/<name>: ...`. */
+async function claimWarnings(
+  kubectl: Kubectl,
+  namespace: string,
+  pod: KubeObject,
+): Promise<string[]> {
+  const volumes = (pod.spec?.volumes ?? []) as { persistentVolumeClaim?: { claimName?: string } }[];
+  const claims = volumes.flatMap((v) => v.persistentVolumeClaim?.claimName ?? []);
+  const lines: string[] = [];
+  for (const claim of claims.slice(0, MAX_OBJECTS)) {
+    const evs = await kubectl.events(namespace, claim).catch(() => []);
+    const warning = evs
+      .filter((e) => e.involvedObject?.kind === 'PersistentVolumeClaim' && e.type === 'Warning')
+      .at(-1);
+    if (warning) lines.push(redact(`PersistentVolumeClaim/${claim}: ${eventLine(warning)}`));
+  }
+  return lines;
 }
 
 function restartedAndRunning(pod: KubeObject, container: string): boolean {
