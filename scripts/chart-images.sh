@@ -3,11 +3,12 @@
 # stand-in API from stand-in/Dockerfile on a local Node.js base, PostgreSQL
 # from Debian's packages (non-root, uid 999, an entrypoint doing what the
 # chart needs of the official one), and curl for the `helm test` pod. Also
-# Alertmanager from its Go module, the public application whose public chart
-# the kind tests deploy. Each is built on the local Debian base
-# (scripts/docker-engine.sh up) and rebuilt only when its recipe changes.
+# Alertmanager and node_exporter from their Go modules, the public
+# applications whose public charts the kind tests deploy. Each is built on
+# the local Debian base (scripts/docker-engine.sh up) and rebuilt only when
+# its recipe changes.
 #
-#   scripts/chart-images.sh   # prints name=image lines: api, postgresql, curl, alertmanager
+#   scripts/chart-images.sh   # prints name=image lines: api, postgresql, curl, alertmanager, nodeExporter
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,25 +49,36 @@ build "$postgres" "$DIR/postgres.Dockerfile" "$DIR"
 curl=hotswap-local/curl:$(key "$DIR/curl.Dockerfile")
 build "$curl" "$DIR/curl.Dockerfile" "$DIR"
 
-# The version the vendored chart (test/fixtures/charts/alertmanager) names as its appVersion.
-ALERTMANAGER_VERSION=v0.34.0
 CACHE=${HOTSWAP_TOOLS_CACHE:-$HOME/.cache/hotswap-tools}
-am_bin=$CACHE/binaries/alertmanager-$ALERTMANAGER_VERSION
-if [ ! -x "$am_bin/alertmanager" ]; then
-  started=$SECONDS
-  nice -n 15 bash "$REPO/tools/build-from-source.sh" alertmanager "$ALERTMANAGER_VERSION" "$am_bin.partial" >"$am_bin.log" 2>&1 ||
-    { tail -20 "$am_bin.log" >&2; log "alertmanager failed to build (log: $am_bin.log)"; exit 1; }
-  rm -rf "$am_bin" && mv "$am_bin.partial" "$am_bin"
-  log "alertmanager $ALERTMANAGER_VERSION built from its Go module in $((SECONDS - started)) s"
-fi
-alertmanager=hotswap-local/alertmanager:$ALERTMANAGER_VERSION-$(key "$DIR/alertmanager.Dockerfile" "$am_bin/alertmanager")
-if ! have "$alertmanager"; then
-  context
-  cp "$am_bin/alertmanager" "$ctx/"
-  build "$alertmanager" "$DIR/alertmanager.Dockerfile" "$ctx"
-fi
+
+# public_app <tool> <version> <binary> <dockerfile>: the binary built from its
+# Go module (cached), then its image; sets image.
+public_app() {
+  local tool=$1 version=$2 binary=$3 dockerfile=$DIR/$4
+  local bin=$CACHE/binaries/$tool-$version
+  if [ ! -x "$bin/$binary" ]; then
+    local started=$SECONDS
+    nice -n 15 bash "$REPO/tools/build-from-source.sh" "$tool" "$version" "$bin.partial" >"$bin.log" 2>&1 ||
+      { tail -20 "$bin.log" >&2; log "$tool failed to build (log: $bin.log)"; exit 1; }
+    rm -rf "$bin" && mv "$bin.partial" "$bin"
+    log "$tool $version built from its Go module in $((SECONDS - started)) s"
+  fi
+  image=hotswap-local/$tool:$version-$(key "$dockerfile" "$bin/$binary")
+  if ! have "$image"; then
+    context
+    cp "$bin/$binary" "$ctx/"
+    build "$image" "$dockerfile" "$ctx"
+  fi
+}
+
+# The versions the vendored charts (test/fixtures/charts) name as their appVersion.
+public_app alertmanager v0.34.0 alertmanager alertmanager.Dockerfile
+alertmanager=$image
+public_app node-exporter v1.12.1 node_exporter node-exporter.Dockerfile
+node_exporter=$image
 
 echo "api=$api"
 echo "postgresql=$postgres"
 echo "curl=$curl"
 echo "alertmanager=$alertmanager"
+echo "nodeExporter=$node_exporter"

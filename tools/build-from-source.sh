@@ -7,7 +7,8 @@
 #
 # tools: helm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler,
 #        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act, registry,
-#        alertmanager (a public application the kind tests run under its own chart)
+#        alertmanager, node-exporter (public applications the kind tests run under
+#        their own charts)
 set -euo pipefail
 
 tool=$1 version=$2 out=$3
@@ -111,6 +112,11 @@ alertmanager)
   (cd "$work" && go mod edit -replace=github.com/prometheus/alertmanager=./alertmanager)
   v=github.com/prometheus/common/version
   build github.com/prometheus/alertmanager/cmd/alertmanager alertmanager "-X $v.Version=${version#v} -X $v.Branch=HEAD -X $v.Revision=release"
+  ;;
+node-exporter)
+  mkmod github.com/prometheus/node_exporter "$version"
+  v=github.com/prometheus/common/version
+  build github.com/prometheus/node_exporter node_exporter "-X $v.Version=${version#v} -X $v.Branch=HEAD -X $v.Revision=release"
   ;;
 *)
   echo "build-from-source: unknown tool '$tool'" >&2

@@ -26,8 +26,9 @@ export interface KindImages {
   api: string;
   postgresql: string;
   curl: string;
-  /** The public application of the public-chart tests. */
+  /** The public applications of the public-chart tests. */
   alertmanager: string;
+  nodeExporter: string;
 }
 
 declare module 'vitest' {

@@ -45,6 +45,7 @@ export function chartImages(): {
   postgresql: string;
   curl: string;
   alertmanager: string;
+  nodeExporter: string;
 } {
   const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'chart-images.sh')], {
     encoding: 'utf8',
@@ -62,6 +63,7 @@ export function chartImages(): {
     postgresql: images.postgresql!,
     curl: images.curl!,
     alertmanager: images.alertmanager!,
+    nodeExporter: images.nodeExporter!,
   };
 }
 

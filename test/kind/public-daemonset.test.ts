@@ -1,0 +1,147 @@
+// A public DaemonSet under its own public chart, on real pods: Prometheus
+// node_exporter (built from its Go module, scripts/chart-images.sh) deployed
+// with the prometheus-community chart (vendored unchanged, test/fixtures/charts)
+// by the deploy bundle, on the node's own network and file systems as the
+// chart sets it up, then checked by the smoke-test bundle at its real / and
+// /metrics. An upgrade that makes the binary refuse to start (a flag it does
+// not know) crash-loops the DaemonSet's pod on the kubelet: the deploy must
+// call it failed, roll back and bring the pod back Ready on the good revision.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { splitImage } from '../support/docker.js';
+import {
+  createNamespace,
+  deleteNamespace,
+  helm,
+  history,
+  images,
+  kubectl,
+  makeWorkspace,
+  runDeployAction,
+  valuesFile,
+  type DeployRun,
+} from './support.js';
+
+const RELEASE = 'nodes';
+const DAEMONSET = `${RELEASE}-prometheus-node-exporter`;
+let namespace: string;
+const workspace = makeWorkspace();
+
+beforeAll(async () => {
+  namespace = await createNamespace('public-ds');
+});
+afterAll(async () => {
+  // Uninstalled first: the chart's cluster-wide objects outlive the namespace,
+  // and the node's port 9100 must be free for a later run on this cluster.
+  await helm(['uninstall', RELEASE, '-n', namespace]).catch(() => {});
+  await deleteNamespace(namespace);
+});
+
+function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
+  const { repository, tag } = splitImage(images().nodeExporter);
+  const [registry, ...rest] = repository.split('/');
+  const values = valuesFile(workspace, `node-exporter-${randomBytes(3).toString('hex')}`, {
+    image: { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' },
+    resources: { requests: { cpu: '10m' } },
+    ...extra,
+  });
+  return runDeployAction(
+    'deploy',
+    {
+      release: RELEASE,
+      chart: 'test-charts/prometheus-node-exporter',
+      namespace,
+      'values-files': values,
+      timeout: '4m',
+    },
+    { workspace },
+  );
+}
+
+function smoke(): Promise<DeployRun> {
+  return runDeployAction(
+    'smoke-test',
+    {
+      target: 'port-forward',
+      namespace,
+      service: DAEMONSET,
+      port: '9100',
+      'health-path': '/',
+      'metrics-port': '9100',
+      'required-metrics': 'node_exporter_build_info,node_cpu_seconds_total',
+      'metric-conditions': 'node_exporter_build_info{version="1.12.1"} == 1',
+      timeout: '120s',
+    },
+    { workspace },
+  );
+}
+
+const shown = (run: DeployRun) =>
+  [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+
+async function podsOfDaemonSet(): Promise<{ args: string[]; ready: boolean }[]> {
+  const list = JSON.parse(
+    await kubectl([
+      'get',
+      'pods',
+      '-n',
+      namespace,
+      '-l',
+      `app.kubernetes.io/instance=${RELEASE}`,
+      '-o',
+      'json',
+    ]),
+  ) as {
+    items: {
+      metadata: { deletionTimestamp?: string };
+      spec: { containers: { name: string; args?: string[] }[] };
+      status: { conditions?: { type: string; status: string }[] };
+    }[];
+  };
+  return list.items
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => ({
+      args: p.spec.containers.find((c) => c.name === 'node-exporter')?.args ?? [],
+      ready: !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    }));
+}
+
+test('installs Ready on the node and passes the smoke test at its own / and /metrics', async () => {
+  const run = await deploy();
+  expect(run.code, shown(run)).toBe(0);
+  expect(run.outputs.status).toBe('deployed');
+  expect(run.outputs.warnings).toBe('');
+  const pods = await podsOfDaemonSet();
+  expect(pods).toHaveLength(1);
+  expect(pods[0]!.ready).toBe(true);
+
+  const check = await smoke();
+  expect(check.code, shown(check)).toBe(0);
+  expect(check.outputs.passed).toBe('true');
+});
+
+test('an upgrade whose binary refuses to start is rolled back to a Ready pod', async () => {
+  const good = await deploy();
+  expect(good.outputs.status, shown(good)).toBe('deployed');
+  const revision = (await history(RELEASE, namespace)).length;
+
+  const bad = await deploy({ extraArgs: ['--no-such.flag'] });
+  expect(bad.code, shown(bad)).not.toBe(0);
+  expect(bad.outputs.status).toBe('rolled-back');
+  expect(bad.outputs['rolled-back-to']).toBe(String(revision));
+  // The pod's own failure, as the kubelet reported it.
+  expect(shown(bad)).toMatch(new RegExp(`Pod/${DAEMONSET}-\\w+ \\| CrashLoopBackOff`));
+
+  const records = await history(RELEASE, namespace);
+  expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
+  expect(records.at(-1)!.description).toMatch(/^Rollback to /);
+  // The DaemonSet's pod of the restored revision is Ready, without the flag.
+  const pods = await podsOfDaemonSet();
+  expect(pods).toHaveLength(1);
+  expect(pods[0]!.ready).toBe(true);
+  expect(pods[0]!.args.join(' ')).not.toContain('no-such');
+
+  const check = await smoke();
+  expect(check.code, shown(check)).toBe(0);
+  expect(check.outputs.passed).toBe('true');
+});
