@@ -18,6 +18,7 @@ import {
   kubectl,
   makeWorkspace,
   runDeployAction,
+  smokeThroughService,
   valuesFile,
   type DeployRun,
 } from './support.js';
@@ -58,21 +59,15 @@ function deploy(secretUrl: string, extra: Record<string, unknown> = {}): Promise
 }
 
 function smoke(): Promise<DeployRun> {
-  return runDeployAction(
-    'smoke-test',
-    {
-      target: 'port-forward',
-      namespace,
-      service: `${RELEASE}-alertmanager`,
-      port: '9093',
-      'health-path': '/-/healthy',
-      'metrics-port': '9093',
-      'required-metrics': 'alertmanager_build_info',
-      'metric-conditions': 'alertmanager_build_info{version="0.34.0"} == 1',
-      timeout: '120s',
-    },
-    { workspace },
-  );
+  return smokeThroughService(workspace, {
+    namespace,
+    service: `${RELEASE}-alertmanager`,
+    port: '9093',
+    'health-path': '/-/healthy',
+    'metrics-port': '9093',
+    'required-metrics': 'alertmanager_build_info',
+    'metric-conditions': 'alertmanager_build_info{version="0.34.0"} == 1',
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   kubectl,
   makeWorkspace,
   runDeployAction,
+  smokeThroughService,
   valuesFile,
   type DeployRun,
 } from './support.js';
@@ -59,21 +60,15 @@ function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
 }
 
 function smoke(): Promise<DeployRun> {
-  return runDeployAction(
-    'smoke-test',
-    {
-      target: 'port-forward',
-      namespace,
-      service: DAEMONSET,
-      port: '9100',
-      'health-path': '/',
-      'metrics-port': '9100',
-      'required-metrics': 'node_exporter_build_info,node_cpu_seconds_total',
-      'metric-conditions': 'node_exporter_build_info{version="1.12.1"} == 1',
-      timeout: '120s',
-    },
-    { workspace },
-  );
+  return smokeThroughService(workspace, {
+    namespace,
+    service: DAEMONSET,
+    port: '9100',
+    'health-path': '/',
+    'metrics-port': '9100',
+    'required-metrics': 'node_exporter_build_info,node_cpu_seconds_total',
+    'metric-conditions': 'node_exporter_build_info{version="1.12.1"} == 1',
+  });
 }
 
 const shown = (run: DeployRun) =>

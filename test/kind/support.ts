@@ -79,24 +79,30 @@ export function deployInputs(
   };
 }
 
-/** actions/smoke-test through `kubectl port-forward` to the release's Service. */
+/** actions/smoke-test through `kubectl port-forward` to a Service; `inputs` name it and the checks. */
+export function smokeThroughService(
+  workspace: string,
+  inputs: Record<string, string>,
+): Promise<DeployRun> {
+  return runDeployAction(
+    'smoke-test',
+    { target: 'port-forward', timeout: '120s', ...inputs },
+    { workspace },
+  );
+}
+
+/** actions/smoke-test through `kubectl port-forward` to chart/hotswap's Service of `release`. */
 export function smokeTest(
   namespace: string,
   release: string,
   workspace: string,
   extra: Record<string, string> = {},
 ): Promise<DeployRun> {
-  return runDeployAction(
-    'smoke-test',
-    {
-      target: 'port-forward',
-      namespace,
-      service: `${release}-hotswap`,
-      port: '80',
-      'metrics-port': '5000',
-      timeout: '120s',
-      ...extra,
-    },
-    { workspace },
-  );
+  return smokeThroughService(workspace, {
+    namespace,
+    service: `${release}-hotswap`,
+    port: '80',
+    'metrics-port': '5000',
+    ...extra,
+  });
 }
