@@ -55,6 +55,12 @@ export function collectionPath(type: string, namespace: string): string | undefi
   return `/${known.slice(0, cut)}/namespaces/${encodeURIComponent(namespace)}${known.slice(cut)}`;
 }
 
+/** `?name=value&...` of the parameters given a value, encoded for the API server. */
+export function apiQuery(params: Record<string, string | undefined>): string {
+  const given = Object.entries(params).filter((e): e is [string, string] => !!e[1]);
+  return given.length ? `?${new URLSearchParams(given).toString()}` : '';
+}
+
 interface ApiList {
   apiVersion: string;
   kind: string;
@@ -127,7 +133,7 @@ export class Kubectl {
    */
   async list(kinds: string, namespace: string, selector?: string): Promise<KubeObject[]> {
     const paths = kinds.split(',').map((type) => collectionPath(type, namespace));
-    const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : '';
+    const query = apiQuery({ labelSelector: selector });
     const through = paths.every((p) => p !== undefined)
       ? async (proxy: ApiProxy) =>
           (await Promise.all(paths.map((p) => proxy.get<ApiList>(`${p}${query}`)))).flatMap(
@@ -161,7 +167,6 @@ export class Kubectl {
   ): Promise<() => void> {
     const proxy = this.proxy;
     if (!proxy?.usable) return () => {};
-    const labels = selector ? `&labelSelector=${encodeURIComponent(selector)}` : '';
     const stops = await Promise.all(
       types.map(async (type) => {
         const collection = collectionPath(type, namespace);
@@ -169,12 +174,14 @@ export class Kubectl {
         // From the collection's version now: a watch without one first
         // replays every object there as added.
         const now = await proxy
-          .get<{ metadata?: { resourceVersion?: string } }>(`${collection}?limit=1${labels}`)
+          .get<{ metadata?: { resourceVersion?: string } }>(
+            `${collection}${apiQuery({ limit: '1', labelSelector: selector })}`,
+          )
           .catch(() => undefined);
         const version = now?.metadata?.resourceVersion;
         if (!version) return () => {};
         return proxy.follow(
-          `${collection}?watch=1&resourceVersion=${encodeURIComponent(version)}${labels}`,
+          `${collection}${apiQuery({ watch: '1', resourceVersion: version, labelSelector: selector })}`,
           onChange,
         );
       }),
@@ -257,7 +264,7 @@ export class Kubectl {
       (proxy) =>
         proxy
           .get<{ items: KubeEvent[] | null }>(
-            `${collectionPath('events', namespace)}?fieldSelector=${encodeURIComponent(field)}`,
+            `${collectionPath('events', namespace)}${apiQuery({ fieldSelector: field })}`,
           )
           .then(
             (list) => list.items ?? [],
@@ -289,7 +296,7 @@ export class Kubectl {
     return this.viaProxy(
       async (proxy) => {
         const list = await proxy.get<{ items: KubeObject[] | null }>(
-          `${collection}?labelSelector=${encodeURIComponent(selector)}`,
+          `${collection}${apiQuery({ labelSelector: selector })}`,
           'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
         );
         return (list.items ?? []).map((item) => item.metadata.labels ?? {});

@@ -94,6 +94,11 @@ describe('reads through kubectl proxy', () => {
       identities(await plain().list(TYPES, namespace, 'app=web,tier=front')),
     );
     expect(selected.map((o) => o.kind)).toEqual(['Deployment']);
+    // A set-based selector: spaces, parentheses and commas in the query.
+    const setBased = 'app in (web, api),tier in (front, edge)';
+    const inSet = await proxied.list(TYPES, namespace, setBased);
+    expect(identities(inSet)).toEqual(identities(await plain().list(TYPES, namespace, setBased)));
+    expect(inSet.map((o) => o.kind)).toEqual(['Deployment']);
   });
 
   it('reads labels only, and sets and removes one, as kubectl label does', async () => {
