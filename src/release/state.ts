@@ -134,6 +134,7 @@ export interface ReleaseStart {
   deployed?: number;
 }
 
+/** The start a history shows: its newest revision and the newest deployed one. */
 export function startOf(history: readonly RevisionInfo[]): ReleaseStart {
   return {
     latest: history.at(-1)?.revision ?? 0,
@@ -152,7 +153,7 @@ export function settledStart(records: ReleaseRecords): ReleaseStart | undefined 
   if (!records.supported) return undefined;
   const latest = records.latest;
   if (!latest) return { latest: 0 };
-  const pending = PENDING.has(latest.status as ReleaseStatus);
+  const pending = isPending(latest.status as ReleaseStatus);
   if (!records.present || pending || records.marks.get(latest.revision)?.cancelled)
     return undefined;
   return { latest: latest.revision, deployed: records.deployed };
