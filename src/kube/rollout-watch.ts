@@ -16,7 +16,7 @@ import {
   type RolloutPolicy,
   type RolloutSnapshot,
 } from './rollout.js';
-import { awaitsFirstPod, createsOwnPods, PodlessClock } from './uncreated-pods.js';
+import { createsOwnPods, podsShort, ShortfallClock } from './uncreated-pods.js';
 import { stuckStatefulSetPods } from './workload-pods.js';
 
 export interface WatchOptions extends RolloutPolicy {
@@ -108,7 +108,7 @@ export interface SnapshotPlan {
   /** Cluster-scoped objects (custom resources), got by name. */
   clusterScoped: ReleaseObject[];
   /** Which workloads have had no pod for how long: their events are read past the grace. */
-  podless: PodlessClock;
+  shortfall: ShortfallClock;
 }
 
 export function snapshotPlan(
@@ -118,7 +118,7 @@ export function snapshotPlan(
   const plan: SnapshotPlan = {
     namespaces: new Map(),
     clusterScoped: [],
-    podless: new PodlessClock(policy.unschedulableGraceMs),
+    shortfall: new ShortfallClock(policy.unschedulableGraceMs),
   };
   const types = new Map<string, Set<string>>();
   for (const o of objects) {
@@ -213,14 +213,14 @@ export async function takeSnapshot(
         return { ref, live, events: await kubectl.events(ref.namespace!, ref.name) };
       }
       if (!ref.namespace || !createsOwnPods(ref.kind, ref.group)) return { ref, live };
-      const podlessSince = plan.podless.eventsDue(
+      const shortSince = plan.shortfall.eventsDue(
         `${ref.namespace}/${ref.kind}/${ref.name}`,
         live.metadata.uid,
-        awaitsFirstPod(live, deps),
+        podsShort(live, deps),
         takenAt,
       );
-      if (podlessSince === undefined) return { ref, live };
-      return { ref, live, events: await kubectl.events(ref.namespace, ref.name), podlessSince };
+      if (shortSince === undefined) return { ref, live };
+      return { ref, live, events: await kubectl.events(ref.namespace, ref.name), shortSince };
     }),
   );
   return { releaseNamespace, objects, ...deps, takenAt };

@@ -43,14 +43,15 @@ export interface RolloutPolicy {
 export interface RolloutSnapshot extends Dependents {
   /**
    * `events`: what the cluster recorded about a removable Job not found
-   * (removed-jobs.ts), or about a workload that has had no pod of its current
-   * revision since `podlessSince` for longer than the grace (uncreated-pods.ts).
+   * (removed-jobs.ts), or about a workload short of pods of its current
+   * revision, unchanged since `shortSince`, for longer than the grace
+   * (uncreated-pods.ts).
    */
   objects: readonly {
     ref: ReleaseObject;
     live?: KubeObject;
     events?: readonly KubeEvent[];
-    podlessSince?: number;
+    shortSince?: number;
   }[];
   /** The release's namespace: objects elsewhere are named with theirs. */
   releaseNamespace?: string;
@@ -267,7 +268,7 @@ export function assessRollout(
     pods: [],
   };
   const { releaseNamespace } = snapshot;
-  for (const { ref: o, live, events, podlessSince } of snapshot.objects) {
+  for (const { ref: o, live, events, shortSince } of snapshot.objects) {
     if (!isWatched(o) || (o.hookEvents && !judgedHook(o, policy))) continue;
     const verdict = live ? verdictOf(o, live) : missing(o, events);
     const namespace =
@@ -293,8 +294,8 @@ export function assessRollout(
     const uncreated =
       o.kind === 'Deployment' && !verdict.unobserved
         ? replicaFailure(live, snapshot, policy, now)
-        : events && podlessSince !== undefined
-          ? uncreatedPods(live, events, podlessSince)
+        : events && shortSince !== undefined
+          ? uncreatedPods(live, events, shortSince)
           : undefined;
     if (uncreated) a.failures.push(tag(uncreated));
     // A Job's failed attempts are pods of their own, never a crash loop.

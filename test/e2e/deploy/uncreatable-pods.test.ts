@@ -131,3 +131,43 @@ describe('deploy: pods a StatefulSet, DaemonSet or hook Job cannot create', () =
     expect(run.stdout).toContain('stopping helm upgrade');
   });
 });
+
+describe('deploy: a StatefulSet the namespace quota lets only part of', () => {
+  const quotaNamespace = `uncreatable-quota-${process.pid}`;
+
+  beforeAll(async () => {
+    await kubectl(['create', 'namespace', quotaNamespace]);
+    await kubectl(['create', 'quota', 'two-pods', '-n', quotaNamespace, '--hard=pods=2']);
+  });
+
+  afterAll(async () => {
+    await kubectl(['delete', 'namespace', quotaNamespace, '--ignore-not-found', '--wait=false']);
+  });
+
+  it('fails after the grace once two of its three pods run and the third is refused', async () => {
+    const started = Date.now();
+    const run = await runDeployAction(
+      'deploy',
+      {
+        release: 'trio',
+        chart: 'test-charts/alertmanager',
+        namespace: quotaNamespace,
+        'values-files': 'test-charts/alertmanager/ci/kwok-values.yaml',
+        set: 'replicaCount=3\npersistence.enabled=false',
+        diff: 'false',
+        timeout: '3m',
+        'unschedulable-grace': '5s',
+      },
+      { workspace },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    expect(run.code, run.stdout).toBe(1);
+    // A first install has nothing to go back to: it is uninstalled.
+    expect(run.outputs.status, run.stdout).toBe('failed');
+    expect(run.summary).toMatch(
+      /\| StatefulSet\/trio-alertmanager \| FailedCreate \| [^|]*pods "trio-alertmanager-2" is forbidden: exceeded quota: two-pods/,
+    );
+    expect(seconds).toBeLessThan(60);
+    expect(await history('trio', quotaNamespace)).toEqual([]);
+  });
+});

@@ -1,15 +1,16 @@
 // Pods a StatefulSet, DaemonSet or Job cannot create show only as a
-// FailedCreate event on the workload: read once it has had no pod of its
-// current revision for the grace, and only then (events cost a kubectl call).
+// FailedCreate event on the workload: read once it has been short of pods of
+// its current revision, with no pod gained or lost, for the grace, and only
+// then (events cost a request).
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../src/exec/command.js';
 import { Kubectl, type KubeEvent, type KubeObject } from '../../../src/kube/kubectl.js';
 import { releaseObjects } from '../../../src/kube/release-objects.js';
 import { watchRollout } from '../../../src/kube/rollout-watch.js';
 import {
-  awaitsFirstPod,
   EVENTS_EVERY_MS,
-  PodlessClock,
+  podsShort,
+  ShortfallClock,
   uncreatedPods,
 } from '../../../src/kube/uncreated-pods.js';
 
@@ -53,18 +54,31 @@ const event = (at: string, over: Partial<KubeEvent> = {}): KubeEvent => ({
   ...over,
 });
 
-describe('awaitsFirstPod', () => {
+describe('podsShort', () => {
   it('a StatefulSet with no pod of its update revision, once it observed its spec', () => {
-    expect(awaitsFirstPod(statefulSet(), NO_DEPS)).toBe(true);
+    expect(podsShort(statefulSet(), NO_DEPS)).toBe(0);
     // A pod of the previous revision (being replaced) is not one of its revision.
-    expect(awaitsFirstPod(statefulSet(), { ...NO_DEPS, pods: [pod('db-0', 'db-old')] })).toBe(true);
-    expect(awaitsFirstPod(statefulSet(), { ...NO_DEPS, pods: [pod('db-0', 'db-new')] })).toBe(
-      false,
-    );
-    expect(awaitsFirstPod(statefulSet({ observedGeneration: 1 }), NO_DEPS)).toBe(false);
+    expect(podsShort(statefulSet(), { ...NO_DEPS, pods: [pod('db-0', 'db-old')] })).toBe(0);
+    expect(podsShort(statefulSet(), { ...NO_DEPS, pods: [pod('db-0', 'db-new')] })).toBeUndefined();
+    expect(podsShort(statefulSet({ observedGeneration: 1 }), NO_DEPS)).toBeUndefined();
     expect(
-      awaitsFirstPod({ ...statefulSet(), spec: { ...statefulSet().spec, replicas: 0 } }, NO_DEPS),
-    ).toBe(false);
+      podsShort({ ...statefulSet(), spec: { ...statefulSet().spec, replicas: 0 } }, NO_DEPS),
+    ).toBeUndefined();
+  });
+
+  it('a StatefulSet with some of its replicas on its update revision, its partition aside', () => {
+    const three = (strategy?: Record<string, unknown>): KubeObject => ({
+      ...statefulSet(),
+      spec: { ...statefulSet().spec, replicas: 3, updateStrategy: strategy },
+    });
+    const pods = [pod('db-0', 'db-new'), pod('db-1', 'db-new'), pod('db-2', 'db-old')];
+    expect(podsShort(three(), { ...NO_DEPS, pods })).toBe(2);
+    expect(podsShort(three(), { ...NO_DEPS, pods: pods.slice(0, 2) })).toBe(2);
+    const partition = { type: 'RollingUpdate', rollingUpdate: { partition: 1 } };
+    expect(podsShort(three(partition), { ...NO_DEPS, pods })).toBeUndefined();
+    // OnDelete replaces nothing by itself: only a first pod is waited for.
+    expect(podsShort(three({ type: 'OnDelete' }), { ...NO_DEPS, pods })).toBeUndefined();
+    expect(podsShort(three({ type: 'OnDelete' }), NO_DEPS)).toBe(0);
   });
 
   it('a Job that has not finished and has no pod at all', () => {
@@ -76,11 +90,13 @@ describe('awaitsFirstPod', () => {
         spec: { selector: { matchLabels: { app: 'db' } }, ...spec },
         status,
       }) as KubeObject;
-    expect(awaitsFirstPod(job({}), NO_DEPS)).toBe(true);
-    expect(awaitsFirstPod(job({}), { ...NO_DEPS, pods: [pod('db-x', '', 'Job')] })).toBe(false);
-    expect(awaitsFirstPod(job({}, { suspend: true }), NO_DEPS)).toBe(false);
+    expect(podsShort(job({}), NO_DEPS)).toBe(0);
+    // Its parallelism is a ceiling: one pod is all it is sure to want.
+    const one = { ...NO_DEPS, pods: [pod('db-x', '', 'Job')] };
+    expect(podsShort(job({}, { parallelism: 3 }), one)).toBeUndefined();
+    expect(podsShort(job({}, { suspend: true }), NO_DEPS)).toBeUndefined();
     const complete = { conditions: [{ type: 'Complete', status: 'True' }] };
-    expect(awaitsFirstPod(job(complete), NO_DEPS)).toBe(false);
+    expect(podsShort(job(complete), NO_DEPS)).toBeUndefined();
   });
 
   it('a DaemonSet with nodes to run on and no pod of its newest revision', () => {
@@ -103,28 +119,35 @@ describe('awaitsFirstPod', () => {
       },
     };
     const deps = { ...NO_DEPS, controllerRevisions: [revision] };
-    expect(awaitsFirstPod(ds, { ...deps, pods: [pod('db-a', 'db-old', 'DaemonSet')] })).toBe(true);
-    expect(awaitsFirstPod(ds, { ...deps, pods: [pod('db-a', 'db-new', 'DaemonSet')] })).toBe(false);
+    expect(podsShort(ds, { ...deps, pods: [pod('db-a', 'db-old', 'DaemonSet')] })).toBe(0);
+    // One of its two nodes has its pod.
+    expect(podsShort(ds, { ...deps, pods: [pod('db-a', 'db-new', 'DaemonSet')] })).toBe(1);
+    const both = [pod('db-a', 'db-new', 'DaemonSet'), pod('db-b', 'db-new', 'DaemonSet')];
+    expect(podsShort(ds, { ...deps, pods: both })).toBeUndefined();
     // Its revision is not known yet: not judged.
-    expect(awaitsFirstPod(ds, NO_DEPS)).toBe(false);
+    expect(podsShort(ds, NO_DEPS)).toBeUndefined();
   });
 });
 
-describe('PodlessClock', () => {
-  it('makes events due past the grace, at most every EVENTS_EVERY_MS, from the first podless look', () => {
-    const clock = new PodlessClock(5_000);
-    expect(clock.eventsDue('db', 'u1', true, 1_000)).toBeUndefined();
-    expect(clock.eventsDue('db', 'u1', true, 5_999)).toBeUndefined();
-    expect(clock.eventsDue('db', 'u1', true, 6_000)).toBe(1_000);
-    expect(clock.eventsDue('db', 'u1', true, 6_000 + EVENTS_EVERY_MS - 1)).toBeUndefined();
-    expect(clock.eventsDue('db', 'u1', true, 6_000 + EVENTS_EVERY_MS)).toBe(1_000);
-    // A pod appeared: the time starts again when it is gone.
-    expect(clock.eventsDue('db', 'u1', false, 20_000)).toBeUndefined();
-    expect(clock.eventsDue('db', 'u1', true, 21_000)).toBeUndefined();
-    expect(clock.eventsDue('db', 'u1', true, 26_000)).toBe(21_000);
+describe('ShortfallClock', () => {
+  it('makes events due past the grace, at most every EVENTS_EVERY_MS, from the first look at the same shortfall', () => {
+    const clock = new ShortfallClock(5_000);
+    expect(clock.eventsDue('db', 'u1', 0, 1_000)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 0, 5_999)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 0, 6_000)).toBe(1_000);
+    expect(clock.eventsDue('db', 'u1', 0, 6_000 + EVENTS_EVERY_MS - 1)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 0, 6_000 + EVENTS_EVERY_MS)).toBe(1_000);
+    // All its pods came: the time starts again when it is short again.
+    expect(clock.eventsDue('db', 'u1', undefined, 20_000)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 0, 21_000)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 0, 26_000)).toBe(21_000);
+    // A pod gained (a rollout making progress) starts it again too.
+    expect(clock.eventsDue('db', 'u1', 1, 27_000)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 1, 31_999)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u1', 1, 32_000)).toBe(27_000);
     // Another object of that name starts afresh.
-    expect(clock.eventsDue('db', 'u2', true, 30_000)).toBeUndefined();
-    expect(clock.eventsDue('db', 'u2', true, 35_000)).toBe(30_000);
+    expect(clock.eventsDue('db', 'u2', 1, 33_000)).toBeUndefined();
+    expect(clock.eventsDue('db', 'u2', 1, 38_000)).toBe(33_000);
   });
 });
 
