@@ -43,7 +43,10 @@ export interface ApplyContext {
   result: DeployResult;
   /** Where the release stood before this run. */
   start: ReleaseStart;
-  /** The history read before this run, when its records alone did not settle the release. */
+  /**
+   * The history read before this run, when its records alone did not settle
+   * the release; otherwise diff-only reads it beside its render.
+   */
   history?: RevisionInfo[];
   records: ReleaseRecords;
   store: RecordStore;

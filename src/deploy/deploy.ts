@@ -173,8 +173,7 @@ async function namespaceExists(
  * Release state: where the release starts from, once a stuck or cancelled
  * revision is recovered and a release never verified is adopted. When the
  * records alone show neither is needed (settledStart), that is all: helm's
- * history is read only when there is something to decide (or to show, for
- * diff-only).
+ * history is read first only when there is something to decide.
  */
 async function releaseState(
   s: DeploySettings,
@@ -185,7 +184,7 @@ async function releaseState(
   readRecords: ReleaseRecords,
 ): Promise<{ start: ReleaseStart; history?: RevisionInfo[]; records: ReleaseRecords }> {
   const { log } = deps;
-  const settled = s.diffOnly ? undefined : settledStart(readRecords);
+  const settled = settledStart(readRecords);
   if (settled) {
     run.startRevision = settled.latest;
     deps.onStart?.(settled);

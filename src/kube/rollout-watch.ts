@@ -107,7 +107,7 @@ export interface SnapshotPlan {
   namespaces: Map<string, NamespacePlan>;
   /** Cluster-scoped objects (custom resources), got by name. */
   clusterScoped: ReleaseObject[];
-  /** Which workloads have had no pod for how long: their events are read past the grace. */
+  /** Which workloads have been short of pods for how long: their events are read past the grace. */
   shortfall: ShortfallClock;
 }
 
@@ -181,7 +181,7 @@ async function listNamespace(
  * The listing is narrowed only by labels the objects and their pods carry by
  * the API's own rules (release-objects.ts, sharedLabels). Events cost one
  * more call each, read only for a removable Job that is gone and a workload
- * without pods past the grace (uncreated-pods.ts).
+ * short of pods past the grace (uncreated-pods.ts).
  */
 export async function takeSnapshot(
   kubectl: Kubectl,

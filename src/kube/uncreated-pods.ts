@@ -28,15 +28,14 @@ export function createsOwnPods(kind: string, group: string): boolean {
  * is sure to come, so one. 0: it wants none, or cannot be judged yet.
  */
 function wantedPods(live: KubeObject, deps: Dependents): number {
-  const onDelete =
-    (live.spec?.updateStrategy as { type?: string } | undefined)?.type === 'OnDelete';
+  const strategy = live.spec?.updateStrategy as
+    { type?: string; rollingUpdate?: { partition?: number } } | undefined;
+  const onDelete = strategy?.type === 'OnDelete';
   switch (live.kind) {
     case 'StatefulSet': {
       if (!observed(live) || !live.status?.updateRevision) return 0;
       const replicas = (live.spec?.replicas as number | undefined) ?? 1;
-      const partition =
-        (live.spec?.updateStrategy as { rollingUpdate?: { partition?: number } } | undefined)
-          ?.rollingUpdate?.partition ?? 0;
+      const partition = strategy?.rollingUpdate?.partition ?? 0;
       return onDelete ? Math.min(replicas, 1) : Math.max(replicas - partition, 0);
     }
     case 'DaemonSet': {
@@ -63,7 +62,7 @@ export function podsShort(live: KubeObject, deps: Dependents): number | undefine
   return have < wantedPods(live, deps) ? have : undefined;
 }
 
-/** How often the events of a workload still without pods are read again. */
+/** How often the events of a workload still short of pods are read again. */
 export const EVENTS_EVERY_MS = 2_000;
 
 /**
