@@ -24,7 +24,7 @@ import { adoptRelease } from './adopt.js';
 import { apply, type RunState } from './apply.js';
 import { PhaseClock, type PhaseTime } from './phase-clock.js';
 import { settleCancelled, type CancelOutcome } from './cancel.js';
-import { ensureChartDependencies } from './chart-dependencies.js';
+import { ensureChartDependencies } from '../helm/chart-dependencies.js';
 import type { ObjectChange } from './diff.js';
 import type { DeploySettings } from './settings.js';
 

@@ -17,7 +17,7 @@ export interface ReportedFinding {
 }
 
 export interface FindingsGroup {
-  /** Values set name, or `(chart)` for chart-wide checks (the chart version bump). */
+  /** Values set name, or `(chart)` for chart-wide checks (dependencies, the chart version bump). */
   name: string;
   result: 'pass' | 'fail';
   errors: number;

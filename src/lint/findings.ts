@@ -1,6 +1,7 @@
 // The model the lint run reports in: findings that point at a file and line,
 // and one row per values set and check for the job summary.
 export const CHECKS = [
+  'dependencies',
   'values',
   'helm lint',
   'helm template',

@@ -1,7 +1,7 @@
-// Lints a chart for every values set: each set goes through the stages of
-// lint-set.ts (values files, helm lint, render, schema, policy), the sets
-// concurrently with their helm processes bounded together; the chart-wide
-// version bump runs alongside. Returns findings and summary rows; reporting
+// Lints a chart for every values set: missing chart dependencies are built
+// first; then each set goes through the stages of lint-set.ts (values files,
+// helm lint, render, schema, policy), the sets concurrently with their helm
+// processes bounded together; the chart-wide version bump runs alongside. Returns findings and summary rows; reporting
 // is the caller's.
 import { mkdirSync } from 'node:fs';
 import type { Helm } from '../helm/helm.js';
@@ -12,8 +12,9 @@ import type { ValuesSet } from './plan.js';
 import { setRows } from './rows.js';
 import { loadKubernetesSchema } from './schema.js';
 import type { LintSettings } from './settings.js';
-import type { Target } from './stages/context.js';
+import type { StageFinding, Target } from './stages/context.js';
 import type { SetTiming } from './timing.js';
+import { dependenciesStage } from './stages/dependencies.js';
 import { versionBumpStage } from './stages/version-bump.js';
 import { validators, cached } from './validators.js';
 import { readValuesFile, type ValuesFile } from './values-files.js';
@@ -41,7 +42,7 @@ export interface SetResult {
 export interface LintReport {
   result: 'pass' | 'fail';
   sets: SetResult[];
-  /** Chart-wide rows (chart version). */
+  /** Chart-wide rows (dependencies, chart version). */
   chartRows: CheckRow[];
   findings: Finding[];
   kubernetes: { minor: string; version: string; source: string }[];
@@ -89,16 +90,37 @@ function setResult(outcome: SetOutcome, settings: LintSettings): SetResult {
   };
 }
 
+interface ChartChecks {
+  rows: CheckRow[];
+  findings: Finding[];
+}
+
+function chartCheck(
+  check: 'dependencies' | 'chart version',
+  outcome: { findings: StageFinding[]; message: string } | undefined,
+  log: (line: string) => void,
+): ChartChecks {
+  if (!outcome) return { rows: [], findings: [] };
+  log(`${check}: ${outcome.message}`);
+  const findings: Finding[] = outcome.findings.map((f) => ({ ...f, set: '' }));
+  return { rows: [rowFrom('(chart)', check, findings, outcome.message)], findings };
+}
+
 async function chartVersion(settings: LintSettings, log: (line: string) => void) {
-  if (!settings.baseRef) return { rows: [], findings: [] };
-  const bump = await versionBumpStage(settings.chartDir, settings.baseRef);
-  log(`chart version: ${bump.message}`);
-  const findings: Finding[] = bump.findings.map((f) => ({ ...f, set: '' }));
-  return { rows: [rowFrom('(chart)', 'chart version', findings, bump.message)], findings };
+  const bump = settings.baseRef
+    ? await versionBumpStage(settings.chartDir, settings.baseRef)
+    : undefined;
+  return chartCheck('chart version', bump, log);
 }
 
 export async function lintChart(settings: LintSettings, ctx: LintContext): Promise<LintReport> {
   const started = performance.now();
+  // Before the sets: helm lint and template read the chart's charts/.
+  const dependencies = chartCheck(
+    'dependencies',
+    await dependenciesStage(ctx.helm, settings.chartDir),
+    ctx.log ?? (() => {}),
+  );
   const deps = await setDeps(settings, ctx);
   mkdirSync(ctx.outputDir, { recursive: true });
   const [outcomes, chart] = await Promise.all([
@@ -106,15 +128,17 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
     chartVersion(settings, deps.log),
   ]);
   const sets = outcomes.map((o) => setResult(o, settings));
+  const chartRows = [...dependencies.rows, ...chart.rows];
   const findings = [
+    ...dependencies.findings,
     ...chart.findings,
     ...outcomes.flatMap((o) => setFindings(o).map((f) => ({ ...f, set: o.set.name }))),
   ];
-  const failed = [...sets.flatMap((s) => s.rows), ...chart.rows].some((r) => r.status === 'fail');
+  const failed = [...sets.flatMap((s) => s.rows), ...chartRows].some((r) => r.status === 'fail');
   return {
     result: failed ? 'fail' : 'pass',
     sets,
-    chartRows: chart.rows,
+    chartRows,
     findings,
     kubernetes: deps.targets.map((t) => ({
       minor: t.minor,

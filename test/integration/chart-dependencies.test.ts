@@ -1,15 +1,23 @@
 // Local charts with dependencies, with real helm: vendored ones install with
 // no network, file:// ones are built offline, and one that cannot be fetched
 // fails the deploy bundle with the chart's and the dependency's names before
-// any call reaches a cluster.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+// any call reaches a cluster; the lint bundle builds them too before linting.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ChartDependencyError,
   ensureChartDependencies,
-} from '../../src/deploy/chart-dependencies.js';
+} from '../../src/helm/chart-dependencies.js';
 import { Helm } from '../../src/helm/helm.js';
 import { ensureBundle } from '../support/bundle.js';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
@@ -124,5 +132,72 @@ describe('the deploy bundle', () => {
     );
     expect(run.stdout).not.toMatch(/connection refused.*127\.0\.0\.1:1[^/]/);
     expect(run.outputs.status).toBe('failed');
+  });
+});
+
+describe('the lint bundle', () => {
+  beforeAll(() => ensureBundle('lint'), 300_000);
+
+  const lint = (dir: string) =>
+    runAction('lint', {
+      inputs: { chart: 'charts/shop', environments: 'dev', 'values-files': '' },
+      workspace: dir,
+      env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
+    });
+
+  it('builds a missing file:// dependency first, and lints the chart with it', async () => {
+    const { dir, chart } = workspace('file://../../podinfo', false);
+    const run = await lint(dir);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.result).toBe('pass');
+    expect(run.stdout).toContain('dependencies: chart ');
+    expect(run.summary).toMatch(
+      /^\| \(chart\) \| dependencies \| ✅ pass \| chart '.*charts\/shop': helm dependency build fetched podinfo \|$/m,
+    );
+    expect(readdirSync(path.join(chart, 'charts'))).toEqual(['podinfo-6.14.1.tgz']);
+    // podinfo's Deployment, rendered under its alias with the umbrella's values.
+    const files = JSON.parse(run.outputs.manifests!) as Record<string, Record<string, string>>;
+    const manifest = readFileSync(files.dev!['1.36']!, 'utf8');
+    expect(manifest).toMatch(/kind: Deployment\nmetadata:\n {2}name: shop-frontend\n/);
+    expect(manifest).toMatch(/replicas: 2/);
+  });
+
+  it("reports a dependency it cannot fetch on Chart.yaml's dependencies, with helm's reason", async () => {
+    const { dir } = workspace(UNREACHABLE, false);
+    const run = await lint(dir);
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('fail');
+    expect(run.summary).toMatch(
+      /^\| \(chart\) \| dependencies \| ❌ fail \(1 error\) \| helm dependency build failed: .*connection refused/m,
+    );
+    expect(run.stdout).toMatch(
+      /::error title=dependencies,file=charts\/shop\/Chart.yaml,line=4::dependency 'podinfo' 6\.14\.1 from http:\/\/127\.0\.0\.1:1\/charts \(missing\) could not be fetched \(.*connection refused.*\)\. Vendor it under/,
+    );
+    // helm lint still runs, and says what it misses in its own words.
+    expect(run.stdout).toMatch(
+      /::error title=helm lint \[dev\].*missing these dependencies: podinfo/,
+    );
+  });
+
+  it('leaves a Chart.yaml helm cannot load to helm lint', async () => {
+    const { dir, chart } = workspace('file://../../podinfo', false);
+    const chartYaml = path.join(chart, 'Chart.yaml');
+    writeFileSync(chartYaml, readFileSync(chartYaml, 'utf8').replace('version: 1.0.0\n', ''));
+    const run = await lint(dir);
+    expect(run.code).toBe(1);
+    expect(run.summary).not.toContain('| dependencies |');
+    expect(run.stdout).toMatch(/::error title=helm lint \[dev\].*version is required/);
+  });
+
+  it('asks helm nothing about a chart without dependencies: no dependencies row', async () => {
+    const run = await runAction('lint', {
+      inputs: {
+        chart: path.join('test/fixtures/charts/podinfo'),
+        environments: '',
+        'ci-values': 'true',
+      },
+      env: { PATH: `${TOOLS_BIN}:${process.env.PATH}` },
+    });
+    expect(run.summary).not.toContain('| dependencies |');
   });
 });

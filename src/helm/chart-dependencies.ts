@@ -1,5 +1,5 @@
-// A chart directory that declares dependencies installs only when they sit in
-// its charts/ folder. helm judges that itself (`helm dependency list`: ok,
+// A chart directory that declares dependencies installs (and lints) only when
+// they sit in its charts/ folder. helm judges that itself (`helm dependency list`: ok,
 // missing, wrong version...), so we ask it, and run `helm dependency build`
 // only when something is missing: vendored dependencies then install with no
 // network at all, and a missing one that cannot be fetched fails the deploy
@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CancelledError, CommandError } from '../exec/command.js';
-import type { Helm } from '../helm/helm.js';
+import type { Helm } from './helm.js';
 
 export interface DependencyStatus {
   name: string;
@@ -18,7 +18,16 @@ export interface DependencyStatus {
   status: string;
 }
 
-export class ChartDependencyError extends Error {}
+/** Dependencies `helm dependency build` could not fetch, and helm's words for why. */
+export class ChartDependencyError extends Error {
+  constructor(
+    message: string,
+    readonly missing: readonly DependencyStatus[],
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Statuses with which helm installs the chart as it is. */
 const SATISFIED = new Set(['ok', 'unpacked']);
@@ -73,9 +82,15 @@ export function failureReason(output: string): string {
   return error.replace(/^Error:\s*/, '').trim();
 }
 
-function describe(d: DependencyStatus): string {
-  return `'${d.name}' ${d.version} from ${d.repository} (${d.status})`;
+/** `dependency 'redis' 19.0.0 from https://... (missing)`, for each of them. */
+export function describeMissing(missing: readonly DependencyStatus[]): string {
+  const each = missing.map((d) => `'${d.name}' ${d.version} from ${d.repository} (${d.status})`);
+  return `dependenc${missing.length === 1 ? 'y' : 'ies'} ${each.join(', ')}`;
 }
+
+/** What a user does about a dependency that cannot be fetched. */
+export const VENDOR_ADVICE =
+  "Vendor it under the chart's charts/ folder (run helm dependency build where the repository is reachable and commit charts/), or make the repository reachable.";
 
 /**
  * Makes sure a local chart directory has its dependencies under charts/.
@@ -105,8 +120,9 @@ export async function ensureChartDependencies(
     if (error instanceof CancelledError || !(error instanceof CommandError)) throw error;
     const reason = failureReason(`${error.result.stdout}\n${error.result.stderr}`);
     throw new ChartDependencyError(
-      `chart ${chartLabel}: dependenc${missing.length === 1 ? 'y' : 'ies'} ${missing.map(describe).join(', ')} could not be fetched (${reason}). ` +
-        "Vendor it under the chart's charts/ folder (run helm dependency build where the repository is reachable and commit charts/), or make the repository reachable. Nothing in the cluster was changed.",
+      `chart ${chartLabel}: ${describeMissing(missing)} could not be fetched (${reason}). ${VENDOR_ADVICE} Nothing in the cluster was changed.`,
+      missing,
+      reason,
     );
   }
   return `chart ${chartLabel}: helm dependency build fetched ${missing.map((d) => d.name).join(', ')}`;

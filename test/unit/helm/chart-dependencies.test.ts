@@ -8,7 +8,7 @@ import {
   ensureChartDependencies,
   failureReason,
   parseDependencyList,
-} from '../../../src/deploy/chart-dependencies.js';
+} from '../../../src/helm/chart-dependencies.js';
 import { CommandError, type CommandResult } from '../../../src/exec/command.js';
 import type { Helm } from '../../../src/helm/helm.js';
 
