@@ -3,7 +3,9 @@
 // missing, wrong version...), so we ask it, and run `helm dependency build`
 // only when something is missing: vendored dependencies then install with no
 // network at all, and a missing one that cannot be fetched fails the deploy
-// with its name before anything touches the cluster.
+// with its name before anything touches the cluster. helm's refusal of a
+// repository not `helm repo add`ed (with a Chart.lock) is met by adding it.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -93,6 +95,37 @@ export const VENDOR_ADVICE =
   "Vendor it under the chart's charts/ folder (run helm dependency build where the repository is reachable and commit charts/), or make the repository reachable.";
 
 /**
+ * The http(s) repositories `helm dependency build` wants added first: with a
+ * Chart.lock it fetches only from repositories in the repository config
+ * (without one it takes a URL as it is).
+ */
+export function unmanagedRepositories(output: string): string[] {
+  const listed = /no repository definition for (.+?)\. Please add/.exec(output)?.[1];
+  return listed ? listed.split(', ').filter((url) => /^https?:\/\//.test(url)) : [];
+}
+
+/** A name of our own for a repository added by URL: the same URL, the same name. */
+export function repositoryName(url: string): string {
+  return `hotswap-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
+}
+
+async function buildDependencies(helm: Helm, chartDir: string): Promise<void> {
+  // Not --skip-refresh: a repository given by URL (not `helm repo add`ed)
+  // has no cached index, and helm would fail on it even when it is reachable.
+  const build = () => helm.run(['dependency', 'build', chartDir]);
+  try {
+    await build();
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    const unmanaged = unmanagedRepositories(`${error.result.stdout}\n${error.result.stderr}`);
+    if (!unmanaged.length) throw error;
+    // As a user would: `helm repo add` each (the versions Chart.lock pins stay), then again.
+    for (const url of unmanaged) await helm.run(['repo', 'add', repositoryName(url), url]);
+    await build();
+  }
+}
+
+/**
  * Makes sure a local chart directory has its dependencies under charts/.
  * Returns what was done, for the log; throws ChartDependencyError naming the
  * chart and each dependency that could not be fetched.
@@ -113,9 +146,7 @@ export async function ensureChartDependencies(
     return `chart ${chartLabel}: ${listed.length} dependenc${listed.length === 1 ? 'y' : 'ies'} vendored under charts/`;
   }
   try {
-    // Not --skip-refresh: a repository given by URL (not `helm repo add`ed)
-    // has no cached index, and helm would fail on it even when it is reachable.
-    await helm.run(['dependency', 'build', chartDir]);
+    await buildDependencies(helm, chartDir);
   } catch (error) {
     if (error instanceof CancelledError || !(error instanceof CommandError)) throw error;
     const reason = failureReason(`${error.result.stdout}\n${error.result.stderr}`);

@@ -9,14 +9,18 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ChartDependencyError,
   ensureChartDependencies,
+  repositoryName,
 } from '../../src/helm/chart-dependencies.js';
 import { Helm } from '../../src/helm/helm.js';
 import { ensureBundle } from '../support/bundle.js';
@@ -50,6 +54,27 @@ function workspace(repository: string, vendored: boolean): { dir: string; chart:
   writeFileSync(path.join(chart, 'values.yaml'), 'frontend:\n  replicaCount: 2\n');
   if (vendored) cpSync(PODINFO, path.join(chart, 'charts/podinfo'), { recursive: true });
   return { dir, chart };
+}
+
+/** podinfo packaged in a chart repository served over http on loopback. */
+async function chartRepository(): Promise<{
+  url: string;
+  dir: string;
+  close: () => Promise<void>;
+}> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deps-repo-'));
+  const served = path.join(dir, 'served');
+  const helm4 = new Helm({ bin: toolPath('helm'), major: 4 });
+  await helm4.run(['package', PODINFO, '--destination', served]);
+  const server = createServer((req, res) => {
+    const file = path.join(served, path.basename(new URL(req.url!, 'http://x').pathname));
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/charts`;
+  await helm4.run(['repo', 'index', served, '--url', url]);
+  return { url, dir, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 let helm: Helm;
@@ -89,6 +114,37 @@ describe('ensureChartDependencies with real helm', () => {
     expect((error as Error).message).toContain(chart);
     // helm's cause, not the follow-up "no cached repository" error.
     expect((error as Error).message).toContain('connect: connection refused');
+  });
+
+  it('adds the http repository helm wants added when a Chart.lock exists, then builds', async () => {
+    const repo = await chartRepository();
+    try {
+      const { chart } = workspace(repo.url, false);
+      const env = {
+        HELM_REPOSITORY_CONFIG: path.join(repo.dir, 'repositories.yaml'),
+        HELM_REPOSITORY_CACHE: path.join(repo.dir, 'cache'),
+      };
+      const withConfig = new Helm({ bin: toolPath('helm'), major: 4, env });
+      // Without a Chart.lock helm takes the URL as it is, and writes the lock.
+      expect(await ensureChartDependencies(withConfig, chart)).toMatch(/fetched podinfo$/);
+      expect(existsSync(path.join(chart, 'Chart.lock'))).toBe(true);
+      expect(existsSync(env.HELM_REPOSITORY_CONFIG)).toBe(false);
+      // With it, `helm dependency build` alone refuses: "no repository definition for ...".
+      rmSync(path.join(chart, 'charts'), { recursive: true });
+      const bare = await withConfig.run(['dependency', 'build', chart], { allowFailure: true });
+      expect(bare.stderr).toContain(`no repository definition for ${repo.url}`);
+      expect(await ensureChartDependencies(withConfig, chart)).toMatch(/fetched podinfo$/);
+      expect(readdirSync(path.join(chart, 'charts'))).toEqual(['podinfo-6.14.1.tgz']);
+      expect(readFileSync(env.HELM_REPOSITORY_CONFIG, 'utf8')).toContain(
+        `name: ${repositoryName(repo.url)}`,
+      );
+      // helm 3 does the same with the repository now added.
+      rmSync(path.join(chart, 'charts'), { recursive: true });
+      const helm3 = new Helm({ bin: toolPath('helm3'), major: 3, env });
+      expect(await ensureChartDependencies(helm3, chart)).toMatch(/fetched podinfo$/);
+    } finally {
+      await repo.close();
+    }
   });
 
   it('helm 3 reports the same statuses', async () => {

@@ -8,6 +8,8 @@ import {
   ensureChartDependencies,
   failureReason,
   parseDependencyList,
+  repositoryName,
+  unmanagedRepositories,
 } from '../../../src/helm/chart-dependencies.js';
 import { CommandError, type CommandResult } from '../../../src/exec/command.js';
 import type { Helm } from '../../../src/helm/helm.js';
@@ -19,6 +21,30 @@ redis     \t20.1.0 \thttps://charts.example.com/stable      \twrong version
 podinfo   \t6.14.1 \tfile://../podinfo                      \tmissing
 
 `;
+
+describe('unmanagedRepositories', () => {
+  it("reads the http(s) URLs of helm's refusal, not OCI or file:// ones", () => {
+    expect(
+      unmanagedRepositories(
+        "Error: no repository definition for https://charts.example.com/stable, http://127.0.0.1:8080/charts. Please add the missing repos via 'helm repo add'\n",
+      ),
+    ).toEqual(['https://charts.example.com/stable', 'http://127.0.0.1:8080/charts']);
+    expect(
+      unmanagedRepositories('Error: no repository definition for @stable. Please add'),
+    ).toEqual([]);
+    expect(unmanagedRepositories('Error: chart podinfo not found')).toEqual([]);
+  });
+
+  it('names a repository by its URL alone', () => {
+    expect(repositoryName('https://a.example/charts')).toBe(
+      repositoryName('https://a.example/charts'),
+    );
+    expect(repositoryName('https://a.example/charts')).not.toBe(
+      repositoryName('https://b.example/charts'),
+    );
+    expect(repositoryName('https://a.example/charts')).toMatch(/^hotswap-[0-9a-f]{12}$/);
+  });
+});
 
 describe('parseDependencyList', () => {
   it('reads each row, statuses of two words included', () => {
