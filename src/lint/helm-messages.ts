@@ -9,6 +9,7 @@ export type Place =
       kind: 'template';
       source: string;
       line?: number;
+      /** As helm prints it: counted from 0. */
       column?: number;
       /** The values key the error says may hold a value of the wrong kind: where to point when a values file sets it to a scalar. */
       values?: string[];

@@ -12,6 +12,7 @@ import {
 } from './container-block.js';
 import type { Place } from './helm-messages.js';
 import { get } from './object-path.js';
+import { requiredValuesPath } from './required-value.js';
 import type { ValuesHint } from './policies.js';
 import { parse } from 'yaml';
 import {
@@ -699,9 +700,17 @@ export class Locator {
           place.values && this.forSource(place.source).locator.valuesEntry(place.values);
         if (wrong && !wrong.entry.collection) return wrong.at;
         const file = this.templateFile(place.source);
-        return existsSync(file)
-          ? { file, line: place.line ?? 1, ...(place.column ? { column: place.column } : {}) }
-          : this.absentTemplate(place.source);
+        if (!existsSync(file)) return this.absentTemplate(place.source);
+        // helm counts a template's columns from 0, annotations from 1
+        const column = place.column === undefined ? undefined : place.column + 1;
+        // a `required` value a values file leaves null or empty: at that key
+        const required =
+          place.line && column
+            ? requiredValuesPath(this.lines(file)[place.line - 1] ?? '', column)
+            : undefined;
+        const unset = required && this.forSource(place.source).locator.valuesEntry(required);
+        if (unset && !unset.entry.collection) return unset.at;
+        return { file, line: place.line ?? 1, ...(column ? { column } : {}) };
       }
       case 'file': {
         const file = path.resolve(this.chartDir, place.path);

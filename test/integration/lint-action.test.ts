@@ -637,6 +637,64 @@ describe('actions/lint', () => {
     },
   );
 
+  it("points a failed `required` at the values key left empty, else at the template's call", async () => {
+    const workspace = tempDir('lint-required-');
+    const chart = path.join(workspace, 'canary');
+    mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    mkdirSync(path.join(workspace, 'env'));
+    writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: canary\nversion: 1.0.0\n');
+    writeFileSync(
+      path.join(chart, 'values.yaml'),
+      'image: canary\nloki:\n  # where to push\n  address: null\n',
+    );
+    const template = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: canary',
+      'data:',
+      '  address: {{ required "loki.address is required" .Values.loki.address | quote }}',
+      '  token: {{ .Values.token | required "token is required" | quote }}',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(chart, 'templates', 'config.yaml'), template);
+    writeFileSync(
+      path.join(workspace, 'env', 'dev.yaml'),
+      'image: canary-dev\nloki:\n  address: ""\n',
+    );
+    writeFileSync(path.join(workspace, 'env', 'defaults.yaml'), 'image: canary\n');
+    writeFileSync(
+      path.join(workspace, 'env', 'staging.yaml'),
+      'loki:\n  address: http://loki:3100\n',
+    );
+    const run = await runAction('lint', {
+      inputs: {
+        chart: 'canary',
+        environments: 'defaults, dev, staging',
+        'values-files': 'env/{env}.yaml',
+        'ci-values': 'false',
+      },
+      workspace,
+      env: withHelm,
+    });
+    expect(run.code).toBe(1);
+    const title = 'helm template (Kubernetes 1.36)';
+    // the chart's own `address: null`, for a set whose files leave loki alone
+    expect(run.stdout).toContain(
+      `::error title=${title} [defaults],file=canary/values.yaml,line=4,col=3::execution error at (canary/templates/config.yaml:6:14): loki.address is required`,
+    );
+    // the environment's `address: ""`, the file of highest precedence that sets it
+    expect(run.stdout).toContain(
+      `::error title=${title} [dev],file=env/dev.yaml,line=3,col=3::execution error at (canary/templates/config.yaml:6:14): loki.address is required`,
+    );
+    // a key no values file has: the template's call (the piped form reads .Values.token)
+    // helm's column 28 counts from 0: `required` is the 29th character of the line
+    expect(template.split('\n')[6]!.indexOf('required')).toBe(28);
+    expect(run.stdout).toContain(
+      `::error title=${title} [staging],file=canary/templates/config.yaml,line=7,col=29::execution error at (canary/templates/config.yaml:7:28): token is required`,
+    );
+  });
+
   it('renders a chart kept in a directory whose name is no release name (My_Chart) under a name helm takes', async () => {
     const workspace = tempDir('lint-release-name-');
     cpSync(path.join(REPO_ROOT, FIXTURES, 'web'), path.join(workspace, 'My_Web.v2'), {
