@@ -1,10 +1,10 @@
 // actions/lint (the built bundle, real helm 4 and 3) on a chart whose custom
 // resources are defined by the CRDs of a subchart packaged as an archive
 // (charts/*.tgz, as `helm dependency build` leaves it), with a chart vendored
-// as a directory inside that archive: the custom resources are checked
-// against those CRDs instead of being skipped.
+// inside that archive as a directory or as an archive of its own: the custom
+// resources are checked against those CRDs instead of being skipped.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
@@ -14,27 +14,42 @@ import { TOOLS_BIN, toolPath } from '../support/tools.js';
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/lint/subchart-archive');
 const env = { PATH: `${TOOLS_BIN}:${process.env.PATH}` };
 
-/** A workspace with the umbrella chart and its `gadgets` subchart packaged into its charts/. */
-function workspace(): string {
+/**
+ * A workspace with the umbrella chart and its `gadgets` subchart packaged into
+ * its charts/; `nested`: gadgets' own `widgets` packaged too, an archive
+ * inside the archive.
+ */
+function workspace(nested: boolean): string {
   const dir = tempDir('lint-subchart-archive-');
   for (const name of ['umbrella', 'environments'])
     cpSync(path.join(FIXTURE, name), path.join(dir, name), { recursive: true });
+  const gadgets = path.join(dir, 'gadgets');
+  cpSync(path.join(FIXTURE, 'gadgets'), gadgets, { recursive: true });
+  if (nested) {
+    const widgets = path.join(gadgets, 'charts', 'widgets');
+    execFileSync(toolPath('helm'), ['package', widgets, '--destination', path.dirname(widgets)]);
+    rmSync(widgets, { recursive: true });
+  }
   execFileSync(toolPath('helm'), [
     'package',
-    path.join(FIXTURE, 'gadgets'),
+    gadgets,
     '--destination',
     path.join(dir, 'umbrella', 'charts'),
   ]);
+  rmSync(gadgets, { recursive: true });
   return dir;
 }
 
 const schemaRow = (summary: string, set: string) =>
   summary.split('\n').find((l) => l.startsWith(`| ${set} | schema (Kubernetes 1.36) |`));
 
-describe('actions/lint on a chart with a packaged subchart', () => {
+describe.each([
+  ['a directory', false],
+  ['an archive too', true],
+])('actions/lint on a chart with a packaged subchart, its own subchart %s', (_, nested) => {
   let dir: string;
   beforeAll(() => {
-    dir = workspace();
+    dir = workspace(nested);
   });
 
   it.each(['helm', 'helm3'])(
