@@ -151,6 +151,12 @@ export function parseImageTag(input: string, raw: string): string {
   return value;
 }
 
+/** `bitnami/nginx` (a `helm repo add`ed name) or an http(s) URL, where no such path is in the workspace. */
+function fromChartRepository(value: string, workspace: string): boolean {
+  if (/^https?:\/\//.test(value)) return true;
+  return /^[\w-]+\/[\w.-]+$/.test(value) && !existsSync(path.resolve(workspace, value));
+}
+
 /** A local chart directory or packaged .tgz inside the workspace, or an oci:// reference. */
 function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
   const raw = read('chart');
@@ -158,6 +164,13 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
   if (value === '')
     throw new InputError('chart', raw, 'a chart directory, a .tgz or an oci:// reference');
   const version = read('chart-version').trim();
+  if (fromChartRepository(value, ctx.workspace)) {
+    throw new InputError(
+      'chart',
+      raw,
+      'a chart directory or .tgz inside the workspace, or an oci:// reference (a chart from a chart repository or a URL is pulled into the workspace first: helm pull <repo>/<chart> --version <version> --untar)',
+    );
+  }
   if (value.startsWith('oci://')) {
     if (!/^oci:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/.test(value)) {
       throw new InputError(

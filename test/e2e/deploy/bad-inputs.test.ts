@@ -51,6 +51,7 @@ const deployCases: [string, Record<string, string>][] = [
   ['chart', { chart: '../../../../etc' }],
   ['chart', { chart: 'oci://registry.example/Bad Ref', 'chart-version': '1.0.0' }],
   ['chart', { chart: 'chart/environments' }],
+  ['chart', { chart: 'bitnami/nginx', 'chart-version': '15.0.0' }],
   ['chart-version', { 'chart-version': '1.0.0' }],
   ['chart-version', { chart: 'oci://127.0.0.1:5000/charts/hotswap' }],
   [

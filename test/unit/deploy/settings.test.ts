@@ -55,9 +55,17 @@ describe('parseDeploySettings', () => {
   });
 
   it('says what a missing chart or values file should have been', () => {
-    expect(() => parseDeploySettings(read({ chart: 'charts/nope' }), { workspace: ws })).toThrow(
-      `Invalid input 'chart': "charts/nope". Expected an existing chart directory or .tgz inside the workspace (it does not exist).`,
+    expect(() => parseDeploySettings(read({ chart: 'charts/x/nope' }), { workspace: ws })).toThrow(
+      `Invalid input 'chart': "charts/x/nope". Expected an existing chart directory or .tgz inside the workspace (it does not exist).`,
     );
+    // a chart repository's `repo/chart` or a URL, even with a version: pulled first
+    for (const chart of ['bitnami/nginx', 'https://charts.example.com/nginx-1.0.0.tgz']) {
+      expect(() =>
+        parseDeploySettings(read({ chart, 'chart-version': '1.0.0' }), { workspace: ws }),
+      ).toThrow(
+        `Invalid input 'chart': "${chart}". Expected a chart directory or .tgz inside the workspace, or an oci:// reference (a chart from a chart repository or a URL is pulled into the workspace first: helm pull <repo>/<chart> --version <version> --untar).`,
+      );
+    }
     expect(() =>
       parseDeploySettings(read({ 'values-files': 'nope.yaml' }), { workspace: ws }),
     ).toThrow(`Expected an existing file inside the workspace (it does not exist).`);
