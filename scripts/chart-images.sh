@@ -3,12 +3,12 @@
 # stand-in API from stand-in/Dockerfile on a local Node.js base, PostgreSQL
 # from Debian's packages (non-root, uid 999, an entrypoint doing what the
 # chart needs of the official one), and curl for the `helm test` pod. Also
-# Alertmanager and node_exporter from their Go modules, the public
+# Alertmanager, node_exporter and kube-state-metrics from their Go modules, the public
 # applications whose public charts the kind tests deploy. Each is built on
 # the local Debian base (scripts/docker-engine.sh up) and rebuilt only when
 # its recipe changes.
 #
-#   scripts/chart-images.sh   # prints name=image lines: api, postgresql, curl, alertmanager, nodeExporter
+#   scripts/chart-images.sh   # prints name=image lines: api, postgresql, curl, alertmanager, nodeExporter, kubeStateMetrics
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -76,9 +76,12 @@ public_app alertmanager v0.34.0 alertmanager alertmanager.Dockerfile
 alertmanager=$image
 public_app node-exporter v1.12.1 node_exporter node-exporter.Dockerfile
 node_exporter=$image
+public_app kube-state-metrics v2.20.0 kube-state-metrics kube-state-metrics.Dockerfile
+kube_state_metrics=$image
 
 echo "api=$api"
 echo "postgresql=$postgres"
 echo "curl=$curl"
 echo "alertmanager=$alertmanager"
 echo "nodeExporter=$node_exporter"
+echo "kubeStateMetrics=$kube_state_metrics"

@@ -7,8 +7,8 @@
 #
 # tools: helm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler,
 #        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act, registry,
-#        alertmanager, node-exporter (public applications the kind tests run under
-#        their own charts)
+#        alertmanager, node-exporter, kube-state-metrics (public applications the
+#        kind tests run under their own charts)
 set -euo pipefail
 
 tool=$1 version=$2 out=$3
@@ -117,6 +117,11 @@ node-exporter)
   mkmod github.com/prometheus/node_exporter "$version"
   v=github.com/prometheus/common/version
   build github.com/prometheus/node_exporter node_exporter "-X $v.Version=${version#v} -X $v.Branch=HEAD -X $v.Revision=release"
+  ;;
+kube-state-metrics)
+  mkmod k8s.io/kube-state-metrics/v2 "$version"
+  v=github.com/prometheus/common/version
+  build k8s.io/kube-state-metrics/v2 kube-state-metrics "-X $v.Version=${version#v} -X $v.Branch=HEAD -X $v.Revision=release"
   ;;
 *)
   echo "build-from-source: unknown tool '$tool'" >&2

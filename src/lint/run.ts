@@ -1,8 +1,8 @@
 // Lints a chart for every values set: missing chart dependencies are built
 // first; then each set goes through the stages of lint-set.ts (values files,
 // helm lint, render, schema, policy), the sets concurrently with their helm
-// processes bounded together; the chart-wide version bump runs alongside. Returns findings and summary rows; reporting
-// is the caller's.
+// processes bounded together; the chart-wide version bump runs alongside.
+// Returns findings and summary rows; reporting is the caller's.
 import { mkdirSync } from 'node:fs';
 import type { Helm } from '../helm/helm.js';
 import { rowFrom, type CheckRow, type Finding } from './findings.js';

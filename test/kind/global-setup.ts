@@ -29,6 +29,7 @@ export interface KindImages {
   /** The public applications of the public-chart tests. */
   alertmanager: string;
   nodeExporter: string;
+  kubeStateMetrics: string;
 }
 
 declare module 'vitest' {

@@ -46,6 +46,7 @@ export function chartImages(): {
   curl: string;
   alertmanager: string;
   nodeExporter: string;
+  kubeStateMetrics: string;
 } {
   const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'chart-images.sh')], {
     encoding: 'utf8',
@@ -64,6 +65,7 @@ export function chartImages(): {
     curl: images.curl!,
     alertmanager: images.alertmanager!,
     nodeExporter: images.nodeExporter!,
+    kubeStateMetrics: images.kubeStateMetrics!,
   };
 }
 

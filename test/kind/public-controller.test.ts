@@ -1,0 +1,143 @@
+// A public controller under its own public chart, on real pods:
+// kube-state-metrics (built from its Go module, scripts/chart-images.sh)
+// deployed with the prometheus-community chart (vendored unchanged,
+// test/fixtures/charts) by the deploy bundle. Its pod reads the API server
+// with the ServiceAccount and ClusterRole the chart creates, turns Ready on the
+// chart's /livez and /readyz probes, and the smoke-test bundle finds in its
+// /metrics what it read from the cluster: its own Deployment available. An
+// upgrade asking for a collector it does not have makes the binary refuse to
+// start: the deploy must call it failed, roll back and bring the pod back
+// Ready on the good revision.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { splitImage } from '../support/docker.js';
+import {
+  createNamespace,
+  deleteNamespace,
+  helm,
+  history,
+  images,
+  kubectl,
+  makeWorkspace,
+  runDeployAction,
+  smokeThroughService,
+  valuesFile,
+  type DeployRun,
+} from './support.js';
+
+const RELEASE = 'ksm';
+const DEPLOYMENT = `${RELEASE}-kube-state-metrics`;
+let namespace: string;
+const workspace = makeWorkspace();
+
+beforeAll(async () => {
+  namespace = await createNamespace('public-ctl');
+});
+afterAll(async () => {
+  // Uninstalled first: the ClusterRole and its binding outlive the namespace.
+  await helm(['uninstall', RELEASE, '-n', namespace]).catch(() => {});
+  await deleteNamespace(namespace);
+});
+
+function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
+  const { repository, tag } = splitImage(images().kubeStateMetrics);
+  const [registry, ...rest] = repository.split('/');
+  const values = valuesFile(workspace, `ksm-${randomBytes(3).toString('hex')}`, {
+    image: { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' },
+    resources: { requests: { cpu: '10m', memory: '32Mi' } },
+    ...extra,
+  });
+  return runDeployAction(
+    'deploy',
+    {
+      release: RELEASE,
+      chart: 'test-charts/kube-state-metrics',
+      namespace,
+      'values-files': values,
+      timeout: '4m',
+    },
+    { workspace },
+  );
+}
+
+function smoke(): Promise<DeployRun> {
+  return smokeThroughService(workspace, {
+    namespace,
+    service: DEPLOYMENT,
+    port: '8080',
+    'health-path': '/livez',
+    'metrics-port': '8080',
+    'required-metrics': 'kube_deployment_status_replicas_available,kube_pod_info',
+    // What it read from the API server: its own Deployment, one replica available.
+    'metric-conditions': `kube_deployment_status_replicas_available{namespace="${namespace}",deployment="${DEPLOYMENT}"} == 1`,
+  });
+}
+
+const shown = (run: DeployRun) =>
+  [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+
+async function podsOfDeployment(): Promise<{ args: string[]; ready: boolean }[]> {
+  const list = JSON.parse(
+    await kubectl([
+      'get',
+      'pods',
+      '-n',
+      namespace,
+      '-l',
+      `app.kubernetes.io/instance=${RELEASE}`,
+      '-o',
+      'json',
+    ]),
+  ) as {
+    items: {
+      metadata: { deletionTimestamp?: string };
+      spec: { containers: { name: string; args?: string[] }[] };
+      status: { conditions?: { type: string; status: string }[] };
+    }[];
+  };
+  return list.items
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => ({
+      args: p.spec.containers.find((c) => c.name === 'kube-state-metrics')?.args ?? [],
+      ready: !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    }));
+}
+
+test('installs Ready, reads the cluster, and passes the smoke test at its own /livez and /metrics', async () => {
+  const run = await deploy();
+  expect(run.code, shown(run)).toBe(0);
+  expect(run.outputs.status).toBe('deployed');
+  expect(run.outputs.warnings).toBe('');
+  const pods = await podsOfDeployment();
+  expect(pods).toHaveLength(1);
+  expect(pods[0]!.ready).toBe(true);
+
+  const check = await smoke();
+  expect(check.code, shown(check)).toBe(0);
+  expect(check.outputs.passed).toBe('true');
+});
+
+test('an upgrade asking for a collector it does not have is rolled back to a Ready pod', async () => {
+  const good = await deploy();
+  expect(good.outputs.status, shown(good)).toBe('deployed');
+  const revision = (await history(RELEASE, namespace)).length;
+
+  const bad = await deploy({ collectors: ['deployments', 'pods', 'nosuchresource'] });
+  expect(bad.code, shown(bad)).not.toBe(0);
+  expect(bad.outputs.status).toBe('rolled-back');
+  expect(bad.outputs['rolled-back-to']).toBe(String(revision));
+  // The new pod's own failure, as the kubelet reported it.
+  expect(shown(bad)).toMatch(new RegExp(`Pod/${DEPLOYMENT}-[\\w-]+ \\| CrashLoopBackOff`));
+
+  const records = await history(RELEASE, namespace);
+  expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
+  expect(records.at(-1)!.description).toMatch(/^Rollback to /);
+  const pods = await podsOfDeployment();
+  expect(pods).toHaveLength(1);
+  expect(pods[0]!.ready).toBe(true);
+  expect(pods[0]!.args.join(' ')).not.toContain('nosuchresource');
+
+  const check = await smoke();
+  expect(check.code, shown(check)).toBe(0);
+  expect(check.outputs.passed).toBe('true');
+});
