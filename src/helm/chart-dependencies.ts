@@ -84,9 +84,20 @@ export function failureReason(output: string): string {
   return error.replace(/^Error:\s*/, '').trim();
 }
 
+/**
+ * `text` with the credentials of any URL in it replaced (`https://user:token@host`
+ * -> `https://***@host`): a repository URL in Chart.yaml may carry them, and
+ * helm repeats it in its errors.
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
+}
+
 /** `dependency 'redis' 19.0.0 from https://... (missing)`, for each of them. */
 export function describeMissing(missing: readonly DependencyStatus[]): string {
-  const each = missing.map((d) => `'${d.name}' ${d.version} from ${d.repository} (${d.status})`);
+  const each = missing.map(
+    (d) => `'${d.name}' ${d.version} from ${withoutCredentials(d.repository)} (${d.status})`,
+  );
   return `dependenc${missing.length === 1 ? 'y' : 'ies'} ${each.join(', ')}`;
 }
 
@@ -101,7 +112,9 @@ export const VENDOR_ADVICE =
  */
 export function unmanagedRepositories(output: string): string[] {
   const listed = /no repository definition for (.+?)\. Please add/.exec(output)?.[1];
-  return listed ? listed.split(', ').filter((url) => /^https?:\/\//.test(url)) : [];
+  // One with credentials in it is left as helm refused it: they would go on a command line.
+  const added = (url: string) => /^https?:\/\//.test(url) && withoutCredentials(url) === url;
+  return listed ? listed.split(', ').filter(added) : [];
 }
 
 /** A name of our own for a repository added by URL: the same URL, the same name. */
@@ -149,7 +162,9 @@ export async function ensureChartDependencies(
     await buildDependencies(helm, chartDir);
   } catch (error) {
     if (error instanceof CancelledError || !(error instanceof CommandError)) throw error;
-    const reason = failureReason(`${error.result.stdout}\n${error.result.stderr}`);
+    const reason = withoutCredentials(
+      failureReason(`${error.result.stdout}\n${error.result.stderr}`),
+    );
     throw new ChartDependencyError(
       `chart ${chartLabel}: ${describeMissing(missing)} could not be fetched (${reason}). ${VENDOR_ADVICE} Nothing in the cluster was changed.`,
       missing,

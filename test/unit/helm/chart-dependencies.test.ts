@@ -10,6 +10,7 @@ import {
   parseDependencyList,
   repositoryName,
   unmanagedRepositories,
+  withoutCredentials,
 } from '../../../src/helm/chart-dependencies.js';
 import { CommandError, type CommandResult } from '../../../src/exec/command.js';
 import type { Helm } from '../../../src/helm/helm.js';
@@ -153,5 +154,38 @@ describe('ensureChartDependencies', () => {
     );
     expect((error as Error).message).toContain('Nothing in the cluster was changed.');
     expect((error as Error).message).not.toContain('common');
+  });
+
+  it('never repeats the credentials of a repository URL, and adds no such repository', async () => {
+    const url = 'https://ci-bot:tok3n-s3cret@charts.example.com/private';
+    const { helm, calls } = fakeHelm(
+      `NAME\tVERSION\tREPOSITORY\tSTATUS\nshop\t1.0.0\t${url}\tmissing\n`,
+      result(
+        '',
+        `Error: no repository definition for ${url}. Please add the missing repos via 'helm repo add'\n`,
+        1,
+      ),
+    );
+    const error = (await ensureChartDependencies(helm, declared).catch(
+      (e: Error) => e,
+    )) as ChartDependencyError;
+    expect(error).toBeInstanceOf(ChartDependencyError);
+    expect(error.message).toContain(
+      "'shop' 1.0.0 from https://***@charts.example.com/private (missing)",
+    );
+    expect(error.message + error.reason).not.toContain('tok3n-s3cret');
+    expect(calls.some((c) => c[0] === 'repo')).toBe(false);
+  });
+});
+
+describe('withoutCredentials', () => {
+  it('hides the user information of any URL, and nothing else', () => {
+    expect(
+      withoutCredentials(
+        'Get "https://u:p@a.example/index.yaml": x; oci://bot:tok@ghcr.io/c and file://../c, http://h/x@y',
+      ),
+    ).toBe(
+      'Get "https://***@a.example/index.yaml": x; oci://***@ghcr.io/c and file://../c, http://h/x@y',
+    );
   });
 });
