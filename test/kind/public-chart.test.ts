@@ -18,6 +18,7 @@ import {
   kubectl,
   makeWorkspace,
   runDeployAction,
+  shown,
   smokeThroughService,
   valuesFile,
   type DeployRun,
@@ -69,19 +70,6 @@ function smoke(): Promise<DeployRun> {
     'metric-conditions': 'alertmanager_build_info{version="0.34.0"} == 1',
   });
 }
-
-/**
- * Everything a run showed: stdout, stderr, the summary, the outputs, the helm
- * command lines. Not the `::add-mask::` commands, which the runner consumes.
- */
-const shown = (run: DeployRun) =>
-  [
-    run.stdout.replace(/^::add-mask::.*$/gm, ''),
-    run.stderr,
-    run.summary,
-    JSON.stringify(run.outputs),
-    run.argv,
-  ].join('\n');
 
 async function pod(): Promise<{ args: string[]; ready: boolean }> {
   const p = JSON.parse(await kubectl(['get', 'pod', POD, '-n', namespace, '-o', 'json'])) as {

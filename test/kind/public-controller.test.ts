@@ -17,9 +17,10 @@ import {
   helm,
   history,
   images,
-  kubectl,
   makeWorkspace,
+  releasePods,
   runDeployAction,
+  shown,
   smokeThroughService,
   valuesFile,
   type DeployRun,
@@ -73,42 +74,12 @@ function smoke(): Promise<DeployRun> {
   });
 }
 
-const shown = (run: DeployRun) =>
-  [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
-
-async function podsOfDeployment(): Promise<{ args: string[]; ready: boolean }[]> {
-  const list = JSON.parse(
-    await kubectl([
-      'get',
-      'pods',
-      '-n',
-      namespace,
-      '-l',
-      `app.kubernetes.io/instance=${RELEASE}`,
-      '-o',
-      'json',
-    ]),
-  ) as {
-    items: {
-      metadata: { deletionTimestamp?: string };
-      spec: { containers: { name: string; args?: string[] }[] };
-      status: { conditions?: { type: string; status: string }[] };
-    }[];
-  };
-  return list.items
-    .filter((p) => !p.metadata.deletionTimestamp)
-    .map((p) => ({
-      args: p.spec.containers.find((c) => c.name === 'kube-state-metrics')?.args ?? [],
-      ready: !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-    }));
-}
-
 test('installs Ready, reads the cluster, and passes the smoke test at its own /livez and /metrics', async () => {
   const run = await deploy();
   expect(run.code, shown(run)).toBe(0);
   expect(run.outputs.status).toBe('deployed');
   expect(run.outputs.warnings).toBe('');
-  const pods = await podsOfDeployment();
+  const pods = await releasePods(namespace, RELEASE, 'kube-state-metrics');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
 
@@ -132,7 +103,7 @@ test('an upgrade asking for a collector it does not have is rolled back to a Rea
   const records = await history(RELEASE, namespace);
   expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
   expect(records.at(-1)!.description).toMatch(/^Rollback to /);
-  const pods = await podsOfDeployment();
+  const pods = await releasePods(namespace, RELEASE, 'kube-state-metrics');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
   expect(pods[0]!.args.join(' ')).not.toContain('nosuchresource');

@@ -15,9 +15,10 @@ import {
   helm,
   history,
   images,
-  kubectl,
   makeWorkspace,
+  releasePods,
   runDeployAction,
+  shown,
   smokeThroughService,
   valuesFile,
   type DeployRun,
@@ -71,42 +72,12 @@ function smoke(): Promise<DeployRun> {
   });
 }
 
-const shown = (run: DeployRun) =>
-  [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
-
-async function podsOfDaemonSet(): Promise<{ args: string[]; ready: boolean }[]> {
-  const list = JSON.parse(
-    await kubectl([
-      'get',
-      'pods',
-      '-n',
-      namespace,
-      '-l',
-      `app.kubernetes.io/instance=${RELEASE}`,
-      '-o',
-      'json',
-    ]),
-  ) as {
-    items: {
-      metadata: { deletionTimestamp?: string };
-      spec: { containers: { name: string; args?: string[] }[] };
-      status: { conditions?: { type: string; status: string }[] };
-    }[];
-  };
-  return list.items
-    .filter((p) => !p.metadata.deletionTimestamp)
-    .map((p) => ({
-      args: p.spec.containers.find((c) => c.name === 'node-exporter')?.args ?? [],
-      ready: !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-    }));
-}
-
 test('installs Ready on the node and passes the smoke test at its own / and /metrics', async () => {
   const run = await deploy();
   expect(run.code, shown(run)).toBe(0);
   expect(run.outputs.status).toBe('deployed');
   expect(run.outputs.warnings).toBe('');
-  const pods = await podsOfDaemonSet();
+  const pods = await releasePods(namespace, RELEASE, 'node-exporter');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
 
@@ -131,7 +102,7 @@ test('an upgrade whose binary refuses to start is rolled back to a Ready pod', a
   expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
   expect(records.at(-1)!.description).toMatch(/^Rollback to /);
   // The DaemonSet's pod of the restored revision is Ready, without the flag.
-  const pods = await podsOfDaemonSet();
+  const pods = await releasePods(namespace, RELEASE, 'node-exporter');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
   expect(pods[0]!.args.join(' ')).not.toContain('no-such');

@@ -106,3 +106,49 @@ export function smokeTest(
     ...extra,
   });
 }
+
+/**
+ * Everything a run showed: stdout, stderr, the summary, the outputs, the
+ * command lines. Not the `::add-mask::` commands, which the runner consumes.
+ */
+export function shown(run: DeployRun): string {
+  return [
+    run.stdout.replace(/^::add-mask::.*$/gm, ''),
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs),
+    run.argv,
+  ].join('\n');
+}
+
+/** The live (not terminating) pods of a release: its `container`'s arguments, and whether Ready. */
+export async function releasePods(
+  namespace: string,
+  release: string,
+  container: string,
+): Promise<{ args: string[]; ready: boolean }[]> {
+  const list = JSON.parse(
+    await kubectl([
+      'get',
+      'pods',
+      '-n',
+      namespace,
+      '-l',
+      `app.kubernetes.io/instance=${release}`,
+      '-o',
+      'json',
+    ]),
+  ) as {
+    items: {
+      metadata: { deletionTimestamp?: string };
+      spec: { containers: { name: string; args?: string[] }[] };
+      status: { conditions?: { type: string; status: string }[] };
+    }[];
+  };
+  return list.items
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => ({
+      args: p.spec.containers.find((c) => c.name === container)?.args ?? [],
+      ready: !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    }));
+}
