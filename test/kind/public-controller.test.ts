@@ -8,21 +8,18 @@
 // upgrade asking for a collector it does not have makes the binary refuse to
 // start: the deploy must call it failed, roll back and bring the pod back
 // Ready on the good revision.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { splitImage } from '../support/docker.js';
 import {
   createNamespace,
   deleteNamespace,
+  deployPublicChart,
   helm,
   history,
   images,
   makeWorkspace,
   releasePods,
-  runDeployAction,
   shown,
   smokeThroughService,
-  valuesFile,
   type DeployRun,
 } from './support.js';
 
@@ -41,24 +38,16 @@ afterAll(async () => {
 });
 
 function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
-  const { repository, tag } = splitImage(images().kubeStateMetrics);
-  const [registry, ...rest] = repository.split('/');
-  const values = valuesFile(workspace, `ksm-${randomBytes(3).toString('hex')}`, {
-    image: { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' },
+  const o = {
+    release: RELEASE,
+    chart: 'kube-state-metrics',
+    namespace,
+    image: images().kubeStateMetrics,
+  };
+  return deployPublicChart(workspace, o, {
     resources: { requests: { cpu: '10m', memory: '32Mi' } },
     ...extra,
   });
-  return runDeployAction(
-    'deploy',
-    {
-      release: RELEASE,
-      chart: 'test-charts/kube-state-metrics',
-      namespace,
-      'values-files': values,
-      timeout: '4m',
-    },
-    { workspace },
-  );
 }
 
 function smoke(): Promise<DeployRun> {

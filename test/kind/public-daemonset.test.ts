@@ -6,21 +6,18 @@
 // /metrics. An upgrade that makes the binary refuse to start (a flag it does
 // not know) crash-loops the DaemonSet's pod on the kubelet: the deploy must
 // call it failed, roll back and bring the pod back Ready on the good revision.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { splitImage } from '../support/docker.js';
 import {
   createNamespace,
   deleteNamespace,
+  deployPublicChart,
   helm,
   history,
   images,
   makeWorkspace,
   releasePods,
-  runDeployAction,
   shown,
   smokeThroughService,
-  valuesFile,
   type DeployRun,
 } from './support.js';
 
@@ -40,24 +37,13 @@ afterAll(async () => {
 });
 
 function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
-  const { repository, tag } = splitImage(images().nodeExporter);
-  const [registry, ...rest] = repository.split('/');
-  const values = valuesFile(workspace, `node-exporter-${randomBytes(3).toString('hex')}`, {
-    image: { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' },
-    resources: { requests: { cpu: '10m' } },
-    ...extra,
-  });
-  return runDeployAction(
-    'deploy',
-    {
-      release: RELEASE,
-      chart: 'test-charts/prometheus-node-exporter',
-      namespace,
-      'values-files': values,
-      timeout: '4m',
-    },
-    { workspace },
-  );
+  const o = {
+    release: RELEASE,
+    chart: 'prometheus-node-exporter',
+    namespace,
+    image: images().nodeExporter,
+  };
+  return deployPublicChart(workspace, o, { resources: { requests: { cpu: '10m' } }, ...extra });
 }
 
 function smoke(): Promise<DeployRun> {

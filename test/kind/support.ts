@@ -152,3 +152,32 @@ export async function releasePods(
       ready: !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
     }));
 }
+
+/**
+ * The deploy bundle installing a vendored public chart (test-charts/<chart>)
+ * whose `image` takes registry, repository and tag (the prometheus-community
+ * charts'), with the locally built `image` and `values` over it.
+ */
+export function deployPublicChart(
+  workspace: string,
+  o: { release: string; chart: string; namespace: string; image: string },
+  values: Record<string, unknown>,
+): Promise<DeployRun> {
+  const { repository, tag } = splitImage(o.image);
+  const [registry, ...rest] = repository.split('/');
+  const file = valuesFile(workspace, `${o.release}-${randomBytes(3).toString('hex')}`, {
+    image: { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' },
+    ...values,
+  });
+  return runDeployAction(
+    'deploy',
+    {
+      release: o.release,
+      chart: `test-charts/${o.chart}`,
+      namespace: o.namespace,
+      'values-files': file,
+      timeout: '4m',
+    },
+    { workspace },
+  );
+}
