@@ -70,7 +70,14 @@ export interface RolloutAssessment {
   pods: KubeObject[];
 }
 
-/** Container waiting reasons that never resolve by waiting. */
+/**
+ * Container waiting reasons that never resolve by waiting. Not
+ * RunContainerError: the runtime failing to start a created container is as
+ * often passing (runc's "unable to freeze" a cgroup on a loaded node) as for
+ * good (a command that does not exist), and the kubelet tries again with a new
+ * container: one that keeps failing to start is a crash loop (exit code 128,
+ * StartError), judged as one after `crash-loop-restarts`.
+ */
 const TERMINAL_WAITING = new Set([
   'ImagePullBackOff',
   'ErrImagePull',
@@ -78,7 +85,6 @@ const TERMINAL_WAITING = new Set([
   'InvalidImageName',
   'CreateContainerConfigError',
   'CreateContainerError',
-  'RunContainerError',
 ]);
 
 interface ContainerStatus {
@@ -100,7 +106,8 @@ interface ContainerStatus {
  * a back-off period later (measured in docs/real-pods.md).
  */
 function crashed(c: ContainerStatus, pod: KubeObject): boolean {
-  if (c.state?.waiting?.reason === 'CrashLoopBackOff') return true;
+  const waiting = c.state?.waiting?.reason;
+  if (waiting === 'CrashLoopBackOff' || waiting === 'RunContainerError') return true;
   const exitCode = c.state?.terminated?.exitCode;
   return exitCode !== undefined && exitCode !== 0 && pod.spec?.restartPolicy !== 'Never';
 }

@@ -763,6 +763,28 @@ describe('pod failures', () => {
     },
   );
 
+  it('gives a container the runtime could not start another try: a crash loop only when it keeps failing', () => {
+    // runc's "unable to freeze" on a loaded node passes at the kubelet's next attempt.
+    expect(judge(waiting('RunContainerError', 0)).state).toBe('progressing');
+    // A start that keeps failing (a command that does not exist): exit code 128, StartError.
+    const started = (restartCount: number) => ({
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'api',
+          restartCount,
+          state: { waiting: { reason: 'RunContainerError', message: 'exec: "nope": not found' } },
+          lastState: { terminated: { exitCode: 128, reason: 'StartError' } },
+        },
+      ],
+    });
+    expect(judge(started(1)).state).toBe('progressing');
+    expect(judge(started(2)).failures[0]).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      message: 'container api restarted 2 times (last exit code 128, StartError)',
+    });
+  });
+
   it('tolerates a crash loop below the restart threshold, fails at it', () => {
     expect(judge(waiting('CrashLoopBackOff', 1)).state).toBe('progressing');
     expect(judge(waiting('CrashLoopBackOff', 2)).failures[0]).toMatchObject({
