@@ -46,6 +46,8 @@ export interface SetDeps {
   /** The validator of a target, with the CRDs among the set's rendered objects. */
   validatorFor: ValidatorFor;
   log: (line: string) => void;
+  /** Why no set runs helm, when the whole chart cannot be rendered (a row's details). */
+  skipHelm?: string;
 }
 
 export interface TargetOutcome {
@@ -70,8 +72,10 @@ export interface SetOutcome {
   values: StageFinding[];
   /** How the keys of the set's files were judged (`keys checked against the chart's values`). */
   keysNote?: string;
-  /** Absent when a values file does not parse: then no helm runs. */
+  /** Absent when a values file does not parse, or `skipHelm`: then no helm runs. */
   helm?: HelmOutcome;
+  /** Why helm did not run, when it did not (a row's details). */
+  helmSkipped?: string;
   timing: SetTiming;
 }
 
@@ -165,7 +169,7 @@ function keysNote(level: Level, chart: ChartValues | undefined): string {
 export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome> {
   const helmRun: HelmRun = { set, settings: deps.settings, helm: deps.helm, limit: deps.limit };
   const timing = emptyTiming();
-  const started = startHelm(helmRun, deps, timing);
+  const started = deps.skipHelm ? undefined : startHelm(helmRun, deps, timing);
   const files = timed(timing, 'values', () => valuesFilesOf(set, deps));
   const syntax = valuesStage(files);
   const outcome: SetOutcome = {
@@ -174,12 +178,13 @@ export async function lintSet(set: ValuesSet, deps: SetDeps): Promise<SetOutcome
     values: syntax,
     timing,
   };
-  if (syntax.length) return outcome;
+  if (syntax.length) return { ...outcome, helmSkipped: 'skipped: a values file does not parse' };
   const own = files.filter((f) => set.files.includes(f.file));
   const level = policyLevels(deps.settings, set)['misspelt-key'];
   const chart = timed(timing, 'values', () => deps.chartValues());
   outcome.values = timed(timing, 'values', () => misspeltKeyStage(own, chart, level));
   outcome.keysNote = keysNote(level, chart);
+  if (!started) return { ...outcome, helmSkipped: deps.skipHelm };
   const run: SetRun = {
     ...helmRun,
     locator: new Locator(deps.settings.chartDir, files),

@@ -91,7 +91,7 @@ export function setRows(outcome: SetOutcome, settings: LintSettings): CheckRow[]
   );
   if (!outcome.helm) {
     const skipped = ['helm lint', 'helm template', 'schema', 'policy'].map((check) =>
-      skippedRow(name, check, 'skipped: a values file does not parse'),
+      skippedRow(name, check, outcome.helmSkipped ?? 'skipped'),
     );
     return [values, ...skipped];
   }

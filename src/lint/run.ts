@@ -116,12 +116,10 @@ async function chartVersion(settings: LintSettings, log: (line: string) => void)
 export async function lintChart(settings: LintSettings, ctx: LintContext): Promise<LintReport> {
   const started = performance.now();
   // Before the sets: helm lint and template read the chart's charts/.
-  const dependencies = chartCheck(
-    'dependencies',
-    await dependenciesStage(ctx.helm, settings.chartDir),
-    ctx.log ?? (() => {}),
-  );
+  const built = await dependenciesStage(ctx.helm, settings.chartDir);
+  const dependencies = chartCheck('dependencies', built, ctx.log ?? (() => {}));
   const deps = await setDeps(settings, ctx);
+  if (built?.missing) deps.skipHelm = "skipped: the chart's dependencies could not be fetched";
   mkdirSync(ctx.outputDir, { recursive: true });
   const [outcomes, chart] = await Promise.all([
     Promise.all(settings.sets.map((set) => lintSet(set, deps))),

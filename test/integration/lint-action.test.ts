@@ -340,6 +340,10 @@ describe('actions/lint', () => {
         /❌ fail \(\d+ errors?\)/,
       );
     }
+    // helm is not given a values file that does not parse; the row says why
+    expect(summaryRow(run, 'bad-yaml', 'helm lint')).toMatch(
+      /⏭️ skipped \| skipped: a values file does not parse \|$/,
+    );
     // a custom resource without a schema is reported as skipped, never passed silently
     expect(results['unknown-crd']).toBe('pass');
     const skipped = found.find((a) => a.title.includes('unknown-crd'));

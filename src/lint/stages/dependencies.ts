@@ -3,7 +3,8 @@
 // they are rarely committed there. As the deploy does, those helm lists as
 // missing are built (`helm dependency build`: file://, OCI and reachable
 // repositories); one that cannot be fetched is an error on Chart.yaml with
-// helm's reason, and helm lint then reports the chart without it.
+// helm's reason, and the sets skip helm: it would only say the same three
+// times (helm lint, helm template) for every set.
 import path from 'node:path';
 import { CommandError } from '../../exec/command.js';
 import {
@@ -19,6 +20,8 @@ import type { StageFinding } from './context.js';
 export interface DependenciesOutcome {
   findings: StageFinding[];
   message: string;
+  /** Some could not be fetched: helm refuses the chart without them. */
+  missing: boolean;
 }
 
 /** Undefined for a chart that declares no dependencies: no row, no helm call. */
@@ -28,7 +31,7 @@ export async function dependenciesStage(
 ): Promise<DependenciesOutcome | undefined> {
   try {
     const done = await ensureChartDependencies(helm, chartDir);
-    return done === undefined ? undefined : { findings: [], message: done };
+    return done === undefined ? undefined : { findings: [], message: done, missing: false };
   } catch (error) {
     // `helm dependency list` refuses a Chart.yaml helm cannot load: helm lint says why.
     if (error instanceof CommandError) return undefined;
@@ -43,6 +46,10 @@ export async function dependenciesStage(
       file: chartYaml,
       line: new Locator(chartDir, []).lineOfKey(chartYaml, 'dependencies'),
     };
-    return { findings: [finding], message: `helm dependency build failed: ${error.reason}` };
+    return {
+      findings: [finding],
+      message: `helm dependency build failed: ${error.reason}`,
+      missing: true,
+    };
   }
 }
