@@ -140,6 +140,14 @@ export function kwokConfig(): string {
  */
 export const POD_CIDR = '10.244.0.1/16';
 
+/**
+ * The API server's Service range: loopback. It dials a Service's cluster IP
+ * for an aggregated API (an APIService) or an admission webhook a chart
+ * installs; kwok's pods answer nothing, and an address in its default range
+ * (10.0.0.0/24) would leave this machine by the default route.
+ */
+export const SERVICE_CIDR = '127.96.0.0/16';
+
 /** Fake nodes: capacity, zone and hostname labels. */
 export function nodeObjects(count: number): object[] {
   return Array.from({ length: count }, (_, i) => {
@@ -214,6 +222,8 @@ export async function createKwokCluster(opts: KwokClusterOptions): Promise<Clust
     `kwok-controller=cidr=${POD_CIDR}`,
     '--extra-args',
     'kube-controller-manager=enable-hostpath-provisioner=true',
+    '--extra-args',
+    `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`,
     // Leave ~/.kube/config alone: the cluster's own kubeconfig is returned.
     '--kubeconfig',
     contextsFile(workdir),
