@@ -3,12 +3,12 @@
 # stand-in API from stand-in/Dockerfile on a local Node.js base, PostgreSQL
 # from Debian's packages (non-root, uid 999, an entrypoint doing what the
 # chart needs of the official one), and curl for the `helm test` pod. Also
-# Alertmanager, node_exporter and kube-state-metrics from their Go modules, the public
+# Alertmanager, node_exporter, kube-state-metrics and metrics-server from their Go modules, the public
 # applications whose public charts the kind tests deploy. Each is built on
 # the local Debian base (scripts/docker-engine.sh up) and rebuilt only when
 # its recipe changes.
 #
-#   scripts/chart-images.sh   # prints name=image lines: api, postgresql, curl, alertmanager, nodeExporter, kubeStateMetrics
+#   scripts/chart-images.sh   # prints name=image lines: api, postgresql, curl, and each public app
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -78,6 +78,8 @@ public_app node-exporter v1.12.1 node_exporter node-exporter.Dockerfile
 node_exporter=$image
 public_app kube-state-metrics v2.20.0 kube-state-metrics kube-state-metrics.Dockerfile
 kube_state_metrics=$image
+public_app metrics-server v0.8.0 metrics-server metrics-server.Dockerfile
+metrics_server=$image
 
 echo "api=$api"
 echo "postgresql=$postgres"
@@ -85,3 +87,4 @@ echo "curl=$curl"
 echo "alertmanager=$alertmanager"
 echo "nodeExporter=$node_exporter"
 echo "kubeStateMetrics=$kube_state_metrics"
+echo "metricsServer=$metrics_server"

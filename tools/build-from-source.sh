@@ -7,7 +7,7 @@
 #
 # tools: helm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler,
 #        kind, kwok, kwokctl, etcd, actionlint, helm-docs, act, registry,
-#        alertmanager, node-exporter, kube-state-metrics (public applications the
+#        alertmanager, node-exporter, kube-state-metrics, metrics-server (public applications the
 #        kind tests run under their own charts)
 set -euo pipefail
 
@@ -122,6 +122,11 @@ kube-state-metrics)
   mkmod k8s.io/kube-state-metrics/v2 "$version"
   v=github.com/prometheus/common/version
   build k8s.io/kube-state-metrics/v2 kube-state-metrics "-X $v.Version=${version#v} -X $v.Branch=HEAD -X $v.Revision=release"
+  ;;
+metrics-server)
+  mkmod sigs.k8s.io/metrics-server "$version"
+  v=k8s.io/client-go/pkg/version
+  build sigs.k8s.io/metrics-server/cmd/metrics-server metrics-server "-X $v.gitVersion=$version -X $v.gitCommit=release"
   ;;
 *)
   echo "build-from-source: unknown tool '$tool'" >&2

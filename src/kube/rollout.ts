@@ -14,6 +14,7 @@ import { removableJob, removedJobVerdict } from './removed-jobs.js';
 import { uncreatedPods } from './uncreated-pods.js';
 import { currentPods, currentReplicaSet, type Dependents } from './workload-pods.js';
 import {
+  apiServiceRule,
   condition,
   customResourceRule,
   daemonSetRule,
@@ -223,6 +224,7 @@ export function isWatched(o: ReleaseObject): boolean {
   if (isCustomResource(o)) return true;
   if (o.group === 'apps') return ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind);
   if (o.group === 'batch') return o.kind === 'Job' || o.kind === 'CronJob';
+  if (o.group === 'apiregistration.k8s.io') return o.kind === 'APIService';
   return o.group === '' && o.kind === 'Pod';
 }
 
@@ -255,6 +257,8 @@ function verdictOf(o: ReleaseObject, live: KubeObject): Verdict {
       return { skipped: `${ref(live)}: its Jobs run on its schedule, not awaited by the deploy` };
     case 'Pod':
       return podRule(live, hook);
+    case 'APIService':
+      return apiServiceRule(live);
     default:
       return {};
   }

@@ -177,6 +177,20 @@ export function podRule(p: KubeObject, hook: boolean): Verdict {
 }
 
 /** A custom resource: its Ready (or Available) condition when it has one; otherwise not judged. */
+/**
+ * An aggregated API (spec.service set): the API server marks it Available
+ * once it reaches the backing Service and discovery answers there. Pods can
+ * be Ready while it is not (a wrong port, a CA the API server does not
+ * trust, a network policy), and then every client of that API fails; helm's
+ * --wait does not look. A local APIService (no service) is always Available.
+ */
+export function apiServiceRule(o: KubeObject): Verdict {
+  const c = condition(o, 'Available');
+  if (c?.status === 'True') return {};
+  const why = c ? [c.reason, c.message].filter(Boolean).join(': ') : 'no Available condition yet';
+  return { waiting: `${ref(o)}: Available is ${c?.status ?? 'Unknown'} (${why})` };
+}
+
 export function customResourceRule(o: KubeObject): Verdict {
   const c = condition(o, 'Ready') ?? condition(o, 'Available');
   if (!c) {

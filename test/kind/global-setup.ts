@@ -17,25 +17,15 @@ import { parse } from 'yaml';
 import type { TestProject } from 'vitest/node';
 import { startMirror } from '../../tools/mirror-server.js';
 import { ensureBundle } from '../support/bundle.js';
-import { chartImages, engineUp, nodeImageArchive } from '../support/docker.js';
+import { chartImages, engineUp, nodeImageArchive, type ChartImages } from '../support/docker.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { MIRROR_ROOT, mirrorInputs } from '../support/setup-mirror.js';
 import { toolPath } from '../support/tools.js';
 
-export interface KindImages {
-  api: string;
-  postgresql: string;
-  curl: string;
-  /** The public applications of the public-chart tests. */
-  alertmanager: string;
-  nodeExporter: string;
-  kubeStateMetrics: string;
-}
-
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
-    kindImages: KindImages;
+    kindImages: ChartImages;
   }
 }
 
@@ -53,7 +43,7 @@ function kindClusterName(kubeconfig: string): string {
 }
 
 /** `kind load` copies only what the node lacks, so loading into a reused cluster is cheap. */
-function loadImages(name: string, images: KindImages): void {
+function loadImages(name: string, images: ChartImages): void {
   for (const image of Object.values(images))
     execFileSync(toolPath('kind'), ['load', 'docker-image', '--name', name, image], {
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -155,18 +155,29 @@ export async function releasePods(
 
 /**
  * The deploy bundle installing a vendored public chart (test-charts/<chart>)
- * whose `image` takes registry, repository and tag (the prometheus-community
- * charts'), with the locally built `image` and `values` over it.
+ * with the locally built `image` and `values` over it. The chart's `image`
+ * takes registry, repository and tag (the prometheus-community charts'), or
+ * with `wholeRepository` the repository with its registry in it.
  */
 export function deployPublicChart(
   workspace: string,
-  o: { release: string; chart: string; namespace: string; image: string },
+  o: {
+    release: string;
+    chart: string;
+    namespace: string;
+    image: string;
+    wholeRepository?: boolean;
+    timeout?: string;
+  },
   values: Record<string, unknown>,
 ): Promise<DeployRun> {
   const { repository, tag } = splitImage(o.image);
   const [registry, ...rest] = repository.split('/');
+  const image = o.wholeRepository
+    ? { repository, tag, pullPolicy: 'IfNotPresent' }
+    : { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' };
   const file = valuesFile(workspace, `${o.release}-${randomBytes(3).toString('hex')}`, {
-    image: { registry, repository: rest.join('/'), tag, pullPolicy: 'IfNotPresent' },
+    image,
     ...values,
   });
   return runDeployAction(
@@ -176,7 +187,7 @@ export function deployPublicChart(
       chart: `test-charts/${o.chart}`,
       namespace: o.namespace,
       'values-files': file,
-      timeout: '4m',
+      timeout: o.timeout ?? '4m',
     },
     { workspace },
   );

@@ -39,34 +39,38 @@ export function nodeImageArchive(): string {
   }).trim();
 }
 
-/** Images built locally (scripts/chart-images.sh): chart/hotswap's api, postgresql and curl, and alertmanager. */
-export function chartImages(): {
-  api: string;
-  postgresql: string;
-  curl: string;
-  alertmanager: string;
-  nodeExporter: string;
-  kubeStateMetrics: string;
-} {
+/** What scripts/chart-images.sh builds: chart/hotswap's images and the public applications of the kind tests. */
+const CHART_IMAGES = [
+  'api',
+  'postgresql',
+  'curl',
+  'alertmanager',
+  'nodeExporter',
+  'kubeStateMetrics',
+  'metricsServer',
+] as const;
+export type ChartImages = Record<(typeof CHART_IMAGES)[number], string>;
+
+/** Images built locally (scripts/chart-images.sh), by name. */
+export function chartImages(): ChartImages {
   const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'chart-images.sh')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 30 * 60_000,
   });
-  const images = Object.fromEntries(
+  const printed = new Map(
     out
       .trim()
       .split('\n')
       .map((l) => l.split('=') as [string, string]),
   );
-  return {
-    api: images.api!,
-    postgresql: images.postgresql!,
-    curl: images.curl!,
-    alertmanager: images.alertmanager!,
-    nodeExporter: images.nodeExporter!,
-    kubeStateMetrics: images.kubeStateMetrics!,
-  };
+  const images = {} as ChartImages;
+  for (const name of CHART_IMAGES) {
+    const image = printed.get(name);
+    if (!image) throw new Error(`scripts/chart-images.sh printed no ${name}= line:\n${out}`);
+    images[name] = image;
+  }
+  return images;
 }
 
 /** Splits `repo:tag` at the last colon. */

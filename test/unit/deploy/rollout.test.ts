@@ -545,6 +545,65 @@ describe('Jobs, CronJobs, Pods, hooks and custom resources', () => {
       waiting: ['Widget/w: Ready is False (Reconciling)', 'Gadget/g: Available is False'],
     },
     {
+      name: "an aggregated APIService waits to be Available, with the API server's reason",
+      objects: [
+        [
+          {
+            apiVersion: 'apiregistration.k8s.io/v1',
+            group: 'apiregistration.k8s.io',
+            kind: 'APIService',
+            name: 'v1beta1.metrics.k8s.io',
+          },
+          {
+            apiVersion: 'apiregistration.k8s.io/v1',
+            kind: 'APIService',
+            metadata: { name: 'v1beta1.metrics.k8s.io' },
+            status: {
+              conditions: [
+                {
+                  type: 'Available',
+                  status: 'False',
+                  reason: 'FailedDiscoveryCheck',
+                  message: 'x509: certificate signed by unknown authority',
+                },
+              ],
+            },
+          },
+        ],
+        [
+          {
+            apiVersion: 'apiregistration.k8s.io/v1',
+            group: 'apiregistration.k8s.io',
+            kind: 'APIService',
+            name: 'v1.custom.example.com',
+          },
+          {
+            apiVersion: 'apiregistration.k8s.io/v1',
+            kind: 'APIService',
+            metadata: { name: 'v1.custom.example.com' },
+          },
+        ],
+        [
+          {
+            apiVersion: 'apiregistration.k8s.io/v1',
+            group: 'apiregistration.k8s.io',
+            kind: 'APIService',
+            name: 'v1.ok.example.com',
+          },
+          {
+            apiVersion: 'apiregistration.k8s.io/v1',
+            kind: 'APIService',
+            metadata: { name: 'v1.ok.example.com' },
+            status: { conditions: [{ type: 'Available', status: 'True', reason: 'Passed' }] },
+          },
+        ],
+      ] as [ReleaseObject, KubeObject][],
+      waiting: [
+        'APIService/v1beta1.metrics.k8s.io: Available is False (FailedDiscoveryCheck: x509: certificate signed by unknown authority)',
+        'APIService/v1.custom.example.com: Available is Unknown (no Available condition yet)',
+      ],
+    },
+    {
       name: 'objects without a rule (ConfigMap, built-in cluster objects) are not judged',
       objects: [
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: NS } },
