@@ -1,10 +1,8 @@
-// Everything a deploy does once the release state is settled: chart access
-// (secret values file, registry login), the diff, helm upgrade --install, the
+// Everything a deploy does once the release state is settled (the chart is
+// reachable: chart-access.ts): the diff, helm upgrade --install, the
 // judgement of the new revision (our watch, or one look after helm failed),
 // the verdict recorded on the release, and on a failure the automatic
 // rollback (auto-rollback.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import { CancelledError, CommandError } from '../exec/command.js';
 import type { RevisionInfo } from '../helm/helm.js';
 import { manifestDigest } from '../helm/manifest-digest.js';
@@ -21,10 +19,10 @@ import type { Phase } from './cancel.js';
 import { releaseJson, type DeployDeps, type DeployResult } from './deploy.js';
 import { diffObjects, manifestObjects } from './diff.js';
 import { plannedDiff, runningManifest } from './diff-sides.js';
-import { writeSecretValuesFile } from './secret-values.js';
 import type { DeploySettings } from './settings.js';
 import type { PhaseClock } from './phase-clock.js';
 import { upgradeArgs } from './upgrade.js';
+import type { ChartAccess } from './chart-access.js';
 
 export interface RunState {
   phase: Phase;
@@ -52,6 +50,8 @@ export interface ApplyContext {
   store: RecordStore;
   run: RunState;
   policy: RolloutPolicy;
+  /** How helm reaches the chart and the secret values (chart-access.ts). */
+  access: ChartAccess;
   /** The rollout watch ran out of time (rather than helm failing or an object failing). */
   timedOut?: boolean;
 }
@@ -65,13 +65,6 @@ export interface ApplyContext {
 const CONCURRENT =
   /another operation \(install\/upgrade\/rollback\) is in progress|cannot re-use a name that is still in use|release: already exists/i;
 
-/** What helm needs to reach the chart and the secret values, for this run only. */
-export interface ChartAccess {
-  chartRef: string;
-  secretValuesFile?: string;
-  env: Record<string, string>;
-}
-
 /** Values, diff, upgrade, watch and rollback: everything after the release state is settled. */
 export async function apply(
   s: DeploySettings,
@@ -82,88 +75,54 @@ export async function apply(
   result.previousRevision = start.deployed;
   const lastRevision = start.latest;
   const hasDeployed = start.deployed !== undefined;
-  return withChartAccess(s, deps, async (access) => {
-    if (s.diffOnly) {
-      c.run.clock.begin('diff');
-      const [diff, history] = await Promise.all([
-        plannedDiff(s, deps, access, hasDeployed),
-        c.history ?? deps.helm.history(s.release, s.namespace),
-      ]);
-      result.diff = diff;
-      deps.log(`Diff: ${result.diff.length} object(s) change`);
-      result.status = 'diff-only';
-      result.history = history;
-      result.lastVerifiedRevision = lastVerifiedRevision(history, c.records);
-      return result;
-    }
-    // The running release's manifest is read while helm upgrades; the diff's
-    // other side is the manifest the upgrade applied (its own -o json), so a
-    // deploy with a diff pays for no server-side dry run.
-    const current = s.diff ? runningManifest(s, deps, lastRevision, hasDeployed) : undefined;
-    enterPhase(c.run, 'upgrade');
-    const upgraded = await upgrade(s, deps, access, result, {
-      afterRevision: lastRevision,
-      policy: c.policy,
-    });
-    const upgradeError = upgraded.error;
-    if (upgradeError !== undefined && CONCURRENT.test(upgradeError)) {
-      result.error = `another operation on release '${s.release}' is in progress; this deploy changed nothing (${upgradeError})`;
-      result.history = await deps.helm.history(s.release, s.namespace);
-      return result;
-    }
-    // The watch's first reads are under way before the diff is computed
-    // (parsing and comparing two manifests is the main thread's work).
-    const judging = judge(s, deps, c, upgraded);
-    judging.catch(() => {}); // awaited below, after the diff
-    // The history a healthy deploy ends with: recording the verdict writes no
-    // revision, so it is read while the watch runs rather than after it.
-    const finalHistory =
-      upgradeError === undefined ? deps.helm.history(s.release, s.namespace) : undefined;
-    finalHistory?.catch(() => {}); // a failed read is read again at the end
-    const before = await current;
-    if (before !== undefined && upgradeError === undefined) {
-      result.diff = diffObjects(
-        manifestObjects(before, s.namespace),
-        manifestObjects(upgraded.manifest, s.namespace),
-      );
-      deps.log(`Diff: ${result.diff.length} object(s) change`);
-    }
-    await judging;
-    return conclude(s, deps, c, lastRevision, upgradeError, finalHistory);
-  });
-}
-
-/** The secret values file and, for an OCI chart, a private registry config and login; removed afterwards. */
-async function withChartAccess<T>(
-  s: DeploySettings,
-  deps: DeployDeps,
-  body: (access: ChartAccess) => Promise<T>,
-): Promise<T> {
-  const { helm, log } = deps;
-  const secretFile = s.secretValues
-    ? writeSecretValuesFile(s.secretValues, deps.tempDir)
-    : undefined;
-  // Registry credentials live in a private config under RUNNER_TEMP for this run only.
-  const registryDir =
-    s.chart.kind === 'oci' ? mkdtempSync(path.join(deps.tempDir, 'hotswap-registry-')) : undefined;
-  const env: Record<string, string> = registryDir
-    ? { HELM_REGISTRY_CONFIG: path.join(registryDir, 'config.json') }
-    : {};
-  try {
-    if (s.chart.kind === 'oci' && s.chart.registryUsername) {
-      const host = new URL(s.chart.ref.replace(/^oci:/, 'https:')).host;
-      log(`Logging in to ${host} as ${s.chart.registryUsername}`);
-      const login = ['registry', 'login', host, '--username', s.chart.registryUsername];
-      login.push('--password-stdin');
-      if (s.chart.plainHttp) login.push(helm.major === 4 ? '--plain-http' : '--insecure');
-      await helm.run(login, { input: s.chart.registryPassword, env });
-    }
-    const chartRef = s.chart.kind === 'oci' ? s.chart.ref : s.chart.path;
-    return await body({ chartRef, secretValuesFile: secretFile?.path, env });
-  } finally {
-    secretFile?.remove();
-    if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+  const { access } = c;
+  if (s.diffOnly) {
+    c.run.clock.begin('diff');
+    const [diff, history] = await Promise.all([
+      plannedDiff(s, deps, access, hasDeployed),
+      c.history ?? deps.helm.history(s.release, s.namespace),
+    ]);
+    result.diff = diff;
+    deps.log(`Diff: ${result.diff.length} object(s) change`);
+    result.status = 'diff-only';
+    result.history = history;
+    result.lastVerifiedRevision = lastVerifiedRevision(history, c.records);
+    return result;
   }
+  // The running release's manifest is read while helm upgrades; the diff's
+  // other side is the manifest the upgrade applied (its own -o json), so a
+  // deploy with a diff pays for no server-side dry run.
+  const current = s.diff ? runningManifest(s, deps, lastRevision, hasDeployed) : undefined;
+  enterPhase(c.run, 'upgrade');
+  const upgraded = await upgrade(s, deps, access, result, {
+    afterRevision: lastRevision,
+    policy: c.policy,
+  });
+  const upgradeError = upgraded.error;
+  if (upgradeError !== undefined && CONCURRENT.test(upgradeError)) {
+    result.error = `another operation on release '${s.release}' is in progress; this deploy changed nothing (${upgradeError})`;
+    result.history = await deps.helm.history(s.release, s.namespace);
+    return result;
+  }
+  // The watch's first reads are under way before the diff is computed
+  // (parsing and comparing two manifests is the main thread's work).
+  const judging = judge(s, deps, c, upgraded);
+  judging.catch(() => {}); // awaited below, after the diff
+  // The history a healthy deploy ends with: recording the verdict writes no
+  // revision, so it is read while the watch runs rather than after it.
+  const finalHistory =
+    upgradeError === undefined ? deps.helm.history(s.release, s.namespace) : undefined;
+  finalHistory?.catch(() => {}); // a failed read is read again at the end
+  const before = await current;
+  if (before !== undefined && upgradeError === undefined) {
+    result.diff = diffObjects(
+      manifestObjects(before, s.namespace),
+      manifestObjects(upgraded.manifest, s.namespace),
+    );
+    deps.log(`Diff: ${result.diff.length} object(s) change`);
+  }
+  await judging;
+  return conclude(s, deps, c, lastRevision, upgradeError, finalHistory);
 }
 
 /** What helm upgrade left: the manifest it applied, or its error (redacted). */

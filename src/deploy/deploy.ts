@@ -22,6 +22,7 @@ import {
 } from '../release/state.js';
 import { adoptRelease } from './adopt.js';
 import { apply, type RunState } from './apply.js';
+import { withChartAccess } from './chart-access.js';
 import { PhaseClock, type PhaseTime } from './phase-clock.js';
 import { settleCancelled, type CancelOutcome } from './cancel.js';
 import { ensureChartDependencies } from '../helm/chart-dependencies.js';
@@ -122,8 +123,11 @@ export async function deploy(s: DeploySettings, deps: DeployDeps): Promise<Deplo
   await checkBeforeChange(s, deps, firstRecords);
   const run: RunState = { phase: 'prepare', startRevision: undefined, clock };
   try {
-    const state = await releaseState(s, deps, store, run, result, await firstRecords);
-    return await apply(s, deps, { result, ...state, store, run, policy: rolloutPolicy(s) });
+    return await withChartAccess(s, deps, async (access) => {
+      const state = await releaseState(s, deps, store, run, result, await firstRecords);
+      const policy = rolloutPolicy(s);
+      return await apply(s, deps, { result, ...state, store, run, policy, access });
+    });
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error;
     return await cancelled(s, deps, store, run, result, error);

@@ -4,7 +4,7 @@
 import { CancelledError } from '../exec/command.js';
 import { revisionManifest } from '../release/stored-release.js';
 import { redact } from '../secrets/redact.js';
-import type { ChartAccess } from './apply.js';
+import type { ChartAccess } from './chart-access.js';
 import { releaseJson, type DeployDeps } from './deploy.js';
 import { diffManifests } from './diff.js';
 import type { DeploySettings } from './settings.js';

@@ -5,6 +5,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { InputError } from '../inputs/errors.js';
+import { withoutCredentials } from '../secrets/redact.js';
 import { checkImageValues, parseImageValues } from './image-values.js';
 import { parseBoolean, parseDnsLabel, parseDuration, parseList } from '../inputs/parse.js';
 import {
@@ -64,10 +65,22 @@ export type ChartSource =
       kind: 'oci';
       ref: string;
       version: string;
-      registryUsername: string;
-      registryPassword: string;
+      /** registry-username and registry-password: a registry login, the password through stdin. */
+      username: string;
+      password: string;
       /** Plain HTTP to the registry (a local registry without TLS). */
       plainHttp: boolean;
+    }
+  | {
+      kind: 'repository';
+      /** The chart repository, as `helm repo add` takes it. */
+      url: string;
+      /** The chart's name in it. */
+      name: string;
+      version: string;
+      /** registry-username and registry-password: basic auth, the password through stdin. */
+      username: string;
+      password: string;
     };
 
 export interface SettingsContext {
@@ -151,6 +164,62 @@ export function parseImageTag(input: string, raw: string): string {
   return value;
 }
 
+/** A pinned chart version, as helm accepts one: semver 2, an optional leading v. */
+function parseChartVersion(version: string, source: string): string {
+  if (version === '')
+    throw new InputError('chart-version', version, `a chart version when chart is ${source}`);
+  if (!semver.valid(version))
+    throw new InputError('chart-version', version, 'a semantic version such as 1.2.3');
+  return version;
+}
+
+/** registry-username and registry-password: both or neither. */
+function parseCredentials(read: InputReader): { username: string; password: string } {
+  const username = read('registry-username').trim();
+  const password = read('registry-password');
+  if ((username === '') !== (password === '')) {
+    throw new InputError(
+      'registry-username',
+      username,
+      'registry-username and registry-password to be given together',
+    );
+  }
+  return { username, password };
+}
+
+/** `chart` named in the repository `chart-repository` gives (https://, as `helm repo add` takes it). */
+function parseRepositoryChart(read: InputReader, chart: string): ChartSource {
+  const raw = read('chart-repository');
+  const url = raw.trim();
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.host)
+    throw new InputError(
+      'chart-repository',
+      withoutCredentials(raw),
+      'the http(s) URL of a chart repository, such as https://charts.example.com',
+    );
+  if (parsed.username || parsed.password)
+    // helm would take them on its command line; registry-password goes through stdin.
+    throw new InputError(
+      'chart-repository',
+      withoutCredentials(raw),
+      'a URL without credentials (give them as registry-username and registry-password)',
+    );
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(chart))
+    throw new InputError(
+      'chart',
+      chart,
+      "the chart's name in chart-repository, such as podinfo (no path: the repository is chart-repository)",
+    );
+  const version = parseChartVersion(read('chart-version').trim(), 'from a chart-repository');
+  return { kind: 'repository', url, name: chart, version, ...parseCredentials(read) };
+}
+
 /** `bitnami/nginx` (a `helm repo add`ed name) or an http(s) URL, where no such path is in the workspace. */
 function fromChartRepository(value: string, workspace: string): boolean {
   if (/^https?:\/\//.test(value)) return true;
@@ -163,12 +232,13 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
   const value = raw.trim();
   if (value === '')
     throw new InputError('chart', raw, 'a chart directory, a .tgz or an oci:// reference');
+  if (read('chart-repository').trim() !== '') return parseRepositoryChart(read, value);
   const version = read('chart-version').trim();
   if (fromChartRepository(value, ctx.workspace)) {
     throw new InputError(
       'chart',
       raw,
-      'a chart directory or .tgz inside the workspace, or an oci:// reference (a chart from a chart repository or a URL is pulled into the workspace first: helm pull <repo>/<chart> --version <version> --untar)',
+      "a chart directory or .tgz inside the workspace, or an oci:// reference (for a chart from a chart repository, set chart-repository to the repository's URL and chart to the chart's name)",
     );
   }
   if (value.startsWith('oci://')) {
@@ -179,34 +249,16 @@ function parseChart(read: InputReader, ctx: SettingsContext): ChartSource {
         'an OCI reference such as oci://registry.example.com/charts/hotswap',
       );
     }
-    if (version === '') {
-      throw new InputError(
-        'chart-version',
-        version,
-        'a chart version when chart is an oci:// reference',
-      );
-    }
-    // What helm itself accepts as a chart version: semver 2, an optional leading v.
-    if (!semver.valid(version)) {
-      throw new InputError('chart-version', version, 'a semantic version such as 1.2.3');
-    }
-    const registryUsername = read('registry-username').trim();
-    const registryPassword = read('registry-password');
-    if ((registryUsername === '') !== (registryPassword === '')) {
-      throw new InputError(
-        'registry-username',
-        registryUsername,
-        'registry-username and registry-password to be given together',
-      );
-    }
+    parseChartVersion(version, 'an oci:// reference');
+    const { username, password } = parseCredentials(read);
     const plainHttp = parseBoolean('registry-plain-http', read('registry-plain-http'));
-    return { kind: 'oci', ref: value, version, registryUsername, registryPassword, plainHttp };
+    return { kind: 'oci', ref: value, version, username, password, plainHttp };
   }
   if (version !== '') {
     throw new InputError(
       'chart-version',
       version,
-      'no version for a local chart (only with oci://)',
+      'no version for a local chart (only with oci:// or chart-repository)',
     );
   }
   const file = parseWorkspaceFile('chart', raw, ctx.workspace, 'chart directory or .tgz');

@@ -14,7 +14,7 @@ export const deployStep: Step<DeploySettings, DeployResult> = {
   ownsSignals: true,
   parse(read, ctx) {
     const settings = parseDeploySettings(read, ctx);
-    const password = settings.chart.kind === 'oci' ? settings.chart.registryPassword : '';
+    const password = settings.chart.kind === 'local' ? '' : settings.chart.password;
     const secrets = [...secretLeaves(settings.secretValues), password, settings.githubToken];
     return { settings, secrets: secrets.filter((s) => s !== '') };
   },

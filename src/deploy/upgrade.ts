@@ -34,10 +34,8 @@ type UpgradeSettings = Pick<
 
 export function upgradeArgs(s: UpgradeSettings, o: UpgradeArgsOptions): string[] {
   const args = ['upgrade', s.release, o.chartRef, '--install', '-n', s.namespace];
-  if (s.chart.kind === 'oci') {
-    args.push('--version', s.chart.version);
-    if (s.chart.plainHttp) args.push('--plain-http');
-  }
+  if (s.chart.kind !== 'local') args.push('--version', s.chart.version);
+  if (s.chart.kind === 'oci' && s.chart.plainHttp) args.push('--plain-http');
   if (s.createNamespace) args.push('--create-namespace');
   // Without it, an upgrade given no values at all (no values files, no --set,
   // no secret values) reuses the previous revision's: a deploy of the chart's

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CancelledError, CommandError } from '../exec/command.js';
+import { withoutCredentials } from '../secrets/redact.js';
 import type { Helm } from './helm.js';
 
 export interface DependencyStatus {
@@ -82,15 +83,6 @@ export function failureReason(output: string): string {
   const lines = output.split('\n').filter((l) => l.trim() !== '');
   const error = lines.filter((l) => /^Error:/.test(l)).at(-1) ?? lines.at(-1) ?? 'helm failed';
   return error.replace(/^Error:\s*/, '').trim();
-}
-
-/**
- * `text` with the credentials of any URL in it replaced (`https://user:token@host`
- * -> `https://***@host`): a repository URL in Chart.yaml may carry them, and
- * helm repeats it in its errors.
- */
-export function withoutCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
 }
 
 /** `dependency 'redis' 19.0.0 from https://... (missing)`, for each of them. */

@@ -27,6 +27,7 @@ const ROLLOUT = {
 
 export const INPUT_DEFAULTS = {
   deploy: {
+    'chart-repository': '',
     'chart-version': '',
     'registry-username': '',
     'registry-password': '',

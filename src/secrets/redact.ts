@@ -112,3 +112,12 @@ export function clearSecrets(): void {
   sorted = undefined;
   listeners.length = 0;
 }
+
+/**
+ * `text` with the credentials of any URL in it replaced (`https://user:token@host`
+ * -> `https://***@host`): a repository URL (in Chart.yaml, in an input) may
+ * carry them, and helm repeats it in its errors.
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
+}

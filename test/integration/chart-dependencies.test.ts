@@ -12,8 +12,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +22,7 @@ import {
 } from '../../src/helm/chart-dependencies.js';
 import { Helm } from '../../src/helm/helm.js';
 import { ensureBundle } from '../support/bundle.js';
+import { serveChartRepository } from '../support/chart-repository.js';
 import { REPO_ROOT, runAction } from '../support/run-action.js';
 import { TOOLS_BIN, toolPath } from '../support/tools.js';
 
@@ -54,27 +53,6 @@ function workspace(repository: string, vendored: boolean): { dir: string; chart:
   writeFileSync(path.join(chart, 'values.yaml'), 'frontend:\n  replicaCount: 2\n');
   if (vendored) cpSync(PODINFO, path.join(chart, 'charts/podinfo'), { recursive: true });
   return { dir, chart };
-}
-
-/** podinfo packaged in a chart repository served over http on loopback. */
-async function chartRepository(): Promise<{
-  url: string;
-  dir: string;
-  close: () => Promise<void>;
-}> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'deps-repo-'));
-  const served = path.join(dir, 'served');
-  const helm4 = new Helm({ bin: toolPath('helm'), major: 4 });
-  await helm4.run(['package', PODINFO, '--destination', served]);
-  const server = createServer((req, res) => {
-    const file = path.join(served, path.basename(new URL(req.url!, 'http://x').pathname));
-    if (!existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/charts`;
-  await helm4.run(['repo', 'index', served, '--url', url]);
-  return { url, dir, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 let helm: Helm;
@@ -117,7 +95,7 @@ describe('ensureChartDependencies with real helm', () => {
   });
 
   it('adds the http repository helm wants added when a Chart.lock exists, then builds', async () => {
-    const repo = await chartRepository();
+    const repo = await serveChartRepository([PODINFO]);
     try {
       const { chart } = workspace(repo.url, false);
       const env = {

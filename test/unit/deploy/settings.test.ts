@@ -58,12 +58,12 @@ describe('parseDeploySettings', () => {
     expect(() => parseDeploySettings(read({ chart: 'charts/x/nope' }), { workspace: ws })).toThrow(
       `Invalid input 'chart': "charts/x/nope". Expected an existing chart directory or .tgz inside the workspace (it does not exist).`,
     );
-    // a chart repository's `repo/chart` or a URL, even with a version: pulled first
+    // a chart repository's `repo/chart` or a URL, even with a version: chart-repository says which
     for (const chart of ['bitnami/nginx', 'https://charts.example.com/nginx-1.0.0.tgz']) {
       expect(() =>
         parseDeploySettings(read({ chart, 'chart-version': '1.0.0' }), { workspace: ws }),
       ).toThrow(
-        `Invalid input 'chart': "${chart}". Expected a chart directory or .tgz inside the workspace, or an oci:// reference (a chart from a chart repository or a URL is pulled into the workspace first: helm pull <repo>/<chart> --version <version> --untar).`,
+        `Invalid input 'chart': "${chart}". Expected a chart directory or .tgz inside the workspace, or an oci:// reference (for a chart from a chart repository, set chart-repository to the repository's URL and chart to the chart's name).`,
       );
     }
     expect(() =>
@@ -168,6 +168,47 @@ describe('parseDeploySettings', () => {
     expect(oci('v2.0.0-rc.1+build.5')).toMatchObject({ version: 'v2.0.0-rc.1+build.5' });
     for (const bad of ['1.2', '01.2.3', '1.2.3-', 'latest'])
       expect(() => oci(bad), bad).toThrow(/Invalid input 'chart-version'.*semantic version/);
+  });
+
+  it('reads a chart from a chart-repository: its name there, a pinned version, credentials paired', () => {
+    const repo = (inputs: Record<string, string>) =>
+      parseDeploySettings(
+        read({
+          chart: 'podinfo',
+          'chart-repository': 'https://charts.example.com/podinfo/',
+          'chart-version': '6.14.1',
+          ...inputs,
+        }),
+        { workspace: ws },
+      ).chart;
+    expect(repo({})).toEqual({
+      kind: 'repository',
+      url: 'https://charts.example.com/podinfo/',
+      name: 'podinfo',
+      version: '6.14.1',
+      username: '',
+      password: '',
+    });
+    expect(repo({ 'registry-username': 'ci', 'registry-password': 's3cret' })).toMatchObject({
+      username: 'ci',
+      password: 's3cret',
+    });
+    expect(() => repo({ 'chart-version': '' })).toThrow(
+      `Invalid input 'chart-version': "". Expected a chart version when chart is from a chart-repository.`,
+    );
+    expect(() => repo({ 'chart-version': 'latest' })).toThrow(/'chart-version'.*semantic version/);
+    expect(() => repo({ chart: 'podinfo/podinfo' })).toThrow(
+      `Invalid input 'chart': "podinfo/podinfo". Expected the chart's name in chart-repository, such as podinfo`,
+    );
+    for (const url of ['charts.example.com', 'oci://registry.example.com/charts', 'file:///tmp/x'])
+      expect(() => repo({ 'chart-repository': url }), url).toThrow(
+        `Invalid input 'chart-repository': "${url}". Expected the http(s) URL of a chart repository`,
+      );
+    // Credentials in the URL would go on helm's command line; the message does not repeat them.
+    expect(() => repo({ 'chart-repository': 'https://ci:tok3n@charts.example.com' })).toThrow(
+      `Invalid input 'chart-repository': "https://***@charts.example.com". Expected a URL without credentials (give them as registry-username and registry-password).`,
+    );
+    expect(() => repo({ 'registry-username': 'ci' })).toThrow(/given together/);
   });
 
   it('applies helm release name rules', () => {

@@ -82,8 +82,8 @@ describe('upgradeArgs', () => {
           kind: 'oci',
           ref: 'oci://r/c',
           version: '1.0.0',
-          registryUsername: '',
-          registryPassword: '',
+          username: '',
+          password: '',
           plainHttp: true,
         },
       },
@@ -92,5 +92,31 @@ describe('upgradeArgs', () => {
     expect(args).toContain('--dry-run=server');
     expect(args).not.toContain('--server-side=true');
     expect(args.slice(6, 9)).toEqual(['--version', '1.0.0', '--plain-http']);
+  });
+
+  it('pins the version of a chart from a chart repository, added under our own name', () => {
+    const chart = {
+      kind: 'repository' as const,
+      url: 'https://charts.example.com',
+      name: 'podinfo',
+      version: '6.14.1',
+      username: 'ci',
+      password: 'never-on-argv',
+    };
+    const args = upgradeArgs(
+      { ...s, chart },
+      { major: 4, chartRef: 'hotswap-chart-repository/podinfo' },
+    );
+    expect(args.slice(0, 8)).toEqual([
+      'upgrade',
+      'web',
+      'hotswap-chart-repository/podinfo',
+      '--install',
+      '-n',
+      'dev',
+      '--version',
+      '6.14.1',
+    ]);
+    expect(args.join(' ')).not.toContain('never-on-argv');
   });
 });

@@ -10,8 +10,8 @@ import {
   parseDependencyList,
   repositoryName,
   unmanagedRepositories,
-  withoutCredentials,
 } from '../../../src/helm/chart-dependencies.js';
+import { withoutCredentials } from '../../../src/secrets/redact.js';
 import { CommandError, type CommandResult } from '../../../src/exec/command.js';
 import type { Helm } from '../../../src/helm/helm.js';
 
