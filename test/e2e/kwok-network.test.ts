@@ -21,29 +21,26 @@ afterAll(async () => {
 
 describe('kwok cluster network', () => {
   it("dials an APIService's Service at a loopback cluster IP, and says so", async () => {
+    // A Service without a selector and an address behind it, as a Ready pod
+    // would give (the API server checks for one before it dials): data only,
+    // the API server dials the cluster IP.
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'aggregated' },
+      spec: { ports: [{ name: 'https', port: 443, targetPort: 6443 }] },
+    };
+    const endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'aggregated' },
+      subsets: [{ addresses: [{ ip: '10.244.255.250' }], ports: [{ name: 'https', port: 6443 }] }],
+    };
     await kubectl(
       ['-n', ns, 'apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: 'aggregated' },
-        spec: { ports: [{ name: 'https', port: 443, targetPort: 6443 }] },
-      }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [service, endpoints] }),
     );
-    // An address behind it, as a Ready pod would give (the API server checks
-    // for one before it dials): data only, the API server dials the cluster IP.
-    await kubectl(
-      ['-n', ns, 'apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Endpoints',
-        metadata: { name: 'aggregated' },
-        subsets: [
-          { addresses: [{ ip: '10.244.255.250' }], ports: [{ name: 'https', port: 6443 }] },
-        ],
-      }),
-    );
-    const service = await kubectlJson<{ spec: { clusterIP: string } }>([
+    const live = await kubectlJson<{ spec: { clusterIP: string } }>([
       '-n',
       ns,
       'get',
@@ -51,7 +48,7 @@ describe('kwok cluster network', () => {
       'aggregated',
     ]);
     const prefix = SERVICE_CIDR.split('.').slice(0, 2).join('.');
-    expect(service.spec.clusterIP.startsWith(`${prefix}.`), service.spec.clusterIP).toBe(true);
+    expect(live.spec.clusterIP.startsWith(`${prefix}.`), live.spec.clusterIP).toBe(true);
 
     await kubectl(
       ['apply', '-f', '-'],
@@ -74,10 +71,10 @@ describe('kwok cluster network', () => {
         status?: { conditions?: { type: string; status: string; message?: string }[] };
       }>(['get', 'apiservice', API_SERVICE]);
       const available = o.status?.conditions?.find((c) => c.type === 'Available');
-      return available?.status === 'False' && available.message?.includes(service.spec.clusterIP)
+      return available?.status === 'False' && available.message?.includes(live.spec.clusterIP)
         ? available.message
         : undefined;
     });
-    expect(message).toContain(`dial tcp ${service.spec.clusterIP}:443`);
+    expect(message).toContain(`dial tcp ${live.spec.clusterIP}:443`);
   });
 });

@@ -7,16 +7,15 @@
 // Ready: helm's own --wait calls it deployed, while the metrics API is gone.
 // The deploy must wait on the APIService, call it failed with the API
 // server's reason, roll back, and the metrics API answer again.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
-  createNamespace,
-  deleteNamespace,
   deployPublicChart,
   helm,
   history,
   images,
   kubectl,
   makeWorkspace,
+  publicChartNamespace,
   releasePods,
   shown,
   type DeployRun,
@@ -24,23 +23,15 @@ import {
 
 const RELEASE = 'metrics';
 const API_SERVICE = 'v1beta1.metrics.k8s.io';
-let namespace: string;
 const workspace = makeWorkspace();
 
-beforeAll(async () => {
-  namespace = await createNamespace('public-api');
-});
-afterAll(async () => {
-  // Uninstalled first: the APIService and ClusterRoles outlive the namespace.
-  await helm(['uninstall', RELEASE, '-n', namespace]).catch(() => {});
-  await deleteNamespace(namespace);
-});
+const namespace = publicChartNamespace('public-api', RELEASE);
 
 function deploy(extra: Record<string, unknown> = {}, timeout?: string): Promise<DeployRun> {
   const o = {
     release: RELEASE,
     chart: 'metrics-server',
-    namespace,
+    namespace: namespace.name,
     image: images().metricsServer,
     wholeRepository: true,
     timeout,
@@ -80,7 +71,7 @@ test('installs Ready, its APIService Available, and the API server serves node m
   expect(run.outputs.status).toBe('deployed');
   // The deploy waited for the API server's own check, not just the pod.
   expect(await available()).toMatchObject({ status: 'True' });
-  const pods = await releasePods(namespace, RELEASE, 'metrics-server');
+  const pods = await releasePods(namespace.name, RELEASE, 'metrics-server');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
   const metrics = await nodeMetrics();
@@ -91,7 +82,7 @@ test('installs Ready, its APIService Available, and the API server serves node m
 test('an upgrade whose APIService the API server cannot trust is failed and rolled back', async () => {
   const good = await deploy();
   expect(good.outputs.status, shown(good)).toBe('deployed');
-  const revision = (await history(RELEASE, namespace)).length;
+  const revision = (await history(RELEASE, namespace.name)).length;
 
   // No CA bundle and no skip: the API server cannot verify the pod's
   // self-signed certificate. The Deployment does not change.
@@ -103,7 +94,7 @@ test('an upgrade whose APIService the API server cannot trust is failed and roll
     /did not become ready within 45s: waiting for APIService\/v1beta1\.metrics\.k8s\.io: Available is False \(FailedDiscoveryCheck: [^)]*x509/,
   );
 
-  const records = await history(RELEASE, namespace);
+  const records = await history(RELEASE, namespace.name);
   expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
   expect(await available()).toMatchObject({ status: 'True' });
   expect((await nodeMetrics()).items.length).toBeGreaterThan(0);
@@ -115,7 +106,7 @@ test("helm's own --wait calls the same upgrade deployed while the metrics API is
     RELEASE,
     `${workspace}/test-charts/metrics-server`,
     '-n',
-    namespace,
+    namespace.name,
     '--reuse-values',
     '--set',
     'apiService.insecureSkipTLSVerify=false',
@@ -123,7 +114,7 @@ test("helm's own --wait calls the same upgrade deployed while the metrics API is
     '--timeout',
     '60s',
   ]);
-  expect((await history(RELEASE, namespace)).at(-1)!.status).toBe('deployed');
+  expect((await history(RELEASE, namespace.name)).at(-1)!.status).toBe('deployed');
   const deadline = Date.now() + 30_000;
   while ((await available()).status === 'True' && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 1000));

@@ -8,15 +8,13 @@
 // upgrade asking for a collector it does not have makes the binary refuse to
 // start: the deploy must call it failed, roll back and bring the pod back
 // Ready on the good revision.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
-  createNamespace,
-  deleteNamespace,
   deployPublicChart,
-  helm,
   history,
   images,
   makeWorkspace,
+  publicChartNamespace,
   releasePods,
   shown,
   smokeThroughService,
@@ -25,23 +23,15 @@ import {
 
 const RELEASE = 'ksm';
 const DEPLOYMENT = `${RELEASE}-kube-state-metrics`;
-let namespace: string;
 const workspace = makeWorkspace();
 
-beforeAll(async () => {
-  namespace = await createNamespace('public-ctl');
-});
-afterAll(async () => {
-  // Uninstalled first: the ClusterRole and its binding outlive the namespace.
-  await helm(['uninstall', RELEASE, '-n', namespace]).catch(() => {});
-  await deleteNamespace(namespace);
-});
+const namespace = publicChartNamespace('public-ctl', RELEASE);
 
 function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
   const o = {
     release: RELEASE,
     chart: 'kube-state-metrics',
-    namespace,
+    namespace: namespace.name,
     image: images().kubeStateMetrics,
   };
   return deployPublicChart(workspace, o, {
@@ -52,14 +42,14 @@ function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
 
 function smoke(): Promise<DeployRun> {
   return smokeThroughService(workspace, {
-    namespace,
+    namespace: namespace.name,
     service: DEPLOYMENT,
     port: '8080',
     'health-path': '/livez',
     'metrics-port': '8080',
     'required-metrics': 'kube_deployment_status_replicas_available,kube_pod_info',
     // What it read from the API server: its own Deployment, one replica available.
-    'metric-conditions': `kube_deployment_status_replicas_available{namespace="${namespace}",deployment="${DEPLOYMENT}"} == 1`,
+    'metric-conditions': `kube_deployment_status_replicas_available{namespace="${namespace.name}",deployment="${DEPLOYMENT}"} == 1`,
   });
 }
 
@@ -68,7 +58,7 @@ test('installs Ready, reads the cluster, and passes the smoke test at its own /l
   expect(run.code, shown(run)).toBe(0);
   expect(run.outputs.status).toBe('deployed');
   expect(run.outputs.warnings).toBe('');
-  const pods = await releasePods(namespace, RELEASE, 'kube-state-metrics');
+  const pods = await releasePods(namespace.name, RELEASE, 'kube-state-metrics');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
 
@@ -80,7 +70,7 @@ test('installs Ready, reads the cluster, and passes the smoke test at its own /l
 test('an upgrade asking for a collector it does not have is rolled back to a Ready pod', async () => {
   const good = await deploy();
   expect(good.outputs.status, shown(good)).toBe('deployed');
-  const revision = (await history(RELEASE, namespace)).length;
+  const revision = (await history(RELEASE, namespace.name)).length;
 
   const bad = await deploy({ collectors: ['deployments', 'pods', 'nosuchresource'] });
   expect(bad.code, shown(bad)).not.toBe(0);
@@ -89,10 +79,10 @@ test('an upgrade asking for a collector it does not have is rolled back to a Rea
   // The new pod's own failure, as the kubelet reported it.
   expect(shown(bad)).toMatch(new RegExp(`Pod/${DEPLOYMENT}-[\\w-]+ \\| CrashLoopBackOff`));
 
-  const records = await history(RELEASE, namespace);
+  const records = await history(RELEASE, namespace.name);
   expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
   expect(records.at(-1)!.description).toMatch(/^Rollback to /);
-  const pods = await releasePods(namespace, RELEASE, 'kube-state-metrics');
+  const pods = await releasePods(namespace.name, RELEASE, 'kube-state-metrics');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
   expect(pods[0]!.args.join(' ')).not.toContain('nosuchresource');

@@ -6,15 +6,13 @@
 // /metrics. An upgrade that makes the binary refuse to start (a flag it does
 // not know) crash-loops the DaemonSet's pod on the kubelet: the deploy must
 // call it failed, roll back and bring the pod back Ready on the good revision.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
-  createNamespace,
-  deleteNamespace,
   deployPublicChart,
-  helm,
   history,
   images,
   makeWorkspace,
+  publicChartNamespace,
   releasePods,
   shown,
   smokeThroughService,
@@ -23,24 +21,15 @@ import {
 
 const RELEASE = 'nodes';
 const DAEMONSET = `${RELEASE}-prometheus-node-exporter`;
-let namespace: string;
 const workspace = makeWorkspace();
 
-beforeAll(async () => {
-  namespace = await createNamespace('public-ds');
-});
-afterAll(async () => {
-  // Uninstalled first: the chart's cluster-wide objects outlive the namespace,
-  // and the node's port 9100 must be free for a later run on this cluster.
-  await helm(['uninstall', RELEASE, '-n', namespace]).catch(() => {});
-  await deleteNamespace(namespace);
-});
+const namespace = publicChartNamespace('public-ds', RELEASE);
 
 function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
   const o = {
     release: RELEASE,
     chart: 'prometheus-node-exporter',
-    namespace,
+    namespace: namespace.name,
     image: images().nodeExporter,
   };
   return deployPublicChart(workspace, o, { resources: { requests: { cpu: '10m' } }, ...extra });
@@ -48,7 +37,7 @@ function deploy(extra: Record<string, unknown> = {}): Promise<DeployRun> {
 
 function smoke(): Promise<DeployRun> {
   return smokeThroughService(workspace, {
-    namespace,
+    namespace: namespace.name,
     service: DAEMONSET,
     port: '9100',
     'health-path': '/',
@@ -63,7 +52,7 @@ test('installs Ready on the node and passes the smoke test at its own / and /met
   expect(run.code, shown(run)).toBe(0);
   expect(run.outputs.status).toBe('deployed');
   expect(run.outputs.warnings).toBe('');
-  const pods = await releasePods(namespace, RELEASE, 'node-exporter');
+  const pods = await releasePods(namespace.name, RELEASE, 'node-exporter');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
 
@@ -75,7 +64,7 @@ test('installs Ready on the node and passes the smoke test at its own / and /met
 test('an upgrade whose binary refuses to start is rolled back to a Ready pod', async () => {
   const good = await deploy();
   expect(good.outputs.status, shown(good)).toBe('deployed');
-  const revision = (await history(RELEASE, namespace)).length;
+  const revision = (await history(RELEASE, namespace.name)).length;
 
   const bad = await deploy({ extraArgs: ['--no-such.flag'] });
   expect(bad.code, shown(bad)).not.toBe(0);
@@ -84,11 +73,11 @@ test('an upgrade whose binary refuses to start is rolled back to a Ready pod', a
   // The pod's own failure, as the kubelet reported it.
   expect(shown(bad)).toMatch(new RegExp(`Pod/${DAEMONSET}-\\w+ \\| CrashLoopBackOff`));
 
-  const records = await history(RELEASE, namespace);
+  const records = await history(RELEASE, namespace.name);
   expect(records.slice(revision).map((r) => r.status)).toEqual(['superseded', 'deployed']);
   expect(records.at(-1)!.description).toMatch(/^Rollback to /);
   // The DaemonSet's pod of the restored revision is Ready, without the flag.
-  const pods = await releasePods(namespace, RELEASE, 'node-exporter');
+  const pods = await releasePods(namespace.name, RELEASE, 'node-exporter');
   expect(pods).toHaveLength(1);
   expect(pods[0]!.ready).toBe(true);
   expect(pods[0]!.args.join(' ')).not.toContain('no-such');

@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { splitImage } from '../support/docker.js';
-import { kubectl, runDeployAction, type DeployRun } from '../e2e/deploy/harness.js';
+import { helm, kubectl, runDeployAction, type DeployRun } from '../e2e/deploy/harness.js';
 
 export { history, kubectl, helm, makeWorkspace, runDeployAction } from '../e2e/deploy/harness.js';
 export type { DeployRun };
@@ -191,4 +191,22 @@ export function deployPublicChart(
     },
     { workspace },
   );
+}
+
+/**
+ * The namespace of a file's one release of a public chart: made before its
+ * tests; afterwards the release is uninstalled first (its cluster-wide
+ * objects, ClusterRoles or an APIService, outlive the namespace) and the
+ * namespace deleted. `name` is set once the file's tests run.
+ */
+export function publicChartNamespace(prefix: string, release: string): { name: string } {
+  const ns = { name: '' };
+  beforeAll(async () => {
+    ns.name = await createNamespace(prefix);
+  });
+  afterAll(async () => {
+    await helm(['uninstall', release, '-n', ns.name]).catch(() => {});
+    await deleteNamespace(ns.name);
+  });
+  return ns;
 }
