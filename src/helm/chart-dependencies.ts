@@ -6,11 +6,10 @@
 // with its name before anything touches the cluster. helm's refusal of a
 // repository not `helm repo add`ed (with a Chart.lock) is met by adding it.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { CancelledError, CommandError } from '../exec/command.js';
 import { withoutCredentials } from '../secrets/redact.js';
+import { chartMetadata } from './chart-metadata.js';
 import type { Helm } from './helm.js';
 
 export interface DependencyStatus {
@@ -57,17 +56,11 @@ export function parseDependencyList(stdout: string): DependencyStatus[] {
 
 /** Whether Chart.yaml (apiVersion v2) or requirements.yaml (v1) declares dependencies. */
 export function declaresDependencies(chartDir: string): boolean {
-  for (const file of ['Chart.yaml', 'requirements.yaml']) {
-    const full = path.join(chartDir, file);
-    if (!existsSync(full)) continue;
-    try {
-      const doc = parse(readFileSync(full, 'utf8')) as { dependencies?: unknown } | null;
-      if (Array.isArray(doc?.dependencies) && doc.dependencies.length > 0) return true;
-    } catch {
-      // helm reports a broken Chart.yaml in its own words
-    }
-  }
-  return false;
+  // A broken Chart.yaml declares nothing here: helm reports it in its own words.
+  return ['Chart.yaml', 'requirements.yaml'].some((file) => {
+    const dependencies = chartMetadata(chartDir, file)?.dependencies;
+    return Array.isArray(dependencies) && dependencies.length > 0;
+  });
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Place } from './helm-messages.js';
 import { get } from './object-path.js';
 import { requiredValuesPath } from './required-value.js';
 import type { ValuesHint } from './policies.js';
-import { parse } from 'yaml';
+import { chartMetadata } from '../helm/chart-metadata.js';
 import {
   findEntry,
   findNearestEntry,
@@ -54,12 +54,8 @@ function reads(read: readonly string[], key: readonly string[]): boolean {
 }
 
 function chartName(dir: string): string | undefined {
-  try {
-    const meta = parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
-    return typeof meta?.name === 'string' ? meta.name : undefined;
-  } catch {
-    return undefined;
-  }
+  const name = chartMetadata(dir)?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /**
@@ -68,14 +64,8 @@ function chartName(dir: string): string | undefined {
  * Undefined when it is not vendored as a directory (a `.tgz`).
  */
 function subchartDir(chartDir: string, key: string): string | undefined {
-  let dependencies: unknown;
-  try {
-    dependencies = (
-      parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: unknown }
-    )?.dependencies;
-  } catch {
-    // a Chart.yaml that does not parse: helm lint says so
-  }
+  // a Chart.yaml that does not parse has none here: helm lint says so
+  const dependencies = chartMetadata(chartDir)?.dependencies;
   const aliased = (Array.isArray(dependencies) ? dependencies : []).find(
     (d: { alias?: unknown }) => d?.alias === key,
   ) as { name?: unknown } | undefined;

@@ -1,7 +1,7 @@
 // Validates the lint inputs into settings before any tool runs: every bad
 // value fails here with an InputError naming the input, the value and what
 // is expected.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { runCommand } from '../exec/command.js';
@@ -10,7 +10,7 @@ import { parseBoolean, parseDnsLabel, parseInteger, parseList } from '../inputs/
 import { ENV_PLACEHOLDER, ciSets, environmentSet, type ValuesSet } from './plan.js';
 import { parsePolicy, type PolicyConfig } from './policy-config.js';
 import { SUPPORTED_KUBERNETES_MINORS } from './schema.js';
-import { parseYamlDocuments } from './yaml-documents.js';
+import { chartMetadata } from '../helm/chart-metadata.js';
 
 /** The action's inputs as the runner passes them (strings, defaults applied). */
 export interface LintInputs {
@@ -147,14 +147,9 @@ export function defaultReleaseName(chartDir: string): string {
 
 /** Whether Chart.yaml says `type: library` (helm compares it case-insensitively). */
 export function isLibraryChart(chartDir: string): boolean {
-  try {
-    const [meta] = parseYamlDocuments(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'));
-    const type = (meta as { type?: unknown } | null)?.type;
-    return typeof type === 'string' && type.toLowerCase() === 'library';
-  } catch {
-    // A Chart.yaml that does not parse is helm lint's to report.
-    return false;
-  }
+  // A Chart.yaml that does not parse is helm lint's to report.
+  const type = chartMetadata(chartDir)?.type;
+  return typeof type === 'string' && type.toLowerCase() === 'library';
 }
 
 function parseEnvironments(raw: string): string[] {
