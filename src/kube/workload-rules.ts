@@ -176,7 +176,6 @@ export function podRule(p: KubeObject, hook: boolean): Verdict {
   return { waiting: `${ref(p)}: not ready (${phase ?? 'no status yet'})` };
 }
 
-/** A custom resource: its Ready (or Available) condition when it has one; otherwise not judged. */
 /**
  * An aggregated API (spec.service set): the API server marks it Available
  * once it reaches the backing Service and discovery answers there. Pods can
@@ -191,6 +190,7 @@ export function apiServiceRule(o: KubeObject): Verdict {
   return { waiting: `${ref(o)}: Available is ${c?.status ?? 'Unknown'} (${why})` };
 }
 
+/** A custom resource: its Ready (or Available) condition when it has one; otherwise not judged. */
 export function customResourceRule(o: KubeObject): Verdict {
   const c = condition(o, 'Ready') ?? condition(o, 'Available');
   if (!c) {

@@ -60,7 +60,11 @@ function targetsOf(settings: LintSettings, schemaDir: string): Target[] {
   return targets.sort((a, b) => Number(b.minor.split('.')[1]) - Number(a.minor.split('.')[1]));
 }
 
-async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDeps> {
+async function setDeps(
+  settings: LintSettings,
+  ctx: LintContext,
+  skipHelm: string | undefined,
+): Promise<SetDeps> {
   const readChart = cached(readChartValues);
   return {
     settings,
@@ -72,6 +76,7 @@ async function setDeps(settings: LintSettings, ctx: LintContext): Promise<SetDep
     chartValues: () => readChart(settings.chartDir),
     validatorFor: await validators(settings, ctx.schemaDir),
     log: ctx.log ?? (() => {}),
+    skipHelm,
   };
 }
 
@@ -118,8 +123,11 @@ export async function lintChart(settings: LintSettings, ctx: LintContext): Promi
   // Before the sets: helm lint and template read the chart's charts/.
   const built = await dependenciesStage(ctx.helm, settings.chartDir);
   const dependencies = chartCheck('dependencies', built, ctx.log ?? (() => {}));
-  const deps = await setDeps(settings, ctx);
-  if (built?.missing) deps.skipHelm = "skipped: the chart's dependencies could not be fetched";
+  const deps = await setDeps(
+    settings,
+    ctx,
+    built?.missing ? "skipped: the chart's dependencies could not be fetched" : undefined,
+  );
   mkdirSync(ctx.outputDir, { recursive: true });
   const [outcomes, chart] = await Promise.all([
     Promise.all(settings.sets.map((set) => lintSet(set, deps))),
