@@ -192,8 +192,10 @@ async function upgrade(
     );
     helmEnded.abort();
     const hookFailure = await hookWatch;
-    // Stopped, and helm had not finished on its own: the hook failed the upgrade.
-    if (hookFailure && applied.code !== 0) return stoppedForHook(s, deps, hookFailure);
+    // Stopped, and helm had not succeeded: the hook failed the upgrade.
+    if (hookFailure && applied.code !== 0) {
+      return stoppedForHook(s, deps, hookFailure, helmFailedOnHook(applied.stderr));
+    }
     const release = releaseJson(applied.stdout);
     result.revision = release.version;
     result.manifestDigest = manifestDigest(release.manifest ?? '');
@@ -221,6 +223,7 @@ async function stoppedForHook(
   s: DeploySettings,
   deps: DeployDeps,
   failure: HookFailure,
+  helmFailedToo: boolean,
 ): Promise<Upgraded> {
   for (const hook of failure.abandoned) {
     const id = `${hook.kind}/${hook.name}`;
@@ -259,8 +262,26 @@ async function stoppedForHook(
   }
   const error =
     `revision ${failure.revision}: hook failed: ${describeFailures(failure.failures)}; ` +
-    'helm upgrade was stopped rather than left waiting for the hook until its backoffLimit or the timeout';
+    (helmFailedToo
+      ? 'helm failed the upgrade on it as well'
+      : 'helm upgrade was stopped rather than left waiting for the hook until its backoffLimit or the timeout');
   return { manifest: '', error, hookFailure: failure };
+}
+
+/**
+ * helm's own failure of the upgrade on a hook, e.g. a Job at its backoffLimit
+ * found by helm as the deploy found it: its stop then came too late to matter,
+ * and the error must not claim it. A stopped helm says "context canceled".
+ */
+export function helmFailedOnHook(stderr: string): boolean {
+  return stderr
+    .split('\n')
+    .some(
+      (line) =>
+        line.startsWith('Error:') &&
+        line.includes('hooks failed') &&
+        !line.includes('context canceled'),
+    );
 }
 
 /** The new revision judged: our rollout watch, or one look at what helm's failure left. */

@@ -4,6 +4,7 @@
 // until the container is OOMKilled), and no rollout status shows them: the
 // pods the watch saw Ready are the baseline, and any container restart, a
 // container terminated, or a pod of the revision no longer Ready fails it.
+import { exitCodeText } from './container-exit.js';
 import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
@@ -43,7 +44,7 @@ function statuses(pod: KubeObject | undefined): ContainerStatus[] {
 }
 
 function exitText(t: { reason?: string; exitCode?: number } | undefined): string {
-  return t ? `exit code ${t.exitCode ?? '?'}, ${t.reason ?? 'terminated'}` : 'no exit recorded';
+  return t ? `${exitCodeText(t.exitCode)}, ${t.reason ?? 'terminated'}` : 'no exit recorded';
 }
 
 /**

@@ -58,6 +58,7 @@ describe('deploy: a failing hook Job fails the deploy without waiting for helm',
     expect(elapsed).toBeLessThan(60_000);
     expect(run.summary).toContain('| Job/premig-migrate | JobAttemptsFailing |');
     expect(run.stdout).toContain('stopping helm upgrade');
+    expect(run.stdout).toContain('helm upgrade was stopped rather than left waiting for the hook');
     const revisions = await history('premig', namespace);
     expect(revisions.map((r) => r.status)).toEqual(['superseded', 'failed', 'deployed']);
     expect(revisions.at(-1)!.description).toMatch(/^Rollback to 1/);

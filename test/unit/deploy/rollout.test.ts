@@ -752,7 +752,7 @@ describe('Job attempts that keep failing (restartPolicy Never)', () => {
         object: 'Job/migrate',
         reason: 'JobAttemptsFailing',
         message:
-          '2 pods failed in a row (restartPolicy Never), the last, m-2, with container migrate exit code 1 (Error); the Job would retry up to backoffLimit 6',
+          '2 pods failed in a row (restartPolicy Never), the last, m-2, with container migrate exit code 1, Error; the Job would retry up to backoffLimit 6',
       },
     ]);
     // crash-loop-restarts 2 allows one more attempt.
@@ -863,7 +863,7 @@ describe('pod failures', () => {
     expect(judge(exited(1, 1)).state).toBe('progressing');
     expect(judge(exited(2, 137, 'OOMKilled')).failures[0]).toMatchObject({
       reason: 'CrashLoopBackOff',
-      message: 'container api restarted 2 times (last exit code 137, OOMKilled)',
+      message: 'container api restarted 2 times (last exit code 137 (SIGKILL), OOMKilled)',
     });
     // Exit code 0 is a completed container, not a crash; a Never pod is not restarted at all.
     expect(judge(exited(2, 0, 'Completed')).state).toBe('progressing');

@@ -98,7 +98,7 @@ describe('podInstability', () => {
         object: 'Pod/db-0',
         reason: 'OOMKilled',
         message:
-          'container db restarted after the revision was Ready (restarts 0 -> 1; exit code 137, OOMKilled)',
+          'container db restarted after the revision was Ready (restarts 0 -> 1; exit code 137 (SIGKILL), OOMKilled)',
       },
     ]);
   });
@@ -110,7 +110,7 @@ describe('podInstability', () => {
     });
     const [f] = podInstability(killed, pod({ restartCount: 2 }), 0);
     expect(f).toMatchObject({ reason: 'Restarted' });
-    expect(f!.message).toContain('restarts 2 -> 3; exit code 143, Error');
+    expect(f!.message).toContain('restarts 2 -> 3; exit code 143 (SIGTERM), Error');
   });
 
   it('fails a container terminated now, before the kubelet restarted it', () => {
