@@ -152,6 +152,9 @@ export function isLibraryChart(chartDir: string): boolean {
   return typeof type === 'string' && type.toLowerCase() === 'library';
 }
 
+/** The one values set when no environment and no ci scenario is given. */
+export const DEFAULTS_SET = 'defaults';
+
 function parseEnvironments(raw: string): string[] {
   const environments = parseList(raw);
   for (const env of environments) parseDnsLabel('environments', env);
@@ -161,46 +164,41 @@ function parseEnvironments(raw: string): string[] {
   return environments;
 }
 
-/** One set per environment, each of its values files inside the workspace and present. */
-function environmentSets(inputs: LintInputs, workspace: string, root: string): ValuesSet[] {
+/** A set whose values files are inside the workspace and present. */
+function checkedSet(set: ValuesSet, patterns: readonly string[], workspace: string, root: string) {
+  set.files.forEach((file, i) => {
+    const pattern = patterns[i]!;
+    workspacePath('values-files', path.relative(root, file), workspace);
+    if (existsSync(file) && statSync(file).isFile()) return;
+    const rel = path.relative(root, file);
+    if (pattern.includes(ENV_PLACEHOLDER)) {
+      throw new InputError(
+        'environments',
+        set.name,
+        `environments that have values files (${rel} does not exist)`,
+      );
+    }
+    throw new InputError('values-files', pattern, `existing values files (${rel} does not exist)`);
+  });
+  return set;
+}
+
+function valuesSets(inputs: LintInputs, chartDir: string, workspace: string, root: string) {
   const environments = parseEnvironments(inputs.environments);
   // No values files: each environment lints the chart's own defaults (under its policy levels).
   const patterns = parseList(inputs['values-files']);
   for (const pattern of patterns)
     workspacePath('values-files', pattern.split(ENV_PLACEHOLDER).join('x'), workspace);
-  const sets = environments.map((env) => environmentSet(env, patterns, root));
-  for (const set of sets) {
-    set.files.forEach((file, i) => {
-      const pattern = patterns[i]!;
-      workspacePath('values-files', path.relative(root, file), workspace);
-      if (existsSync(file) && statSync(file).isFile()) return;
-      const rel = path.relative(root, file);
-      if (pattern.includes(ENV_PLACEHOLDER)) {
-        throw new InputError(
-          'environments',
-          set.name,
-          `environments that have values files (${rel} does not exist)`,
-        );
-      }
-      throw new InputError(
-        'values-files',
-        pattern,
-        `existing values files (${rel} does not exist)`,
-      );
-    });
-  }
-  return sets;
-}
-
-function valuesSets(inputs: LintInputs, chartDir: string, workspace: string, root: string) {
-  const sets = environmentSets(inputs, workspace, root);
+  const sets = environments.map((env) =>
+    checkedSet(environmentSet(env, patterns, root), patterns, workspace, root),
+  );
   if (parseBoolean('ci-values', inputs['ci-values'], true)) sets.push(...ciSets(chartDir));
+  // Nothing named and no ci scenarios: the chart's own values (with the files
+  // shared by every environment), as `helm lint` and chart-testing lint a
+  // chart without ci/*-values.yaml.
   if (!sets.length) {
-    throw new InputError(
-      'environments',
-      inputs.environments,
-      'at least one environment (or ci-values: true with ci/*-values.yaml files in the chart)',
-    );
+    const shared = patterns.filter((p) => !p.includes(ENV_PLACEHOLDER));
+    sets.push(checkedSet(environmentSet(DEFAULTS_SET, shared, root), shared, workspace, root));
   }
   return sets;
 }

@@ -45,6 +45,24 @@ describe('actions/lint on public charts', () => {
     },
   );
 
+  it("lints a chart's own values when no environment and no ci scenario is given, as helm lint does (vault)", async () => {
+    const run = await runAction('lint', {
+      inputs: { chart: path.join(CHARTS, 'vault'), environments: '', 'ci-values': 'false' },
+      env,
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(JSON.parse(run.outputs.environments!)).toEqual({ defaults: 'pass' });
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| defaults |'));
+    expect(rows.find((l) => l.startsWith('| defaults | values |'))).toContain(
+      `1 file(s): ${CHARTS}/vault/values.yaml;`,
+    );
+    for (const check of ['helm lint', 'helm template', 'schema (Kubernetes 1.36)'])
+      expect(
+        rows.find((l) => l.startsWith(`| defaults | ${check} |`)),
+        check,
+      ).toMatch(/✅ pass/);
+  });
+
   it("checks a chart's custom resources against the CRDs of its own crds/ (traefik: IngressRoute, TLSOption)", async () => {
     const run = await runAction('lint', {
       inputs: { chart: path.join(CHARTS, 'traefik'), environments: '', 'ci-values': 'true' },

@@ -36,6 +36,39 @@ describe('resolveLintSettings', () => {
   });
 });
 
+describe('resolveLintSettings without environments', () => {
+  it("lints the chart's own values as one set when there is no ci scenario either", async () => {
+    const settings = await resolveLintSettings(
+      inputs({ environments: '', 'values-files': INPUT_DEFAULTS.lint['values-files'] }),
+      ROOT,
+    );
+    expect(settings.sets).toEqual([{ name: 'defaults', kind: 'environment', files: [] }]);
+  });
+
+  it('gives that set the values files shared by every environment', async () => {
+    const settings = await resolveLintSettings(
+      inputs({
+        environments: '',
+        'values-files':
+          'test/fixtures/lint/environments/{env}.yaml, test/fixtures/lint/environments/dev.yaml',
+      }),
+      ROOT,
+    );
+    expect(settings.sets.map((s) => [s.name, s.files.map((f) => path.relative(ROOT, f))])).toEqual([
+      ['defaults', ['test/fixtures/lint/environments/dev.yaml']],
+    ]);
+  });
+
+  it('lints only the ci scenarios when the chart has them', async () => {
+    const settings = await resolveLintSettings(
+      inputs({ chart: 'test/fixtures/charts/podinfo', environments: '', 'ci-values': 'true' }),
+      ROOT,
+    );
+    expect(settings.sets.length).toBeGreaterThan(0);
+    expect(settings.sets.every((s) => s.kind === 'ci')).toBe(true);
+  });
+});
+
 describe('defaultReleaseName', () => {
   it('makes a release name helm takes of any chart directory name', () => {
     expect(defaultReleaseName('/w/charts/hotswap')).toBe('hotswap');
