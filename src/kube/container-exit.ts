@@ -15,3 +15,11 @@ export function exitCodeText(code: number | undefined): string {
   const signal = code > 128 ? SIGNAL_NAMES.get(code - 128) : undefined;
   return signal ? `exit code ${code} (${signal})` : `exit code ${code}`;
 }
+
+/** "exit code 137 (SIGKILL), OOMKilled": a terminated container's code and reason. */
+export function terminationText(
+  t: { exitCode?: number; reason?: string },
+  reasonIfNone = 'terminated',
+): string {
+  return `${exitCodeText(t.exitCode)}, ${t.reason ?? reasonIfNone}`;
+}

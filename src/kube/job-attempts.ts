@@ -7,7 +7,7 @@
 // the rollout at its N+1-th failed attempt in a row, as a container is called
 // at its N+1-th exit. An attempt that failed and was followed by one that
 // succeeded is not counted. Pure.
-import { exitCodeText } from './container-exit.js';
+import { terminationText } from './container-exit.js';
 import type { KubeObject } from './kubectl.js';
 import { condition, jobFinished, ref, type RolloutFailure } from './workload-rules.js';
 
@@ -104,7 +104,7 @@ export function repeatedJobFailure(
       reason: 'JobAttemptsFailing',
       message:
         `${failed.length} pods${index ? ` of index ${index}` : ''} failed in a row (restartPolicy Never), ` +
-        `the last, ${last.pod.metadata.name}, with container ${exit.container} ${exitCodeText(exit.exitCode)}, ${exit.reason ?? 'Error'}${retries}`,
+        `the last, ${last.pod.metadata.name}, with container ${exit.container} ${terminationText(exit, 'Error')}${retries}`,
     };
   }
   return undefined;

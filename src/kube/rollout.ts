@@ -7,7 +7,7 @@
 // exceeded progress deadline) fails the rollout at once instead of waiting
 // for the whole timeout, as does a Job whose attempts keep failing
 // (job-attempts.ts).
-import { exitCodeText } from './container-exit.js';
+import { terminationText } from './container-exit.js';
 import { repeatedJobFailure } from './job-attempts.js';
 import type { KubeEvent, KubeObject } from './kubectl.js';
 import { isCustomResource, objectRef, type ReleaseObject } from './release-objects.js';
@@ -132,9 +132,7 @@ export function podFailures(pod: KubeObject, policy: RolloutPolicy, now: number)
       });
     } else if (restarts >= policy.crashLoopRestarts && crashed(c, pod)) {
       const last = c.state?.terminated ?? c.lastState?.terminated;
-      const exit = last
-        ? ` (last ${exitCodeText(last.exitCode)}, ${last.reason ?? 'terminated'})`
-        : '';
+      const exit = last ? ` (last ${terminationText(last)})` : '';
       failures.push({
         object: ref(pod),
         reason: 'CrashLoopBackOff',

@@ -4,9 +4,9 @@
 // until the container is OOMKilled), and no rollout status shows them: the
 // pods the watch saw Ready are the baseline, and any container restart, a
 // container terminated, or a pod of the revision no longer Ready fails it.
-import { exitCodeText } from './container-exit.js';
 import { CancelledError } from '../exec/command.js';
 import { cancellableSleep, cancellation } from '../exec/signals.js';
+import { terminationText } from './container-exit.js';
 import type { KubeObject, Kubectl } from './kubectl.js';
 import type { ReleaseObject } from './release-objects.js';
 import { assessRollout, notReadyPods, ranToCompletion, type RolloutPolicy } from './rollout.js';
@@ -44,7 +44,7 @@ function statuses(pod: KubeObject | undefined): ContainerStatus[] {
 }
 
 function exitText(t: { reason?: string; exitCode?: number } | undefined): string {
-  return t ? `${exitCodeText(t.exitCode)}, ${t.reason ?? 'terminated'}` : 'no exit recorded';
+  return t ? terminationText(t) : 'no exit recorded';
 }
 
 /**

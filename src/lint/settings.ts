@@ -153,7 +153,7 @@ export function isLibraryChart(chartDir: string): boolean {
 }
 
 /** The one values set when no environment and no ci scenario is given. */
-export const DEFAULTS_SET = 'defaults';
+const DEFAULTS_SET = 'defaults';
 
 function parseEnvironments(raw: string): string[] {
   const environments = parseList(raw);
